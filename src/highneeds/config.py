@@ -1,0 +1,39 @@
+"""Settings read from the environment, in one place.
+
+HIGHNEEDS_HOME     folder for the embedded database and outputs (default: ./var)
+DATABASE_URL       SQLAlchemy/Django URL; default sqlite:///$HIGHNEEDS_HOME/highneeds.sqlite3
+HIGHNEEDS_SECRET   installation secret for pseudonymisation (HMAC key); required for SEN2 import
+HIGHNEEDS_MAX_UPLOAD_MB  largest input file accepted (default 200)
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def home() -> Path:
+    path = Path(os.environ.get("HIGHNEEDS_HOME", "var")).resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def database_url() -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        # Django and Heroku-style URLs say postgres://; SQLAlchemy wants a driver name.
+        if url.startswith("postgres://"):
+            url = "postgresql+psycopg://" + url[len("postgres://"):]
+        elif url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        return url
+    return f"sqlite:///{home() / 'highneeds.sqlite3'}"
+
+
+def max_upload_bytes() -> int:
+    return int(float(os.environ.get("HIGHNEEDS_MAX_UPLOAD_MB", "200")) * 1024 * 1024)
+
+
+def installation_secret() -> bytes | None:
+    value = os.environ.get("HIGHNEEDS_SECRET")
+    return value.encode() if value else None
