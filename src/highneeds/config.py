@@ -23,9 +23,9 @@ def database_url() -> str:
     if url:
         # Django and Heroku-style URLs say postgres://; SQLAlchemy wants a driver name.
         if url.startswith("postgres://"):
-            url = "postgresql+psycopg://" + url[len("postgres://"):]
+            url = "postgresql+psycopg://" + url[len("postgres://") :]
         elif url.startswith("postgresql://"):
-            url = "postgresql+psycopg://" + url[len("postgresql://"):]
+            url = "postgresql+psycopg://" + url[len("postgresql://") :]
         return url
     return f"sqlite:///{home() / 'highneeds.sqlite3'}"
 

@@ -38,8 +38,16 @@ class Location:
 class InputFileError(HighneedsError):
     """An input file cannot be read as what it claims to be. Nothing was imported."""
 
-    def __init__(self, message: str, *, file: str | None = None, row: int | None = None,
-                 column: str | None = None, sheet: str | None = None, hint: str | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+        sheet: str | None = None,
+        hint: str | None = None,
+    ):
         self.location = Location(file=file, row=row, column=column, sheet=sheet)
         self.message = message
         self.hint = hint
@@ -52,8 +60,16 @@ class InputFileError(HighneedsError):
 class UnknownLabelError(InputFileError):
     """A label in a source file has no entry in the vocabulary. Never silently dropped."""
 
-    def __init__(self, label: str, kind: str, *, file: str | None = None, row: int | None = None,
-                 column: str | None = None, known: list[str] | None = None):
+    def __init__(
+        self,
+        label: str,
+        kind: str,
+        *,
+        file: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+        known: list[str] | None = None,
+    ):
         self.label = label
         self.kind = kind
         hint = None
@@ -63,8 +79,13 @@ class UnknownLabelError(InputFileError):
             close = difflib.get_close_matches(label, known, n=3, cutoff=0.6)
             if close:
                 hint = "did you mean " + " or ".join(repr(c) for c in close) + "?"
-        super().__init__(f"unknown {kind} label {label!r}", file=file, row=row, column=column,
-                         hint=hint or "add it to highneeds.vocabulary if it is a new published label")
+        super().__init__(
+            f"unknown {kind} label {label!r}",
+            file=file,
+            row=row,
+            column=column,
+            hint=hint or "add it to highneeds.vocabulary if it is a new published label",
+        )
 
 
 class NotFoundError(HighneedsError):

@@ -1,0 +1,1 @@
+"""Public consultations: collection (highneeds.web) and analysis (highneeds.consult.analysis)."""

@@ -1,0 +1,144 @@
+"""Read published tables (Excel sheets and CSVs) whose header row is not on the first line.
+
+Government workbooks put titles, notes and feedback links above the header, and the row it sits
+on moves between releases. We therefore look for the header row by the labels it must hold
+instead of trusting a row number, and every failure names the file, sheet, row and column.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from highneeds.errors import InputFileError
+
+#: How far down a sheet the header may sit before we give up looking for it.
+HEADER_SEARCH_ROWS = 40
+
+
+def normalise_label(value: object) -> str:
+    """Lower-case a header or name and squeeze punctuation and spaces, for lenient matching."""
+    text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+    text = text.replace("\ufeff", "").replace("&", " and ").lower()
+    return re.sub(r"[^0-9a-z+]+", " ", text).strip()
+
+
+def raw_table(path: Path, sheet: str | None, nrows: int | None = None) -> pd.DataFrame:
+    """Every cell as text (no header), from a CSV or one sheet of a workbook."""
+    if not path.exists():
+        raise InputFileError("file not found", file=str(path), hint="check the path")
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".csv":
+            return pd.read_csv(
+                path, header=None, dtype=str, keep_default_na=False, nrows=nrows,
+                encoding="utf-8-sig",
+            )
+        if suffix in {".xlsx", ".xlsm", ".xls", ".ods"}:
+            with pd.ExcelFile(path) as book:
+                if sheet not in book.sheet_names:
+                    raise InputFileError(
+                        f"sheet {sheet!r} is missing",
+                        file=path.name,
+                        sheet=sheet,
+                        hint="sheets present: " + ", ".join(map(str, book.sheet_names)),
+                    )
+                return pd.read_excel(book, sheet_name=sheet, header=None, dtype=object,
+                                     nrows=nrows)
+    except InputFileError:
+        raise
+    except UnicodeDecodeError as error:
+        raise InputFileError(f"not UTF-8 text ({error.reason})", file=path.name) from error
+    except (ValueError, OSError, KeyError) as error:
+        raise InputFileError(f"cannot be read as {suffix} ({error})", file=path.name,
+                             sheet=sheet) from error
+    raise InputFileError(f"unsupported file type {suffix!r}", file=path.name,
+                         hint="expected .csv, .xlsx, .xls or .ods")
+
+
+def find_header_row(
+    raw: pd.DataFrame, required: Sequence[str], *, file: str, sheet: str | None = None
+) -> int:
+    """0-based index of the first row holding every label in ``required`` (normalised)."""
+    wanted = [normalise_label(label) for label in required]
+    for index in range(min(len(raw), HEADER_SEARCH_ROWS)):
+        cells = {normalise_label(value) for value in raw.iloc[index].tolist()}
+        if all(label in cells for label in wanted):
+            return index
+    raise InputFileError(
+        "no header row found with the columns " + ", ".join(repr(r) for r in required),
+        file=file,
+        sheet=sheet,
+        row=1,
+        hint=f"searched the first {HEADER_SEARCH_ROWS} rows; is this the right file and sheet?",
+    )
+
+
+def read_table(
+    path: str | Path,
+    required: Sequence[str],
+    *,
+    sheet: str | None = None,
+) -> tuple[pd.DataFrame, int]:
+    """The table under the header row that holds ``required``.
+
+    Returns the data with the header's cells (stripped) as column names, cells as text or
+    numbers as published, and the 1-based spreadsheet row number of the header so callers can
+    name rows in errors as ``header_row + 1 + position``. Fully blank rows are kept (callers
+    decide whether a blank row ends the table).
+    """
+    path = Path(path)
+    raw = raw_table(path, sheet)
+    header_index = find_header_row(raw, required, file=path.name, sheet=sheet)
+    names = [str(value).replace("\ufeff", "").strip() if not _blank(value) else f"_col{i}"
+             for i, value in enumerate(raw.iloc[header_index].tolist())]
+    body = raw.iloc[header_index + 1 :].reset_index(drop=True)
+    body.columns = names
+    return body, header_index + 1
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, float) and pd.isna(value)) or str(value).strip() == ""
+
+
+def blank_row(row: pd.Series) -> bool:
+    """True when every cell of ``row`` is empty."""
+    return all(_blank(value) for value in row.tolist())
+
+
+def column_position(columns: Sequence[str], label: str, *, file: str, sheet: str | None,
+                    row: int, occurrence: int = 0) -> int:
+    """Position of the ``occurrence``-th column whose normalised name equals ``label``."""
+    wanted = normalise_label(label)
+    hits = [i for i, name in enumerate(columns) if normalise_label(name) == wanted]
+    if len(hits) <= occurrence:
+        raise InputFileError(f"column {label!r} is missing", file=file, sheet=sheet, row=row,
+                             column=label)
+    return hits[occurrence]
+
+
+def to_number(value: object, *, file: str, sheet: str | None, row: int, column: str) -> float:
+    """A published count as a float; text that is not a number is an error, never zero."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if pd.isna(value):
+            raise InputFileError("empty cell where a number was expected", file=file,
+                                 sheet=sheet, row=row, column=column)
+        return float(value)
+    text = str(value).strip().replace(",", "")
+    try:
+        return float(text)
+    except ValueError:
+        raise InputFileError(f"{value!r} is not a number", file=file, sheet=sheet, row=row,
+                             column=column) from None
+
+
+def la_number(value: object, *, file: str, sheet: str | None, row: int, column: str) -> str:
+    """A DfE 3-digit LA number as text ("356"), accepting 356, 356.0 or " 356 "."""
+    text = str(value).strip()
+    if re.fullmatch(r"\d{3}(\.0+)?", text):
+        return text[:3]
+    raise InputFileError(f"{value!r} is not a 3-digit DfE LA number", file=file, sheet=sheet,
+                         row=row, column=column)

@@ -1,0 +1,1 @@
+"""Shared web plumbing: security headers, health check, GOV.UK form helpers, base models."""

@@ -1,0 +1,14 @@
+"""Root URL map. Each app brings its own urls module with an app_name (namespace)."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from highneeds.web.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include("highneeds.web.accounts.urls")),
+    path("workspaces/", include("highneeds.web.workspace.urls")),
+    path("django-admin/", admin.site.urls),
+]
