@@ -94,3 +94,7 @@ class NotFoundError(HighneedsError):
 
 class ModelInputError(HighneedsError):
     """Data given to a model is inconsistent (unknown state, missing year, missing cost…)."""
+
+
+class StoreError(HighneedsError):
+    """The database refused a write; the transaction was rolled back and nothing changed."""

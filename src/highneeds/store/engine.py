@@ -13,6 +13,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from highneeds import config
+from highneeds.errors import StoreError
 from highneeds.store import schema
 
 
@@ -86,6 +87,19 @@ class Store:
         if existing is not None:
             return ImportResult(existing, 0, already_imported=True)
         total = sum(len(frame) for frame in frames.values())
+        try:
+            return self._import(
+                kind, file_name, sha256, frames, release, owner, imported_by, replace_kind, total
+            )
+        except (sa.exc.DBAPIError, _DriverError) as error:
+            raise StoreError(
+                f"{file_name}: the database refused the import, nothing was "
+                f"changed ({type(error).__name__}: {str(error).splitlines()[0]})"
+            ) from error
+
+    def _import(
+        self, kind, file_name, sha256, frames, release, owner, imported_by, replace_kind, total
+    ) -> ImportResult:
         with self.engine.begin() as conn:
             if replace_kind:
                 self._delete_imports(conn, kind, owner, list(frames))
@@ -164,6 +178,12 @@ class Store:
     def imports(self) -> pd.DataFrame:
         table = schema.imports
         return self.read_frame(sa.select(table).order_by(table.c.id))
+
+
+try:  # psycopg raises its own errors from COPY, outside SQLAlchemy's wrapping.
+    from psycopg import Error as _DriverError
+except ImportError:  # pragma: no cover - psycopg is a dependency
+    _DriverError = sa.exc.DBAPIError
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -1,0 +1,1 @@
+"""Understanding the data: overviews, benchmarks and JSNA tables (pure functions)."""

@@ -1,0 +1,1 @@
+"""The Typer command-line shell: parses input, calls the core, presents results."""

@@ -1,0 +1,72 @@
+"""Presenting DataFrames on the terminal or as CSV / JSON, the same way for every command."""
+
+from __future__ import annotations
+
+import enum
+import json
+import math
+import sys
+
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+
+console = Console()
+errors = Console(stderr=True)
+
+
+class Format(enum.StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def _cell(value, decimals: int) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if isinstance(value, float):
+        if value.is_integer() and decimals == 0:
+            return f"{int(value):,}"
+        return f"{value:,.{decimals}f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def emit(
+    frame: pd.DataFrame,
+    fmt: Format = Format.table,
+    *,
+    title: str | None = None,
+    decimals: dict[str, int] | None = None,
+    index: bool = True,
+) -> None:
+    """Print ``frame`` as a rich table, CSV or JSON records (missing values as null/empty)."""
+    if fmt is Format.csv:
+        frame.to_csv(sys.stdout, index=index)
+        return
+    if fmt is Format.json:
+        data = frame.reset_index() if index else frame
+        records = json.loads(data.to_json(orient="records", double_precision=6))
+        console.print_json(json.dumps({"title": title, "rows": records}))
+        return
+    table = Table(title=title, title_justify="left", header_style="bold")
+    columns = ([frame.index.name or ""] if index else []) + [str(c) for c in frame.columns]
+    for i, name in enumerate(columns):
+        table.add_column(name, justify="left" if i == 0 else "right", overflow="fold")
+    decimals = decimals or {}
+    for key, row in frame.iterrows():
+        cells = [str(key)] if index else []
+        cells += [
+            _cell(v, decimals.get(str(c), 0 if "pct" not in str(c) else 1)) for c, v in row.items()
+        ]
+        table.add_row(*cells)
+    console.print(table)
+
+
+def fail(message: str, code: int = 1) -> None:
+    """Print a user-facing error (no traceback) and exit with ``code``."""
+    import typer
+
+    errors.print(f"[bold red]Error:[/] {message}", highlight=False)
+    raise typer.Exit(code)

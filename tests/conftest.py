@@ -1,0 +1,67 @@
+"""Shared fixtures.
+
+The suite runs twice in CI: once on the embedded SQLite default and once with ``DATABASE_URL``
+pointing at PostgreSQL. Each test session gets a database of its own (a fresh SQLite file, or a
+fresh PostgreSQL database created on that server and dropped afterwards), so several runs can
+share one server.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from highneeds.store import Store
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO.parent / "shared" / "data"
+
+
+def _postgres_url() -> str | None:
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://", "postgresql+psycopg://")):
+        return url
+    return None
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The project's real public data (../shared/data). Required, never skipped."""
+    assert SHARED_DATA.is_dir(), f"expected the shared data folder at {SHARED_DATA}"
+    return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    """A URL for an empty database of this session's own, on the configured backend."""
+    server = _postgres_url()
+    if server is None:
+        yield f"sqlite:///{tmp_path_factory.mktemp('store') / 'test.sqlite3'}"
+        return
+    name = f"hn_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(Store(server).url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = admin.url.set(database=name).render_as_string(hide_password=False)
+    yield url
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def store(database_url) -> Store:
+    """A store with every core table created and emptied before the test."""
+    from highneeds.store import schema
+
+    store = Store(database_url)
+    store.create_all()
+    with store.engine.begin() as conn:
+        for table in reversed(schema.metadata.sorted_tables):
+            conn.execute(table.delete())
+    yield store
+    store.engine.dispose()
