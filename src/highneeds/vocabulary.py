@@ -595,6 +595,44 @@ _GROUP_TOTAL_ALIASES = {
     "Non-maintained early years": "early_years",
     "Other": "other",
     "Unknown": "work_based",  # the 2022 release files work-based learning under "Unknown"
+    # "Type of placement" breakdown labels of the 2023-and-later releases
+    "AP/PRU - total": "ap_pru",
+    "Educated elsewhere - total": "educated_elsewhere",
+    "FE - total": "fe",
+    "Mainstream - total": "mainstream",
+    "Special - total": "special",
+}
+
+# "Type of placement" breakdown labels of the 2023-and-later DfE releases (person-level SEN2).
+_PLACEMENT_BREAKDOWN_ALIASES = {
+    "Educated elsewhere - NEET": "neet",
+    "Educated elsewhere - Welsh establishment": "welsh_setting",
+    "Educated elsewhere - elective home education": "elective_home_education",
+    # Same figure as the caseload column neet_other_csa (see that alias above).
+    "Educated elsewhere - not in education or training (compulsory school age)": (
+        "awaiting_provision_csa_not_in_ed"
+    ),
+    "Educated elsewhere - not in education or training (notice to cease issued)": (
+        "not_in_education_notice_to_cease"
+    ),
+    "Educated elsewhere - not in education or training (other)": "not_in_education_other",
+    "Educated elsewhere - online provider": "online_provider",
+    "Educated elsewhere - other arrangements by LA": "other_arrangements_la",
+    "Educated elsewhere - other arrangements by parents": "other_arrangements_parents",
+    "Educated elsewhere - other placement settings": "other_placement",
+    "Educated elsewhere - other schools and establishments": "other_school",
+    "FE - UKRLP provider": "fe_ukrlp_provider",
+    "FE - general FE and tertiary colleges": "fe_general",
+    "FE - specialist post-16 institutions": "specialist_post16",
+    "Mainstream - LA maintained (SEN unit)": "mainstream_la_maintained_unit",
+    "Mainstream - LA maintained (resourced provision)": "mainstream_la_maintained_rp",
+    "Mainstream - academy (SEN unit)": "mainstream_academy_unit",
+    "Mainstream - academy (resourced provision)": "mainstream_academy_rp",
+    "Mainstream - free school (SEN unit)": "mainstream_free_school_unit",
+    "Mainstream - free school (resourced provision)": "mainstream_free_school_rp",
+    "Placement not recorded": "unknown",
+    "Special - academy/free school": "special_academy_free",
+    "Special - Academy/free schools": "special_academy_free",
 }
 
 # --------------------------------------------------------------------------------------------
@@ -624,6 +662,7 @@ _SETTING_INDEX = _index(
     [(s.code, s.code) for s in SETTINGS]
     + [(s.label, s.code) for s in SETTINGS]
     + [(alias, s.code) for s in SETTINGS for alias in s.aliases]
+    + list(_PLACEMENT_BREAKDOWN_ALIASES.items())
 )
 _NEED_INDEX = _index(
     [(n.code, n.code) for n in NEEDS]
@@ -656,6 +695,7 @@ def setting_code(
 ) -> str:
     """The setting code for any published label, SEN2 code or code; else UnknownLabelError."""
     known = [s.label for s in SETTINGS] + [a for s in SETTINGS for a in s.aliases]
+    known += list(_PLACEMENT_BREAKDOWN_ALIASES)
     return _resolve(_SETTING_INDEX, label, "setting", known, file, row, column)
 
 
@@ -767,3 +807,33 @@ def setting_for_establishment(
     if rp_unit and sen_unit:
         return rp_unit[1]
     return family
+
+
+# --------------------------------------------------------------------------------------------
+# Section 251 high needs lines (budget and outturn statements)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class S251Line:
+    code: str  # the line number as DfE prints it, e.g. "1.2.3"
+    label: str
+
+
+#: The high needs lines of the Section 251 budget and outturn statements, in statement order.
+S251_HIGH_NEEDS_LINES: tuple[S251Line, ...] = (
+    S251Line("1.0.2", "High needs place funding within the individual schools budget"),
+    S251Line("1.2.1", "Top-up funding – maintained schools"),
+    S251Line("1.2.2", "Top-up funding – academies, free schools and colleges"),
+    S251Line("1.2.3", "Top-up and other funding – non-maintained and independent providers"),
+    S251Line("1.2.4", "Additional high needs targeted funding for mainstream schools"),
+    S251Line("1.2.5", "SEN support services"),
+    S251Line("1.2.6", "Hospital education services"),
+    S251Line("1.2.7", "Other alternative provision services"),
+    S251Line("1.2.8", "Support for inclusion"),
+    S251Line("1.2.9", "Special schools and PRUs in financial difficulty"),
+    S251Line("1.2.10", "PFI/BSF costs at special schools, AP and PRUs"),
+    S251Line("1.2.11", "Direct payments (SEN and disability)"),
+    S251Line("1.2.13", "Therapies and other health-related services"),
+)
+S251_LINE_BY_CODE = {line.code: line for line in S251_HIGH_NEEDS_LINES}

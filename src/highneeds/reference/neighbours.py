@@ -14,12 +14,12 @@ from pathlib import Path
 import pandas as pd
 
 from highneeds.errors import InputFileError, UnknownLabelError
+from highneeds.reference.names import normalise_label
 from highneeds.reference.sheets import (
     blank_row,
     column_position,
     find_header_row,
     la_number,
-    normalise_label,
     raw_table,
     read_table,
 )
@@ -51,8 +51,9 @@ def read_statistical_neighbours(path: str | Path, *, sheet: str = SHEET) -> pd.D
     path = Path(path)
     sheet_name = None if path.suffix.lower() == ".csv" else sheet
     layout = _detect_layout(path, sheet_name)
-    body, header_row = read_table(path, [layout["code"], layout["name"], layout["sn"].format(k=1)],
-                                  sheet=sheet_name)
+    body, header_row = read_table(
+        path, [layout["code"], layout["name"], layout["sn"].format(k=1)], sheet=sheet_name
+    )
     columns = list(body.columns)
     where = {"file": path.name, "sheet": sheet_name, "row": header_row}
     code_at = column_position(columns, layout["code"], **where)
@@ -73,8 +74,9 @@ def read_statistical_neighbours(path: str | Path, *, sheet: str = SHEET) -> pd.D
         if _empty(code_cell):
             # Blank separators and section titles such as "Old SNs:" carry no LA.
             continue
-        la_code = la_number(code_cell, file=path.name, sheet=sheet_name, row=row_number,
-                            column=layout["code"])
+        la_code = la_number(
+            code_cell, file=path.name, sheet=sheet_name, row=row_number, column=layout["code"]
+        )
         for rank, label, at in pairs:
             neighbour, band = row[at], row[at + 1]
             if str(neighbour).strip() == NO_NEIGHBOUR:
@@ -85,19 +87,22 @@ def read_statistical_neighbours(path: str | Path, *, sheet: str = SHEET) -> pd.D
                     "la_name": str(row[name_at]).strip(),
                     "region_name": str(row[region_at]).strip(),
                     "rank": rank,
-                    "neighbour_code": la_number(neighbour, file=path.name, sheet=sheet_name,
-                                                row=row_number, column=label),
-                    "closeness": closeness_band(band, file=path.name, row=row_number,
-                                                column=columns[at + 1]),
+                    "neighbour_code": la_number(
+                        neighbour, file=path.name, sheet=sheet_name, row=row_number, column=label
+                    ),
+                    "closeness": closeness_band(
+                        band, file=path.name, row=row_number, column=columns[at + 1]
+                    ),
                 }
             )
     table = pd.DataFrame.from_records(
-        records, columns=["la_code", "la_name", "region_name", "rank", "neighbour_code",
-                          "closeness"]
+        records,
+        columns=["la_code", "la_name", "region_name", "rank", "neighbour_code", "closeness"],
     )
     if table.empty:
-        raise InputFileError("no LA rows under the header", file=path.name, sheet=sheet_name,
-                             row=header_row + 1)
+        raise InputFileError(
+            "no LA rows under the header", file=path.name, sheet=sheet_name, row=header_row + 1
+        )
     _check_complete(table, path.name, sheet_name)
     return table
 
@@ -106,8 +111,14 @@ def closeness_band(value: object, *, file: str, row: int, column: str) -> str:
     """The canonical band for a published closeness label ("Not Close " -> "Not close")."""
     band = _BAND_BY_KEY.get(normalise_label(value))
     if band is None:
-        raise UnknownLabelError(str(value).strip(), "statistical neighbour closeness", file=file,
-                                row=row, column=column, known=list(CLOSENESS_BANDS))
+        raise UnknownLabelError(
+            str(value).strip(),
+            "statistical neighbour closeness",
+            file=file,
+            row=row,
+            column=column,
+            known=list(CLOSENESS_BANDS),
+        )
     return band
 
 
@@ -115,15 +126,18 @@ def _detect_layout(path: Path, sheet: str | None) -> dict[str, str]:
     raw = raw_table(path, sheet, nrows=40)
     for layout in _LAYOUTS:
         try:
-            find_header_row(raw, [layout["code"], layout["sn"].format(k=1)], file=path.name,
-                            sheet=sheet)
+            find_header_row(
+                raw, [layout["code"], layout["sn"].format(k=1)], file=path.name, sheet=sheet
+            )
         except InputFileError:
             continue
         return layout
     raise InputFileError(
         "not a DfE statistical neighbours table: no header with 'LA num' and 'SN1' "
         "(or 'old_la_code' and 'SN_1')",
-        file=path.name, sheet=sheet, row=1,
+        file=path.name,
+        sheet=sheet,
+        row=1,
     )
 
 
@@ -132,8 +146,9 @@ def _check_complete(table: pd.DataFrame, file: str, sheet: str | None) -> None:
     for la_code, group in table.groupby("la_code", sort=False):
         ranks = sorted(group["rank"])
         if ranks != list(range(1, len(ranks) + 1)):
-            raise InputFileError(f"LA {la_code} has neighbour ranks {ranks}, expected 1..n",
-                                 file=file, sheet=sheet)
+            raise InputFileError(
+                f"LA {la_code} has neighbour ranks {ranks}, expected 1..n", file=file, sheet=sheet
+            )
 
 
 def _empty(value: object) -> bool:

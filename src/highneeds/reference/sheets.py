@@ -7,23 +7,19 @@ instead of trusting a row number, and every failure names the file, sheet, row a
 
 from __future__ import annotations
 
+import csv
 import re
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 
 from highneeds.errors import InputFileError
+from highneeds.reference.names import normalise_label
 
 #: How far down a sheet the header may sit before we give up looking for it.
 HEADER_SEARCH_ROWS = 40
-
-
-def normalise_label(value: object) -> str:
-    """Lower-case a header or name and squeeze punctuation and spaces, for lenient matching."""
-    text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
-    text = text.replace("\ufeff", "").replace("&", " and ").lower()
-    return re.sub(r"[^0-9a-z+]+", " ", text).strip()
 
 
 def raw_table(path: Path, sheet: str | None, nrows: int | None = None) -> pd.DataFrame:
@@ -33,30 +29,50 @@ def raw_table(path: Path, sheet: str | None, nrows: int | None = None) -> pd.Dat
     suffix = path.suffix.lower()
     try:
         if suffix == ".csv":
-            return pd.read_csv(
-                path, header=None, dtype=str, keep_default_na=False, nrows=nrows,
-                encoding="utf-8-sig",
-            )
+            return _raw_csv(path, nrows)
         if suffix in {".xlsx", ".xlsm", ".xls", ".ods"}:
-            with pd.ExcelFile(path) as book:
-                if sheet not in book.sheet_names:
-                    raise InputFileError(
-                        f"sheet {sheet!r} is missing",
-                        file=path.name,
-                        sheet=sheet,
-                        hint="sheets present: " + ", ".join(map(str, book.sheet_names)),
-                    )
-                return pd.read_excel(book, sheet_name=sheet, header=None, dtype=object,
-                                     nrows=nrows)
+            with warnings.catch_warnings():
+                # pandas 3 deprecates xlrd for .xls; it still reads them, and until the
+                # project adopts python-calamine the warning only adds noise.
+                warnings.filterwarnings("ignore", message="The xlrd engine is deprecated")
+                return _raw_sheet(path, sheet, nrows)
     except InputFileError:
         raise
     except UnicodeDecodeError as error:
         raise InputFileError(f"not UTF-8 text ({error.reason})", file=path.name) from error
-    except (ValueError, OSError, KeyError) as error:
-        raise InputFileError(f"cannot be read as {suffix} ({error})", file=path.name,
-                             sheet=sheet) from error
-    raise InputFileError(f"unsupported file type {suffix!r}", file=path.name,
-                         hint="expected .csv, .xlsx, .xls or .ods")
+    except (ValueError, OSError, KeyError, csv.Error) as error:
+        raise InputFileError(
+            f"cannot be read as {suffix} ({error})", file=path.name, sheet=sheet
+        ) from error
+    raise InputFileError(
+        f"unsupported file type {suffix!r}",
+        file=path.name,
+        hint="expected .csv, .xlsx, .xls or .ods",
+    )
+
+
+def _raw_sheet(path: Path, sheet: str | None, nrows: int | None) -> pd.DataFrame:
+    with pd.ExcelFile(path) as book:
+        if sheet not in book.sheet_names:
+            raise InputFileError(
+                f"sheet {sheet!r} is missing",
+                file=path.name,
+                sheet=sheet,
+                hint="sheets present: " + ", ".join(map(str, book.sheet_names)),
+            )
+        return pd.read_excel(book, sheet_name=sheet, header=None, dtype=object, nrows=nrows)
+
+
+def _raw_csv(path: Path, nrows: int | None) -> pd.DataFrame:
+    """CSV cells as text; rows may differ in length (title lines above the header)."""
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        rows = []
+        for row in csv.reader(handle):
+            rows.append(row)
+            if nrows is not None and len(rows) >= nrows:
+                break
+    width = max((len(row) for row in rows), default=0)
+    return pd.DataFrame([row + [""] * (width - len(row)) for row in rows], dtype=object)
 
 
 def find_header_row(
@@ -93,15 +109,21 @@ def read_table(
     path = Path(path)
     raw = raw_table(path, sheet)
     header_index = find_header_row(raw, required, file=path.name, sheet=sheet)
-    names = [str(value).replace("\ufeff", "").strip() if not _blank(value) else f"_col{i}"
-             for i, value in enumerate(raw.iloc[header_index].tolist())]
+    names = [
+        str(value).replace("\ufeff", "").strip() if not _blank(value) else f"_col{i}"
+        for i, value in enumerate(raw.iloc[header_index].tolist())
+    ]
     body = raw.iloc[header_index + 1 :].reset_index(drop=True)
     body.columns = names
+    # Title lines above the header (e.g. "MYE2: … mid-2021"), for callers that need them.
+    body.attrs["preamble"] = [str(v) for v in raw.iloc[:header_index, 0].tolist() if not _blank(v)]
     return body, header_index + 1
 
 
 def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, float) and pd.isna(value)) or str(value).strip() == ""
+    return (
+        value is None or (isinstance(value, float) and pd.isna(value)) or str(value).strip() == ""
+    )
 
 
 def blank_row(row: pd.Series) -> bool:
@@ -109,14 +131,22 @@ def blank_row(row: pd.Series) -> bool:
     return all(_blank(value) for value in row.tolist())
 
 
-def column_position(columns: Sequence[str], label: str, *, file: str, sheet: str | None,
-                    row: int, occurrence: int = 0) -> int:
+def column_position(
+    columns: Sequence[str],
+    label: str,
+    *,
+    file: str,
+    sheet: str | None,
+    row: int,
+    occurrence: int = 0,
+) -> int:
     """Position of the ``occurrence``-th column whose normalised name equals ``label``."""
     wanted = normalise_label(label)
     hits = [i for i, name in enumerate(columns) if normalise_label(name) == wanted]
     if len(hits) <= occurrence:
-        raise InputFileError(f"column {label!r} is missing", file=file, sheet=sheet, row=row,
-                             column=label)
+        raise InputFileError(
+            f"column {label!r} is missing", file=file, sheet=sheet, row=row, column=label
+        )
     return hits[occurrence]
 
 
@@ -124,15 +154,64 @@ def to_number(value: object, *, file: str, sheet: str | None, row: int, column: 
     """A published count as a float; text that is not a number is an error, never zero."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         if pd.isna(value):
-            raise InputFileError("empty cell where a number was expected", file=file,
-                                 sheet=sheet, row=row, column=column)
+            raise InputFileError(
+                "empty cell where a number was expected",
+                file=file,
+                sheet=sheet,
+                row=row,
+                column=column,
+            )
         return float(value)
     text = str(value).strip().replace(",", "")
     try:
         return float(text)
     except ValueError:
-        raise InputFileError(f"{value!r} is not a number", file=file, sheet=sheet, row=row,
-                             column=column) from None
+        raise InputFileError(
+            f"{value!r} is not a number", file=file, sheet=sheet, row=row, column=column
+        ) from None
+
+
+def drop_blank_rows(body: pd.DataFrame) -> pd.DataFrame:
+    """``body`` without fully empty rows; the index (position under the header) is kept."""
+    return body[~body.map(_blank).all(axis=1)]
+
+
+def to_numbers(
+    body: pd.DataFrame,
+    positions: Sequence[int],
+    *,
+    file: str,
+    sheet: str | None,
+    header_row: int,
+) -> pd.DataFrame:
+    """Columns of published counts as floats, named as in the header.
+
+    ``body`` must keep :func:`read_table`'s index so the first bad cell can be named by its
+    spreadsheet row (``header_row + 1 + index``). Text that is not a number, or an empty
+    cell, is an error: never zero.
+    """
+    block = body.iloc[:, list(positions)]
+    text = block.astype(str).apply(lambda column: column.str.strip().str.replace(",", ""))
+    numbers = text.apply(pd.to_numeric, errors="coerce")
+    bad = numbers.isna()
+    if bad.to_numpy().any():
+        row_label, column_at = next(
+            (index, at) for index, row in bad.iterrows() for at, flag in enumerate(row) if flag
+        )
+        value = block.loc[row_label].iloc[column_at]
+        problem = (
+            "empty cell where a number was expected"
+            if _blank(value)
+            else (f"{value!r} is not a number")
+        )
+        raise InputFileError(
+            problem,
+            file=file,
+            sheet=sheet,
+            row=header_row + 1 + int(row_label),
+            column=str(block.columns[column_at]),
+        )
+    return numbers.astype(float)
 
 
 def la_number(value: object, *, file: str, sheet: str | None, row: int, column: str) -> str:
@@ -140,5 +219,6 @@ def la_number(value: object, *, file: str, sheet: str | None, row: int, column: 
     text = str(value).strip()
     if re.fullmatch(r"\d{3}(\.0+)?", text):
         return text[:3]
-    raise InputFileError(f"{value!r} is not a 3-digit DfE LA number", file=file, sheet=sheet,
-                         row=row, column=column)
+    raise InputFileError(
+        f"{value!r} is not a 3-digit DfE LA number", file=file, sheet=sheet, row=row, column=column
+    )

@@ -161,11 +161,22 @@ class Store:
                 for record in clean.itertuples(index=False, name=None):
                     copy.write_row(record)
         else:
-            records = [
-                dict(zip(columns, row, strict=True))
-                for row in clean.itertuples(index=False, name=None)
-            ]
-            conn.execute(table.insert(), records)
+            # The DBAPI's executemany on plain tuples, inside the same transaction: several
+            # times faster than SQLAlchemy's per-row parameter dicts for 500k-row imports.
+            # For big loads, rebuilding the indexes once (sorted) beats updating them per row;
+            # DDL is transactional in SQLite, so readers and a rollback see the old state.
+            indexes = list(table.indexes) if len(frame) > 50_000 else []
+            for index in indexes:
+                index.drop(conn)
+            raw = conn.connection.driver_connection
+            names = ", ".join(f'"{c}"' for c in columns)
+            marks = ", ".join("?" for _ in columns)
+            raw.executemany(
+                f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})',
+                clean.itertuples(index=False, name=None),
+            )
+            for index in indexes:
+                index.create(conn)
 
     def read_frame(self, query, params: Mapping | None = None) -> pd.DataFrame:
         """Run a SELECT (SQLAlchemy construct or SQL text) and return a DataFrame."""

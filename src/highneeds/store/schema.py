@@ -10,6 +10,7 @@ metadata = sa.MetaData()
 SCHEMA_MODULES: list[str] = [
     "highneeds.store.schema",
     "highneeds.readers.dfe_schema",
+    "highneeds.sen2.schema",
 ]
 
 imports = sa.Table(

@@ -1,4 +1,4 @@
-"""`highneeds-manage` / `python manage.py`: Django's management commands, local settings by default."""
+"""`python manage.py`: Django's management commands, with local settings by default."""
 
 import os
 import sys

@@ -10,5 +10,6 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("highneeds.web.accounts.urls")),
     path("workspaces/", include("highneeds.web.workspace.urls")),
+    path("", include("highneeds.web.consultations.urls")),
     path("django-admin/", admin.site.urls),
 ]

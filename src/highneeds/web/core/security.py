@@ -17,3 +17,30 @@ class ContentSecurityPolicyMiddleware:
         if self.policy and "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = self.policy
         return response
+
+
+class RequestSizeLimitMiddleware:
+    """Refuses request bodies larger than the largest allowed upload before Django reads them.
+
+    Django streams uploaded files to disk before any view sees them (and the CSRF check reads
+    the body), so without this a 5 GB post would be written out first. The limit is
+    highneeds.config.max_upload_bytes() plus 1 MB for the other form fields.
+    """
+
+    def __init__(self, get_response):
+        from highneeds import config
+
+        self.get_response = get_response
+        self.limit = config.max_upload_bytes() + 1024 * 1024
+        self.limit_mb = config.max_upload_bytes() // (1024 * 1024)
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > self.limit:
+            from django.shortcuts import render
+
+            return render(request, "413.html", {"limit_mb": self.limit_mb}, status=413)
+        return self.get_response(request)

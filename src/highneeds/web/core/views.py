@@ -8,7 +8,10 @@ from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from highneeds.web.accounts.permissions import public
 
+
+@public
 @never_cache
 @require_GET
 def healthz(request):
@@ -22,6 +25,7 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": connection.vendor})
 
 
+@public
 @require_GET
 def home(request):
     """Signed-in people go to their workspaces; everyone else to sign in."""

@@ -27,11 +27,13 @@ INSTALLED_APPS = [
     "highneeds.web.core",
     "highneeds.web.accounts",
     "highneeds.web.workspace",
+    "highneeds.web.consultations",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "highneeds.web.core.security.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -69,7 +71,11 @@ def database_settings() -> dict:
         # Concurrent web workers on one SQLite file: wait for locks instead of failing at once,
         # and take the write lock at BEGIN so a read-then-write never deadlocks.
         database.setdefault("OPTIONS", {}).update(
-            {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+            {
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL;",
+            }
         )
         database["CONN_MAX_AGE"] = 0
     return database
@@ -80,8 +86,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -89,15 +97,11 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "workspace:index"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Web processes hold no state of their own: sessions and the login rate limiter live in the
-# database, so several processes behind a load balancer share them.
+# Web processes hold no state of their own: sessions and rate-limit counters live in the
+# database, so several processes behind a load balancer share them. The cache only holds
+# things any process can recompute.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "highneeds_cache",
-    }
-}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -106,6 +110,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = config.home() / "static"
+STATICFILES_DIRS = [WEB_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

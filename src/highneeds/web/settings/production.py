@@ -15,8 +15,8 @@ DEBUG = False
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     raise ImproperlyConfigured(
-        "Set DJANGO_SECRET_KEY to a long random value (e.g. `python -c \"import secrets; "
-        "print(secrets.token_urlsafe(50))\"`) before starting the production workspace."
+        'Set DJANGO_SECRET_KEY to a long random value (e.g. `python -c "import secrets; '
+        'print(secrets.token_urlsafe(50))"`) before starting the production workspace.'
     )
 
 STORAGES = {

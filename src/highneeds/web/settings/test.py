@@ -1,6 +1,8 @@
 """Tests: fast password hashing, inline background tasks, a private test database per process."""
 
 import os
+import tempfile
+from pathlib import Path
 
 from .base import *  # noqa: F403
 
@@ -14,6 +16,9 @@ WHITENOISE_AUTOREFRESH = True
 # database name (pytest-xdist appends its worker id on top).
 DATABASES["default"]["TEST"] = {"NAME": f"test_highneeds_{os.getpid()}"}  # noqa: F405
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
-    # In-memory for speed; the browser tests' live server uses a file (see tests/web).
-    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}  # noqa: F405
+    # A file, not memory: the core's Store (SQLAlchemy) opens the same database as Django,
+    # and so do the browser tests' live-server threads.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(tempfile.gettempdir()) / f"highneeds_test_{os.getpid()}.sqlite3")
+    }
 LOGIN_MAX_FAILURES = 5

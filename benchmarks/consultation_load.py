@@ -1,0 +1,277 @@
+"""Load test for public consultations: many people submitting at once, nothing lost or doubled.
+
+Starts gunicorn on loopback over a fresh database (SQLite file and/or a new PostgreSQL database),
+seeds the demo consultation, then N concurrent clients each complete the whole public journey
+(about you, four area pages, equality, check answers, submit) until the target number of
+submissions is reached. Every journey ends in a confirmation page with a reference number or a
+clear retry message (429/503); afterwards the database must hold exactly the acknowledged
+references - zero lost, zero duplicated.
+
+    .venv/bin/python benchmarks/consultation_load.py --database both --submissions 2000 --clients 50
+
+Reports, per database: acknowledged, refused with a retry message, errors, lost, duplicated,
+p50/p95/max of the final submit and of the whole journey (ms), and throughput (submissions/s).
+PostgreSQL: 127.0.0.1:5432 user postgres (override with --postgres-url); a database named
+hn_consult_load_<pid> is created and dropped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
+SLUG = "high-needs-review"
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+FIELD = re.compile(r'name="((?:agree|why)_\d+)"')
+REFERENCE = re.compile(r'id="reference">([A-Z0-9-]{11})<')
+REFERENCE_LINE = re.compile(r"[A-Z0-9]{3}-[A-Z0-9]{3}-[A-Z0-9]{3}")
+
+BENCH_SETTINGS = textwrap.dedent(
+    """
+    from highneeds.web.settings.production import *  # noqa
+
+    # No collectstatic for a benchmark: plain static storage served by WhiteNoise finders.
+    STORAGES = {**STORAGES, "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    WHITENOISE_USE_FINDERS = True
+    # Fifty clients share one loopback address; each has its own browser string, so the
+    # per-client limit still applies per client. Raised so the test measures throughput.
+    CONSULT_SUBMISSIONS_PER_CLIENT = 1_000_000
+    LOGGING["root"]["level"] = "ERROR"
+    """
+)
+
+
+@dataclass
+class Tally:
+    acknowledged: list[str] = field(default_factory=list)
+    retry_messages: int = 0
+    errors: Counter = field(default_factory=Counter)
+    submit_ms: list[float] = field(default_factory=list)
+    journey_ms: list[float] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def journey(base: str, client_id: int, number: int, tally: Tally) -> None:
+    """One respondent: a fresh session (cookie jar) completing every page, then submit."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
+    agent = f"consultation-load-client-{client_id}"
+    root = f"{base}/consult/{SLUG}/standard"
+
+    def request(url, data=None):
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        req = urllib.request.Request(url, data=body, headers={"User-Agent": agent,
+                                                              "Referer": url})
+        try:
+            with opener.open(req, timeout=120) as reply:
+                return reply.status, reply.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode(errors="replace")
+
+    started = time.perf_counter()
+    status, html = request(f"{root}/about-you/")
+    token = CSRF_INPUT.search(html).group(1)
+    pages = [(f"{root}/about-you/", {"respondent_type": "parent_carer",
+                                     "area_of_residence": "Eastvale", "website": ""})]
+    for position in range(1, 5):
+        pages.append((f"{root}/area/{position}/", None))
+    pages.append((f"{root}/equality/", {"age_band": "25_44"}))
+    for url, data in pages:
+        if data is None:  # an area page: read its question fields first
+            status, html = request(url)
+            names = FIELD.findall(html)
+            data = {n: ("agree" if n.startswith("agree") else
+                        f"Client {client_id} answer {number}: support needs to come sooner.")
+                    for n in names}
+        data["csrfmiddlewaretoken"] = token
+        status, _ = request(url, data)
+        if status != 302:
+            with tally.lock:
+                tally.errors[f"page {status}"] += 1
+            return
+    submit_started = time.perf_counter()
+    status, html = request(f"{root}/check-your-answers/", {"csrfmiddlewaretoken": token})
+    submit_ms = (time.perf_counter() - submit_started) * 1000
+    if status == 302:
+        status, html = request(f"{root}/confirmation/")
+        match = REFERENCE.search(html)
+        with tally.lock:
+            if match:
+                tally.acknowledged.append(match.group(1))
+                tally.submit_ms.append(submit_ms)
+                tally.journey_ms.append((time.perf_counter() - started) * 1000)
+            else:
+                tally.errors["confirmation without reference"] += 1
+    elif status in (429, 503) and "again" in html:
+        with tally.lock:
+            tally.retry_messages += 1
+    else:
+        with tally.lock:
+            tally.errors[f"submit {status}"] += 1
+
+
+def run_clients(base: str, submissions: int, clients: int) -> tuple[Tally, float]:
+    tally = Tally()
+    counter = iter(range(submissions))
+    counter_lock = threading.Lock()
+
+    def worker(client_id: int) -> None:
+        while True:
+            with counter_lock:
+                number = next(counter, None)
+            if number is None:
+                return
+            try:
+                journey(base, client_id, number, tally)
+            except Exception as error:  # a dropped connection counts as an error, not a crash
+                with tally.lock:
+                    tally.errors[type(error).__name__] += 1
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return tally, time.perf_counter() - started
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def stored_references(env: dict) -> list[str]:
+    code = ("from highneeds.web.consultations.models import Response;"
+            "print('\\n'.join(Response.objects.values_list('reference', flat=True)))")
+    out = subprocess.run([PYTHON, str(REPO / "manage.py"), "shell", "-c", code], env=env,
+                         check=True, capture_output=True, text=True).stdout
+    # Only reference-shaped lines: `shell` may print a banner first.
+    return [line for line in out.splitlines() if REFERENCE_LINE.fullmatch(line.strip())]
+
+
+def bench(database: str, args) -> dict:
+    home = Path(tempfile.mkdtemp(prefix=f"hn-consult-load-{database}-"))
+    (home / "bench_settings.py").write_text(BENCH_SETTINGS)
+    (home / "static").mkdir()
+    env = {**os.environ, "HIGHNEEDS_HOME": str(home),
+           "DJANGO_SETTINGS_MODULE": "bench_settings",
+           "PYTHONPATH": f"{home}{os.pathsep}{os.environ.get('PYTHONPATH', '')}",
+           "DJANGO_SECRET_KEY": "benchmark-only-not-secret", "DJANGO_ALLOWED_HOSTS": "127.0.0.1"}
+    pg_name = None
+    if database == "postgres":
+        import psycopg
+
+        pg_name = f"hn_consult_load_{os.getpid()}"
+        with psycopg.connect(args.postgres_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{pg_name}"')
+            conn.execute(f'CREATE DATABASE "{pg_name}"')
+        env["DATABASE_URL"] = args.postgres_url.rsplit("/", 1)[0] + f"/{pg_name}"
+    else:
+        env.pop("DATABASE_URL", None)
+    manage = [PYTHON, str(REPO / "manage.py")]
+    subprocess.run([*manage, "migrate", "-v0"], env=env, check=True)
+    subprocess.run([*manage, "seed_demo_consultation"], env=env, check=True,
+                   capture_output=True)
+    port = free_port()
+    server = subprocess.Popen(
+        [GUNICORN, "highneeds.web.wsgi:application", "-b", f"127.0.0.1:{port}",
+         "-w", str(args.workers), "--timeout", "120", "--log-level", "warning"],
+        env=env, cwd=home,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base}/healthz", timeout=2).read()
+                break
+            except OSError:
+                time.sleep(0.2)
+        tally, seconds = run_clients(base, args.submissions, args.clients)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    stored = stored_references(env)
+    if pg_name:
+        import psycopg
+
+        with psycopg.connect(args.postgres_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
+    acknowledged = Counter(tally.acknowledged)
+    stored_count = Counter(stored)
+    return {
+        "database": database,
+        "submissions": args.submissions,
+        "clients": args.clients,
+        "workers": args.workers,
+        "acknowledged": len(tally.acknowledged),
+        "retry_messages": tally.retry_messages,
+        "errors": dict(tally.errors),
+        "stored": len(stored),
+        "lost": sum(1 for ref in acknowledged if ref not in stored_count),
+        "duplicated": sum(n - 1 for n in stored_count.values() if n > 1)
+        + sum(n - 1 for n in acknowledged.values() if n > 1),
+        "stored_not_acknowledged": sum(1 for ref in stored_count if ref not in acknowledged),
+        "submit_p50_ms": round(percentile(tally.submit_ms, 0.5), 1),
+        "submit_p95_ms": round(percentile(tally.submit_ms, 0.95), 1),
+        "submit_max_ms": round(max(tally.submit_ms, default=float("nan")), 1),
+        "journey_p95_ms": round(percentile(tally.journey_ms, 0.95), 1),
+        "journey_mean_ms": round(statistics.fmean(tally.journey_ms), 1) if tally.journey_ms
+        else None,
+        "seconds": round(seconds, 1),
+        "submissions_per_second": round(len(tally.acknowledged) / seconds, 1),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--submissions", type=int, default=2000)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--postgres-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    args = parser.parse_args()
+    databases = ["sqlite", "postgres"] if args.database == "both" else [args.database]
+    failed = False
+    for database in databases:
+        result = bench(database, args)
+        print(" ".join(f"{k}={v}" for k, v in result.items()), flush=True)
+        failed |= bool(result["lost"] or result["duplicated"] or result["stored_not_acknowledged"])
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,152 @@
+"""``highneeds consult …``: analyse consultation responses exported by the collection app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from highneeds.cli.output import Format, console, emit, fail
+from highneeds.errors import HighneedsError
+
+app = typer.Typer(
+    help="Consultation analysis: agreement by group, themes in free text, and evaluation.",
+    no_args_is_help=True,
+)
+
+
+def _read_responses(path: Path):
+    import pandas as pd
+
+    from highneeds.consult.analysis.schema import validate_responses
+    from highneeds.errors import InputFileError
+
+    if not path.exists():
+        raise InputFileError("file not found", file=str(path))
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        frame = pd.read_excel(path, dtype=str)
+    else:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False).replace("", None)
+    for column in frame.columns:
+        if str(column).endswith("__why"):
+            frame[column] = frame[column].fillna("")
+    validate_responses(frame, file=str(path))
+    return frame
+
+
+@app.command()
+def evaluate(
+    data: Annotated[
+        Path | None,
+        typer.Option(help="Folder with responses.csv, coding.csv, codebook.csv (default: shipped)."),
+    ] = None,
+    mode: Annotated[str, typer.Option(help="all, discovery or codebook.")] = "all",
+    seeds: Annotated[int, typer.Option(help="Seeds for discovery stability.")] = 5,
+    bootstrap: Annotated[int, typer.Option(help="Bootstrap resamples for the F1 interval.")] = 1000,
+    keyword_weight: Annotated[
+        float, typer.Option(help="Weight of codebook keyword rules (0 switches them off).")
+    ] = 1.0,
+    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+) -> None:
+    """Score machine coding against human coding: F1 (95% bootstrap interval), exact match,
+    overlap rate, and theme-count stability across seeds."""
+    from highneeds.consult.analysis.evaluate import (
+        evaluate_codebook,
+        evaluate_discovery,
+        load_labelled_set,
+    )
+
+    if mode not in ("all", "discovery", "codebook"):
+        fail(f"--mode must be all, discovery or codebook, not {mode!r}")
+    try:
+        labelled = load_labelled_set(data)
+        frames, stability = [], None
+        if mode in ("all", "discovery"):
+            found = evaluate_discovery(labelled, seeds=tuple(range(seeds)), bootstrap=bootstrap)
+            frames.append(found.results)
+            stability = found.stability
+        if mode in ("all", "codebook"):
+            frames.append(
+                evaluate_codebook(
+                    labelled, bootstrap=bootstrap,
+                    classifier_params={"keyword_weight": keyword_weight},
+                ).results
+            )
+    except HighneedsError as error:
+        fail(str(error))
+    import pandas as pd
+
+    results = pd.concat(frames, ignore_index=True)
+    results["setting"] = results["mode"] + ": " + results["setting"]
+    results = results.drop(columns=["mode", "bootstrap"]).set_index("setting")
+    decimals = {c: 3 for c in ("f1", "f1_low", "f1_high", "exact_match", "overlap_rate")}
+    emit(results, fmt, title="Machine coding against human coding", decimals=decimals)
+    if stability is not None:
+        summary = stability.groupby("question").agg(
+            themes_min=("themes", "min"), themes_max=("themes", "max"),
+            f1_min=("f1", "min"), f1_max=("f1", "max"),
+            assignment_agreement=("assignment_agreement", "mean"),
+        )
+        emit(summary, fmt, title=f"Discovery across {seeds} seeds",
+             decimals={"f1_min": 3, "f1_max": 3, "assignment_agreement": 3})
+
+
+@app.command()
+def agreement(
+    responses: Annotated[Path, typer.Argument(help="Responses export (CSV or XLSX).")],
+    by: Annotated[
+        str | None, typer.Option(help="respondent_type, version or source (default: everyone).")
+    ] = None,
+    publish: Annotated[
+        bool, typer.Option(help="Suppressed table fit to publish (needs --by).")
+    ] = False,
+    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+) -> None:
+    """Agreement with each proposal: counts, percentages and Wilson 95% intervals."""
+    from highneeds.consult.analysis.agreement import agreement_table, publication_table
+    from highneeds.consult.analysis.schema import GROUPINGS, proposals_in
+
+    if by is not None and by not in GROUPINGS:
+        fail(f"--by must be one of {', '.join(GROUPINGS)}, not {by!r}")
+    try:
+        frame = _read_responses(responses)
+    except HighneedsError as error:
+        fail(str(error))
+    if publish:
+        if by is None:
+            fail("--publish needs --by (a table of groups)")
+        for proposal in proposals_in(frame):
+            emit(publication_table(frame, proposal, by), fmt, title=f"{proposal} (c = fewer than 5)")
+        return
+    table = agreement_table(frame, by=by)
+    emit(table.set_index(["proposal", "group", "answer"]).drop(columns="group_by"), fmt,
+         title="Agreement", decimals={"percent": 1, "ci_low": 1, "ci_high": 1})
+
+
+@app.command()
+def themes(
+    responses: Annotated[Path, typer.Argument(help="Responses export (CSV or XLSX).")],
+    question: Annotated[str, typer.Option(help="Proposal code, e.g. P1.")],
+    n_themes: Annotated[str, typer.Option(help="A number, or auto.")] = "auto",
+    seed: Annotated[int, typer.Option()] = 0,
+    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+) -> None:
+    """Candidate themes in one question's free text (offline TF-IDF + NMF), with stance."""
+    from highneeds.consult.analysis.schema import free_text
+    from highneeds.consult.analysis.themes import ThemeFinder, themes_by_stance
+
+    try:
+        frame = _read_responses(responses)
+        count = n_themes if n_themes == "auto" else int(n_themes)
+        finder = ThemeFinder(n_themes=count, seed=seed).fit(free_text(frame, question))
+    except (HighneedsError, ValueError) as error:
+        fail(str(error))
+    stance = themes_by_stance(finder.assignments_, frame, question).set_index("theme_id")
+    table = finder.themes_frame().set_index("theme_id")[["label", "responses"]].join(stance)
+    emit(table, fmt, title=f"Themes in answers to {question}")
+    if fmt is Format.table:
+        for theme in finder.themes_:
+            console.print(f"[bold]{theme.theme_id} {theme.label}[/]: {theme.description}")
+            for quote in theme.quotes:
+                console.print(f"  “{quote.text}”", highlight=False)

@@ -1,0 +1,43 @@
+"""``highneeds synth``: write a synthetic LA's SEN2 returns as XML and Blade CSV."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(help="Generate a synthetic local authority's SEN2 returns.")
+console = Console()
+
+
+@app.command()
+def synth(
+    out: Path = typer.Argument(..., help="Folder to write the returns into"),
+    first_year: int = typer.Option(2019, help="First collection year"),
+    last_year: int = typer.Option(2024, help="Last collection year"),
+    children: int | None = typer.Option(None, help="Caseload of the last year (default: as Stockport)"),
+    seed: int = typer.Option(2024, help="Random seed (same seed, same LA)"),
+    inject: list[str] = typer.Option([], help="Error kinds to inject (repeat); see docs/synthetic-la.md"),
+    fmt: str = typer.Option("both", "--format", help="xml, csv or both"),
+) -> None:
+    """Write one return per year: <out>/sen2-<year>.xml and/or <out>/csv-<year>/."""
+    from highneeds.sen2.inject import ERROR_KINDS
+    from highneeds.sen2.synth import SynthConfig, fictional_establishments, generate
+    from highneeds.sen2.write import write_blade_csv, write_xml
+
+    unknown = [k for k in inject if k not in ERROR_KINDS]
+    if unknown:
+        console.print(f"[red]unknown error kind(s) {unknown}[/red]; choose from {', '.join(ERROR_KINDS)}")
+        raise typer.Exit(2)
+    out.mkdir(parents=True, exist_ok=True)
+    config = SynthConfig(first_year=first_year, last_year=last_year, seed=seed,
+                         children=children, inject=tuple(inject))
+    for ret in generate(config):
+        if fmt in ("xml", "both"):
+            write_xml(ret, out / f"sen2-{ret.year}.xml")
+        if fmt in ("csv", "both"):
+            write_blade_csv(ret, out / f"csv-{ret.year}")
+        console.print(f"SEN2 {ret.year}: {len(ret['person'])} people, "
+                      f"{len(ret['active_plan'])} active plans")
+    fictional_establishments().drop(columns="family").to_csv(out / "establishments.csv", index=False)

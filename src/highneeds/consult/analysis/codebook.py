@@ -1,0 +1,257 @@
+"""Codebook mode: analysts' own themes, some answers coded by hand, the rest proposed.
+
+A codebook lists themes with a description and inclusion keywords, optionally per question. It is
+read from CSV, XLSX or YAML with columns (or keys) ``theme`` (id), ``label``, ``description``,
+``keywords`` (separated by ';') and optionally ``question``.
+
+``CodebookClassifier`` learns one logistic regression per theme on TF-IDF words and phrases from
+the hand-coded answers plus one pseudo-answer per theme written from its label, description and
+keywords, so it proposes themes even before much is coded. ``next_to_code`` picks the answers it is
+least sure about (uncertainty sampling), which is where a person's coding teaches it most.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import re
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from sklearn.linear_model import LogisticRegression
+
+from highneeds.consult.analysis.themes import make_vectorizer
+from highneeds.errors import InputFileError, ModelInputError
+
+
+TOKENS = re.compile(r"[a-z0-9]+")
+
+
+@dataclass(frozen=True)
+class CodebookTheme:
+    theme_id: str
+    label: str
+    description: str = ""
+    keywords: tuple[str, ...] = ()
+    question: str | None = None
+
+    @property
+    def pseudo_answer(self) -> str:
+        """Text standing in for an answer that clearly carries this theme."""
+        return " . ".join([self.label, self.description, *self.keywords])
+
+
+@dataclass(frozen=True)
+class Codebook:
+    themes: tuple[CodebookTheme, ...]
+
+    @property
+    def theme_ids(self) -> list[str]:
+        return [t.theme_id for t in self.themes]
+
+    def for_question(self, question: str) -> Codebook:
+        """Themes for one question (themes without a question apply to every question)."""
+        return Codebook(tuple(t for t in self.themes if t.question in (None, question)))
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            [{"question": t.question, "theme": t.theme_id, "label": t.label,
+              "description": t.description, "keywords": "; ".join(t.keywords)}
+             for t in self.themes]
+        )
+
+
+def _split_keywords(value: object) -> tuple[str, ...]:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ()
+    if isinstance(value, list | tuple):
+        return tuple(str(v).strip() for v in value if str(v).strip())
+    return tuple(part.strip() for part in str(value).split(";") if part.strip())
+
+
+def codebook_from_frame(frame: pd.DataFrame, *, file: str | None = None) -> Codebook:
+    """A codebook from a table with columns theme (or theme_id), label, description, keywords."""
+    columns = {str(c).strip().lower(): c for c in frame.columns}
+    theme_column = columns.get("theme") or columns.get("theme_id")
+    if theme_column is None:
+        raise InputFileError("the codebook has no 'theme' column", file=file, column="theme",
+                             hint="columns: theme, label, description, keywords, question")
+    themes, seen = [], set()
+    for position, row in enumerate(frame.to_dict("records")):
+        theme_id = str(row.get(theme_column) or "").strip()
+        if not theme_id or theme_id == "nan":
+            raise InputFileError("theme is empty", file=file, row=position + 2, column="theme")
+        question = row.get(columns.get("question", "question"))
+        question = None if question is None or str(question) in ("", "nan") else str(question)
+        if (question, theme_id) in seen:
+            raise InputFileError(f"theme {theme_id!r} is listed twice", file=file,
+                                 row=position + 2, column="theme")
+        seen.add((question, theme_id))
+
+        def text(name: str, row=row) -> str:
+            value = row.get(columns.get(name, name))
+            return "" if value is None or str(value) == "nan" else str(value).strip()
+
+        themes.append(
+            CodebookTheme(
+                theme_id=theme_id,
+                label=text("label") or theme_id,
+                description=text("description") or text("inclusion"),
+                keywords=_split_keywords(row.get(columns.get("keywords", "keywords"))),
+                question=question,
+            )
+        )
+    if not themes:
+        raise InputFileError("the codebook lists no themes", file=file)
+    return Codebook(tuple(themes))
+
+
+def read_codebook(path: str | Path) -> Codebook:
+    """Read a codebook from .csv, .xlsx or .yaml/.yml."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if not path.exists():
+        raise InputFileError("file not found", file=str(path))
+    if suffix == ".csv":
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    elif suffix in (".xlsx", ".xlsm"):
+        frame = pd.read_excel(path, dtype=str).fillna("")
+    elif suffix in (".yaml", ".yml"):
+        import yaml
+
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as error:
+            raise InputFileError(f"not valid YAML: {error}", file=str(path)) from error
+        entries = data.get("themes") if isinstance(data, dict) else data
+        if not isinstance(entries, list):
+            raise InputFileError("expected a list of themes (or a 'themes:' list)", file=str(path))
+        frame = pd.DataFrame(entries)
+    else:
+        raise InputFileError(f"cannot read a codebook from a {suffix or 'nameless'} file",
+                             file=str(path), hint="use .csv, .xlsx or .yaml")
+    return codebook_from_frame(frame, file=str(path))
+
+
+class CodebookClassifier:
+    """Propose codebook themes for answers from a few hand-coded ones.
+
+    Parameters: ``threshold`` (a theme is proposed when its probability reaches it, 0-1),
+    ``fallback`` (if no theme reaches the threshold, the likeliest is proposed when its
+    probability reaches this), ``pseudo_weight`` (weight of each theme's pseudo-answer, in
+    answers), ``keyword_weight`` (strength of the keyword-rule feature), ``C`` (inverse regularisation strength), ``seed``.
+    """
+
+    def __init__(
+        self,
+        codebook: Codebook,
+        threshold: float = 0.5,
+        fallback: float = 0.3,
+        pseudo_weight: float = 3.0,
+        keyword_weight: float = 1.0,
+        C: float = 10.0,
+        seed: int = 0,
+    ):
+        self.codebook = codebook
+        self.threshold = threshold
+        self.fallback = fallback
+        self.pseudo_weight = pseudo_weight
+        self.keyword_weight = keyword_weight
+        self.C = C
+        self.seed = seed
+
+    def fit(self, texts: pd.Series, coded: Mapping[str, set[str]]) -> CodebookClassifier:
+        """Learn from ``coded`` (answer id -> theme ids a person gave it; may be empty).
+
+        ``texts`` are all the question's answers (indexed by response_id); the uncoded ones only
+        shape the word weights.
+        """
+        theme_ids = self.codebook.theme_ids
+        unknown = {t for labels in coded.values() for t in labels} - set(theme_ids)
+        if unknown:
+            raise ModelInputError(
+                f"hand coding uses themes not in the codebook: {', '.join(sorted(unknown))}; "
+                "add them to the codebook first"
+            )
+        missing = set(coded) - set(texts.index.astype(str))
+        if missing:
+            raise ModelInputError(
+                f"{len(missing)} hand-coded answer ids are not among the answers, e.g. "
+                f"{sorted(missing)[0]!r}"
+            )
+        pseudo = [t.pseudo_answer for t in self.codebook.themes]
+        self.keywords_ = [
+            [" ".join(TOKENS.findall(k.lower())) for k in (t.keywords or (t.label,))]
+            for t in self.codebook.themes
+        ]
+        self.vectorizer_ = make_vectorizer(min_df=1, ngram_range=(1, 2))
+        self.vectorizer_.fit([*texts.astype(str).tolist(), *pseudo])
+        coded_ids = list(coded)
+        train_texts = [*texts.loc[coded_ids].astype(str).tolist(), *pseudo] if coded_ids else pseudo
+        features = self._features(train_texts)
+        targets = np.zeros((len(train_texts), len(theme_ids)), dtype=int)
+        for i, answer in enumerate(coded_ids):
+            for theme in coded[answer]:
+                targets[i, theme_ids.index(theme)] = 1
+        for j in range(len(theme_ids)):
+            targets[len(coded_ids) + j, j] = 1
+        weights = np.r_[np.ones(len(coded_ids)), np.full(len(pseudo), self.pseudo_weight)]
+        self.models_ = []
+        for j in range(len(theme_ids)):
+            model = LogisticRegression(
+                C=self.C, class_weight="balanced", solver="liblinear", random_state=self.seed
+            )
+            model.fit(features, targets[:, j], sample_weight=weights)
+            self.models_.append(model)
+        self.theme_ids_ = theme_ids
+        self.coded_ = {str(k): set(v) for k, v in coded.items()}
+        return self
+
+    def _features(self, texts: list[str]):
+        """TF-IDF words and phrases, plus one column per theme: does a keyword of it appear."""
+        words = self.vectorizer_.transform(texts)
+        lowered = [f" {' '.join(TOKENS.findall(text.lower()))} " for text in texts]
+        rules = np.array(
+            [
+                [any(f" {k} " in text for k in theme_keywords) for theme_keywords in self.keywords_]
+                for text in lowered
+            ],
+            dtype=np.float32,
+        )
+        return sparse.hstack([words, sparse.csr_matrix(rules * self.keyword_weight)]).tocsr()
+
+    def predict_proba(self, texts: pd.Series) -> pd.DataFrame:
+        """Probability of each theme (columns) for each answer (rows, by response_id)."""
+        features = self._features(texts.astype(str).tolist())
+        probabilities = np.column_stack([m.predict_proba(features)[:, 1] for m in self.models_])
+        return pd.DataFrame(probabilities, index=texts.index.astype(str), columns=self.theme_ids_)
+
+    def predict(self, texts: pd.Series) -> dict[str, set[str]]:
+        """Proposed themes per answer; hand-coded answers keep their human coding."""
+        probabilities = self.predict_proba(texts)
+        result = {}
+        values = probabilities.to_numpy()
+        for i, answer in enumerate(probabilities.index):
+            if answer in self.coded_:
+                result[answer] = set(self.coded_[answer])
+                continue
+            chosen = {self.theme_ids_[j] for j in np.flatnonzero(values[i] >= self.threshold)}
+            if not chosen and values[i].max() >= self.fallback:
+                chosen = {self.theme_ids_[int(values[i].argmax())]}
+            result[answer] = chosen
+        return result
+
+    def next_to_code(self, texts: pd.Series, n: int = 10) -> list[str]:
+        """The ``n`` uncoded answers the classifier is least sure about, most uncertain first.
+
+        Uncertainty is how close the answer's most borderline theme probability is to the
+        threshold (least margin), ties broken by answer order.
+        """
+        probabilities = self.predict_proba(texts)
+        uncoded = probabilities[~probabilities.index.isin(list(self.coded_))]
+        margin = (uncoded - self.threshold).abs().min(axis=1)
+        order = np.lexsort((np.arange(len(margin)), margin.to_numpy()))
+        return [str(uncoded.index[i]) for i in order[:n]]

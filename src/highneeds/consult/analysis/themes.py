@@ -1,0 +1,483 @@
+"""Candidate themes in the free-text answers to one question, behind one interface.
+
+``ThemeFinder(...).fit(texts)`` learns ``themes_`` (label, description, top terms, quotes) and
+``assignments_`` (response_id, theme_id, weight; a response can carry several themes).
+Back ends, chosen by ``backend=``:
+
+- ``"tfidf"`` (default): TF-IDF words and two-word phrases, factorised by NMF; offline, CPU only.
+  With ``n_themes="auto"`` the number of themes is the one whose term lists come back most alike
+  when the themes are learnt again on random halves of the answers (Greene et al. 2014).
+- ``"embedding"``: a local sentence-embedding model read from ``model_path`` (needs the optional
+  ``sentence-transformers`` package; nothing is ever downloaded), clustered with k-means.
+- ``"llm"``: an OpenAI-compatible chat endpoint at ``llm_url`` proposes themes and assigns them
+  (see ``highneeds.consult.analysis.llm``). The answers are sent to that endpoint, so point it only
+  at a service the council may share consultation data with.
+
+Stance is never guessed from text: ``themes_by_stance`` splits each theme by the respondent's own
+agreement answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+import pandas as pd
+from sklearn.decomposition import NMF
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+
+from highneeds.consult.analysis.schema import STANCES, agreement_answers, STANCE_OF_ANSWER
+from highneeds.errors import ModelInputError
+
+# Words every answer to a SEND consultation uses; they name no theme.
+CONSULTATION_STOP_WORDS = frozenset(
+    {
+        "think", "feel", "believe", "agree", "disagree", "proposal", "proposals", "council",
+        "really", "just", "need", "needs", "children", "child", "young", "people", "send",
+        "would", "should", "could", "also", "like", "lot", "things", "thing", "way", "make",
+        "sure", "good", "idea", "strongly", "yes", "don", "know", "dont", "im", "ive", "get",
+        "going", "want", "much", "many", "able", "kids", "kid", "one", "well", "still",
+    }
+)
+STOP_WORDS = sorted(ENGLISH_STOP_WORDS | CONSULTATION_STOP_WORDS)
+TOKEN_PATTERN = r"(?u)\b[a-zA-Z][a-zA-Z]{2,}\b"
+
+
+@dataclass(frozen=True)
+class Quote:
+    response_id: str
+    text: str
+
+
+@dataclass
+class Theme:
+    """One candidate theme. ``label`` is short and neutral: it names a topic, not a view."""
+
+    theme_id: str
+    label: str
+    description: str
+    top_terms: tuple[str, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    responses: int = 0
+
+    def to_dict(self) -> dict:
+        return {
+            "theme_id": self.theme_id,
+            "label": self.label,
+            "description": self.description,
+            "top_terms": list(self.top_terms),
+            "quotes": [{"response_id": q.response_id, "text": q.text} for q in self.quotes],
+            "responses": self.responses,
+        }
+
+
+@dataclass
+class Discovery:
+    """What a back end returns: a weight per (response, theme) and, per theme, terms or a label."""
+
+    weights: np.ndarray  # responses × themes, >= 0
+    top_terms: list[tuple[str, ...]]
+    labels: list[str] | None = None
+    descriptions: list[str] | None = None
+    extra: dict = field(default_factory=dict)
+
+
+class Backend(Protocol):
+    def discover(self, texts: list[str], n_themes: int | str, seed: int) -> Discovery: ...
+
+
+def make_vectorizer(
+    min_df: int | float = 2, max_features: int | None = 20000, ngram_range=(1, 1)
+) -> TfidfVectorizer:
+    """The TF-IDF settings every back end shares (words and two-word phrases, no stop words)."""
+    return TfidfVectorizer(
+        lowercase=True,
+        stop_words=STOP_WORDS,
+        token_pattern=TOKEN_PATTERN,
+        ngram_range=ngram_range,
+        min_df=min_df,
+        max_df=0.5,
+        sublinear_tf=True,
+        max_features=max_features,
+        dtype=np.float32,
+    )
+
+
+def _top_terms(row: np.ndarray, vocabulary: np.ndarray, n: int = 8) -> tuple[str, ...]:
+    order = np.argsort(-row)[: n * 3]
+    terms: list[str] = []
+    for index in order:
+        if row[index] <= 0:
+            break
+        term = str(vocabulary[index])
+        # Keep "short breaks" rather than also "short" and "breaks".
+        if any(term in kept.split() or kept in term.split() for kept in terms):
+            if " " in term:
+                terms = [kept for kept in terms if kept not in term.split()]
+            else:
+                continue
+        terms.append(term)
+        if len(terms) == n:
+            break
+    return tuple(terms)
+
+
+def distinctive_terms(
+    matrix, membership: np.ndarray, vocabulary: np.ndarray, n: int = 8
+) -> list[tuple[str, ...]]:
+    """Terms most over-represented in each theme's responses (class-based TF-IDF)."""
+    overall = np.asarray(matrix.mean(axis=0)).ravel()
+    result = []
+    for j in range(membership.shape[1]):
+        members = membership[:, j] > 0
+        if not members.any():
+            result.append(())
+            continue
+        inside = np.asarray(matrix[members].mean(axis=0)).ravel()
+        result.append(_top_terms(inside - overall, vocabulary, n))
+    return result
+
+
+def auto_theme_count(n_answers: int, smallest: int = 4, largest: int = 12) -> int:
+    """Themes to look for when the user does not say: about sqrt(answers / 5), within 4-12.
+
+    A fixed rule rather than a search: on the shipped evaluation set, stability-based searches
+    for the count were no better and made results vary with the seed. Analysts merge and split.
+    """
+    return int(np.clip(round(np.sqrt(n_answers / 5)), smallest, largest))
+
+
+class TfidfNmfBackend:
+    """TF-IDF words factorised by NMF. Offline, CPU only, deterministic for a seed."""
+
+    def __init__(self, min_df: int | float = 2, max_iter: int = 300):
+        self.min_df = min_df
+        self.max_iter = max_iter
+
+    def discover(self, texts: list[str], n_themes: int | str, seed: int) -> Discovery:
+        vectorizer = make_vectorizer(min_df=self.min_df if len(texts) >= 20 else 1)
+        try:
+            matrix = vectorizer.fit_transform(texts)
+        except ValueError as error:  # every answer empty or all stop words
+            raise ModelInputError(
+                f"the answers hold no words to find themes in ({error}); check the question "
+                "has free-text answers"
+            ) from error
+        vocabulary = vectorizer.get_feature_names_out()
+        k = auto_theme_count(len(texts)) if n_themes == "auto" else int(n_themes)
+        k = max(1, min(k, matrix.shape[0], matrix.shape[1]))
+        model = NMF(
+            n_components=k, init="nndsvda", random_state=seed, max_iter=self.max_iter, tol=1e-3
+        )
+        weights = model.fit_transform(matrix)
+        top = [_top_terms(row, vocabulary) for row in model.components_]
+        return Discovery(weights=weights, top_terms=top)
+
+
+class Encoder(Protocol):
+    def encode(self, sentences: list[str], **kwargs) -> np.ndarray: ...
+
+
+class SentenceEmbeddingBackend:
+    """Sentence embeddings from a local model folder, clustered by k-means.
+
+    ``encoder`` may be passed directly (anything with ``encode(list[str]) -> array``); otherwise
+    ``model_path`` is loaded with sentence-transformers, which must be installed. Nothing is
+    downloaded: the path must be a folder on this machine.
+    """
+
+    def __init__(
+        self,
+        model_path: str | None = None,
+        encoder: Encoder | None = None,
+        candidate_counts: tuple[int, ...] = (4, 5, 6, 7, 8, 9, 10, 12),
+        sharpness: float = 10.0,
+    ):
+        self.model_path = model_path
+        self.encoder = encoder
+        self.candidate_counts = candidate_counts
+        self.sharpness = sharpness
+
+    def _encoder(self) -> Encoder:
+        if self.encoder is not None:
+            return self.encoder
+        if not self.model_path:
+            raise ModelInputError("the embedding back end needs model_path (a local folder)")
+        from pathlib import Path
+
+        if not Path(self.model_path).is_dir():
+            raise ModelInputError(
+                f"no sentence-embedding model folder at {self.model_path!r}; give the path of a "
+                "model saved on this machine (nothing is downloaded)"
+            )
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as error:
+            raise ModelInputError(
+                "the embedding back end needs the optional package sentence-transformers; "
+                "install it or use backend='tfidf'"
+            ) from error
+        return SentenceTransformer(self.model_path, local_files_only=True)
+
+    def discover(self, texts: list[str], n_themes: int | str, seed: int) -> Discovery:
+        from sklearn.cluster import KMeans
+        from sklearn.metrics import silhouette_score
+
+        vectors = np.asarray(self._encoder().encode(list(texts)), dtype=np.float64)
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True).clip(min=1e-12)
+        if n_themes == "auto":
+            best, best_score = None, -np.inf
+            for k in self.candidate_counts:
+                if k >= len(texts):
+                    continue
+                labels = KMeans(k, random_state=seed, n_init=4).fit_predict(vectors)
+                if len(set(labels)) < 2:
+                    continue
+                score = silhouette_score(vectors, labels, random_state=seed)
+                if score > best_score:
+                    best, best_score = k, score
+            k = best or 2
+        else:
+            k = int(n_themes)
+        model = KMeans(k, random_state=seed, n_init=4).fit(vectors)
+        centres = model.cluster_centers_ / np.linalg.norm(
+            model.cluster_centers_, axis=1, keepdims=True
+        ).clip(min=1e-12)
+        similarity = vectors @ centres.T
+        # Soft membership: near-equal similarity to two centres gives both themes.
+        weights = np.exp(self.sharpness * (similarity - similarity.max(axis=1, keepdims=True)))
+        vectorizer = make_vectorizer(min_df=1)
+        matrix = vectorizer.fit_transform(texts)
+        membership = (weights >= 0.5).astype(float)
+        top = distinctive_terms(matrix, membership, vectorizer.get_feature_names_out())
+        return Discovery(weights=weights, top_terms=top)
+
+
+def label_from_terms(terms: tuple[str, ...], member_texts: list[str] | None = None) -> str:
+    """A short neutral label from a theme's strongest terms, e.g. 'Waiting list / psychologist'.
+
+    The strongest term is widened to the two-word phrase its answers use most (at least 3
+    times), so labels read as phrases; no words are invented.
+    """
+    if not terms:
+        return "Unlabelled theme"
+    first = terms[0]
+    if member_texts and " " not in first:
+        from sklearn.feature_extraction.text import CountVectorizer
+
+        try:
+            counter = CountVectorizer(
+                stop_words=STOP_WORDS, token_pattern=TOKEN_PATTERN, ngram_range=(2, 2)
+            )
+            counts = np.asarray(counter.fit_transform(member_texts).sum(axis=0)).ravel()
+            phrases = counter.get_feature_names_out()
+            with_first = [i for i, p in enumerate(phrases) if first in p.split()]
+            if with_first:
+                best = max(with_first, key=lambda i: counts[i])
+                if counts[best] >= 3:
+                    first = str(phrases[best])
+        except ValueError:  # no two-word phrases at all
+            pass
+    chosen = [first] + [t for t in terms[1:] if t not in first.split()][:1]
+    text = " / ".join(chosen)
+    return text[:1].upper() + text[1:]
+
+
+class ThemeFinder:
+    """Discover candidate themes in the answers to one free-text question.
+
+    Parameters (plain values; no work is done here):
+    n_themes      an int, or "auto" to let the back end choose
+    backend       "tfidf" (default), "embedding" or "llm"
+    threshold     a response carries every theme whose weight is at least this share of its
+                  strongest theme's weight (0-1); lower gives more themes per response
+    min_weight    weights below this share of the theme's largest weight never count (0-1)
+    seed          random seed: the same seed and data give the same themes
+    n_quotes      representative quotes kept per theme
+    model_path / encoder   for the embedding back end
+    llm_url / llm_model / llm_api_key / llm_timeout   for the LLM back end
+    """
+
+    def __init__(
+        self,
+        n_themes: int | str = "auto",
+        backend: str = "tfidf",
+        threshold: float = 0.3,
+        min_weight: float = 0.1,
+        seed: int = 0,
+        n_quotes: int = 3,
+        model_path: str | None = None,
+        encoder: Encoder | None = None,
+        llm_url: str | None = None,
+        llm_model: str = "default",
+        llm_api_key: str | None = None,
+        llm_timeout: float = 60.0,
+    ):
+        self.n_themes = n_themes
+        self.backend = backend
+        self.threshold = threshold
+        self.min_weight = min_weight
+        self.seed = seed
+        self.n_quotes = n_quotes
+        self.model_path = model_path
+        self.encoder = encoder
+        self.llm_url = llm_url
+        self.llm_model = llm_model
+        self.llm_api_key = llm_api_key
+        self.llm_timeout = llm_timeout
+
+    def _backend(self) -> Backend:
+        if self.backend == "tfidf":
+            return TfidfNmfBackend()
+        if self.backend == "embedding":
+            return SentenceEmbeddingBackend(model_path=self.model_path, encoder=self.encoder)
+        if self.backend == "llm":
+            from highneeds.consult.analysis.llm import LlmBackend
+
+            if not self.llm_url:
+                raise ModelInputError("the LLM back end needs llm_url (an OpenAI-compatible URL)")
+            return LlmBackend(self.llm_url, self.llm_model, self.llm_api_key, self.llm_timeout)
+        raise ModelInputError(
+            f"unknown theme back end {self.backend!r}; use 'tfidf', 'embedding' or 'llm'"
+        )
+
+    def fit(self, texts: pd.Series | list[str]) -> ThemeFinder:
+        """Learn themes from answers: a Series indexed by response_id, or a list (ids 0, 1, …)."""
+        series = texts if isinstance(texts, pd.Series) else pd.Series(list(texts))
+        series = series.astype(str)
+        if len(series) < 2:
+            raise ModelInputError(
+                f"only {len(series)} free-text answer(s): too few to look for themes"
+            )
+        if isinstance(self.n_themes, str) and self.n_themes != "auto":
+            raise ModelInputError(f"n_themes must be a number or 'auto', not {self.n_themes!r}")
+        found = self._backend().discover(series.tolist(), self.n_themes, self.seed)
+        weights = np.asarray(found.weights, dtype=float)
+        membership = self._membership(weights)
+        keep = membership.any(axis=0)  # a theme no response carries is not a theme
+        kept = np.flatnonzero(keep)
+        self.response_ids_ = series.index.astype(str)
+        self.weights_ = weights[:, kept]
+        self.membership_ = membership[:, kept]
+        self.details_ = found.extra
+        self.themes_ = []
+        for number, j in enumerate(kept, start=1):
+            theme_id = f"T{number:02d}"
+            terms = found.top_terms[j] if j < len(found.top_terms) else ()
+            members = np.flatnonzero(membership[:, j])
+            label = (
+                found.labels[j]
+                if found.labels
+                else label_from_terms(terms, series.iloc[members].tolist())
+            )
+            share = len(members) / len(series)
+            description = (
+                found.descriptions[j]
+                if found.descriptions
+                else "Answers that mention " + ", ".join(terms[:6]) + "."
+            )
+            description += f" {len(members)} answers ({share:.0%})."
+            self.themes_.append(
+                Theme(
+                    theme_id=theme_id,
+                    label=label,
+                    description=description,
+                    top_terms=tuple(terms),
+                    quotes=self._quotes(series, weights[:, j], members),
+                    responses=len(members),
+                )
+            )
+        self.n_themes_ = len(self.themes_)
+        self.assignments_ = self._assignments_frame()
+        return self
+
+    def _membership(self, weights: np.ndarray) -> np.ndarray:
+        column_max = weights.max(axis=0, keepdims=True).clip(min=1e-12)
+        row_max = weights.max(axis=1, keepdims=True)
+        strong_enough = weights >= self.min_weight * column_max
+        near_top = weights >= self.threshold * row_max
+        return (weights > 0) & strong_enough & near_top
+
+    def _quotes(self, series: pd.Series, weight: np.ndarray, members: np.ndarray) -> tuple:
+        if not len(members):
+            return ()
+        lengths = series.iloc[members].str.split().str.len().to_numpy()
+        # Prefer answers long enough to say something, then the most typical.
+        order = members[np.lexsort((-weight[members], lengths < 8))]
+        return tuple(
+            Quote(str(series.index[i]), _shorten(series.iloc[i])) for i in order[: self.n_quotes]
+        )
+
+    def _assignments_frame(self) -> pd.DataFrame:
+        rows, cols = np.nonzero(self.membership_)
+        return pd.DataFrame(
+            {
+                "response_id": self.response_ids_[rows],
+                "theme_id": [self.themes_[c].theme_id for c in cols],
+                "weight": self.weights_[rows, cols],
+            }
+        )
+
+    def themes_frame(self) -> pd.DataFrame:
+        """One row per theme: id, label, description, answers, top terms, quotes (' | ')."""
+        return pd.DataFrame(
+            [
+                {
+                    "theme_id": t.theme_id,
+                    "label": t.label,
+                    "description": t.description,
+                    "responses": t.responses,
+                    "top_terms": ", ".join(t.top_terms),
+                    "quotes": " | ".join(q.text for q in t.quotes),
+                }
+                for t in self.themes_
+            ]
+        )
+
+    def labels_by_response(self) -> dict[str, set[str]]:
+        """Theme ids carried by each response (every fitted response, possibly with none)."""
+        result: dict[str, set[str]] = {rid: set() for rid in self.response_ids_}
+        for row in self.assignments_.itertuples():
+            result[row.response_id].add(row.theme_id)
+        return result
+
+
+def _shorten(text: str, limit: int = 300) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def themes_by_stance(
+    assignments: pd.DataFrame,
+    responses: pd.DataFrame,
+    proposal: str,
+    *,
+    by: str | None = None,
+) -> pd.DataFrame:
+    """Answers carrying each theme, split by the respondent's own stance on the proposal.
+
+    ``assignments`` has response_id and theme_id (from ThemeFinder, a reviewed ThemeSet or the
+    codebook classifier). One row per theme (and group when ``by`` is given) with columns
+    support / oppose / neutral (respondents) and total. Stance comes from the agreement answer.
+    """
+    stance = pd.Series(
+        agreement_answers(responses, proposal).map(STANCE_OF_ANSWER).to_numpy(),
+        index=responses["response_id"].astype(str),
+        name="stance",
+    )
+    joined = assignments[["response_id", "theme_id"]].copy()
+    joined["response_id"] = joined["response_id"].astype(str)
+    joined["stance"] = joined["response_id"].map(stance)
+    keys = ["theme_id"]
+    if by is not None:
+        joined[by] = joined["response_id"].map(
+            pd.Series(responses[by].to_numpy(), index=responses["response_id"].astype(str))
+        )
+        keys.append(by)
+    table = (
+        joined.groupby([*keys, "stance"]).size().unstack("stance", fill_value=0)
+        .reindex(columns=list(STANCES), fill_value=0)
+    )
+    table["total"] = table.sum(axis=1)
+    return table.reset_index()

@@ -1,0 +1,64 @@
+"""Caseload frames for the cost model, from a forecast's simulations.
+
+The cost model, capacity constraint and scenarios all work on one long frame:
+``[simulation,] year, setting, need, age_band, count`` (children in January of ``year``).
+This module makes it from :class:`highneeds.forecast.result.ForecastResult` through its public
+``draws`` method, so the forecast's uncertainty is carried simulation by simulation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from highneeds.errors import ModelInputError
+
+DEFAULT_BY = ("setting", "need", "age_band")
+
+
+def caseload_from_forecast(
+    result,
+    by: Sequence[str] = DEFAULT_BY,
+    *,
+    simulations: bool = True,
+    funding_categories: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """The forecast's caseload as a long frame, one row per (simulation,) year and group.
+
+    ``result``: a ``ForecastResult`` (anything with ``draws(by)`` returning group labels, an
+    (S, T, G) array of simulated counts and a (T, G) expected array, and ``years``).
+    ``simulations=False`` gives the expected path without a ``simulation`` column.
+    ``funding_categories`` maps settings outside the vocabulary (synthetic labels) to a
+    funding category, added as a ``funding_category`` column.
+    """
+    if "setting" not in by:
+        raise ModelInputError("a caseload for costing must be broken down by setting")
+    keys, simulated, expected = result.draws(tuple(by))
+    years = np.asarray(result.years)
+    groups = len(keys)
+    if simulations:
+        n_sims = simulated.shape[0]
+        frame = pd.DataFrame(
+            {
+                "simulation": np.repeat(np.arange(n_sims), len(years) * groups),
+                "year": np.tile(np.repeat(years, groups), n_sims),
+                **{c: np.tile(keys[c].to_numpy(), n_sims * len(years)) for c in keys.columns},
+                "count": simulated.reshape(-1).astype(float),
+            }
+        )
+    else:
+        frame = pd.DataFrame(
+            {
+                "year": np.repeat(years, groups),
+                **{c: np.tile(keys[c].to_numpy(), len(years)) for c in keys.columns},
+                "count": expected.reshape(-1).astype(float),
+            }
+        )
+    if funding_categories is not None:
+        unknown = sorted(set(frame["setting"]) - set(funding_categories))
+        if unknown:
+            raise ModelInputError(f"no funding category given for settings {unknown}")
+        frame["funding_category"] = frame["setting"].map(funding_categories)
+    return frame

@@ -1,0 +1,322 @@
+"""Scenarios: named, dated, documented lists of interventions over the baseline caseload.
+
+A scenario is a TOML file::
+
+    name = "New special school"
+    date = 2026-03-01
+    description = "150 places from September 2027, phased intake."
+
+    [[intervention]]
+    type = "places"                  # open (or, negative, close) commissioned places
+    funding_category = "maintained_special"
+    from_year = 2028                 # January census year
+    places = [50, 100, 150]          # phased; the last value holds afterwards
+
+Intervention types: ``places``; ``move`` (a share of placements in one category moved to a
+named setting from a year, ramped: independent → in-area, or special → mainstream for
+inclusion); ``early_help`` (caseload reduced by a share from a year, ramped over
+``ramp_years`` — applied to the caseload as an approximation of fewer new plans); ``unit_cost``
+(a category's unit costs × ``factor`` from a year); ``capital`` (one-off pounds in a year).
+
+Every scenario transforms the *same* simulated baseline caseload deterministically, so all
+scenarios share the baseline's random draws (common random numbers): differences between
+scenarios are not simulation noise, and a scenario with no interventions equals the baseline
+exactly. Savings are computed per simulation, then summarised.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from highneeds.errors import InputFileError
+from highneeds.finance.costs import cost_caseload
+from highneeds.finance.sufficiency import DEFAULT_OVERFLOW_SETTING, constrain_to_capacity
+from highneeds.vocabulary import FUNDING_CATEGORY_BY_CODE, SETTING_BY_CODE, funding_category_of
+
+#: Fields each intervention type needs (beyond ``type``), and optional ones.
+INTERVENTION_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "places": (("funding_category", "from_year", "places"), ("note",)),
+    "move": (("from_category", "to_setting", "share", "from_year"), ("ramp_years", "note")),
+    "early_help": (("reduction", "from_year"), ("ramp_years", "note")),
+    "unit_cost": (("funding_category", "factor", "from_year"), ("note",)),
+    "capital": (("year", "amount_gbp"), ("note",)),
+}
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    date: dt.date | None = None
+    description: str = ""
+    interventions: tuple[dict, ...] = field(default=())
+
+    @property
+    def is_baseline(self) -> bool:
+        return not self.interventions
+
+
+BASELINE = Scenario("Baseline", description="The forecast with no interventions.")
+
+
+def read_scenario(path: str | Path) -> Scenario:
+    """A scenario from a TOML file; a bad field is refused naming the file and intervention."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputFileError("file not found", file=str(path)) from None
+    except tomllib.TOMLDecodeError as error:
+        raise InputFileError(f"not valid TOML ({error})", file=path.name) from None
+    if not isinstance(data.get("name"), str) or not data["name"].strip():
+        raise InputFileError("a scenario needs a name", file=path.name, column="name")
+    items = data.get("intervention", [])
+    checked = tuple(
+        _check_intervention(item, path.name, number) for number, item in enumerate(items, 1)
+    )
+    date = data.get("date")
+    if date is not None and not isinstance(date, dt.date):
+        raise InputFileError(
+            f"date {date!r} is not a TOML date like 2026-03-01", file=path.name, column="date"
+        )
+    return Scenario(data["name"].strip(), date, str(data.get("description", "")), checked)
+
+
+def _check_intervention(item: Mapping, file: str, number: int) -> dict:
+    where = f"intervention {number}"
+    kind = item.get("type")
+    if kind not in INTERVENTION_FIELDS:
+        raise InputFileError(
+            f"{where}: unknown type {kind!r}; choose from {', '.join(INTERVENTION_FIELDS)}",
+            file=file,
+            column="type",
+        )
+    required, optional = INTERVENTION_FIELDS[kind]
+    missing = [f for f in required if f not in item]
+    extra = sorted(set(item) - set(required) - set(optional) - {"type"})
+    if missing or extra:
+        problem = f"lacks {missing}" if missing else f"has unknown fields {extra}"
+        raise InputFileError(f"{where} ({kind}) {problem}", file=file)
+    for key in ("funding_category", "from_category"):
+        if key in item and item[key] not in FUNDING_CATEGORY_BY_CODE:
+            raise InputFileError(
+                f"{where}: {item[key]!r} is not a funding category", file=file, column=key
+            )
+    for key in ("share", "reduction"):
+        if key in item and not 0 <= float(item[key]) <= 1:
+            raise InputFileError(f"{where}: {key} must be between 0 and 1", file=file, column=key)
+    if kind == "unit_cost" and float(item["factor"]) < 0:
+        raise InputFileError(f"{where}: factor cannot be negative", file=file, column="factor")
+    if kind == "capital" and float(item["amount_gbp"]) < 0:
+        raise InputFileError(f"{where}: amount_gbp cannot be negative", file=file)
+    return dict(item)
+
+
+# --------------------------------------------------------------------------------------------
+# Applying a scenario
+# --------------------------------------------------------------------------------------------
+
+
+def _ramp(years: pd.Series, start: int, ramp_years: int) -> pd.Series:
+    """0 before ``start``, rising linearly to 1 over ``ramp_years`` (1 = at once)."""
+    steps = (years - start + 1).clip(lower=0)
+    return (steps / max(int(ramp_years), 1)).clip(upper=1.0)
+
+
+def apply_demand(caseload: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """The caseload after early help and moves (places and prices act later)."""
+    frame = caseload.copy()
+    if "funding_category" not in frame.columns:
+        frame["funding_category"] = frame["setting"].map(funding_category_of)
+    for item in scenario.interventions:
+        if item["type"] == "early_help":
+            ramp = _ramp(frame["year"], int(item["from_year"]), item.get("ramp_years", 1))
+            frame["count"] = frame["count"] * (1 - float(item["reduction"]) * ramp)
+        elif item["type"] == "move":
+            ramp = _ramp(frame["year"], int(item["from_year"]), item.get("ramp_years", 1))
+            share = float(item["share"]) * ramp.where(
+                frame["funding_category"] == item["from_category"], 0.0
+            )
+            moved = frame[share > 0].copy()
+            moved["count"] = moved["count"] * share[share > 0]
+            moved["setting"] = item["to_setting"]
+            moved["funding_category"] = _category_of_setting(item["to_setting"])
+            frame["count"] = frame["count"] * (1 - share)
+            frame = pd.concat([frame, moved], ignore_index=True)
+    return frame
+
+
+def _category_of_setting(setting: str) -> str:
+    if setting not in SETTING_BY_CODE:
+        raise InputFileError(
+            f"to_setting {setting!r} is not a vocabulary setting", column="to_setting"
+        )
+    return funding_category_of(setting)
+
+
+def apply_places(capacity: pd.DataFrame, scenario: Scenario, years: Sequence[int]) -> pd.DataFrame:
+    """Commissioned places by ``year, funding_category`` after opening or closing places."""
+    rows = [capacity[["year", "funding_category", "places"]]]
+    for item in scenario.interventions:
+        if item["type"] != "places":
+            continue
+        phased = item["places"] if isinstance(item["places"], list) else [item["places"]]
+        for year in years:
+            step = year - int(item["from_year"])
+            if step < 0:
+                continue
+            rows.append(
+                pd.DataFrame(
+                    {
+                        "year": [year],
+                        "funding_category": [item["funding_category"]],
+                        "places": [float(phased[min(step, len(phased) - 1)])],
+                    }
+                )
+            )
+    out = pd.concat(rows, ignore_index=True)
+    return out.groupby(["year", "funding_category"], as_index=False)["places"].sum()
+
+
+def cost_scenario(
+    caseload: pd.DataFrame,
+    scenario: Scenario,
+    unit_costs: pd.DataFrame,
+    *,
+    price_year: int,
+    inflation: float | Mapping[int, float] = 0.0,
+    capacity: pd.DataFrame | None = None,
+    overflow_setting: str = DEFAULT_OVERFLOW_SETTING,
+) -> pd.DataFrame:
+    """The scenario's costed caseload (see :func:`~highneeds.finance.costs.cost_caseload`).
+
+    With a capacity register the in-area specialist places cap demand and the excess goes to
+    ``overflow_setting``; empty commissioned places are paid. Capital appears as rows with
+    ``setting == "(capital)"``.
+    """
+    frame = apply_demand(caseload, scenario)
+    places = None
+    if capacity is None and any(i["type"] == "places" for i in scenario.interventions):
+        raise InputFileError(
+            f"scenario {scenario.name!r} opens or closes places: give a capacity register"
+        )
+    if capacity is not None:
+        years = sorted(frame["year"].unique().tolist())
+        places = apply_places(capacity, scenario, years)
+        frame = constrain_to_capacity(frame, places, overflow_setting=overflow_setting)
+    costed = cost_caseload(
+        frame, unit_costs, price_year=price_year, inflation=inflation, commissioned_places=places
+    )
+    for item in scenario.interventions:
+        if item["type"] == "unit_cost":
+            hit = (costed["funding_category"] == item["funding_category"]) & (
+                costed["year"] >= int(item["from_year"])
+            )
+            for column in ("place_funding_gbp", "top_up_gbp", "cost_gbp"):
+                costed.loc[hit, column] = costed.loc[hit, column] * float(item["factor"])
+    capital = [item for item in scenario.interventions if item["type"] == "capital"]
+    if capital:
+        sims = costed["simulation"].unique() if "simulation" in costed.columns else [None]
+        rows = []
+        for item in capital:
+            for sim in sims:
+                row = {
+                    "year": int(item["year"]),
+                    "setting": "(capital)",
+                    "funding_category": "capital",
+                    "count": 0.0,
+                    "place_funding_gbp": 0.0,
+                    "top_up_gbp": 0.0,
+                    "cost_gbp": float(item["amount_gbp"]),
+                    "uses_reference_default": False,
+                    "cost_source": "scenario capital cost",
+                }
+                if sim is not None:
+                    row["simulation"] = sim
+                rows.append(row)
+        costed = pd.concat([costed, pd.DataFrame(rows)], ignore_index=True)
+    return costed
+
+
+def compare_scenarios(
+    caseload: pd.DataFrame,
+    scenarios: Sequence[Scenario],
+    unit_costs: pd.DataFrame,
+    *,
+    price_year: int,
+    inflation: float | Mapping[int, float] = 0.0,
+    capacity: pd.DataFrame | None = None,
+    quantiles: tuple[float, float] = (0.05, 0.95),
+) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
+    """Cost the baseline and every scenario on the same simulations; compare them.
+
+    Returns ``(comparison, costed)``: ``comparison`` has one row per scenario and year with
+    ``cost_gbp_mean`` and quantiles, ``saving_gbp_mean`` and quantiles (baseline − scenario,
+    per simulation), ``cumulative_saving_gbp_mean``, ``uses_reference_default`` and per
+    scenario ``payback_year`` (first year from which the mean cumulative saving, net of capital,
+    stays at or above zero; blank when it never does). ``costed`` maps each scenario name to
+    its costed caseload.
+    """
+    everything = [BASELINE, *[s for s in scenarios if s.name != BASELINE.name]]
+    names = [s.name for s in everything]
+    if len(set(names)) != len(names):
+        raise InputFileError(f"two scenarios share a name: {names}")
+    caseload = caseload if "simulation" in caseload.columns else caseload.assign(simulation=0)
+    costed = {
+        s.name: cost_scenario(
+            caseload,
+            s,
+            unit_costs,
+            price_year=price_year,
+            inflation=inflation,
+            capacity=capacity,
+        )
+        for s in everything
+    }
+    per_sim = {
+        name: frame.groupby(["simulation", "year"])["cost_gbp"].sum().unstack("year")
+        for name, frame in costed.items()
+    }
+    base = per_sim[BASELINE.name]
+    low, high = quantiles
+    rows = []
+    for scenario in everything:
+        cost = per_sim[scenario.name].reindex(index=base.index, columns=base.columns, fill_value=0)
+        saving = base - cost
+        cumulative = saving.cumsum(axis=1)
+        mean_cumulative = cumulative.mean(axis=0)
+        payback = _payback(mean_cumulative) if not scenario.is_baseline else None
+        flags = costed[scenario.name].groupby("year")["uses_reference_default"].any()
+        for year in base.columns:
+            rows.append(
+                {
+                    "scenario": scenario.name,
+                    "year": int(year),
+                    "cost_gbp_mean": cost[year].mean(),
+                    f"cost_gbp_q{round(low * 100):02d}": cost[year].quantile(low),
+                    f"cost_gbp_q{round(high * 100):02d}": cost[year].quantile(high),
+                    "saving_gbp_mean": saving[year].mean(),
+                    f"saving_gbp_q{round(low * 100):02d}": saving[year].quantile(low),
+                    f"saving_gbp_q{round(high * 100):02d}": saving[year].quantile(high),
+                    "cumulative_saving_gbp_mean": mean_cumulative[year],
+                    "payback_year": payback,
+                    "uses_reference_default": bool(flags.get(year, False)),
+                }
+            )
+    return pd.DataFrame(rows), costed
+
+
+def _payback(mean_cumulative: pd.Series) -> int | None:
+    values = mean_cumulative.to_numpy()
+    if not np.any(values != 0):
+        return None
+    for position in range(len(values)):
+        if (values[position:] >= 0).all():
+            return int(mean_cumulative.index[position])
+    return None

@@ -1,0 +1,257 @@
+"""Project a caseload year by year: the exact expected path and a vectorised Monte Carlo.
+
+One year, for children in state (a, k) in January of year t:
+
+1. children in the last NCY (age 25) leave — an explicit "aged out" exit;
+2. the others leave with probability p_leave, else move with probability p_move, else stay;
+3. stayers whose setting does not serve NCY a + 1 (they would outstay its age range) are
+   moved on like movers; movers go to a destination valid at a + 1; a child with nowhere
+   valid to go is counted as an explicit leaver — nobody silently vanishes;
+4. joiners arrive at each NCY (Poisson on a Gamma rate, or binomial on a Beta rate, per
+   head of population) and are spread over states by a Dirichlet split.
+
+Parameter uncertainty: every simulation draws its own leave and move probabilities, joiner
+rates, joiner split and joiner trend once, then keeps them for the whole horizon (a child
+never visits the same (a, k) twice, so the expected path of this process is exactly the
+path under the posterior-mean parameters — the property the tests check).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from highneeds.forecast.estimate import MarkovParameters
+from highneeds.forecast.states import StateSpace
+
+
+@dataclass
+class Routes:
+    """Where each (a, k) sends its stayers and movers in our rules (flattened over A*K)."""
+
+    stay_ok: np.ndarray  # (A*K,) bool: the state is valid at a + 1
+    has_dest: np.ndarray  # (A*K,) bool: some valid destination exists at a + 1
+    dest: np.ndarray  # (A, K, K) destination probabilities restricted to valid at a + 1
+    last_ncy: np.ndarray  # (A*K,) bool: rows in the highest NCY (everyone leaves)
+    #: Only for reproducing witan.send: rows whose children silently vanish (not leavers).
+    silent_drop: np.ndarray | None = None
+
+
+def prepare_routes(params: MarkovParameters, space: StateSpace) -> Routes:
+    A, K = space.n_ncy, space.n_pairs
+    valid = space.valid
+    next_valid = np.zeros((A, K), dtype=bool)
+    next_valid[:-1] = valid[1:]
+    dest = params.dest * next_valid[:, None, :]
+    total = dest.sum(axis=2, keepdims=True)
+    dest = np.divide(dest, total, out=np.zeros_like(dest), where=total > 0)
+    last = np.zeros((A, K), dtype=bool)
+    last[-1] = True
+    return Routes(
+        stay_ok=next_valid.reshape(-1),
+        has_dest=(total[:, :, 0] > 0).reshape(-1),
+        dest=dest,
+        last_ncy=last.reshape(-1),
+    )
+
+
+def _route(n, leavers, movers, stay_ok, has_dest):
+    """Split one year's non-leavers into (to_stay, to_move, outstay_leavers); arrays or floats."""
+    stayers = n - leavers - movers
+    to_move = np.where(has_dest, movers + np.where(stay_ok, 0, stayers), 0)
+    to_stay = np.where(stay_ok, stayers + np.where(has_dest, 0, movers), 0)
+    return to_stay, to_move, n - leavers - to_move - to_stay
+
+
+def trend_factor_mean(params: MarkovParameters, year: int) -> float:
+    """E[exp(g * (year - ref))] for g ~ Normal(mean, sd): the lognormal mean."""
+    if params.trend_mean == 0.0 and params.trend_sd == 0.0:
+        return 1.0
+    d = year - params.trend_ref_year
+    return float(np.exp(params.trend_mean * d + 0.5 * (params.trend_sd * d) ** 2))
+
+
+@dataclass
+class Path:
+    """Counts on the grid for the base year and each projected year."""
+
+    years: np.ndarray  # (T + 1,) January census years
+    stock: np.ndarray  # (S, T + 1, A*K); S = 1 for the expected path
+    leavers: np.ndarray  # (S, T) children leaving during the year ending in years[t + 1]
+    joiners: np.ndarray  # (S, T)
+
+
+def expected_path(
+    params: MarkovParameters,
+    routes: Routes,
+    initial: np.ndarray,
+    exposure: np.ndarray,
+    base_year: int,
+) -> Path:
+    """Exact expected path. ``exposure`` is (T, A): population (or ones) for each TO year."""
+    A, K = params.leave_alpha.shape
+    T = exposure.shape[0]
+    pl = params.leave_mean().reshape(-1)
+    pm = params.move_mean().reshape(-1)
+    rate = params.joiner_rate_mean()
+    split = params.joiner_split_mean()
+    x = initial.reshape(-1).astype(float)
+    stock = np.zeros((1, T + 1, A * K))
+    stock[0, 0] = x
+    leavers = np.zeros((1, T))
+    joiners = np.zeros((1, T))
+    for t in range(T):
+        if routes.silent_drop is not None:
+            x = np.where(routes.silent_drop, 0.0, x)
+        aged_out = x[routes.last_ncy].sum()
+        n = np.where(routes.last_ncy, 0.0, x)
+        left = n * pl
+        moving = (n - left) * pm
+        to_stay, to_move, out_leave = _route(n, left, moving, routes.stay_ok, routes.has_dest)
+        nxt = np.zeros(A * K)
+        nxt[K:] += to_stay[:-K]
+        moved = np.einsum("ak,akj->aj", to_move.reshape(A, K)[:-1], routes.dest[:-1])
+        nxt[K:] += moved.reshape(-1)
+        year = base_year + t + 1
+        join = rate * exposure[t] * trend_factor_mean(params, year)
+        join = np.where(params.joiner_split.sum(axis=1) > 0, join, 0.0)
+        nxt += (join[:, None] * split).reshape(-1)
+        leavers[0, t] = aged_out + left.sum() + out_leave.sum()
+        joiners[0, t] = join.sum()
+        x = nxt
+        stock[0, t + 1] = x
+    return Path(np.arange(base_year, base_year + T + 1), stock, leavers, joiners)
+
+
+def _beta(rng, alpha, beta, size):
+    """Beta draws that return 0 where alpha is 0 (an impossible outcome)."""
+    safe_a = np.where(alpha > 0, alpha, 1.0)
+    safe_b = np.where(beta > 0, beta, 1.0)
+    draws = rng.beta(safe_a, safe_b, size=size)
+    draws = np.where(alpha > 0, draws, 0.0)
+    return np.where(beta > 0, draws, np.where(alpha > 0, 1.0, 0.0))
+
+
+def _cumulative_rows(prob: np.ndarray) -> np.ndarray:
+    """Row-offset cumulative probabilities so one searchsorted serves every row.
+
+    Row r's values lie in (r, r + 1]; entries after the last positive one equal r + 1
+    exactly, so a draw r + u with u < 1 never lands on a zero-probability entry.
+    """
+    rows, width = prob.shape
+    cum = np.cumsum(prob, axis=1)
+    total = cum[:, -1:]
+    cum = np.divide(cum, total, out=np.zeros_like(cum), where=total > 0)
+    return (cum + np.arange(rows)[:, None]).reshape(-1)
+
+
+def _categorical(rng, row_of_child: np.ndarray, cum_global: np.ndarray, width: int) -> np.ndarray:
+    """Column drawn for each child from its row's distribution."""
+    u = rng.random(len(row_of_child)) * (1.0 - 1e-9)
+    pos = np.searchsorted(cum_global, row_of_child + u, side="right")
+    return pos - row_of_child * width
+
+
+def monte_carlo(
+    params: MarkovParameters,
+    routes: Routes,
+    valid: np.ndarray,
+    initial: np.ndarray,
+    exposure: np.ndarray,
+    base_year: int,
+    *,
+    simulations: int,
+    seed: int | None,
+) -> Path:
+    """All simulations at once; stock is int32 (S, T + 1, A*K).
+
+    ``valid`` is the (A, K) mask of states that can hold children; a child found elsewhere
+    (which the routes never produce) would be a bug, and is checked for.
+    """
+    if routes.silent_drop is not None:
+        raise ValueError("silent drops exist only to reproduce witan.send's expected path")
+    rng = np.random.default_rng(seed)
+    A, K = params.leave_alpha.shape
+    AK = A * K
+    S = simulations
+    T = exposure.shape[0]
+
+    # Parameter draws, once per simulation, only for rows that can hold children.
+    # Only cells that can hold children (valid states below the last NCY) need draws.
+    rows = np.flatnonzero(~routes.last_ncy & valid.reshape(-1))
+    column = np.full(AK, -1, dtype=np.int64)
+    column[rows] = np.arange(len(rows))
+    la = params.leave_alpha.reshape(-1)[rows]
+    lb = params.leave_beta.reshape(-1)[rows]
+    ma = params.move_alpha.reshape(-1)[rows]
+    mb = params.move_beta.reshape(-1)[rows]
+    p_leave = _beta(rng, la, lb, (S, len(rows)))
+    p_move = _beta(rng, ma, mb, (S, len(rows)))
+    if params.joiner_kind == "gamma":
+        shape = np.where(params.joiner_a > 0, params.joiner_a, 1.0)
+        rate = rng.gamma(shape, 1.0, size=(S, A)) / np.where(params.joiner_b > 0, params.joiner_b, 1.0)
+        rate = np.where(params.joiner_a > 0, rate, 0.0)
+    else:
+        rate = _beta(rng, params.joiner_a, params.joiner_b, (S, A))
+    # Joiner split: a Dirichlet draw per simulation via normalised Gamma variables, kept
+    # only for the cells joiners can enter.
+    cells = np.flatnonzero(params.joiner_split.reshape(-1) > 0)
+    cell_ncy = cells // K
+    to_ncy = np.zeros((len(cells), A))
+    to_ncy[np.arange(len(cells)), cell_ncy] = 1.0
+    gammas = rng.standard_gamma(params.joiner_split.reshape(-1)[cells], size=(S, len(cells)))
+    # tiny Dirichlet parameters can underflow to an all-zero draw: use the mean split there
+    empty = (gammas @ to_ncy)[:, cell_ncy] == 0
+    gammas = np.where(empty, params.joiner_split_mean().reshape(-1)[cells][None, :], gammas)
+    join_share = gammas / (gammas @ to_ncy)[:, cell_ncy]
+    del gammas
+    rate = np.where(params.joiner_split.sum(axis=1)[None, :] > 0, rate, 0.0)
+    trend = (
+        rng.normal(params.trend_mean, params.trend_sd, size=S)
+        if params.trend_sd > 0
+        else np.full(S, params.trend_mean)
+    )
+    dest_cum = _cumulative_rows(routes.dest.reshape(AK, K))
+
+    stock = np.zeros((S, T + 1, AK), dtype=np.int32)
+    x = np.broadcast_to(initial.reshape(1, AK).astype(np.int64), (S, AK)).copy()
+    stock[:, 0] = x
+    leavers = np.zeros((S, T), dtype=np.int64)
+    joiners = np.zeros((S, T), dtype=np.int64)
+    for t in range(T):
+        flat = np.flatnonzero(x)
+        n = x.reshape(-1)[flat]
+        sim, row = np.divmod(flat, AK)
+        last = routes.last_ncy[row]
+        out = np.bincount(sim[last], weights=n[last], minlength=S).astype(float)
+        keep = ~last
+        flat, n, sim, row = flat[keep], n[keep], sim[keep], row[keep]
+        col = column[row]
+        if np.any(col < 0):
+            raise AssertionError("a simulated child is in a state that cannot hold children")
+        left = rng.binomial(n, p_leave[sim, col])
+        moving = rng.binomial(n - left, p_move[sim, col])
+        to_stay, to_move, out_leave = _route(
+            n, left, moving, routes.stay_ok[row], routes.has_dest[row]
+        )
+        nxt = np.bincount(flat + K, weights=to_stay, minlength=S * AK)
+        child = np.repeat(flat, to_move)
+        if len(child):
+            child_row = child % AK
+            k_to = _categorical(rng, child_row, dest_cum, K)
+            nxt += np.bincount(child - child_row % K + K + k_to, minlength=S * AK)
+        out += np.bincount(sim, weights=left + out_leave, minlength=S)
+
+        year = base_year + t + 1
+        mu = rate * exposure[t][None, :] * np.exp(trend * (year - params.trend_ref_year))[:, None]
+        # Poisson splitting: joiners per cell are independent Poisson(mu * share). For
+        # witan's binomial rates (a few per thousand) this is the binomial's Poisson limit.
+        count = rng.poisson(mu[:, cell_ncy] * join_share)
+        grid = nxt.reshape(S, AK)
+        grid[:, cells] += count
+        joiners[:, t] = count.sum(axis=1)
+        leavers[:, t] = out.astype(np.int64)
+        x = nxt.reshape(S, AK).astype(np.int64)
+        stock[:, t + 1] = x
+    return Path(np.arange(base_year, base_year + T + 1), stock, leavers, joiners)

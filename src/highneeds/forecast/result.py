@@ -1,0 +1,190 @@
+"""A forecast's simulations and the tidy tables made from them.
+
+Breakdowns are summed per simulation before quantiles are taken (quantiles do not add up),
+so the total's interval is the interval of the total, not a sum of intervals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from highneeds import vocabulary
+from highneeds.errors import ModelInputError
+from highneeds.forecast.engine import Path
+from highneeds.forecast.states import StateSpace
+
+#: Quantile columns of every forecast table, as (column name, probability).
+QUANTILES: tuple[tuple[str, float], ...] = (
+    ("q2.5", 0.025),
+    ("q10", 0.10),
+    ("q25", 0.25),
+    ("median", 0.50),
+    ("q75", 0.75),
+    ("q90", 0.90),
+    ("q97.5", 0.975),
+)
+STAT_COLUMNS = ("expected", "mean", "std", *(name for name, _ in QUANTILES))
+DIMENSIONS = ("ncy", "age_band", "need", "setting", "setting_group")
+
+
+def summarise_draws(draws: np.ndarray) -> dict[str, np.ndarray]:
+    """Mean, standard deviation and quantiles over axis 0 (the simulations)."""
+    ordered = np.sort(draws, axis=0)
+    n = ordered.shape[0]
+    out = {"mean": draws.mean(axis=0), "std": draws.std(axis=0, ddof=1) if n > 1 else 0 * ordered[0]}
+    for name, q in QUANTILES:
+        pos = q * (n - 1)
+        lo = int(np.floor(pos))
+        hi = min(lo + 1, n - 1)
+        frac = pos - lo
+        out[name] = ordered[lo] * (1 - frac) + ordered[hi] * frac
+    return out
+
+
+@dataclass
+class ForecastResult:
+    """Simulated and expected caseloads of one forecast run."""
+
+    space: StateSpace
+    simulated: Path
+    expected: Path
+    age_band_of_ncy: Callable[[int], str] = vocabulary.age_band_of_ncy
+
+    @property
+    def years(self) -> np.ndarray:
+        return self.simulated.years
+
+    @property
+    def simulations(self) -> int:
+        return self.simulated.stock.shape[0]
+
+    def cell_labels(self) -> pd.DataFrame:
+        labels = self.space.state_labels()
+        labels["age_band"] = [self.age_band_of_ncy(int(n)) for n in labels["ncy"]]
+        return labels
+
+    def _used_cells(self) -> np.ndarray:
+        # Cells never occupied in any simulation nor in expectation add nothing to any row.
+        if not hasattr(self, "_used"):
+            self._used = self.simulated.stock.any(axis=(0, 1)) | (
+                self.expected.stock[0] > 0
+            ).any(axis=0)
+        return self._used
+
+    def _groups(self, by: Sequence[str]) -> tuple[pd.DataFrame, np.ndarray]:
+        unknown = [b for b in by if b not in DIMENSIONS]
+        if unknown:
+            raise ValueError(f"cannot break a forecast down by {unknown}; choose from {DIMENSIONS}")
+        labels = self.cell_labels()
+        used = self._used_cells()
+        cells = np.flatnonzero(used)
+        if not by:
+            return pd.DataFrame(index=[0]), np.where(used, 0, -1)
+        keys = labels.loc[cells, list(by)]
+        codes = keys.groupby(list(by), sort=True).ngroup().to_numpy()
+        uniques = keys.drop_duplicates().sort_values(list(by)).reset_index(drop=True)
+        group = np.full(len(labels), -1, dtype=np.int64)
+        group[cells] = codes
+        return uniques, group
+
+    def _aggregate(
+        self, stock: np.ndarray, group: np.ndarray, n_groups: int, weight: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Sum cells (times ``weight``, e.g. cost per child) into groups: (S, T, G)."""
+        cells = np.flatnonzero(group >= 0)
+        values = np.ones(len(cells)) if weight is None else weight[cells]
+        onehot = sparse.csr_matrix(
+            (values, (cells, group[cells])), shape=(stock.shape[2], n_groups)
+        )
+        flat = stock.reshape(-1, stock.shape[2])
+        return np.asarray((onehot.T @ flat.T).T).reshape(stock.shape[0], stock.shape[1], n_groups)
+
+    def summary(self, by: Sequence[str] = ()) -> pd.DataFrame:
+        """Tidy table: year, the ``by`` columns, expected, mean, std, median and quantiles.
+
+        ``by=()`` gives the total caseload; e.g. ``("setting_group",)`` or
+        ``("ncy", "need", "setting")`` (one row per state that is ever occupied).
+        """
+        keys, sims, exp = self.draws(by)
+        return self._table(keys, sims, exp)
+
+    def draws(
+        self, by: Sequence[str] = (), cell_weight: np.ndarray | None = None
+    ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+        """Group labels, simulated (S, T, G) and expected (T, G) sums for a breakdown.
+
+        ``cell_weight`` multiplies each cell (e.g. :meth:`cost_per_cell` for pounds).
+        """
+        keys, group = self._groups(tuple(by))
+        n_groups = len(keys)
+        sims = self._aggregate(self.simulated.stock, group, n_groups, cell_weight)
+        if cell_weight is None:
+            sims = np.rint(sims).astype(np.int32)  # counts of children; sorts faster
+        exp = self._aggregate(self.expected.stock, group, n_groups, cell_weight)[0]
+        return keys, sims, exp
+
+    def _table(self, keys: pd.DataFrame, sims: np.ndarray, expected: np.ndarray) -> pd.DataFrame:
+        stats = summarise_draws(sims)
+        stats["expected"] = expected
+        n_groups = len(keys)
+        return pd.DataFrame(
+            {
+                "year": np.repeat(self.years, n_groups),
+                **{c: np.tile(keys[c].to_numpy(), len(self.years)) for c in keys.columns},
+                **{c: stats[c].reshape(-1) for c in STAT_COLUMNS},
+            }
+        )
+
+    def total_draws(self) -> np.ndarray:
+        """(S, T) total caseload of each simulation and year."""
+        return self.simulated.stock.sum(axis=2, dtype=np.int64)
+
+    # -- costs -----------------------------------------------------------------------------
+
+    def cost_per_cell(self, costs: pd.DataFrame) -> np.ndarray:
+        """Cost per child per year (pounds) for each grid cell from a need × setting table.
+
+        ``costs`` has columns need, setting, cost. Every need-setting pair the model can
+        place a child in must have a cost; a missing one raises ModelInputError (a silent
+        zero would understate the budget).
+        """
+        for column in ("need", "setting", "cost"):
+            if column not in costs.columns:
+                raise ModelInputError(f"costs: missing column {column!r}")
+        values = pd.to_numeric(costs["cost"], errors="coerce")
+        if values.isna().any():
+            pos = int(values.isna().to_numpy().nonzero()[0][0])
+            raise ModelInputError(f"costs, row {pos + 2}, column 'cost': not a number")
+        lookup = {
+            (str(n), str(s)): float(v)
+            for n, s, v in zip(costs["need"], costs["setting"], values, strict=True)
+        }
+        space = self.space
+        pair_cost = np.zeros(space.n_pairs)
+        missing = []
+        for n_i, need in enumerate(space.needs):
+            for m_i, setting in enumerate(space.settings):
+                k = n_i * len(space.settings) + m_i
+                if not space.pair_allowed[n_i, m_i]:
+                    continue
+                if (need, setting) in lookup:
+                    pair_cost[k] = lookup[(need, setting)]
+                else:
+                    missing.append(f"{need}/{setting}")
+        if missing:
+            raise ModelInputError(
+                "costs: no cost for need/setting " + ", ".join(missing[:10])
+                + (f" and {len(missing) - 10} more" if len(missing) > 10 else "")
+                + "; add a row (need, setting, cost in pounds per child per year) for each"
+            )
+        return np.tile(pair_cost, space.n_ncy)
+
+    def cost_summary(self, costs: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
+        """Like :meth:`summary` but in pounds per year (cost per child × caseload)."""
+        keys, sims, exp = self.draws(by, self.cost_per_cell(costs))
+        return self._table(keys, sims, exp)

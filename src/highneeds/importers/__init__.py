@@ -1,0 +1,1 @@
+"""Importers load what readers return into the store, atomically, idempotently, with provenance."""

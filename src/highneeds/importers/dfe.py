@@ -1,0 +1,81 @@
+"""Import DfE "Education, health and care plans" releases into the store, and read them back."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+
+from highneeds.readers.dfe_ehcp import read_release, release_year
+from highneeds.readers.dfe_files import ReleaseSource
+from highneeds.readers.dfe_merge import newest_wins
+from highneeds.readers.dfe_schema import TIDY_COLUMNS, ehcp_stats
+from highneeds.store import ImportResult, Store
+
+KIND_PREFIX = "dfe_ehcp"
+BUNDLED_RELEASE = "education-health-and-care-plans_2022.zip"
+
+
+def bundled_release_path() -> Path:
+    """The DfE EHCP release shipped inside highneeds (reporting year 2022, every LA, OGL v3)."""
+    return Path(str(resources.files("highneeds.data").joinpath("dfe", BUNDLED_RELEASE)))
+
+
+def import_kind(release: str) -> str:
+    """The store's import kind for one release: one current import per reporting year."""
+    return f"{KIND_PREFIX}:{release}"
+
+
+def import_release(store: Store, path: str | Path, imported_by: str | None = None) -> ImportResult:
+    """Read, check and store one release (zip or folder), all or nothing.
+
+    The same bytes imported again are a no-op (``already_imported``). Different bytes for a
+    release already in the store (a corrected re-publication) replace it in the same
+    transaction. Any problem with the files raises InputFileError before the store is touched.
+    """
+    path = Path(path)
+    source = ReleaseSource.open(path)
+    release = release_year(source)
+    sha256 = source.sha256()
+    kind = import_kind(release)
+    store.create_all()
+    existing = store.find_import(kind, sha256)
+    if existing is not None:
+        return ImportResult(existing, 0, already_imported=True)
+    tidy = read_release(path)
+    return store.import_tables(
+        kind=kind,
+        file_name=path.name,
+        sha256=sha256,
+        frames={ehcp_stats: tidy},
+        release=release,
+        imported_by=imported_by,
+        replace_kind=True,
+    )
+
+
+def load_stats(
+    store: Store,
+    area_codes: Iterable[str] | None = None,
+    measures: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """Stored EHCP figures (:data:`TIDY_COLUMNS`), the newest release winning where they overlap.
+
+    ``area_codes`` are DfE LA numbers or GSS codes of regions/England; None reads all.
+    """
+    table = ehcp_stats
+    query = sa.select(*(table.c[name] for name in TIDY_COLUMNS))
+    if area_codes is not None:
+        query = query.where(table.c.area_code.in_([str(code) for code in area_codes]))
+    if measures is not None:
+        query = query.where(table.c.measure.in_(list(measures)))
+    stats = store.read_frame(query)
+    if stats.empty:
+        return pd.DataFrame(columns=TIDY_COLUMNS)
+    stats["year"] = stats["year"].astype("int64")
+    stats["value"] = pd.to_numeric(stats["value"], errors="coerce").astype("float64")
+    stats["status"] = stats["status"].astype(object).where(stats["status"].notna(), None)
+    return newest_wins(stats)[TIDY_COLUMNS]

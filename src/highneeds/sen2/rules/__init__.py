@@ -1,0 +1,88 @@
+"""Validation rules for SEN2 returns: a registry of small functions, versioned by year.
+
+A rule is a function ``check(ctx) -> list[Flag]`` registered with :func:`rule`, which records
+its code, a message an analyst understands and the fields it reads. A rule only says where
+the problem is; :mod:`highneeds.sen2.rules.engine` builds the report. Rules never change
+their input.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from highneeds.sen2.model import Sen2Return
+
+
+@dataclass(frozen=True)
+class Flag:
+    """Records of one table a rule flags, and the field at fault."""
+
+    table: str
+    rows: pd.Index  # index labels in ``ctx.ret[table]``
+    field: str
+
+
+@dataclass
+class Context:
+    """What every rule may read: the return and the LA's establishment list."""
+
+    ret: Sen2Return
+    establishments: pd.DataFrame
+
+    def table(self, name: str) -> pd.DataFrame:
+        return self.ret[name]
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    message: str
+    fields: tuple[str, ...]
+    check: Callable[[Context], list[Flag]]
+    severity: str = "error"  # "error" blocks submission; "warning" asks for a look
+    since: int = 2023  # first collection year the rule applies to
+    until: int | None = None  # last collection year, or None while current
+    doc: str = field(default="")
+
+    def applies_to(self, year: int) -> bool:
+        return self.since <= year and (self.until is None or year <= self.until)
+
+
+REGISTRY: dict[str, Rule] = {}
+
+
+def rule(code: str, message: str, fields: tuple[str, ...] | list[str], *, severity: str = "error",
+         since: int = 2023, until: int | None = None):
+    """Register the decorated function as rule ``code``."""
+
+    def register(check: Callable[[Context], list[Flag]]):
+        if code in REGISTRY:
+            raise ValueError(f"rule {code} registered twice")
+        REGISTRY[code] = Rule(code, message, tuple(fields), check, severity, since, until,
+                              (check.__doc__ or "").strip())
+        return check
+
+    return register
+
+
+def load_rules() -> dict[str, Rule]:
+    """Import every rule module in this package (tests excluded) and return the registry."""
+    for info in pkgutil.iter_modules(__path__):
+        if not info.name.startswith(("test_", "engine")):
+            importlib.import_module(f"{__name__}.{info.name}")
+    return REGISTRY
+
+
+def rules_for_year(year: int) -> list[Rule]:
+    """The rule set of collection ``year``: each year's set is the previous one with rules
+    added (``since``) or retired (``until``) by code."""
+    return sorted((r for r in load_rules().values() if r.applies_to(year)), key=lambda r: r.code)
+
+
+def rows_where(frame: pd.DataFrame, mask) -> pd.Index:
+    return frame.index[pd.Series(mask, index=frame.index).fillna(False).astype(bool)]

@@ -1,0 +1,1 @@
+"""Accounts: per-LA workspaces, memberships with roles, permissions, login limits, audit log."""

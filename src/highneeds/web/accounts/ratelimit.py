@@ -1,0 +1,47 @@
+"""A small rate limiter shared by every web process (counts live in the database).
+
+Keys are strings such as ``"sign-in:user:alice"`` or ``"sign-in:client:203.0.113.4"``; callers
+choose them. Used for sign-in attempts and reusable for anything else that needs a limit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+from django.utils import timezone
+
+from .models import RateLimitHit
+
+
+def _stored_key(key: str) -> str:
+    # Hash so that usernames and client addresses are not kept in clear in this table.
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def hit(key: str) -> None:
+    """Count one event under key, now."""
+    RateLimitHit.objects.create(key=_stored_key(key), at=timezone.now())
+
+
+def count(key: str, window_seconds: int) -> int:
+    """Events counted under key in the last window_seconds."""
+    since = timezone.now() - timedelta(seconds=window_seconds)
+    return RateLimitHit.objects.filter(key=_stored_key(key), at__gte=since).count()
+
+
+def is_limited(key: str, limit: int, window_seconds: int) -> bool:
+    """True when key has reached limit events within the window."""
+    return count(key, window_seconds) >= limit
+
+
+def reset(key: str) -> None:
+    """Forget key's events (e.g. after a successful sign-in)."""
+    RateLimitHit.objects.filter(key=_stored_key(key)).delete()
+
+
+def prune(older_than_seconds: int) -> int:
+    """Delete events older than the given age; returns how many were deleted."""
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    deleted, _ = RateLimitHit.objects.filter(at__lt=cutoff).delete()
+    return deleted

@@ -1,0 +1,153 @@
+"""The demo consultation: the fictional LA's review of high needs spending, in four areas.
+
+Modelled on the shape of a real council's 2020 consultation on its High Needs block (early help
+and SEN support; specialist settings; emotional wellbeing; inclusion and pupil referral units).
+All wording here is written for the demo; the LA, its people and addresses are fictional.
+Proposal codes P1-P4 match the analysis's synthetic responses (highneeds.consult.analysis).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from highneeds.sen2.synth import LA_CODE, LA_NAME
+from highneeds.web.accounts.models import Workspace
+
+from .models import Area, BackgroundLink, Consultation, Proposal
+
+SLUG = "high-needs-review"
+
+AREAS = [
+    {
+        "title": "Early help and SEN support",
+        "introduction": "Most children with special educational needs go to mainstream schools "
+        "and get support without an education, health and care plan (EHCP).",
+        "easy_read_introduction": "Most children who need extra help go to a local school.",
+        "young_person_introduction": "Most young people who need extra help at school go to "
+        "their local school.",
+        "code": "P1",
+        "text": "Give mainstream schools more money and advice to support children early, "
+        "without waiting for a plan: a new outreach team from our special schools, training for "
+        "school staff, and quicker checks when a child may have extra needs.",
+        "easy_read_text": "We want to help children sooner. Schools will get more money and "
+        "advice. Teachers from special schools will visit to help.",
+        "young_person_text": "We want schools to get help for you sooner, without you needing a "
+        "plan first. Staff from special schools would visit your school to help teachers.",
+    },
+    {
+        "title": "Specialist settings",
+        "introduction": "Some children need a place in a special school or a resourced unit "
+        "in a mainstream school. Too many travel a long way to schools outside the area.",
+        "easy_read_introduction": "Some children go to a special school. Some travel a long "
+        "way.",
+        "young_person_introduction": "Some young people go to a special school or a special "
+        "unit. Some travel a long way to get there.",
+        "code": "P2",
+        "text": "Create more special school and resourced unit places in the borough, so fewer "
+        "children travel to independent schools out of the area.",
+        "easy_read_text": "We want more special school places near where children live.",
+        "young_person_text": "We want more special school and unit places nearby, so fewer "
+        "young people have to travel far away for school.",
+    },
+    {
+        "title": "Emotional wellbeing",
+        "introduction": "More children and young people are anxious or struggle with their "
+        "mental health, and some stop going to school.",
+        "easy_read_introduction": "Some children feel worried or sad a lot.",
+        "young_person_introduction": "Lots of young people feel anxious or low, and some find it "
+        "hard to go to school.",
+        "code": "P3",
+        "text": "Put mental health workers and counselling into schools, and offer faster help "
+        "for anxiety, so that children get support before they reach crisis.",
+        "easy_read_text": "We want people in schools who can help children with their "
+        "feelings.",
+        "young_person_text": "We want counsellors and mental health workers in schools, so you "
+        "can get help quickly if you feel anxious or low.",
+    },
+    {
+        "title": "Inclusion and pupil referral units",
+        "introduction": "Children who are excluded from school often go to a pupil referral "
+        "unit (PRU). Many of them have special educational needs.",
+        "easy_read_introduction": "Some children are sent away from their school. They go to "
+        "a different school called a PRU.",
+        "young_person_introduction": "Some young people are excluded from school and go to a "
+        "pupil referral unit (PRU).",
+        "code": "P4",
+        "text": "Work with schools to reduce exclusions, give schools inclusion support, and "
+        "reshape the pupil referral unit so more children can return to mainstream school.",
+        "easy_read_text": "We want fewer children sent away from school. We want to help them go "
+        "back to their school.",
+        "young_person_text": "We want fewer young people excluded, and more help to go back to "
+        "a mainstream school after a PRU.",
+    },
+]
+
+PRIVACY_NOTICE = (
+    "Stockbridge Council (fictional) runs this consultation to inform decisions about services "
+    "for children and young people with special educational needs and disabilities. We use your "
+    "answers only for this purpose, under our public task.\n\n"
+    "We do not ask for your name. If you give an email address or organisation name, only the "
+    "consultation team can see it. Equality monitoring answers are optional, stored separately "
+    "and reported only as totals.\n\n"
+    "We may quote what you wrote in our report, after removing anything that could identify you."
+)
+
+
+@transaction.atomic
+def seed_demo_consultation(*, open_days: int = 90) -> tuple[Consultation, bool]:
+    """Create the demo consultation for the fictional LA, open now. Returns (it, created).
+
+    Running it again leaves an existing demo consultation alone (its responses are kept), but
+    re-opens it if it has closed so the demo always has an open consultation.
+    """
+    workspace, _ = Workspace.objects.get_or_create(la_code=LA_CODE, defaults={"name": LA_NAME})
+    now = timezone.now().replace(microsecond=0)
+    existing = Consultation.objects.filter(slug=SLUG).first()
+    if existing is not None:
+        if existing.closes_at <= now:
+            existing.closes_at = now + timedelta(days=open_days)
+            existing.save(update_fields=["closes_at", "updated_at"])
+        return existing, False
+    consultation = Consultation.objects.create(
+        workspace=workspace,
+        slug=SLUG,
+        title="Have your say on support for children with SEND",
+        summary="We have reviewed how we spend the high needs budget: the money for children "
+        "and young people with special educational needs and disabilities (SEND). We want to "
+        "know what you think of our first proposals in four areas.",
+        easy_read_summary="We want to change how we help children who need extra help at school. "
+        "Tell us what you think.",
+        young_person_summary="We want to change how we support children and young people with "
+        "special educational needs and disabilities. We want to hear what you think.",
+        background="The high needs budget pays for extra support in schools, places in special "
+        "schools and units, pupil referral units and some support services. A six-month review "
+        "recommended a five-year programme of change. Your views will shape the final proposals "
+        "before councillors decide.",
+        residence_areas="North Stockbridge\nSouth Stockbridge\nStockbridge town centre\n"
+        "Eastvale\nWestmoor",
+        privacy_notice=PRIVACY_NOTICE,
+        contact="send.consultation@stockbridge.example",
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=open_days),
+        retention_days=365,
+        status=Consultation.Status.PUBLISHED,
+    )
+    BackgroundLink.objects.create(
+        consultation=consultation, position=1, title="Summary of the high needs review (demo)",
+        url="https://example.org/stockbridge/high-needs-review-summary",
+    )
+    for position, spec in enumerate(AREAS, start=1):
+        area = Area.objects.create(
+            consultation=consultation, position=position, title=spec["title"],
+            introduction=spec["introduction"],
+            easy_read_introduction=spec["easy_read_introduction"],
+            young_person_introduction=spec["young_person_introduction"],
+        )
+        Proposal.objects.create(
+            area=area, position=1, code=spec["code"], text=spec["text"],
+            easy_read_text=spec["easy_read_text"], young_person_text=spec["young_person_text"],
+        )
+    return consultation, True

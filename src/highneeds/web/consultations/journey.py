@@ -1,0 +1,108 @@
+"""The public journey's state, kept in the session until the response is submitted.
+
+One journey per consultation and version. Answers are held as the forms' cleaned data; on
+submit they become a ``services.ResponseData`` and the session copy is cleared, so free text
+does not linger in the session table.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from .models import Consultation
+from .services import ResponseData
+
+VERSION_SLUGS = {"standard": "standard", "easy-read": "easy_read", "young-people": "young_person"}
+SLUG_OF_VERSION = {code: slug for slug, code in VERSION_SLUGS.items()}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One page of the journey: its URL name, its area position (area pages only), a title."""
+
+    name: str
+    title: str
+    position: int | None = None
+
+
+class Journey:
+    def __init__(self, session, consultation: Consultation, version: str):
+        self.session = session
+        self.consultation = consultation
+        self.version = version
+        self.key = f"consult:{consultation.pk}:{version}"
+
+    @property
+    def state(self) -> dict:
+        state = self.session.get(self.key)
+        if state is None or "areas" not in state:
+            # New journey; a finished one keeps its reference for the confirmation page.
+            state = {
+                "token": secrets.token_urlsafe(24),
+                "about": None,
+                "areas": {},
+                "equality": None,
+                "reference": (state or {}).get("reference"),
+            }
+            self.session[self.key] = state
+        return state
+
+    def save(self, part: str, data, position: int | None = None) -> None:
+        state = self.state
+        if position is None:
+            state[part] = data
+        else:
+            state["areas"][str(position)] = data
+        self.session[self.key] = state
+        self.session.modified = True
+
+    def stored(self, part: str, position: int | None = None):
+        if position is None:
+            return self.state.get(part)
+        return self.state["areas"].get(str(position))
+
+    def steps(self) -> list[Step]:
+        steps = [Step("about", "About you")]
+        steps += [Step("area", a.title, a.position) for a in self.consultation.areas.all()]
+        if self.consultation.asks_equality:
+            steps.append(Step("equality", "Equality monitoring (optional)"))
+        return steps
+
+    def step_index(self, name: str, position: int | None = None) -> int:
+        for index, step in enumerate(self.steps()):
+            if step.name == name and step.position == position:
+                return index
+        raise LookupError(name)
+
+    def response_data(self) -> ResponseData:
+        """The collected answers, for services.submit_response."""
+        about = self.state["about"] or {}
+        answers: dict[int, tuple[str, str]] = {}
+        for area_answers in self.state["areas"].values():
+            for key, value in area_answers.items():
+                kind, _, pk = key.partition("_")
+                agreement, why = answers.get(int(pk), ("", ""))
+                if kind == "agree":
+                    agreement = value or ""
+                else:
+                    why = value or ""
+                answers[int(pk)] = (agreement, why)
+        return ResponseData(
+            version=self.version,
+            respondent_type=about.get("respondent_type", ""),
+            area_of_residence=about.get("area_of_residence", "") or "",
+            organisation_name=about.get("organisation_name", "") or "",
+            contact_email=about.get("contact_email", "") or "",
+            answers=answers,
+            equality={k: v for k, v in (self.state["equality"] or {}).items() if v},
+        )
+
+    def finish(self, reference: str) -> None:
+        """Forget the answers; remember only the reference for the confirmation page."""
+        self.session[self.key] = {"reference": reference}
+        self.session.modified = True
+
+    @property
+    def reference(self) -> str | None:
+        return (self.session.get(self.key) or {}).get("reference")

@@ -1,0 +1,594 @@
+"""What staff and respondents can do with consultations. Views call these; nothing else writes.
+
+Every function that changes data runs in one transaction, so a response is saved whole or not at
+all. Staff views of responses and every export are written to the audit log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from highneeds.consult import duplicates, redaction
+from highneeds.consult.analysis import schema
+from highneeds.consult.export import ExportColumn, responses_frame, to_csv, to_xlsx
+from highneeds.consult.reference import new_reference
+from highneeds.web.accounts import audit, ratelimit
+
+from .models import (
+    WHY_MAX_CHARS,
+    Answer,
+    Area,
+    Consultation,
+    DuplicateFlag,
+    EqualityMonitoring,
+    Proposal,
+    Redaction,
+    Response,
+)
+
+Action = audit.Action
+
+
+class ConsultationError(Exception):
+    """A request the rules of consultations refuse; the message is shown to the person."""
+
+
+class StructureLocked(ConsultationError):
+    """Questions cannot be added, removed or re-coded once answers may exist."""
+
+
+class SubmissionRefused(ConsultationError):
+    """A response cannot be accepted (closed, tampered, too long...)."""
+
+
+# ---------------------------------------------------------------- building
+
+
+def structure_locked(consultation: Consultation, now: datetime | None = None) -> bool:
+    """True once the consultation has opened or holds any response (paper ones included)."""
+    if consultation.pk and consultation.responses.exists():
+        return True
+    return consultation.status == Consultation.Status.PUBLISHED and (
+        (now or timezone.now()) >= consultation.opens_at
+    )
+
+
+def _require_unlocked(consultation: Consultation) -> None:
+    if structure_locked(consultation):
+        raise StructureLocked(
+            "This consultation has opened or has responses, so its questions cannot be added, "
+            "removed or re-coded. You can still correct wording."
+        )
+
+
+@transaction.atomic
+def save_area(area: Area, actor) -> Area:
+    """Create or update an area; creating one needs the structure unlocked."""
+    if area.pk is None:
+        _require_unlocked(area.consultation)
+        if area.position is None:
+            area.position = area.consultation.areas.count() + 1
+    area.save()
+    audit.record(
+        Action.CHANGE,
+        actor=actor,
+        workspace=area.consultation.workspace,
+        target=f"consultation {area.consultation.pk} area {area.pk}",
+    )
+    return area
+
+
+@transaction.atomic
+def save_proposal(proposal: Proposal, actor) -> Proposal:
+    """Create or update a proposal. Once locked, only its wording may change, never its code."""
+    consultation = proposal.area.consultation
+    if proposal.pk is None:
+        _require_unlocked(consultation)
+        if proposal.position is None:
+            proposal.position = proposal.area.proposals.count() + 1
+    else:
+        stored = Proposal.objects.get(pk=proposal.pk)
+        if structure_locked(consultation) and (
+            stored.code != proposal.code or stored.area_id != proposal.area_id
+        ):
+            raise StructureLocked(
+                "The proposal's code and area cannot change once the consultation has opened: "
+                "answers already collected are filed under them."
+            )
+    clash = Proposal.objects.filter(area__consultation=consultation, code=proposal.code)
+    if clash.exclude(pk=proposal.pk).exists():
+        raise ConsultationError(f"Another proposal already uses the code {proposal.code!r}.")
+    proposal.save()
+    audit.record(
+        Action.CHANGE,
+        actor=actor,
+        workspace=consultation.workspace,
+        target=f"consultation {consultation.pk} proposal {proposal.code}",
+    )
+    return proposal
+
+
+@transaction.atomic
+def delete_area(area: Area, actor) -> None:
+    _require_unlocked(area.consultation)
+    audit.record(
+        Action.DELETE,
+        actor=actor,
+        workspace=area.consultation.workspace,
+        target=f"consultation {area.consultation.pk} area {area.pk}",
+    )
+    area.delete()
+
+
+@transaction.atomic
+def delete_proposal(proposal: Proposal, actor) -> None:
+    consultation = proposal.area.consultation
+    _require_unlocked(consultation)
+    audit.record(
+        Action.DELETE,
+        actor=actor,
+        workspace=consultation.workspace,
+        target=f"consultation {consultation.pk} proposal {proposal.code}",
+    )
+    proposal.delete()
+
+
+def proposals_of(consultation: Consultation) -> list[Proposal]:
+    """Every proposal in the consultation's order (area, then position)."""
+    return list(Proposal.objects.filter(area__consultation=consultation).select_related("area"))
+
+
+@transaction.atomic
+def publish(consultation: Consultation, actor) -> None:
+    """Make the consultation public (it opens at opens_at). Needs at least one proposal."""
+    if not proposals_of(consultation):
+        raise ConsultationError("Add at least one proposal before publishing.")
+    empty = [a.title for a in consultation.areas.all() if not a.proposals.exists()]
+    if empty:
+        raise ConsultationError(f"These areas have no proposals yet: {', '.join(empty)}.")
+    consultation.status = Consultation.Status.PUBLISHED
+    consultation.save(update_fields=["status", "updated_at"])
+    audit.record(
+        Action.CHANGE,
+        actor=actor,
+        workspace=consultation.workspace,
+        target=f"consultation {consultation.pk}",
+        detail={"status": "published"},
+    )
+
+
+@transaction.atomic
+def unpublish(consultation: Consultation, actor) -> None:
+    """Back to draft; refused once it has opened (people may have seen and answered it)."""
+    if structure_locked(consultation):
+        raise StructureLocked(
+            "An opened consultation cannot go back to draft; change its close time instead."
+        )
+    consultation.status = Consultation.Status.DRAFT
+    consultation.save(update_fields=["status", "updated_at"])
+    audit.record(
+        Action.CHANGE,
+        actor=actor,
+        workspace=consultation.workspace,
+        target=f"consultation {consultation.pk}",
+        detail={"status": "draft"},
+    )
+
+
+# ---------------------------------------------------------------- responding
+
+
+def client_fingerprint(remote_addr: str, user_agent: str) -> str:
+    """A keyed hash of the client's address and browser, so the address itself is never kept."""
+    message = f"{remote_addr}|{user_agent}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()[:32]
+
+
+def _rate_key(fingerprint: str) -> str:
+    return f"consult-submit:{fingerprint}"
+
+
+def submissions_per_client() -> tuple[int, int]:
+    """(limit, window in seconds) for online submissions from one client."""
+    return (
+        int(getattr(settings, "CONSULT_SUBMISSIONS_PER_CLIENT", 20)),
+        int(getattr(settings, "CONSULT_SUBMISSION_WINDOW_SECONDS", 3600)),
+    )
+
+
+def is_rate_limited(fingerprint: str) -> bool:
+    limit, window = submissions_per_client()
+    return ratelimit.is_limited(_rate_key(fingerprint), limit, window)
+
+
+@dataclass
+class ResponseData:
+    """One response as collected, before saving. Keys of ``answers`` are proposal ids."""
+
+    version: str
+    respondent_type: str
+    answers: Mapping[int, tuple[str, str]]
+    area_of_residence: str = ""
+    organisation_name: str = ""
+    contact_email: str = ""
+    equality: Mapping[str, str] = field(default_factory=dict)
+    source: str = "online"
+    source_note: str = ""
+    received_at: datetime | None = None
+
+
+def _check(consultation: Consultation, data: ResponseData) -> dict[int, Proposal]:
+    """Refuse anything the public form could not have produced. Returns proposals by id."""
+    proposals = {p.pk: p for p in proposals_of(consultation)}
+    unknown = set(data.answers) - set(proposals)
+    if unknown:
+        raise SubmissionRefused(
+            "The answers refer to questions that are not in this "
+            "consultation. Start again from the consultation's first page."
+        )
+    if data.version not in consultation.versions():
+        raise SubmissionRefused("Unknown version of the consultation.")
+    if data.respondent_type not in schema.RESPONDENT_TYPES:
+        raise SubmissionRefused("Choose who you are responding as.")
+    if data.source not in schema.SOURCES:
+        raise SubmissionRefused("Unknown source.")
+    for agreement, why in data.answers.values():
+        if agreement and agreement not in schema.AGREEMENT_ANSWERS:
+            raise SubmissionRefused("An agreement answer is not one of the choices offered.")
+        if len(why) > WHY_MAX_CHARS:
+            raise SubmissionRefused(
+                f"Each 'tell us why' answer must be {WHY_MAX_CHARS:,} characters or fewer."
+            )
+    for name in ("area_of_residence", "organisation_name", "contact_email", "source_note"):
+        if len(getattr(data, name)) > 200:
+            raise SubmissionRefused(f"The {name.replace('_', ' ')} is too long.")
+    allowed = {f.name: f for f in EqualityMonitoring._meta.get_fields() if hasattr(f, "choices")}
+    for name, value in data.equality.items():
+        known = dict(allowed[name].choices) if name in allowed and allowed[name].choices else None
+        if known is None or (value and value not in known):
+            raise SubmissionRefused("An equality monitoring answer is not one of the choices.")
+    return proposals
+
+
+def _signature(data: ResponseData, proposals: Mapping[int, Proposal]) -> str:
+    pairs = [("respondent_type", data.respondent_type)]
+    for pk, (agreement, why) in data.answers.items():
+        pairs += [(proposals[pk].agree_key, agreement), (proposals[pk].why_key, why)]
+    return duplicates.answers_signature(pairs)
+
+
+def _flag_duplicates(response: Response, data: ResponseData, proposals) -> None:
+    if not response.client_fingerprint:
+        return
+    window = duplicates.DEFAULT_WINDOW
+    earlier = (
+        Response.objects.filter(
+            consultation=response.consultation,
+            client_fingerprint=response.client_fingerprint,
+            received_at__gte=response.received_at - window,
+        )
+        .exclude(pk=response.pk)
+        .prefetch_related("answers")[:50]
+    )
+    candidates = []
+    for other in earlier:
+        other_data = ResponseData(
+            version=other.version,
+            respondent_type=other.respondent_type,
+            answers={a.proposal_id: (a.agreement, a.why) for a in other.answers.all()},
+        )
+        candidates.append(
+            duplicates.Submission(
+                other.pk,
+                other.client_fingerprint,
+                other.received_at,
+                _signature(other_data, proposals),
+            )
+        )
+    this = duplicates.Submission(
+        response.pk, response.client_fingerprint, response.received_at, _signature(data, proposals)
+    )
+    for found in duplicates.likely_duplicates_of(this, candidates, window=window):
+        DuplicateFlag.objects.create(
+            response=response, duplicate_of_id=found.duplicate_of, similarity=found.similarity
+        )
+
+
+def submit_response(
+    consultation: Consultation,
+    data: ResponseData,
+    *,
+    token: str | None = None,
+    fingerprint: str = "",
+    entered_by=None,
+) -> tuple[Response, bool]:
+    """Save one response whole, or refuse it. Returns (response, created).
+
+    A second submit with the same token (double click, a retry after a timeout) returns the first
+    response with created=False, so nothing is stored twice. Online responses are refused unless
+    the consultation is open at this second; staff may enter paper, email and event responses
+    at any time (they record when it was received).
+    """
+    proposals = _check(consultation, data)
+    if token:
+        existing = Response.objects.filter(submission_token=token).first()
+        if existing is not None:
+            return existing, False
+    online = entered_by is None
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                if online:
+                    # Checked inside the transaction so the close is enforced to the second.
+                    phase = Consultation.objects.get(pk=consultation.pk).phase()
+                    if phase != Consultation.Phase.OPEN:
+                        raise SubmissionRefused(_closed_message(consultation, phase))
+                response = Response.objects.create(
+                    consultation=consultation,
+                    reference=new_reference(),
+                    submission_token=token or None,
+                    version=data.version,
+                    source=data.source if not online else "online",
+                    source_note=data.source_note,
+                    entered_by=entered_by,
+                    received_at=data.received_at or timezone.now(),
+                    respondent_type=data.respondent_type,
+                    area_of_residence=data.area_of_residence,
+                    organisation_name=data.organisation_name,
+                    contact_email=data.contact_email,
+                    client_fingerprint=fingerprint,
+                )
+                Answer.objects.bulk_create(
+                    Answer(response=response, proposal_id=pk, agreement=agreement, why=why)
+                    for pk, (agreement, why) in data.answers.items()
+                    if agreement or why
+                )
+                if any(data.equality.values()):
+                    EqualityMonitoring.objects.create(response=response, **data.equality)
+                _flag_duplicates(response, data, proposals)
+                if online and fingerprint:
+                    ratelimit.hit(_rate_key(fingerprint))
+            return response, True
+        except IntegrityError:
+            if token:
+                existing = Response.objects.filter(submission_token=token).first()
+                if existing is not None:
+                    return existing, False
+            # Otherwise a reference clash (about 1 in 10^10): try a new reference.
+    raise SubmissionRefused("We could not save your response. Please try again.")
+
+
+def _closed_message(consultation: Consultation, phase: str) -> str:
+    local = timezone.localtime
+    if phase == Consultation.Phase.NOT_YET_OPEN:
+        return f"This consultation opens on {local(consultation.opens_at):%-d %B %Y at %-I:%M%p}."
+    if phase == Consultation.Phase.CLOSED:
+        return f"This consultation closed on {local(consultation.closes_at):%-d %B %Y at %-I:%M%p}."
+    return "This consultation is not open."
+
+
+# ---------------------------------------------------------------- staff views and exports
+
+
+def record_view(actor, consultation: Consultation, what: str) -> None:
+    """Log that a person looked at responses (personal data)."""
+    audit.record(
+        Action.VIEW,
+        actor=actor,
+        workspace=consultation.workspace,
+        target=f"consultation {consultation.pk} {what}",
+    )
+
+
+def export_columns(consultation: Consultation) -> list[ExportColumn]:
+    """The export's columns: fixed ones, then each proposal's two questions in order."""
+    columns = [
+        ExportColumn("response_id", "Reference"),
+        ExportColumn("version", "Version answered"),
+        ExportColumn("source", "How the response came in"),
+        ExportColumn("received_at", "Received (Europe/London)"),
+        ExportColumn("respondent_type", "Are you responding as"),
+    ]
+    if consultation.asks_area_of_residence:
+        columns.append(ExportColumn("area_of_residence", "Area where you live"))
+    columns.append(ExportColumn("organisation_name", "Organisation name"))
+    for proposal in proposals_of(consultation):
+        columns.append(
+            ExportColumn(
+                proposal.agree_key,
+                f"{proposal.code}: {proposal.text} — {proposal.agreement_question}",
+            )
+        )
+        columns.append(ExportColumn(proposal.why_key, f"{proposal.code}: {proposal.why_question}"))
+    columns.append(ExportColumn("likely_duplicate", "Flagged as a likely duplicate"))
+    return columns
+
+
+def export_rows(consultation: Consultation, *, labels: bool) -> Iterable[dict[str, object]]:
+    """One dict per response keyed like export_columns. labels=True spells answers in words."""
+    by_id = {p.pk: p for p in proposals_of(consultation)}
+    flagged = set(
+        DuplicateFlag.objects.filter(response__consultation=consultation)
+        .exclude(decision=DuplicateFlag.Decision.NOT_DUPLICATE)
+        .values_list("response_id", flat=True)
+    )
+
+    def word(codes: Mapping[str, str], code: str) -> str:
+        return codes.get(code, code) if labels else code
+
+    responses = consultation.responses.prefetch_related("answers").order_by("received_at", "id")
+    for response in responses:
+        row: dict[str, object] = {
+            "response_id": response.reference,
+            "version": word(schema.VERSIONS, response.version),
+            "source": word(schema.SOURCES, response.source),
+            "received_at": timezone.localtime(response.received_at).strftime("%Y-%m-%d %H:%M:%S"),
+            "respondent_type": word(schema.RESPONDENT_TYPES, response.respondent_type),
+            "organisation_name": response.organisation_name,
+            "likely_duplicate": ("Yes" if labels else "yes") if response.pk in flagged else "",
+        }
+        if consultation.asks_area_of_residence:
+            row["area_of_residence"] = response.area_of_residence
+        for answer in response.answers.all():
+            proposal = by_id[answer.proposal_id]
+            row[proposal.agree_key] = word(schema.AGREEMENT_LABELS, answer.agreement)
+            row[proposal.why_key] = answer.why
+        yield row
+
+
+def export(consultation: Consultation, actor, *, file_format: str, headers: str = "text"):
+    """(bytes, content type, file name) of all responses; the export is audit-logged."""
+    columns = export_columns(consultation)
+    frame = responses_frame(columns, export_rows(consultation, labels=headers == "text"))
+    stem = f"{consultation.slug}-responses"
+    if file_format == "csv":
+        body, content_type, name = (
+            to_csv(frame, columns, headers=headers),
+            "text/csv",
+            f"{stem}.csv",
+        )
+    elif file_format == "xlsx":
+        body = to_xlsx(frame, columns, headers=headers)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        name = f"{stem}.xlsx"
+    else:
+        raise ConsultationError("Choose CSV or XLSX.")
+    audit.record(
+        Action.EXPORT,
+        actor=actor,
+        workspace=consultation.workspace,
+        target=f"consultation {consultation.pk} responses",
+        detail={"format": file_format, "headers": headers, "rows": len(frame)},
+    )
+    return body, content_type, name
+
+
+# ---------------------------------------------------------------- moderation
+
+
+@transaction.atomic
+def moderate_answer(answer: Answer, published_text: str, moderator) -> Redaction:
+    """Set the wording that may be quoted and record who removed what (kinds, not the text)."""
+    suggestion = redaction.redact(answer.why)
+    removed = [
+        f.kind
+        for f in redaction.find_personal_details(answer.why)
+        if answer.why[f.start : f.end] not in published_text
+    ]
+    answer.why_published = published_text
+    answer.save(update_fields=["why_published"])
+    consultation = answer.response.consultation
+    audit.record(
+        Action.CHANGE,
+        actor=moderator,
+        workspace=consultation.workspace,
+        target=f"consultation {consultation.pk} response {answer.response.reference}",
+        detail={"moderated": answer.proposal.code, "removed": sorted(set(removed))},
+    )
+    return Redaction.objects.create(
+        answer=answer,
+        moderator=moderator,
+        removed_kinds=sorted(set(removed)),
+        characters_removed=max(0, len(answer.why) - len(published_text)),
+        automatic_suggestion_used=published_text == suggestion.text,
+    )
+
+
+def publishable_quotes(consultation: Consultation):
+    """Moderated free-text answers only: nothing unreviewed is ever offered for quoting."""
+    return (
+        Answer.objects.filter(response__consultation=consultation, why_published__isnull=False)
+        .exclude(why_published="")
+        .select_related("proposal", "response")
+    )
+
+
+# ---------------------------------------------------------------- duplicates
+
+
+@transaction.atomic
+def decide_duplicate(flag: DuplicateFlag, decision: str, actor) -> None:
+    flag.decision = DuplicateFlag.Decision(decision)
+    flag.decided_by = actor
+    flag.decided_at = timezone.now()
+    flag.save(update_fields=["decision", "decided_by", "decided_at"])
+    consultation = flag.response.consultation
+    audit.record(
+        Action.CHANGE,
+        actor=actor,
+        workspace=consultation.workspace,
+        target=f"consultation {consultation.pk} response {flag.response.reference}",
+        detail={"duplicate_decision": decision},
+    )
+
+
+# ---------------------------------------------------------------- data protection
+
+
+def _erase_personal_fields(response: Response, now: datetime) -> None:
+    for name in Response.PERSONAL_FIELDS:
+        setattr(response, name, "")
+    response.personal_data_erased_at = now
+    response.save(update_fields=[*Response.PERSONAL_FIELDS, "personal_data_erased_at"])
+    EqualityMonitoring.objects.filter(response=response).delete()
+    for answer in response.answers.all():
+        if answer.why:
+            # Keep the point being made, without the details that identify anyone.
+            kept = answer.why_published if answer.why_published is not None else answer.why
+            answer.why = redaction.redact(kept).text
+            answer.why_published = answer.why if answer.why_published is not None else None
+            answer.save(update_fields=["why", "why_published"])
+
+
+def erase_expired_personal_data(now: datetime | None = None) -> dict[str, int]:
+    """Erase personal fields of responses whose consultation's retention period has ended.
+
+    Answers stay (anonymously) for the record of the decision. Safe to run repeatedly: a
+    consultation is done once. Returns counts of consultations and responses erased.
+    """
+    now = now or timezone.now()
+    consultations = 0
+    responses = 0
+    for consultation in Consultation.objects.filter(personal_data_erased_at__isnull=True):
+        if consultation.erase_personal_data_after > now:
+            continue
+        with transaction.atomic():
+            for response in consultation.responses.filter(personal_data_erased_at__isnull=True):
+                _erase_personal_fields(response, now)
+                responses += 1
+            consultation.personal_data_erased_at = now
+            consultation.save(update_fields=["personal_data_erased_at"])
+            audit.record(
+                Action.DELETE,
+                workspace=consultation.workspace,
+                target=f"consultation {consultation.pk} personal data",
+                detail={"reason": "retention period ended"},
+            )
+        consultations += 1
+    return {"consultations": consultations, "responses": responses}
+
+
+@transaction.atomic
+def erase_response(consultation: Consultation, reference: str, actor) -> bool:
+    """Delete a response and everything linked to it, on the respondent's request."""
+    response = consultation.responses.filter(reference=reference).first()
+    if response is None:
+        return False
+    audit.record(
+        Action.DELETE,
+        actor=actor,
+        workspace=consultation.workspace,
+        target=f"consultation {consultation.pk} response {reference}",
+        detail={"reason": "erasure request"},
+    )
+    DuplicateFlag.objects.filter(duplicate_of=response).delete()
+    response.delete()
+    return True

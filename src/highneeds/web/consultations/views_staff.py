@@ -1,0 +1,523 @@
+"""Staff pages: build consultations, enter paper responses, moderate, review duplicates,
+erase on request, export. Every view declares its role; viewing responses is audit-logged.
+
+Viewers see consultations and counts; analysts build, enter, moderate and export; admins also
+erase responses on request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from highneeds.consult.redaction import redact
+from highneeds.web.accounts.permissions import Role, has_role, workspace_role
+
+from . import services
+from .forms import (
+    AreaForm,
+    BackgroundLinkForm,
+    ConsultationForm,
+    DuplicateDecisionForm,
+    EraseForm,
+    ProposalForm,
+    RedactForm,
+    StaffResponseForm,
+)
+from .models import Answer, Area, Consultation, DuplicateFlag, Proposal, Response
+
+
+def _consultation(workspace, pk: int) -> Consultation:
+    return get_object_or_404(Consultation, workspace=workspace, pk=pk)
+
+
+def _detail_url(consultation: Consultation) -> str:
+    return reverse(
+        "consultations:detail",
+        kwargs={"la_code": consultation.workspace.la_code, "pk": consultation.pk},
+    )
+
+
+def _form_page(
+    request, *, workspace, consultation, form, title, back_url, submit="Save", note=None, status=200
+):
+    return render(
+        request,
+        "consultations/staff/form.html",
+        {
+            "workspace": workspace,
+            "consultation": consultation,
+            "form": form,
+            "title": title,
+            "back_url": back_url,
+            "submit": submit,
+            "note": note,
+        },
+        status=status,
+    )
+
+
+@workspace_role(Role.VIEWER)
+@require_GET
+def consultation_list(request, workspace):
+    consultations = workspace.consultations.annotate(response_count=Count("responses"))
+    return render(
+        request,
+        "consultations/staff/list.html",
+        {
+            "workspace": workspace,
+            "consultations": consultations,
+            "can_edit": has_role(request.user, workspace, Role.ANALYST),
+        },
+    )
+
+
+@workspace_role(Role.ANALYST)
+@require_http_methods(["GET", "POST"])
+def consultation_create(request, workspace):
+    back = reverse("consultations:list", kwargs={"la_code": workspace.la_code})
+    form = ConsultationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        consultation = form.save(commit=False)
+        consultation.workspace = workspace
+        consultation.save()
+        services.audit.record(
+            services.Action.CREATE,
+            actor=request.user,
+            workspace=workspace,
+            target=f"consultation {consultation.pk}",
+        )
+        messages.success(request, "Consultation created as a draft. Add areas and proposals next.")
+        return redirect(_detail_url(consultation))
+    return _form_page(
+        request,
+        workspace=workspace,
+        consultation=None,
+        form=form,
+        title="New consultation",
+        back_url=back,
+        status=400 if form.errors else 200,
+    )
+
+
+@workspace_role(Role.VIEWER)
+@require_GET
+def consultation_detail(request, workspace, pk: int):
+    consultation = _consultation(workspace, pk)
+    counts = consultation.responses.aggregate(
+        total=Count("id"),
+        online=Count("id", filter=Q(source="online")),
+        flagged=Count("duplicate_flags", filter=Q(duplicate_flags__decision="open"), distinct=True),
+    )
+    return render(
+        request,
+        "consultations/staff/detail.html",
+        {
+            "workspace": workspace,
+            "consultation": consultation,
+            "areas": consultation.areas.prefetch_related("proposals"),
+            "phase": consultation.phase(),
+            "Phase": Consultation.Phase,
+            "locked": services.structure_locked(consultation),
+            "counts": counts,
+            "can_edit": has_role(request.user, workspace, Role.ANALYST),
+            "can_erase": has_role(request.user, workspace, Role.ADMIN),
+        },
+    )
+
+
+@workspace_role(Role.ANALYST)
+@require_http_methods(["GET", "POST"])
+def consultation_edit(request, workspace, pk: int):
+    consultation = _consultation(workspace, pk)
+    locked = services.structure_locked(consultation)
+    form = ConsultationForm(request.POST or None, instance=consultation, locked=locked)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        services.audit.record(
+            services.Action.CHANGE,
+            actor=request.user,
+            workspace=workspace,
+            target=f"consultation {consultation.pk}",
+            detail={"fields": form.changed_data},
+        )
+        messages.success(request, "Consultation details saved.")
+        return redirect(_detail_url(consultation))
+    note = (
+        "It has opened, so its address, versions and optional sections are fixed."
+        if locked
+        else None
+    )
+    return _form_page(
+        request,
+        workspace=workspace,
+        consultation=consultation,
+        form=form,
+        title="Consultation details",
+        back_url=_detail_url(consultation),
+        note=note,
+        status=400 if form.errors else 200,
+    )
+
+
+@workspace_role(Role.ANALYST)
+@require_http_methods(["GET", "POST"])
+def link_add(request, workspace, pk: int):
+    consultation = _consultation(workspace, pk)
+    form = BackgroundLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        link = form.save(commit=False)
+        link.consultation = consultation
+        link.position = consultation.links.count() + 1
+        link.save()
+        return redirect(_detail_url(consultation))
+    return _form_page(
+        request,
+        workspace=workspace,
+        consultation=consultation,
+        form=form,
+        title="Add a background document or link",
+        back_url=_detail_url(consultation),
+        submit="Add link",
+    )
+
+
+@workspace_role(Role.ANALYST)
+@require_http_methods(["GET", "POST"])
+def area_edit(request, workspace, pk: int, area_pk: int | None = None):
+    consultation = _consultation(workspace, pk)
+    area = get_object_or_404(Area, consultation=consultation, pk=area_pk) if area_pk else None
+    if area is None and services.structure_locked(consultation):
+        messages.error(request, "This consultation has opened: no new areas can be added.")
+        return redirect(_detail_url(consultation))
+    form = AreaForm(request.POST or None, instance=area)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save(commit=False)
+        saved.consultation = consultation
+        try:
+            services.save_area(saved, request.user)
+        except services.ConsultationError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect(_detail_url(consultation))
+    return _form_page(
+        request,
+        workspace=workspace,
+        consultation=consultation,
+        form=form,
+        title="Edit area" if area else "Add an area",
+        back_url=_detail_url(consultation),
+        status=400 if form.errors else 200,
+    )
+
+
+@workspace_role(Role.ANALYST)
+@require_http_methods(["GET", "POST"])
+def proposal_edit(request, workspace, pk: int, area_pk: int, proposal_pk: int | None = None):
+    consultation = _consultation(workspace, pk)
+    area = get_object_or_404(Area, consultation=consultation, pk=area_pk)
+    proposal = get_object_or_404(Proposal, area=area, pk=proposal_pk) if proposal_pk else None
+    locked = services.structure_locked(consultation)
+    if proposal is None and locked:
+        messages.error(request, "This consultation has opened: no new proposals can be added.")
+        return redirect(_detail_url(consultation))
+    form = ProposalForm(request.POST or None, instance=proposal, locked=locked)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save(commit=False)
+        saved.area = area
+        try:
+            services.save_proposal(saved, request.user)
+        except services.ConsultationError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect(_detail_url(consultation))
+    return _form_page(
+        request,
+        workspace=workspace,
+        consultation=consultation,
+        form=form,
+        title="Edit proposal" if proposal else f"Add a proposal to {area.title}",
+        back_url=_detail_url(consultation),
+        status=400 if form.errors else 200,
+    )
+
+
+@workspace_role(Role.ANALYST)
+@require_POST
+def area_delete(request, workspace, pk: int, area_pk: int):
+    consultation = _consultation(workspace, pk)
+    area = get_object_or_404(Area, consultation=consultation, pk=area_pk)
+    try:
+        services.delete_area(area, request.user)
+    except services.ConsultationError as error:
+        messages.error(request, str(error))
+    return redirect(_detail_url(consultation))
+
+
+@workspace_role(Role.ANALYST)
+@require_POST
+def proposal_delete(request, workspace, pk: int, area_pk: int, proposal_pk: int):
+    consultation = _consultation(workspace, pk)
+    proposal = get_object_or_404(
+        Proposal, area__consultation=consultation, area_id=area_pk, pk=proposal_pk
+    )
+    try:
+        services.delete_proposal(proposal, request.user)
+    except services.ConsultationError as error:
+        messages.error(request, str(error))
+    return redirect(_detail_url(consultation))
+
+
+@workspace_role(Role.ANALYST)
+@require_POST
+def publish(request, workspace, pk: int):
+    consultation = _consultation(workspace, pk)
+    try:
+        if request.POST.get("action") == "unpublish":
+            services.unpublish(consultation, request.user)
+            messages.success(request, "Back to draft.")
+        else:
+            services.publish(consultation, request.user)
+            messages.success(request, "Published. It opens to the public at its opening time.")
+    except services.ConsultationError as error:
+        messages.error(request, str(error))
+    return redirect(_detail_url(consultation))
+
+
+@workspace_role(Role.ANALYST)
+@require_GET
+def responses(request, workspace, pk: int):
+    consultation = _consultation(workspace, pk)
+    rows = (
+        consultation.responses.select_related("entered_by")
+        .annotate(open_flags=Count("duplicate_flags", filter=Q(duplicate_flags__decision="open")))
+        .order_by("-received_at")
+    )
+    if request.GET.get("flagged"):
+        rows = rows.filter(open_flags__gt=0)
+    services.record_view(request.user, consultation, "response list")
+    return render(
+        request,
+        "consultations/staff/responses.html",
+        {
+            "workspace": workspace,
+            "consultation": consultation,
+            "responses": rows[:500],
+            "total": rows.count(),
+            "flagged_only": bool(request.GET.get("flagged")),
+        },
+    )
+
+
+@workspace_role(Role.ANALYST)
+@require_http_methods(["GET", "POST"])
+def response_detail(request, workspace, pk: int, reference: str):
+    consultation = _consultation(workspace, pk)
+    response = get_object_or_404(Response, consultation=consultation, reference=reference)
+    if request.method == "POST":
+        form = DuplicateDecisionForm(request.POST)
+        flag = get_object_or_404(DuplicateFlag, response=response, pk=request.POST.get("flag"))
+        if form.is_valid():
+            services.decide_duplicate(flag, form.cleaned_data["decision"], request.user)
+            messages.success(request, "Decision recorded.")
+        return redirect(request.path)
+    services.record_view(request.user, consultation, f"response {reference}")
+    answers = {a.proposal_id: a for a in response.answers.all()}
+    items = [(p, answers.get(p.pk)) for p in services.proposals_of(consultation)]
+    return render(
+        request,
+        "consultations/staff/response_detail.html",
+        {
+            "workspace": workspace,
+            "consultation": consultation,
+            "response": response,
+            "items": items,
+            "flags": response.duplicate_flags.select_related("duplicate_of"),
+            "equality": getattr(response, "equality", None),
+        },
+    )
+
+
+@workspace_role(Role.ANALYST)
+@require_http_methods(["GET", "POST"])
+def response_enter(request, workspace, pk: int):
+    consultation = _consultation(workspace, pk)
+    form = StaffResponseForm(
+        request.POST or None,
+        consultation=consultation,
+        initial={"received_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        about = form.about.cleaned_data
+        answers = {}
+        for area_form in form.areas:
+            for proposal in area_form.proposals:
+                answers[proposal.pk] = (
+                    area_form.cleaned_data[f"agree_{proposal.pk}"],
+                    area_form.cleaned_data[f"why_{proposal.pk}"],
+                )
+        received = timezone.make_aware(
+            dt.datetime.combine(form.cleaned_data["received_on"], dt.time(12, 0))
+        )
+        data = services.ResponseData(
+            version=form.cleaned_data["version"],
+            respondent_type=about["respondent_type"],
+            area_of_residence=about.get("area_of_residence", "") or "",
+            organisation_name=about.get("organisation_name", ""),
+            contact_email=about.get("contact_email", ""),
+            answers=answers,
+            source=form.cleaned_data["source"],
+            source_note=form.cleaned_data["source_note"],
+            received_at=received,
+        )
+        try:
+            response, _ = services.submit_response(consultation, data, entered_by=request.user)
+        except services.SubmissionRefused as error:
+            form.add_error(None, str(error))
+        else:
+            services.audit.record(
+                services.Action.CREATE,
+                actor=request.user,
+                workspace=workspace,
+                target=f"consultation {consultation.pk} response {response.reference}",
+                detail={"source": response.source},
+            )
+            messages.success(request, f"Response saved with reference {response.reference}.")
+            return redirect(
+                reverse(
+                    "consultations:enter",
+                    kwargs={"la_code": workspace.la_code, "pk": consultation.pk},
+                )
+            )
+    return render(
+        request,
+        "consultations/staff/enter.html",
+        {
+            "workspace": workspace,
+            "consultation": consultation,
+            "form": form,
+            "forms": form.all_forms,
+            "any_errors": any(f.errors for f in form.all_forms),
+            "back_url": _detail_url(consultation),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@workspace_role(Role.ANALYST)
+@require_GET
+def moderation(request, workspace, pk: int):
+    consultation = _consultation(workspace, pk)
+    show = request.GET.get("show", "todo")
+    answers = (
+        Answer.objects.filter(response__consultation=consultation)
+        .exclude(why="")
+        .select_related("proposal", "response")
+        .order_by("response__received_at", "id")
+    )
+    if show == "todo":
+        answers = answers.filter(why_published__isnull=True)
+    services.record_view(request.user, consultation, "free text for moderation")
+    return render(
+        request,
+        "consultations/staff/moderation.html",
+        {
+            "workspace": workspace,
+            "consultation": consultation,
+            "answers": answers[:200],
+            "show": show,
+        },
+    )
+
+
+@workspace_role(Role.ANALYST)
+@require_http_methods(["GET", "POST"])
+def moderate(request, workspace, pk: int, answer_pk: int):
+    consultation = _consultation(workspace, pk)
+    answer = get_object_or_404(
+        Answer.objects.select_related("response", "proposal"),
+        response__consultation=consultation,
+        pk=answer_pk,
+    )
+    suggestion = redact(answer.why)
+    initial = answer.why_published if answer.why_published is not None else suggestion.text
+    form = RedactForm(request.POST or None, initial={"published_text": initial})
+    if request.method == "POST" and form.is_valid():
+        services.moderate_answer(answer, form.cleaned_data["published_text"], request.user)
+        messages.success(request, "Moderated wording saved.")
+        return redirect(
+            reverse(
+                "consultations:moderation",
+                kwargs={"la_code": workspace.la_code, "pk": consultation.pk},
+            )
+        )
+    services.record_view(request.user, consultation, f"response {answer.response.reference}")
+    return render(
+        request,
+        "consultations/staff/moderate.html",
+        {
+            "workspace": workspace,
+            "consultation": consultation,
+            "answer": answer,
+            "form": form,
+            "found": suggestion.kinds,
+            "history": answer.redactions.select_related("moderator"),
+            "back_url": reverse(
+                "consultations:moderation",
+                kwargs={"la_code": workspace.la_code, "pk": consultation.pk},
+            ),
+        },
+    )
+
+
+@workspace_role(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def erase(request, workspace, pk: int):
+    consultation = _consultation(workspace, pk)
+    form = EraseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        reference = form.cleaned_data["reference"]
+        if services.erase_response(consultation, reference, request.user):
+            messages.success(
+                request, f"Response {reference} and everything linked to it has been deleted."
+            )
+            return redirect(_detail_url(consultation))
+        form.add_error("reference", "No response in this consultation has that reference")
+    return _form_page(
+        request,
+        workspace=workspace,
+        consultation=consultation,
+        form=form,
+        title="Delete a response on request",
+        back_url=_detail_url(consultation),
+        submit="Delete response",
+        status=400 if form.errors else 200,
+        note="This deletes the response, its answers and equality answers for good.",
+    )
+
+
+@workspace_role(Role.ANALYST)
+@require_GET
+def export(request, workspace, pk: int):
+    consultation = _consultation(workspace, pk)
+    file_format = request.GET.get("format", "csv")
+    headers = request.GET.get("headers", "text")
+    if file_format not in ("csv", "xlsx") or headers not in ("text", "codes"):
+        return HttpResponse(
+            "Choose format=csv or xlsx and headers=text or codes.",
+            status=400,
+            content_type="text/plain",
+        )
+    body, content_type, name = services.export(
+        consultation, request.user, file_format=file_format, headers=headers
+    )
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -1,0 +1,1 @@
+"""Workspace pages: thin shells over the core's analysis functions, one LA at a time."""

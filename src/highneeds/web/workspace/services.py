@@ -1,0 +1,226 @@
+"""Workspace operations: start and run jobs, check uploaded files, read provenance.
+
+Views call these; these call the core. Nothing here renders HTML.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from pathlib import Path
+
+import pandas as pd
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+
+from highneeds.errors import HighneedsError, InputFileError
+from highneeds.web.accounts import audit
+from highneeds.web.accounts.models import Workspace
+from highneeds.web.core.store import get_store
+
+from . import core_api
+from .models import Job
+
+log = logging.getLogger(__name__)
+
+
+def upload_folder(workspace: Workspace) -> Path:
+    folder = Path(settings.MEDIA_ROOT) / "incoming" / workspace.la_code
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def start_import(workspace: Workspace, user, upload) -> Job:
+    """Save the uploaded file where the worker can read it and queue its import."""
+    suffix = Path(upload.name).suffix.lower()
+    path = upload_folder(workspace) / f"{uuid.uuid4().hex}{suffix}"
+    with open(path, "wb") as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    job = Job.objects.create(
+        workspace=workspace,
+        created_by=user,
+        kind=Job.Kind.IMPORT,
+        input_name=Path(upload.name).name[:255],
+        input_path=str(path),
+        message="Waiting for a worker to start the import.",
+    )
+    audit.record(
+        audit.Action.IMPORT,
+        actor=user,
+        workspace=workspace,
+        target=job.input_name,
+        detail={"job": job.pk, "bytes": upload.size, "stage": "uploaded"},
+    )
+    return enqueue(job)
+
+
+def enqueue(job: Job) -> Job:
+    from .tasks import run_job
+
+    result = run_job.enqueue(job.pk)
+    Job.objects.filter(pk=job.pk).update(task_result_id=str(result.id))
+    job.refresh_from_db()
+    return job
+
+
+def report_progress(job: Job, percent: int, message: str) -> None:
+    """Record how far a job has got; the job page shows it (percent 0–100)."""
+    job.progress = max(0, min(100, percent))
+    job.message = message[:300]
+    job.save(update_fields=["progress", "message", "updated_at"])
+
+
+def run_job(job_id: int) -> None:
+    """Run one job to the end, recording success or a user-facing failure. Never raises for
+    problems in the input: they become the job's validation report."""
+    job = Job.objects.select_related("workspace", "created_by").get(pk=job_id)
+    job.status = Job.Status.RUNNING
+    job.save(update_fields=["status", "updated_at"])
+    try:
+        if job.kind == Job.Kind.IMPORT:
+            job.result = _run_import(job)
+        else:
+            raise HighneedsError(f"{job.get_kind_display()} cannot run in the background yet.")
+        job.status = Job.Status.SUCCEEDED
+        job.progress = 100
+        job.message = "Finished."
+    except HighneedsError as error:
+        job.status = Job.Status.FAILED
+        job.message = "The file was not imported: see the problems below."
+        job.result = {"problems": [problem_of(error)]}
+    except Exception:
+        # A bug, not a user error: keep the traceback in the server log (it holds no personal
+        # data: we log the job id, not the file's contents) and tell the user to report it.
+        log.exception("job %s failed unexpectedly", job.pk)
+        job.status = Job.Status.FAILED
+        job.message = f"Something went wrong on our side. Report job number {job.pk}."
+        job.result = {"problems": [{"message": job.message}]}
+    finally:
+        if job.input_path:
+            # The upload may hold personal data: keep no copy once it has been read.
+            Path(job.input_path).unlink(missing_ok=True)
+    job.finished_at = timezone.now()
+    job.save()
+
+
+def problem_of(error: HighneedsError) -> dict:
+    """A validation problem in the shape the job page shows (message, file, sheet, row, column)."""
+    if isinstance(error, InputFileError):
+        where = error.location
+        return {
+            "message": error.message + (f" ({error.hint})" if error.hint else ""),
+            "file": where.file,
+            "sheet": where.sheet,
+            "row": where.row,
+            "column": where.column,
+        }
+    return {"message": str(error)}
+
+
+def _run_import(job: Job) -> dict:
+    report_progress(job, 10, "Reading the file.")
+    path = Path(job.input_path)
+    summary = check_file(path, job.input_name)
+    report_progress(job, 50, "The file can be read. Importing.")
+    importer = core_api.importer()
+    if isinstance(importer, core_api.Missing):
+        return {**summary, "imported": False, "note": str(importer)}
+    outcome = importer(
+        get_store(),
+        path,
+        owner=job.workspace.la_code,
+        imported_by=job.created_by.get_username() if job.created_by else None,
+    )
+    audit.record(
+        audit.Action.IMPORT,
+        actor=job.created_by,
+        workspace=job.workspace,
+        target=job.input_name,
+        detail={"job": job.pk, "rows": outcome.rows, "stage": "imported"},
+    )
+    return {
+        **summary,
+        "imported": not outcome.already_imported,
+        "rows_imported": outcome.rows,
+        "import_id": outcome.import_id,
+        "already_imported": outcome.already_imported,
+    }
+
+
+def check_file(path: Path, name: str) -> dict:
+    """Open a table file and describe it (sheets, rows, columns). Raises InputFileError when
+    it cannot be read as the kind of file its name says."""
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".csv":
+            sheets = {"": pd.read_csv(path, dtype=str, keep_default_na=False)}
+        elif suffix in (".xlsx", ".xls", ".ods"):
+            sheets = pd.read_excel(path, sheet_name=None, dtype=str)
+        elif suffix == ".xml":
+            from defusedxml import ElementTree
+
+            root = ElementTree.parse(path).getroot()
+            return {"sheets": [{"name": root.tag, "rows": len(root), "columns": []}]}
+        else:
+            raise InputFileError(f"cannot read {suffix} files", file=name)
+    except InputFileError:
+        raise
+    except pd.errors.EmptyDataError as error:
+        raise InputFileError(
+            "the file is empty", file=name, hint="check you exported the right file"
+        ) from error
+    except Exception as error:  # each reader raises its own types for malformed input
+        raise InputFileError(
+            f"cannot be read as a {suffix.lstrip('.').upper()} file ({type(error).__name__})",
+            file=name,
+            hint="open it in a spreadsheet program and save it again in that format",
+        ) from error
+    described = []
+    for sheet, frame in sheets.items():
+        if frame.shape[1] == 0:
+            raise InputFileError("has no columns", file=name, sheet=sheet or None)
+        described.append(
+            {"name": sheet, "rows": len(frame), "columns": [str(c) for c in frame.columns]}
+        )
+    return {"sheets": described}
+
+
+def provenance(workspace: Workspace) -> pd.DataFrame:
+    """What is loaded for this LA and nationally: one row per import, newest first."""
+    imports = get_store().imports()
+    if imports.empty:
+        return imports
+    mine = imports[imports["owner"].isin(["", workspace.la_code])]
+    columns = ["kind", "owner", "file_name", "release", "rows", "imported_at", "imported_by"]
+    return mine.sort_values("imported_at", ascending=False)[columns].reset_index(drop=True)
+
+
+OVERVIEW_CACHE_SECONDS = 600
+
+
+def store_fingerprint() -> str:
+    """Changes whenever anything is imported or replaced in the store."""
+    imports = get_store().imports()
+    if imports.empty:
+        return "empty"
+    return f"{int(imports['id'].max())}-{len(imports)}-{int(imports['rows'].sum())}"
+
+
+def overview_tables(workspace: Workspace):
+    """The LA overview's tables (or core_api.Missing), cached until the store changes.
+
+    Computing them reads tens of thousands of published figures; the page is opened far more
+    often than data is imported. The cache is only an accelerator: any process can rebuild it.
+    """
+    key = f"overview:{workspace.la_code}:{store_fingerprint()}"
+    tables = cache.get(key)
+    if tables is None:
+        tables = core_api.la_overview(get_store(), workspace.la_code)
+        cache.set(key, tables, OVERVIEW_CACHE_SECONDS)
+    return tables
+
+
+def recent_jobs(workspace: Workspace, limit: int = 20):
+    return Job.objects.filter(workspace=workspace).select_related("created_by")[:limit]

@@ -1,0 +1,39 @@
+from django.urls import path, register_converter
+
+from . import views
+
+
+class DownloadFormat:
+    regex = "csv|xlsx|svg|png"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(DownloadFormat, "fmt")
+
+app_name = "workspace"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<str:la_code>/", views.overview, name="overview"),
+    path(
+        "<str:la_code>/overview/<slug:key>.<fmt:fmt>",
+        views.overview_download,
+        name="overview_download",
+    ),
+    path(
+        "<str:la_code>/overview/<slug:key>/chart.svg", views.overview_chart, name="overview_chart"
+    ),
+    path("<str:la_code>/data/", views.data, name="data"),
+    path("<str:la_code>/jobs/<int:job_id>/", views.job, name="job"),
+    path("<str:la_code>/jobs/<int:job_id>/status.json", views.job_status, name="job_status"),
+    path("<str:la_code>/audit/", views.audit_log, name="audit"),
+    *[
+        path(f"<str:la_code>/{page}/", views.coming, {"page": page}, name=page)
+        for page in views.COMING
+    ],
+]

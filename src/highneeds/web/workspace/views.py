@@ -1,0 +1,207 @@
+"""Workspace pages. Thin: permission, call a service or the core, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from highneeds.errors import HighneedsError
+from highneeds.web.accounts import audit
+from highneeds.web.accounts.permissions import (
+    Role,
+    has_role,
+    signed_in,
+    workspace_role,
+    workspaces_for,
+)
+from . import core_api, figures, services
+from .forms import UploadForm
+from .models import Job
+
+# Pages whose core is not written yet. Each names the issue that brings it.
+COMING = {
+    "forecast": ("Forecast", "Choose a model, run it and see fan charts by setting, need and age."),
+    "finance": (
+        "Finance and sufficiency",
+        "High needs spend, unit costs and places against demand.",
+    ),
+    "scenarios": ("Scenarios", "Create interventions and compare them against the baseline."),
+}
+
+
+@signed_in
+@require_GET
+def index(request):
+    """The workspaces this person can open."""
+    return render(request, "workspace/index.html", {"workspaces": workspaces_for(request.user)})
+
+
+def _overview_tables(workspace):
+    """(tables, unavailable message) for the LA overview."""
+    try:
+        tables = services.overview_tables(workspace)
+    except HighneedsError as error:
+        return {}, str(error)
+    if isinstance(tables, core_api.Missing):
+        return {}, str(tables)
+    return tables, None
+
+
+@workspace_role(Role.VIEWER)
+@require_GET
+def overview(request, workspace):
+    tables, unavailable = _overview_tables(workspace)
+    panels = [
+        {
+            "key": key,
+            "title": figures.title_of(key),
+            "frame": frame,
+            "chart": figures.chart_columns(frame) is not None,
+            "columns": [str(c) for c in frame.columns],
+            "rows": frame.astype(object).where(frame.notna(), "").values.tolist(),
+        }
+        for key, frame in tables.items()
+    ]
+    return render(
+        request,
+        "workspace/overview.html",
+        {
+            "workspace": workspace,
+            "panels": panels,
+            "unavailable": unavailable,
+            "active": "overview",
+        },
+    )
+
+
+def _overview_table(workspace, key):
+    tables, _ = _overview_tables(workspace)
+    if key not in tables:
+        raise Http404("No such table in the overview.")
+    return tables[key]
+
+
+@workspace_role(Role.VIEWER)
+@require_GET
+def overview_download(request, workspace, key, fmt):
+    frame = _overview_table(workspace, key)
+    if fmt in ("svg", "png") and figures.chart_columns(frame) is None:
+        raise Http404("This table has no chart.")
+    audit.record(
+        audit.Action.EXPORT,
+        actor=request.user,
+        workspace=workspace,
+        target=f"overview/{key}.{fmt}",
+        detail={"rows": len(frame)},
+    )
+    return figures.download(
+        frame, name=f"{workspace.la_code}-{key}", title=figures.title_of(key), fmt=fmt
+    )
+
+
+@workspace_role(Role.VIEWER)
+@require_GET
+def overview_chart(request, workspace, key):
+    frame = _overview_table(workspace, key)
+    if figures.chart_columns(frame) is None:
+        raise Http404("This table has no chart.")
+    return figures.chart_image(frame, title=figures.title_of(key))
+
+
+@workspace_role(Role.VIEWER)
+@require_http_methods(["GET", "POST"])
+def data(request, workspace):
+    """Upload a file (analysts and admins) and see what is loaded (everyone)."""
+    can_upload = has_role(request.user, workspace, Role.ANALYST)
+    form = UploadForm()
+    if request.method == "POST":
+        if not can_upload:
+            raise PermissionDenied(
+                "Viewers cannot upload data. Ask an analyst or an administrator."
+            )
+        form = UploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            job = services.start_import(workspace, request.user, form.cleaned_data["file"])
+            messages.success(request, f"{job.input_name} was uploaded.")
+            return redirect("workspace:job", la_code=workspace.la_code, job_id=job.pk)
+    loaded = services.provenance(workspace)
+    return render(
+        request,
+        "workspace/data.html",
+        {
+            "workspace": workspace,
+            "form": form,
+            "can_upload": can_upload,
+            "provenance": loaded.astype(object).where(loaded.notna(), "").to_dict("records"),
+            "jobs": services.recent_jobs(workspace),
+            "active": "data",
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _job(workspace, job_id) -> Job:
+    return get_object_or_404(Job, pk=job_id, workspace=workspace)
+
+
+@workspace_role(Role.VIEWER)
+@require_GET
+def job(request, workspace, job_id):
+    return render(
+        request,
+        "workspace/job.html",
+        {
+            "workspace": workspace,
+            "job": _job(workspace, job_id),
+            "active": "data",
+        },
+    )
+
+
+@workspace_role(Role.VIEWER)
+@require_GET
+def job_status(request, workspace, job_id):
+    """Progress for the job page's script (the page works without it: reload to see)."""
+    found = _job(workspace, job_id)
+    return JsonResponse(
+        {
+            "status": found.status,
+            "status_label": found.get_status_display(),
+            "progress": found.progress,
+            "message": found.message,
+            "finished": found.is_finished,
+        }
+    )
+
+
+@workspace_role(Role.VIEWER)
+@require_GET
+def coming(request, workspace, page):
+    title, purpose = COMING[page]
+    return render(
+        request,
+        "workspace/coming.html",
+        {
+            "workspace": workspace,
+            "title": title,
+            "purpose": purpose,
+            "active": page,
+        },
+    )
+
+
+@workspace_role(Role.ADMIN)
+@require_GET
+def audit_log(request, workspace):
+    return render(
+        request,
+        "workspace/audit.html",
+        {
+            "workspace": workspace,
+            "events": audit.recent(workspace, limit=200),
+            "active": "audit",
+        },
+    )

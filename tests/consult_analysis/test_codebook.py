@@ -1,0 +1,102 @@
+"""Codebook mode: reading codebooks, proposing themes, asking for the least certain answers."""
+
+import pandas as pd
+import pytest
+
+from highneeds.consult.analysis.codebook import CodebookClassifier, read_codebook
+from highneeds.errors import InputFileError, ModelInputError
+
+ROWS = [
+    {"theme": "travel", "label": "Travel to school", "description": "Journeys by taxi or bus",
+     "keywords": "taxi; journey; bus"},
+    {"theme": "money", "label": "Funding", "description": "Budgets, cuts and savings",
+     "keywords": "budget; cuts; funding"},
+    {"theme": "talk", "label": "Someone to talk to", "description": "A counsellor or trusted adult",
+     "keywords": "counsellor; talk to"},
+]
+
+
+def test_csv_xlsx_and_yaml_codebooks_read_the_same(tmp_path):
+    frame = pd.DataFrame(ROWS)
+    frame.to_csv(tmp_path / "book.csv", index=False)
+    frame.to_excel(tmp_path / "book.xlsx", index=False)
+    yaml_text = "themes:\n" + "".join(
+        f"  - theme: {r['theme']}\n    label: {r['label']}\n    description: {r['description']}\n"
+        f"    keywords: [{', '.join(k.strip() for k in r['keywords'].split(';'))}]\n"
+        for r in ROWS
+    )
+    (tmp_path / "book.yaml").write_text(yaml_text)
+    books = [read_codebook(tmp_path / f"book.{s}") for s in ("csv", "xlsx", "yaml")]
+    assert books[0] == books[1] == books[2]
+    assert books[0].theme_ids == ["travel", "money", "talk"]
+    assert books[0].themes[2].keywords == ("counsellor", "talk to")
+
+
+def test_codebook_errors_name_the_file_and_row(tmp_path):
+    pd.DataFrame([{"name": "x"}]).to_csv(tmp_path / "bad.csv", index=False)
+    with pytest.raises(InputFileError, match="bad.csv.*no 'theme' column"):
+        read_codebook(tmp_path / "bad.csv")
+    pd.DataFrame([ROWS[0], ROWS[0]]).to_csv(tmp_path / "twice.csv", index=False)
+    with pytest.raises(InputFileError, match="row 3.*listed twice"):
+        read_codebook(tmp_path / "twice.csv")
+    (tmp_path / "book.txt").write_text("travel")
+    with pytest.raises(InputFileError, match="use .csv, .xlsx or .yaml"):
+        read_codebook(tmp_path / "book.txt")
+
+
+@pytest.fixture
+def codebook(tmp_path):
+    pd.DataFrame(ROWS).to_csv(tmp_path / "book.csv", index=False)
+    return read_codebook(tmp_path / "book.csv")
+
+
+ANSWERS = pd.Series(
+    {
+        "a1": "The taxi journey takes an hour each way",
+        "a2": "The bus is always late and the journey is long",
+        "a3": "These cuts are about the budget not children",
+        "a4": "Funding should be protected from cuts",
+        "a5": "My son needs a counsellor to talk to at school",
+        "a6": "A trusted adult to talk to would help her",
+        "a7": "The minibus ride is exhausting for him",
+        "a8": "Savings are the real aim here",
+        "a9": "Nobody at school listens to how she feels",
+        "a10": "Long rides and no money for support",
+    }
+)
+
+
+def test_classifier_proposes_themes_and_keeps_hand_coding(codebook):
+    coded = {"a7": {"travel"}, "a8": {"money"}, "a9": {"talk"}, "a1": {"money"}}
+    model = CodebookClassifier(codebook).fit(ANSWERS, coded)
+    proposed = model.predict(ANSWERS)
+    assert proposed["a1"] == {"money"}  # a person's coding stands, even against the words
+    assert proposed["a2"] == {"travel"}
+    assert proposed["a4"] == {"money"}
+    assert proposed["a6"] == {"talk"}
+    probabilities = model.predict_proba(ANSWERS)
+    assert list(probabilities.columns) == ["travel", "money", "talk"]
+    assert ((probabilities >= 0) & (probabilities <= 1)).all().all()
+
+
+def test_codebook_alone_proposes_from_keywords(codebook):
+    proposed = CodebookClassifier(codebook).fit(ANSWERS, {}).predict(ANSWERS)
+    assert proposed["a2"] == {"travel"} and proposed["a3"] == {"money"}
+    assert proposed["a5"] == {"talk"}
+
+
+def test_next_to_code_asks_for_the_least_certain_uncoded_answers(codebook):
+    coded = {"a1": {"travel"}, "a3": {"money"}, "a5": {"talk"}}
+    model = CodebookClassifier(codebook).fit(ANSWERS, coded)
+    asked = model.next_to_code(ANSWERS, n=4)
+    assert len(asked) == 4 and not set(asked) & set(coded)
+    margins = (model.predict_proba(ANSWERS) - model.threshold).abs().min(axis=1)
+    uncoded = margins.drop(list(coded)).sort_values(kind="stable")
+    assert asked == list(uncoded.index[:4])
+
+
+def test_unknown_themes_in_hand_coding_are_refused(codebook):
+    with pytest.raises(ModelInputError, match="not in the codebook: transport"):
+        CodebookClassifier(codebook).fit(ANSWERS, {"a1": {"transport"}})
+    with pytest.raises(ModelInputError, match="not among the answers"):
+        CodebookClassifier(codebook).fit(ANSWERS, {"zz": {"travel"}})

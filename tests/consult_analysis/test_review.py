@@ -1,0 +1,107 @@
+"""Human review of themes survives machine reruns."""
+
+import pandas as pd
+import pytest
+
+from highneeds.consult.analysis.evaluate import load_labelled_set
+from highneeds.consult.analysis.review import ThemeSet
+from highneeds.consult.analysis.themes import ThemeFinder
+from highneeds.errors import ModelInputError
+
+
+@pytest.fixture(scope="module")
+def answers() -> pd.Series:
+    return load_labelled_set().answers("P2")
+
+
+def machine_run(answers: pd.Series, seed: int) -> ThemeFinder:
+    return ThemeFinder(seed=seed).fit(answers)
+
+
+def test_merge_then_rerun_keeps_the_merge(answers):
+    first = machine_run(answers, seed=0)
+    theme_set = ThemeSet.from_machine("P2", first.themes_, first.assignments_)
+    a, b = theme_set.active_theme_ids()[:2]
+    target = theme_set.merge([a, b], label="Places and travel")
+    carriers_before = set(theme_set.assignments_frame().query("theme_id == @target").response_id)
+    assert theme_set.themes[b].status == "merged" and b not in theme_set.active_theme_ids()
+
+    rerun = machine_run(answers, seed=1)
+    landing = theme_set.apply_machine_run(rerun.themes_, rerun.assignments_)
+
+    assert theme_set.themes[b].status == "merged"
+    assert theme_set.resolve(b) == target
+    assert theme_set.themes[target].label == "Places and travel"
+    # The rerun's themes that match a and b both land in the merged theme, not in new themes.
+    assert sum(1 for landed in landing.values() if landed == target) == 2
+    assert b not in set(theme_set.assignments_frame().theme_id)
+    carriers_after = set(theme_set.assignments_frame().query("theme_id == @target").response_id)
+    overlap = len(carriers_before & carriers_after) / len(carriers_before | carriers_after)
+    assert overlap > 0.8
+    assert len(theme_set.active_theme_ids()) == first.n_themes_ - 1
+
+
+def test_human_decisions_and_reviewed_answers_survive_a_rerun(answers):
+    first = machine_run(answers, seed=0)
+    theme_set = ThemeSet.from_machine("P2", first.themes_, first.assignments_)
+    themes = theme_set.active_theme_ids()
+    frame = theme_set.assignments_frame()
+    carrier = frame[frame.theme_id == themes[0]].response_id.iloc[0]
+    other = frame[frame.theme_id != themes[2]].response_id.iloc[3]
+    theme_set.rename(themes[0], "Renamed by an analyst")
+    theme_set.unassign(carrier, themes[0])
+    theme_set.assign(other, themes[2])
+    theme_set.mark_reviewed([other])
+    theme_set.delete_theme(themes[3])
+    reviewed_before = {
+        (d.theme_id, d.origin) for d in theme_set.decisions.values()
+        if d.response_id == other and d.assigned
+    }
+
+    rerun = machine_run(answers, seed=2)
+    theme_set.apply_machine_run(rerun.themes_, rerun.assignments_)
+
+    assert theme_set.themes[themes[0]].label == "Renamed by an analyst"
+    assert not theme_set.decisions[(carrier, themes[0])].assigned
+    assert carrier not in set(
+        theme_set.assignments_frame().query("theme_id == @themes[0]").response_id
+    )
+    after = {
+        (d.theme_id, d.origin) for d in theme_set.decisions.values()
+        if d.response_id == other and d.assigned
+    }
+    assert after == reviewed_before and (themes[2], "human") in after
+    assert themes[3] not in theme_set.active_theme_ids()
+    assert themes[3] not in set(theme_set.assignments_frame().theme_id)
+
+
+def test_split_add_and_summary(answers):
+    first = machine_run(answers, seed=0)
+    theme_set = ThemeSet.from_machine("P2", first.themes_, first.assignments_)
+    theme = theme_set.active_theme_ids()[0]
+    carriers = list(theme_set.assignments_frame().query("theme_id == @theme").response_id)
+    placement = {r: i % 2 for i, r in enumerate(carriers[:10])}
+    left, right = theme_set.split(theme, ["Part one", "Part two"], placement)
+    frame = theme_set.assignments_frame()
+    assert set(frame.query("theme_id == @left").response_id) == set(carriers[:10:2])
+    assert (frame.query("theme_id in [@left, @right]").origin == "human").all()
+    added = theme_set.add_theme("Transport for post-16 students", "Travel for over-16s")
+    theme_set.assign(carriers[0], added)
+    summary = theme_set.summary(answers=len(answers))
+    assert summary["assignments_by_people"] == 11
+    assert summary["assignments_by_machine"] == summary["assignments"] - 11
+    assert summary["answers_reviewed"] == 0
+    with pytest.raises(ModelInputError, match="split"):
+        theme_set.assign(carriers[0], theme)
+
+
+def test_round_trip_through_json(answers):
+    first = machine_run(answers, seed=0)
+    theme_set = ThemeSet.from_machine("P2", first.themes_, first.assignments_)
+    a, b = theme_set.active_theme_ids()[:2]
+    theme_set.merge([a, b])
+    theme_set.mark_reviewed(["R00002"])
+    restored = ThemeSet.from_json(theme_set.to_json())
+    assert restored.to_dict() == theme_set.to_dict()
+    pd.testing.assert_frame_equal(restored.assignments_frame(), theme_set.assignments_frame())
+    assert restored.resolve(b) == a

@@ -1,0 +1,199 @@
+"""Theme discovery: the default back end, the embedding and LLM back ends, stance split."""
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from highneeds.consult.analysis.themes import ThemeFinder, auto_theme_count, themes_by_stance
+from highneeds.errors import ModelInputError
+
+TOPICS = {
+    "travel": ["taxi", "journey", "travel", "bus", "miles", "hour"],
+    "counselling": ["counsellor", "anxiety", "talk", "worries", "wellbeing", "listen"],
+    "money": ["budget", "funding", "cuts", "deficit", "money", "savings"],
+}
+
+
+def corpus(per_topic: int = 20, mixed: int = 6, seed: int = 1) -> tuple[pd.Series, dict]:
+    """Answers made of one topic's words (or two topics for the mixed ones) and filler."""
+    rng = np.random.default_rng(seed)
+    texts, truth = {}, {}
+    filler = ["the", "and", "this", "our", "is", "very", "about"]
+    for topic, words in TOPICS.items():
+        for i in range(per_topic):
+            chosen = list(rng.choice(words, size=4, replace=False)) + list(rng.choice(filler, 3))
+            texts[f"{topic}-{i}"] = " ".join(rng.permutation(chosen))
+            truth[f"{topic}-{i}"] = {topic}
+    for i in range(mixed):
+        chosen = list(rng.choice(TOPICS["travel"], 3, replace=False)) + list(
+            rng.choice(TOPICS["money"], 3, replace=False)
+        )
+        texts[f"mixed-{i}"] = " ".join(chosen)
+        truth[f"mixed-{i}"] = {"travel", "money"}
+    return pd.Series(texts), truth
+
+
+def test_default_back_end_recovers_topics_and_multi_label_answers():
+    texts, truth = corpus()
+    finder = ThemeFinder(n_themes=3, seed=0).fit(texts)
+    assert finder.n_themes_ == 3
+    labels = finder.labels_by_response()
+    # Name each found theme by the topic most of its answers come from.
+    names = {}
+    for theme in finder.themes_:
+        carriers = [r for r, found in labels.items() if theme.theme_id in found]
+        topics = [t for r in carriers for t in truth[r]]
+        names[theme.theme_id] = max(set(topics), key=topics.count)
+    assert set(names.values()) == set(TOPICS)
+    single = [r for r in truth if not r.startswith("mixed")]
+    correct = sum({names[t] for t in labels[r]} == truth[r] for r in single)
+    assert correct / len(single) >= 0.9
+    mixed = [r for r in truth if r.startswith("mixed")]
+    both = sum({names[t] for t in labels[r]} == {"travel", "money"} for r in mixed)
+    assert both >= len(mixed) - 1
+    for theme in finder.themes_:
+        assert theme.label and theme.description and theme.quotes
+        topic_words = TOPICS[names[theme.theme_id]]
+        assert any(word in theme.label.lower() for word in topic_words)
+        for quote in theme.quotes:
+            assert theme.theme_id in labels[quote.response_id]
+
+
+def test_same_seed_same_themes():
+    texts, _ = corpus()
+    first = ThemeFinder(seed=3).fit(texts)
+    second = ThemeFinder(seed=3).fit(texts)
+    pd.testing.assert_frame_equal(first.assignments_, second.assignments_)
+    assert [t.label for t in first.themes_] == [t.label for t in second.themes_]
+
+
+def test_auto_count_rule_and_bad_input():
+    assert auto_theme_count(20) == 4
+    assert auto_theme_count(320) == 8
+    assert auto_theme_count(100_000) == 12
+    with pytest.raises(ModelInputError, match="too few"):
+        ThemeFinder().fit(pd.Series(["only one"]))
+    with pytest.raises(ModelInputError, match="unknown theme back end"):
+        ThemeFinder(backend="magic").fit(pd.Series(["a b c", "d e f"]))
+
+
+def test_stance_comes_from_the_agreement_answer():
+    responses = pd.DataFrame(
+        {
+            "response_id": ["A", "B", "C", "D"],
+            "respondent_type": ["parent_carer", "parent_carer", "school_staff", "other"],
+            "P1__agree": ["agree", "strongly_disagree", "disagree", None],
+        }
+    )
+    assignments = pd.DataFrame(
+        {"response_id": ["A", "B", "C", "D", "A"], "theme_id": ["T1", "T1", "T1", "T1", "T2"]}
+    )
+    table = themes_by_stance(assignments, responses, "P1").set_index("theme_id")
+    assert table.loc["T1", ["support", "oppose", "neutral", "total"]].tolist() == [1, 2, 1, 4]
+    assert table.loc["T2", ["support", "oppose", "neutral"]].tolist() == [1, 0, 0]
+    by_group = themes_by_stance(assignments, responses, "P1", by="respondent_type")
+    parents = by_group[(by_group["theme_id"] == "T1") & (by_group["respondent_type"] == "parent_carer")]
+    assert parents[["support", "oppose"]].iloc[0].tolist() == [1, 1]
+
+
+class StubEncoder:
+    """Stands in for a sentence-embedding model: no model is available on this machine (and
+    nothing may be downloaded), so vectors are topic-word counts. It tests the back end's
+    plumbing (encode, cluster, label, assign), not a real model's quality."""
+
+    def encode(self, sentences, **kwargs):
+        return np.array(
+            [[sum(w in s.split() for w in words) + 0.01 for words in TOPICS.values()]
+             for s in sentences]
+        )
+
+
+def test_embedding_back_end_with_a_stub_encoder():
+    texts, truth = corpus(mixed=0)
+    finder = ThemeFinder(n_themes=3, backend="embedding", encoder=StubEncoder(), seed=0)
+    finder.fit(texts)
+    labels = finder.labels_by_response()
+    assert finder.n_themes_ == 3
+    groups = {}
+    for answer, found in labels.items():
+        groups.setdefault(frozenset(found), set()).update(truth[answer])
+    assert all(len(topics) == 1 for topics in groups.values())  # no theme mixes topics
+    assert all(any(w in t.label.lower() for w in sum(TOPICS.values(), [])) for t in finder.themes_)
+
+
+def test_embedding_back_end_refuses_a_missing_model_folder(tmp_path):
+    finder = ThemeFinder(backend="embedding", model_path=str(tmp_path / "no-model"))
+    with pytest.raises(ModelInputError, match="nothing is downloaded"):
+        finder.fit(pd.Series(["a b c", "d e f", "g h i"]))
+
+
+class FakeChat(BaseHTTPRequestHandler):
+    """An OpenAI-compatible endpoint answering the two prompts the LLM back end sends."""
+
+    requests: list = []
+
+    def do_POST(self):  # noqa: N802 (the http.server API)
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        FakeChat.requests.append(body)
+        prompt = body["messages"][0]["content"]
+        if "propose between" in prompt:
+            content = json.dumps({"themes": [
+                {"label": "Travel to school", "description": "Journeys and transport."},
+                {"label": "Funding", "description": "Money and budgets."},
+            ]})
+        else:
+            answers = prompt.split("Answers:\n", 1)[1].splitlines()
+            assignments = {}
+            for line in answers:
+                number, text = line.split(". ", 1)
+                themes = []
+                if any(w in text for w in TOPICS["travel"]):
+                    themes.append(1)
+                if any(w in text for w in TOPICS["money"]):
+                    themes.append(2)
+                assignments[number] = themes
+            content = "```json\n" + json.dumps({"assignments": assignments}) + "\n```"
+        reply = json.dumps({"choices": [{"message": {"content": content}}]}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(reply)))
+        self.end_headers()
+        self.wfile.write(reply)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def fake_llm():
+    server = HTTPServer(("127.0.0.1", 0), FakeChat)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    FakeChat.requests = []
+    yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+    server.shutdown()
+    server.server_close()
+
+
+def test_llm_back_end_against_a_fake_local_server(fake_llm):
+    texts, truth = corpus(per_topic=12, mixed=3)
+    finder = ThemeFinder(backend="llm", llm_url=fake_llm, seed=0).fit(texts)
+    assert [t.label for t in finder.themes_] == ["Travel to school", "Funding"]
+    labels = finder.labels_by_response()
+    names = {"T01": "travel", "T02": "money"}
+    for answer, topics in truth.items():
+        expected = topics & {"travel", "money"}
+        assert {names[t] for t in labels[answer]} == expected, answer
+    assert all(r["temperature"] == 0 for r in FakeChat.requests)
+    # one proposal call, then batches of 20 answers
+    assert len(FakeChat.requests) == 1 + int(np.ceil(len(texts) / 20))
+
+
+def test_llm_back_end_unreachable_is_a_clear_error():
+    finder = ThemeFinder(backend="llm", llm_url="http://127.0.0.1:9/v1", llm_timeout=2)
+    with pytest.raises(ModelInputError, match="could not reach the LLM endpoint"):
+        finder.fit(pd.Series(["a b c", "d e f"]))

@@ -1,0 +1,50 @@
+import pandas as pd
+from typer.testing import CliRunner
+
+from highneeds.cli.forecast import app
+
+from .conftest import WITAN_DEMO
+
+
+def test_witan_command_writes_outputs_tables_workbook_and_charts(tmp_path):
+    out = tmp_path / "run"
+    result = CliRunner().invoke(
+        app, ["witan", str(WITAN_DEMO), "--simulations", "60", "--horizon", "2", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "60 simulations" in result.output
+    for name in ("Output_Count.csv", "Output_Cost.csv", "total.csv", "by_setting_group.csv",
+                 "forecast.xlsx", "fan_chart_caseload.png", "fan_chart_cost.png"):
+        assert (out / name).stat().st_size > 0, name
+    assert (out / "fan_chart_caseload.png").read_bytes()[:4] == b"\x89PNG"
+    sheets = pd.read_excel(out / "forecast.xlsx", sheet_name=None)
+    assert {"total", "by_state", "cost_total"} <= set(sheets)
+    assert sheets["total"]["year"].tolist() == [2017, 2018, 2019]
+
+
+def test_markov_command_reports_bad_input_without_traceback(tmp_path, small_la):
+    path = tmp_path / "transitions.csv"
+    frame = small_la.transitions.copy()
+    frame.loc[0, "ncy_to"] = frame.loc[0, "ncy_from"] + 3
+    frame.to_csv(path, index=False)
+    result = CliRunner().invoke(app, ["markov", str(path), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 1
+    assert "row 2" in result.output and "ncy_to" in result.output
+
+
+def test_markov_command_runs_on_contract_csvs(tmp_path, small_la):
+    paths = {}
+    for name in ("transitions", "population", "valid_states", "costs"):
+        paths[name] = tmp_path / f"{name}.csv"
+        getattr(small_la, name).to_csv(paths[name], index=False)
+    out = tmp_path / "o"
+    result = CliRunner().invoke(
+        app,
+        ["markov", str(paths["transitions"]), "--population", str(paths["population"]),
+         "--valid-states", str(paths["valid_states"]), "--costs", str(paths["costs"]),
+         "--simulations", "40", "--horizon", "3", "--out", str(out), "--recency-decay", "0.8"],
+    )
+    assert result.exit_code == 0, result.output
+    total = pd.read_csv(out / "total.csv")
+    assert len(total) == 4 and (total["q2.5"] <= total["q97.5"]).all()
+    assert (out / "cost_total.csv").exists()

@@ -1,0 +1,134 @@
+"""Journeys through the workspace in real Chromium, with axe checks on every page."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from highneeds.web.accounts.models import Membership
+from highneeds.web.workspace import core_api
+from ..factories import MembershipFactory, WorkspaceFactory
+
+from .conftest import assert_accessible
+
+Role = Membership.Role
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def demo(transactional_db, monkeypatch):
+    """A workspace with an analyst, an admin and a viewer; the core's overview stubbed."""
+    monkeypatch.setattr(
+        core_api, "la_overview",
+        lambda store, la: {
+            "caseload_trend": pd.DataFrame({"census_year": [2022, 2023, 2024],
+                                            "EHCPs": [2618, 2790, 3012]}),
+            "need_mix": pd.DataFrame({"need": ["ASD", "SEMH", "SLCN"], "children": [900, 700, 500]}),
+        },
+    )
+    workspace = WorkspaceFactory(la_code="990", name="Fictional Borough")
+    return {
+        "workspace": workspace,
+        **{role: MembershipFactory(role=role, workspace=workspace).user for role in Role},
+    }
+
+
+@pytest.mark.slow
+def test_analyst_signs_in_sees_overview_downloads_and_uploads(
+    page, live_server, sign_in, demo, tmp_path, settings
+):
+    settings.MEDIA_ROOT = tmp_path
+    sign_in(page, demo[Role.ANALYST])
+    assert page.evaluate("document.body.classList.contains('govuk-frontend-supported')"), (
+        "GOV.UK Frontend's script did not run (blocked by CSP or not served)"
+    )
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Fictional Borough").click()
+    page.get_by_role("heading", name="Caseload trend").wait_for()
+    # The chart image really loads, and its figures are in a table beside it.
+    chart = page.get_by_role("img", name="Chart of caseload trend")
+    chart.wait_for()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=chart.element_handle())
+    assert page.get_by_role("cell", name="3012").is_visible()
+    assert_accessible(page)
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="CSV").first.click()
+    download = download_info.value
+    assert download.suggested_filename == "990-caseload_trend.csv"
+    lines = open(download.path(), encoding="utf-8-sig").read().splitlines()
+    assert lines == ["census_year,EHCPs", "2022,2618", "2023,2790", "2024,3012"]
+
+    page.get_by_role("link", name="Data", exact=True).click()
+    sample = tmp_path / "caseload.csv"
+    sample.write_text("year,ehcps\n2023,10\n2024,12\n", encoding="utf-8")
+    page.get_by_label("Upload a file").set_input_files(str(sample))
+    page.get_by_role("button", name="Upload and check").click()
+    page.get_by_role("heading", name="Validation report").wait_for()
+    assert page.get_by_text("2 rows").is_visible()
+    assert_accessible(page)
+
+
+def test_upload_errors_are_summarised_and_linked_to_the_field(page, live_server, sign_in, demo):
+    sign_in(page, demo[Role.ANALYST])
+    page.goto(f"{live_server.url}/workspaces/990/data/")
+    page.get_by_role("button", name="Upload and check").click()
+    summary = page.locator(".govuk-error-summary")
+    summary.wait_for()
+    assert page.title().startswith("Error:")
+    assert_accessible(page)
+    summary.get_by_role("link", name="Select a file to upload").click()
+    assert page.evaluate("document.activeElement.id") == "id_file"
+
+
+@pytest.mark.slow
+def test_viewer_sees_no_upload_form_and_every_page_passes_axe(page, live_server, sign_in, demo):
+    sign_in(page, demo[Role.VIEWER])
+    for path in ["", "data/", "forecast/", "finance/", "scenarios/"]:
+        page.goto(f"{live_server.url}/workspaces/990/{path}")
+        assert page.locator("h1").count() == 1
+        assert_accessible(page)
+    page.goto(f"{live_server.url}/workspaces/990/data/")
+    assert page.locator("input[type=file]").count() == 0
+
+
+def test_admin_pages_and_error_pages_pass_axe(page, live_server, sign_in, demo):
+    sign_in(page, demo[Role.ADMIN])
+    download = page.request.get(f"{live_server.url}/workspaces/990/overview/need_mix.csv")
+    assert download.ok
+    page.goto(f"{live_server.url}/workspaces/990/")
+    page.get_by_role("link", name="Audit log").click()
+    page.get_by_role("heading", name="Audit log").wait_for()
+    assert page.get_by_role("cell", name="overview/need_mix.csv").is_visible()
+    assert_accessible(page)
+    response = page.goto(f"{live_server.url}/workspaces/000/")
+    assert response.status == 404
+    assert_accessible(page)
+
+
+def test_sign_in_page_passes_axe_and_refuses_wrong_password(page, live_server, demo):
+    page.goto(f"{live_server.url}/accounts/sign-in/")
+    assert_accessible(page)
+    page.get_by_label("Username").fill(demo[Role.VIEWER].username)
+    page.get_by_label("Password").fill("wrong password")
+    page.get_by_role("button", name="Sign in").click()
+    page.locator(".govuk-error-summary").wait_for()
+    assert_accessible(page)
+
+
+def test_phone_sized_viewport_keeps_navigation_usable(browser, live_server, sign_in, demo):
+    context = browser.new_context(viewport={"width": 375, "height": 667})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        sign_in(page, demo[Role.VIEWER])
+        page.goto(f"{live_server.url}/workspaces/990/")
+        # GOV.UK service navigation collapses into a Menu button on small screens.
+        menu = page.get_by_role("button", name="Menu")
+        menu.click()
+        page.get_by_role("link", name="Data", exact=True).click()
+        page.get_by_role("heading", name="Data").wait_for()
+        assert_accessible(page)
+    finally:
+        context.close()

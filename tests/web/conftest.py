@@ -1,0 +1,78 @@
+"""Web test fixtures: workspaces, members with roles, signed-in clients."""
+
+from __future__ import annotations
+
+import factory.random
+import pytest
+from django.test import Client
+
+from highneeds.web.accounts.models import Membership
+
+from .factories import MembershipFactory, UserFactory, WorkspaceFactory
+
+Role = Membership.Role
+
+
+@pytest.fixture(autouse=True)
+def _seeded_factories():
+    factory.random.reseed_random(20261123)
+
+
+@pytest.fixture
+def workspace(db):
+    return WorkspaceFactory(la_code="990", name="Fictional Borough")
+
+
+@pytest.fixture
+def other_workspace(db):
+    return WorkspaceFactory(la_code="991", name="Other Fictional County")
+
+
+@pytest.fixture
+def member(db, workspace):
+    """member(role, workspace=None) -> a user holding role in workspace (default: `workspace`)."""
+
+    def make(role: str, in_workspace=None):
+        return MembershipFactory(role=role, workspace=in_workspace or workspace).user
+
+    return make
+
+
+@pytest.fixture
+def client_as(member):
+    """client_as(role, workspace=None) -> a test Client signed in as a fresh member."""
+
+    def make(role: str, in_workspace=None, enforce_csrf_checks: bool = False) -> Client:
+        client = Client(enforce_csrf_checks=enforce_csrf_checks)
+        client.force_login(member(role, in_workspace))
+        return client
+
+    return make
+
+
+@pytest.fixture
+def outsider(db):
+    """A signed-in user who belongs to no workspace."""
+    return UserFactory()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """After Django creates the test database, create the core's tables in it too, so pages
+    that read the Store work inside ordinary (transaction-wrapped) tests."""
+    from highneeds.web.core.store import dispose_all, get_store
+
+    with django_db_blocker.unblock():
+        get_store()
+    yield
+    dispose_all()  # PostgreSQL will not drop a database that still has connections
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The overview cache is per process; start every test without it."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

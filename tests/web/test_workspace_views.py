@@ -1,0 +1,459 @@
+"""Every workspace view × every kind of visitor, and what each page does."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from highneeds.web.accounts.models import AuditEvent, Membership
+from highneeds.web.workspace import core_api
+from highneeds.web.workspace.models import Job
+
+Role = Membership.Role
+pytestmark = pytest.mark.django_db
+
+OVERVIEW = {
+    "caseload_trend": pd.DataFrame(
+        {"census_year": [2022, 2023, 2024], "EHCPs": [2618, 2790, 3012]}
+    ),
+    "setting_mix": pd.DataFrame(
+        {"setting group": ["Mainstream", "Special", '=HYPERLINK("x")'], "share": [0.4, 0.5, 0.1]}
+    ),
+    "notes": pd.DataFrame({"note": ["Figures are for January each year."]}),
+}
+
+
+@pytest.fixture
+def fake_overview(monkeypatch):
+    """The core's overview (not written yet) stands in with fixed tables."""
+    calls = []
+
+    def la_overview(store, la_code):
+        calls.append(la_code)
+        return dict(OVERVIEW)
+
+    monkeypatch.setattr(core_api, "la_overview", la_overview)
+    return calls
+
+
+@pytest.fixture
+def job(workspace):
+    return Job.objects.create(
+        workspace=workspace,
+        kind=Job.Kind.IMPORT,
+        input_name="caseload.csv",
+        status=Job.Status.SUCCEEDED,
+        result={"sheets": [], "imported": False},
+    )
+
+
+# (url name, extra kwargs, least role that may open it with GET)
+GET_VIEWS = [
+    ("workspace:overview", {}, Role.VIEWER),
+    ("workspace:overview_download", {"key": "caseload_trend", "fmt": "csv"}, Role.VIEWER),
+    ("workspace:overview_chart", {"key": "caseload_trend"}, Role.VIEWER),
+    ("workspace:data", {}, Role.VIEWER),
+    ("workspace:job", {"job_id": "JOB"}, Role.VIEWER),
+    ("workspace:job_status", {"job_id": "JOB"}, Role.VIEWER),
+    ("workspace:forecast", {}, Role.VIEWER),
+    ("workspace:finance", {}, Role.VIEWER),
+    ("workspace:scenarios", {}, Role.VIEWER),
+    ("workspace:audit", {}, Role.ADMIN),
+]
+RANK = {Role.VIEWER: 1, Role.ANALYST: 2, Role.ADMIN: 3}
+
+
+def _url(name, extra, la_code, job):
+    kwargs = {k: (job.pk if v == "JOB" else v) for k, v in extra.items()}
+    return reverse(name, kwargs={"la_code": la_code, **kwargs})
+
+
+@pytest.mark.parametrize(("name", "extra", "least"), GET_VIEWS)
+@pytest.mark.parametrize("role", [Role.VIEWER, Role.ANALYST, Role.ADMIN])
+def test_members_open_views_their_role_allows(
+    name, extra, least, role, client_as, workspace, job, fake_overview
+):
+    response = client_as(role).get(_url(name, extra, workspace.la_code, job))
+    expected = 200 if RANK[role] >= RANK[least] else 403
+    assert response.status_code == expected
+
+
+@pytest.mark.parametrize(("name", "extra", "least"), GET_VIEWS)
+def test_anonymous_visitors_are_sent_to_sign_in(name, extra, least, client, workspace, job):
+    url = _url(name, extra, workspace.la_code, job)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:login"))
+    assert "next=" in response.url
+
+
+@pytest.mark.parametrize(("name", "extra", "least"), GET_VIEWS)
+def test_member_of_one_la_cannot_open_another(
+    name, extra, least, client_as, workspace, other_workspace, job, fake_overview
+):
+    admin_elsewhere = client_as(Role.ADMIN, other_workspace)
+    response = admin_elsewhere.get(_url(name, extra, workspace.la_code, job))
+    assert response.status_code == 404
+
+
+def test_unknown_workspace_is_404(client_as):
+    assert client_as(Role.ADMIN).get(reverse("workspace:overview", args=["000"])).status_code == 404
+
+
+def test_job_of_another_workspace_is_404_even_for_its_own_members(
+    client_as, workspace, other_workspace, job
+):
+    other_admin = client_as(Role.ADMIN, other_workspace)
+    url = reverse("workspace:job", kwargs={"la_code": other_workspace.la_code, "job_id": job.pk})
+    assert other_admin.get(url).status_code == 404
+
+
+def test_index_lists_only_my_workspaces(client_as, workspace, other_workspace):
+    html = client_as(Role.VIEWER).get(reverse("workspace:index")).content.decode()
+    assert workspace.name in html
+    assert other_workspace.name not in html
+
+
+def test_index_needs_sign_in(client):
+    assert client.get(reverse("workspace:index")).status_code == 302
+
+
+# --- overview -------------------------------------------------------------------------------
+
+
+def test_overview_says_plainly_when_the_core_overview_is_missing(client_as, workspace, monkeypatch):
+    monkeypatch.setattr(
+        core_api,
+        "la_overview",
+        lambda store, la: core_api.Missing("The LA overview", "highneeds.analysis.overview"),
+    )
+    response = client_as(Role.VIEWER).get(reverse("workspace:overview", args=[workspace.la_code]))
+    assert response.status_code == 200
+    assert "The LA overview is not available in this version yet" in response.content.decode()
+
+
+def test_missing_core_module_is_reported_not_raised():
+    found = core_api.find("highneeds.no_such_module", "anything", "A feature")
+    assert isinstance(found, core_api.Missing)
+    assert "A feature is not available" in str(found)
+
+
+def test_overview_shows_every_table_with_chart_and_downloads(client_as, workspace, fake_overview):
+    html = (
+        client_as(Role.VIEWER)
+        .get(reverse("workspace:overview", args=[workspace.la_code]))
+        .content.decode()
+    )
+    assert fake_overview == [workspace.la_code]
+    for key in ("caseload_trend", "setting_mix"):
+        assert reverse("workspace:overview_chart", args=[workspace.la_code, key]) in html
+        for fmt in ("csv", "xlsx", "png", "svg"):
+            assert (
+                reverse("workspace:overview_download", args=[workspace.la_code, key, fmt]) in html
+            )
+    # A table without numbers has no chart, but still its table and CSV.
+    assert reverse("workspace:overview_chart", args=[workspace.la_code, "notes"]) not in html
+    assert reverse("workspace:overview_download", args=[workspace.la_code, "notes", "csv"]) in html
+    assert "2790" in html  # the table is the chart's text alternative
+    assert "Chart of caseload trend" in html  # alt text
+
+
+def test_overview_csv_download_has_the_numbers_and_is_audited(client_as, workspace, fake_overview):
+    url = reverse("workspace:overview_download", args=[workspace.la_code, "caseload_trend", "csv"])
+    response = client_as(Role.VIEWER).get(url)
+    assert (
+        response["Content-Disposition"]
+        == f'attachment; filename="{workspace.la_code}-caseload_trend.csv"'
+    )
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "census_year,EHCPs"
+    assert lines[-1] == "2024,3012"
+    event = AuditEvent.objects.get(action="export")
+    assert event.workspace == workspace
+    assert event.detail == {"rows": 3}
+
+
+def test_csv_download_neutralises_formulas(client_as, workspace, fake_overview):
+    url = reverse("workspace:overview_download", args=[workspace.la_code, "setting_mix", "csv"])
+    text = client_as(Role.VIEWER).get(url).content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in text
+    assert "\n=HYPERLINK" not in text
+
+
+def test_xlsx_png_and_svg_downloads_are_real_files(client_as, workspace, fake_overview):
+    import io
+
+    client = client_as(Role.VIEWER)
+    base = [workspace.la_code, "caseload_trend"]
+    xlsx = client.get(reverse("workspace:overview_download", args=[*base, "xlsx"])).content
+    frame = pd.read_excel(io.BytesIO(xlsx))
+    assert frame["EHCPs"].tolist() == [2618, 2790, 3012]
+    png = client.get(reverse("workspace:overview_download", args=[*base, "png"])).content
+    assert png.startswith(b"\x89PNG")
+    svg = client.get(reverse("workspace:overview_download", args=[*base, "svg"])).content
+    assert b"<svg" in svg
+
+
+def test_chart_of_a_table_without_numbers_is_404(client_as, workspace, fake_overview):
+    client = client_as(Role.VIEWER)
+    assert (
+        client.get(
+            reverse("workspace:overview_chart", args=[workspace.la_code, "notes"])
+        ).status_code
+        == 404
+    )
+    url = reverse("workspace:overview_download", args=[workspace.la_code, "notes", "png"])
+    assert client.get(url).status_code == 404
+
+
+def test_unknown_overview_table_is_404(client_as, workspace, fake_overview):
+    url = reverse("workspace:overview_download", args=[workspace.la_code, "nope", "csv"])
+    assert client_as(Role.VIEWER).get(url).status_code == 404
+
+
+# --- data upload ------------------------------------------------------------------------------
+
+
+def _upload(client, workspace, name, content: bytes):
+    return client.post(
+        reverse("workspace:data", args=[workspace.la_code]),
+        {"file": SimpleUploadedFile(name, content)},
+    )
+
+
+def test_viewer_sees_data_page_without_upload_form(client_as, workspace):
+    html = (
+        client_as(Role.VIEWER)
+        .get(reverse("workspace:data", args=[workspace.la_code]))
+        .content.decode()
+    )
+    assert 'type="file"' not in html
+    assert "you need the analyst role" in html
+
+
+def test_viewer_cannot_upload(client_as, workspace):
+    response = _upload(client_as(Role.VIEWER), workspace, "a.csv", b"a,b\n1,2\n")
+    assert response.status_code == 403
+    assert not Job.objects.exists()
+
+
+def test_csrf_less_upload_is_refused(client_as, workspace):
+    client = client_as(Role.ANALYST, enforce_csrf_checks=True)
+    response = _upload(client, workspace, "a.csv", b"a,b\n1,2\n")
+    assert response.status_code == 403
+    assert not Job.objects.exists()
+
+
+def test_analyst_upload_runs_a_job_and_shows_its_report(client_as, workspace, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    client = client_as(Role.ANALYST)
+    response = _upload(client, workspace, "caseload.csv", b"year,ehcps\n2023,10\n2024,12\n")
+    job = Job.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("workspace:job", args=[workspace.la_code, job.pk])
+    assert job.status == Job.Status.SUCCEEDED  # tasks run inline in tests
+    assert job.progress == 100
+    assert job.result["sheets"] == [{"name": "", "rows": 2, "columns": ["year", "ehcps"]}]
+    assert not list(tmp_path.rglob("*.csv")), "the uploaded copy must be deleted after the job"
+    html = client.get(response.url).content.decode()
+    assert "Validation report" in html
+    assert "2 rows" in html
+    status = client.get(reverse("workspace:job_status", args=[workspace.la_code, job.pk])).json()
+    assert status == {
+        "status": "succeeded",
+        "status_label": "Finished",
+        "progress": 100,
+        "message": "Finished.",
+        "finished": True,
+    }
+    assert AuditEvent.objects.filter(action="import", workspace=workspace).exists()
+
+
+def test_malformed_file_fails_cleanly_with_a_located_problem(
+    client_as, workspace, tmp_path, settings
+):
+    settings.MEDIA_ROOT = tmp_path
+    client = client_as(Role.ANALYST)
+    response = _upload(client, workspace, "budget.xlsx", b"this is not a spreadsheet")
+    job = Job.objects.get()
+    assert job.status == Job.Status.FAILED
+    problem = job.result["problems"][0]
+    assert problem["file"] == "budget.xlsx"
+    assert "cannot be read as a XLSX file" in problem["message"]
+    html = client.get(response.url).content.decode()
+    assert "The file was not imported" in html
+    assert "budget.xlsx" in html
+
+
+def test_empty_file_is_refused_by_the_form(client_as, workspace):
+    response = _upload(client_as(Role.ANALYST), workspace, "a.csv", b"")
+    assert response.status_code == 400
+    assert "The selected file is empty" in response.content.decode()
+    assert not Job.objects.exists()
+
+
+def test_wrong_kind_of_file_is_refused_with_a_linked_error(client_as, workspace):
+    response = _upload(client_as(Role.ANALYST), workspace, "notes.exe", b"MZ")
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "must be a CSV, XLSX, XLS, ODS or XML file" in html
+    assert 'href="#id_file"' in html  # error summary links to the field
+    assert "govuk-file-upload--error" in html
+
+
+def test_missing_file_is_refused(client_as, workspace):
+    response = client_as(Role.ANALYST).post(reverse("workspace:data", args=[workspace.la_code]), {})
+    assert response.status_code == 400
+    assert "Select a file to upload" in response.content.decode()
+
+
+def test_oversized_file_is_refused_by_the_form(client_as, workspace, monkeypatch):
+    from highneeds import config
+
+    monkeypatch.setattr(config, "max_upload_bytes", lambda: 10)
+    response = _upload(client_as(Role.ANALYST), workspace, "big.csv", b"a,b\n" + b"1,2\n" * 10)
+    assert response.status_code == 400
+    assert "must be smaller than" in response.content.decode()
+    assert not Job.objects.exists()
+
+
+def test_oversized_request_is_refused_before_it_is_read(workspace, member, settings):
+    """The middleware refuses a body over the limit from its Content-Length alone."""
+    from highneeds import config
+
+    client = Client()
+    client.force_login(member(Role.ANALYST))
+    too_big = config.max_upload_bytes() + 2 * 1024 * 1024
+    response = client.post(
+        reverse("workspace:data", args=[workspace.la_code]),
+        data=b"x",
+        content_type="application/octet-stream",
+        CONTENT_LENGTH=str(too_big),
+    )
+    assert response.status_code == 413
+    assert b"The file is too large" in response.content
+
+
+@pytest.mark.django_db(transaction=True)  # the Store writes on its own connection
+def test_data_page_shows_provenance_from_the_store(client_as, workspace, other_workspace):
+    import datetime as dt
+
+    from highneeds.store import schema
+    from highneeds.web.core.store import get_store
+
+    rows = [
+        {
+            "kind": "dfe_ehcp",
+            "owner": "",
+            "file_name": "national.csv",
+            "sha256": "a" * 64,
+            "rows": 5,
+        },
+        {
+            "kind": "sen2",
+            "owner": workspace.la_code,
+            "file_name": "ours.xml",
+            "sha256": "b" * 64,
+            "rows": 7,
+        },
+        {
+            "kind": "sen2",
+            "owner": other_workspace.la_code,
+            "file_name": "theirs.xml",
+            "sha256": "c" * 64,
+            "rows": 9,
+        },
+    ]
+    store = get_store()
+    with store.engine.begin() as conn:
+        conn.execute(
+            schema.imports.insert(),
+            [{**row, "imported_at": dt.datetime(2026, 1, 1, tzinfo=dt.UTC)} for row in rows],
+        )
+    try:
+        html = (
+            client_as(Role.VIEWER)
+            .get(reverse("workspace:data", args=[workspace.la_code]))
+            .content.decode()
+        )
+    finally:
+        with store.engine.begin() as conn:
+            conn.execute(schema.imports.delete())
+    assert "national.csv" in html
+    assert "ours.xml" in html
+    assert "theirs.xml" not in html
+
+
+def test_coming_pages_are_clearly_marked(client_as, workspace):
+    for page in ("forecast", "finance", "scenarios"):
+        html = (
+            client_as(Role.VIEWER)
+            .get(reverse(f"workspace:{page}", args=[workspace.la_code]))
+            .content.decode()
+        )
+        assert "Coming" in html
+        assert "not built yet" in html
+
+
+def test_audit_page_lists_workspace_events_for_admins(client_as, workspace, other_workspace):
+    from highneeds.web.accounts import audit
+
+    audit.record(audit.Action.EXPORT, workspace=workspace, target="mine.csv")
+    audit.record(audit.Action.EXPORT, workspace=other_workspace, target="theirs.csv")
+    html = (
+        client_as(Role.ADMIN)
+        .get(reverse("workspace:audit", args=[workspace.la_code]))
+        .content.decode()
+    )
+    assert "mine.csv" in html
+    assert "theirs.csv" not in html
+
+
+def test_script_in_table_cells_is_shown_inert(client_as, workspace, monkeypatch):
+    monkeypatch.setattr(
+        core_api,
+        "la_overview",
+        lambda store, la: {"t": pd.DataFrame({"label": ["<script>alert(1)</script>"], "n": [1]})},
+    )
+    html = (
+        client_as(Role.VIEWER)
+        .get(reverse("workspace:overview", args=[workspace.la_code]))
+        .content.decode()
+    )
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_overview_is_computed_once_until_the_store_changes(client_as, workspace, fake_overview, monkeypatch):
+    from highneeds.web.workspace import services
+
+    client = client_as(Role.VIEWER)
+    url = reverse("workspace:overview", args=[workspace.la_code])
+    client.get(url)
+    client.get(reverse("workspace:overview_download", args=[workspace.la_code, "caseload_trend", "csv"]))
+    assert fake_overview == [workspace.la_code]
+    monkeypatch.setattr(services, "store_fingerprint", lambda: "after-an-import")
+    client.get(url)
+    assert fake_overview == [workspace.la_code, workspace.la_code]
+
+
+def test_overview_compares_la_with_neighbours_region_and_england():
+    areas = core_api.overview_areas("356")  # Stockport
+    assert areas[0] == "356"
+    assert areas[-1] == "E92000001"
+    assert "E12000002" in areas  # North West
+    assert len(areas) == 13  # the LA, 10 neighbours, region, England
+
+
+def test_overview_problem_in_the_core_is_shown_as_a_message(client_as, workspace, monkeypatch):
+    from highneeds.errors import NotFoundError
+
+    def no_data(store, la_code):
+        raise NotFoundError("no EHCP statistics for Fictional Borough in the store")
+
+    monkeypatch.setattr(core_api, "la_overview", no_data)
+    html = client_as(Role.VIEWER).get(reverse("workspace:overview", args=[workspace.la_code])).content.decode()
+    assert "no EHCP statistics for Fictional Borough in the store" in html
