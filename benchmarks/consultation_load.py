@@ -91,8 +91,7 @@ def journey(base: str, client_id: int, number: int, tally: Tally) -> None:
 
     def request(url, data=None):
         body = urllib.parse.urlencode(data).encode() if data is not None else None
-        req = urllib.request.Request(url, data=body, headers={"User-Agent": agent,
-                                                              "Referer": url})
+        req = urllib.request.Request(url, data=body, headers={"User-Agent": agent, "Referer": url})
         try:
             with opener.open(req, timeout=120) as reply:
                 return reply.status, reply.read().decode()
@@ -102,8 +101,12 @@ def journey(base: str, client_id: int, number: int, tally: Tally) -> None:
     started = time.perf_counter()
     status, html = request(f"{root}/about-you/")
     token = CSRF_INPUT.search(html).group(1)
-    pages = [(f"{root}/about-you/", {"respondent_type": "parent_carer",
-                                     "area_of_residence": "Eastvale", "website": ""})]
+    pages = [
+        (
+            f"{root}/about-you/",
+            {"respondent_type": "parent_carer", "area_of_residence": "Eastvale", "website": ""},
+        )
+    ]
     for position in range(1, 5):
         pages.append((f"{root}/area/{position}/", None))
     pages.append((f"{root}/equality/", {"age_band": "25_44"}))
@@ -111,9 +114,14 @@ def journey(base: str, client_id: int, number: int, tally: Tally) -> None:
         if data is None:  # an area page: read its question fields first
             status, html = request(url)
             names = FIELD.findall(html)
-            data = {n: ("agree" if n.startswith("agree") else
-                        f"Client {client_id} answer {number}: support needs to come sooner.")
-                    for n in names}
+            data = {
+                n: (
+                    "agree"
+                    if n.startswith("agree")
+                    else f"Client {client_id} answer {number}: support needs to come sooner."
+                )
+                for n in names
+            }
         data["csrfmiddlewaretoken"] = token
         status, _ = request(url, data)
         if status != 302:
@@ -171,14 +179,21 @@ def percentile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def stored_references(env: dict) -> list[str]:
-    code = ("from highneeds.web.consultations.models import Response;"
-            "print('\\n'.join(Response.objects.values_list('reference', flat=True)))")
-    out = subprocess.run([PYTHON, str(REPO / "manage.py"), "shell", "-c", code], env=env,
-                         check=True, capture_output=True, text=True).stdout
+    code = (
+        "from highneeds.web.consultations.models import Response;"
+        "print('\\n'.join(Response.objects.values_list('reference', flat=True)))"
+    )
+    out = subprocess.run(
+        [PYTHON, str(REPO / "manage.py"), "shell", "-c", code],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     # Only reference-shaped lines: `shell` may print a banner first.
     return [line for line in out.splitlines() if REFERENCE_LINE.fullmatch(line.strip())]
 
@@ -187,10 +202,14 @@ def bench(database: str, args) -> dict:
     home = Path(tempfile.mkdtemp(prefix=f"hn-consult-load-{database}-"))
     (home / "bench_settings.py").write_text(BENCH_SETTINGS)
     (home / "static").mkdir()
-    env = {**os.environ, "HIGHNEEDS_HOME": str(home),
-           "DJANGO_SETTINGS_MODULE": "bench_settings",
-           "PYTHONPATH": f"{home}{os.pathsep}{os.environ.get('PYTHONPATH', '')}",
-           "DJANGO_SECRET_KEY": "benchmark-only-not-secret", "DJANGO_ALLOWED_HOSTS": "127.0.0.1"}
+    env = {
+        **os.environ,
+        "HIGHNEEDS_HOME": str(home),
+        "DJANGO_SETTINGS_MODULE": "bench_settings",
+        "PYTHONPATH": f"{home}{os.pathsep}{os.environ.get('PYTHONPATH', '')}",
+        "DJANGO_SECRET_KEY": "benchmark-only-not-secret",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+    }
     pg_name = None
     if database == "postgres":
         import psycopg
@@ -204,13 +223,23 @@ def bench(database: str, args) -> dict:
         env.pop("DATABASE_URL", None)
     manage = [PYTHON, str(REPO / "manage.py")]
     subprocess.run([*manage, "migrate", "-v0"], env=env, check=True)
-    subprocess.run([*manage, "seed_demo_consultation"], env=env, check=True,
-                   capture_output=True)
+    subprocess.run([*manage, "seed_demo_consultation"], env=env, check=True, capture_output=True)
     port = free_port()
     server = subprocess.Popen(
-        [GUNICORN, "highneeds.web.wsgi:application", "-b", f"127.0.0.1:{port}",
-         "-w", str(args.workers), "--timeout", "120", "--log-level", "warning"],
-        env=env, cwd=home,
+        [
+            GUNICORN,
+            "highneeds.web.wsgi:application",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            str(args.workers),
+            "--timeout",
+            "120",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=home,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -249,7 +278,8 @@ def bench(database: str, args) -> dict:
         "submit_p95_ms": round(percentile(tally.submit_ms, 0.95), 1),
         "submit_max_ms": round(max(tally.submit_ms, default=float("nan")), 1),
         "journey_p95_ms": round(percentile(tally.journey_ms, 0.95), 1),
-        "journey_mean_ms": round(statistics.fmean(tally.journey_ms), 1) if tally.journey_ms
+        "journey_mean_ms": round(statistics.fmean(tally.journey_ms), 1)
+        if tally.journey_ms
         else None,
         "seconds": round(seconds, 1),
         "submissions_per_second": round(len(tally.acknowledged) / seconds, 1),

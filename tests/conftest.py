@@ -65,3 +65,12 @@ def store(database_url) -> Store:
             conn.execute(table.delete())
     yield store
     store.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def bundled_stats():
+    """The DfE 2022 release shipped with highneeds, read once per session (tidy table)."""
+    from highneeds.importers.dfe import bundled_release_path
+    from highneeds.readers.dfe_ehcp import read_release
+
+    return read_release(bundled_release_path())

@@ -72,12 +72,18 @@ def test_agreement_table_counts_percentages_and_bases():
 
 
 def test_agreement_by_group_lists_every_group():
-    responses = make_responses({"parent_carer": [1, 0, 0, 0, 0, 0, 0], "other": [0, 0, 0, 2, 0, 0, 0]})
+    responses = make_responses(
+        {"parent_carer": [1, 0, 0, 0, 0, 0, 0], "other": [0, 0, 0, 2, 0, 0, 0]}
+    )
     table = agreement_table(responses, by="respondent_type")
     groups = set(table["group"])
     assert groups == {
-        "parent_carer", "young_person", "school_staff", "health_care_professional",
-        "voluntary_org", "other",
+        "parent_carer",
+        "young_person",
+        "school_staff",
+        "health_care_professional",
+        "voluntary_org",
+        "other",
     }
     empty = table[(table["group"] == "young_person") & (table["answer"] == "agree")]
     assert empty["count"].item() == 0 and pd.isna(empty["percent"].item())
@@ -94,8 +100,16 @@ def test_primary_and_secondary_suppression_worked_by_hand():
     counts = count_table(responses, "P1", "respondent_type")
     assert counts.loc["all"].tolist() == [7, 6, 1, 4, 1, 1, 1, 21]
     hidden = suppression_mask(counts)
-    columns = ["strongly_agree", "agree", "neither", "disagree", "strongly_disagree",
-               "dont_know", "not_answered", "total"]
+    columns = [
+        "strongly_agree",
+        "agree",
+        "neither",
+        "disagree",
+        "strongly_disagree",
+        "dont_know",
+        "not_answered",
+        "total",
+    ]
     expected = {
         "parent_carer": [False, True, False, True, True, True, False, False],
         # every count 1-4 hidden; the total 6 hidden second, since the young people's hidden

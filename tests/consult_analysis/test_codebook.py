@@ -1,18 +1,32 @@
 """Codebook mode: reading codebooks, proposing themes, asking for the least certain answers."""
 
+import math
+
 import pandas as pd
 import pytest
 
-from highneeds.consult.analysis.codebook import CodebookClassifier, read_codebook
+from highneeds.consult.analysis.codebook import CodebookClassifier, read_codebook, uncertainty
 from highneeds.errors import InputFileError, ModelInputError
 
 ROWS = [
-    {"theme": "travel", "label": "Travel to school", "description": "Journeys by taxi or bus",
-     "keywords": "taxi; journey; bus"},
-    {"theme": "money", "label": "Funding", "description": "Budgets, cuts and savings",
-     "keywords": "budget; cuts; funding"},
-    {"theme": "talk", "label": "Someone to talk to", "description": "A counsellor or trusted adult",
-     "keywords": "counsellor; talk to"},
+    {
+        "theme": "travel",
+        "label": "Travel to school",
+        "description": "Journeys by taxi or bus",
+        "keywords": "taxi; journey; bus",
+    },
+    {
+        "theme": "money",
+        "label": "Funding",
+        "description": "Budgets, cuts and savings",
+        "keywords": "budget; cuts; funding",
+    },
+    {
+        "theme": "talk",
+        "label": "Someone to talk to",
+        "description": "A counsellor or trusted adult",
+        "keywords": "counsellor; talk to",
+    },
 ]
 
 
@@ -34,13 +48,13 @@ def test_csv_xlsx_and_yaml_codebooks_read_the_same(tmp_path):
 
 def test_codebook_errors_name_the_file_and_row(tmp_path):
     pd.DataFrame([{"name": "x"}]).to_csv(tmp_path / "bad.csv", index=False)
-    with pytest.raises(InputFileError, match="bad.csv.*no 'theme' column"):
+    with pytest.raises(InputFileError, match=r"bad\.csv.*no 'theme' column"):
         read_codebook(tmp_path / "bad.csv")
     pd.DataFrame([ROWS[0], ROWS[0]]).to_csv(tmp_path / "twice.csv", index=False)
-    with pytest.raises(InputFileError, match="row 3.*listed twice"):
+    with pytest.raises(InputFileError, match=r"row 3.*listed twice"):
         read_codebook(tmp_path / "twice.csv")
     (tmp_path / "book.txt").write_text("travel")
-    with pytest.raises(InputFileError, match="use .csv, .xlsx or .yaml"):
+    with pytest.raises(InputFileError, match=r"use \.csv, \.xlsx or \.yaml"):
         read_codebook(tmp_path / "book.txt")
 
 
@@ -90,9 +104,15 @@ def test_next_to_code_asks_for_the_least_certain_uncoded_answers(codebook):
     model = CodebookClassifier(codebook).fit(ANSWERS, coded)
     asked = model.next_to_code(ANSWERS, n=4)
     assert len(asked) == 4 and not set(asked) & set(coded)
-    margins = (model.predict_proba(ANSWERS) - model.threshold).abs().min(axis=1)
-    uncoded = margins.drop(list(coded)).sort_values(kind="stable")
-    assert asked == list(uncoded.index[:4])
+    probabilities = model.predict_proba(ANSWERS).drop(list(coded))
+    # Summed binary entropy, worked out here from the probabilities.
+    entropy = {
+        answer: -sum(p * math.log(p) + (1 - p) * math.log(1 - p) for p in row)
+        for answer, row in probabilities.iterrows()
+    }
+    expected = sorted(entropy, key=lambda a: -entropy[a])[:4]
+    assert asked == expected
+    assert uncertainty(pd.DataFrame([[0.0, 1.0], [0.5, 0.5]])).round(4).tolist() == [0, 1.3863]
 
 
 def test_unknown_themes_in_hand_coding_are_refused(codebook):

@@ -54,7 +54,8 @@ def test_human_decisions_and_reviewed_answers_survive_a_rerun(answers):
     theme_set.mark_reviewed([other])
     theme_set.delete_theme(themes[3])
     reviewed_before = {
-        (d.theme_id, d.origin) for d in theme_set.decisions.values()
+        (d.theme_id, d.origin)
+        for d in theme_set.decisions.values()
         if d.response_id == other and d.assigned
     }
 
@@ -67,7 +68,8 @@ def test_human_decisions_and_reviewed_answers_survive_a_rerun(answers):
         theme_set.assignments_frame().query("theme_id == @themes[0]").response_id
     )
     after = {
-        (d.theme_id, d.origin) for d in theme_set.decisions.values()
+        (d.theme_id, d.origin)
+        for d in theme_set.decisions.values()
         if d.response_id == other and d.assigned
     }
     assert after == reviewed_before and (themes[2], "human") in after
@@ -81,10 +83,11 @@ def test_split_add_and_summary(answers):
     theme = theme_set.active_theme_ids()[0]
     carriers = list(theme_set.assignments_frame().query("theme_id == @theme").response_id)
     placement = {r: i % 2 for i, r in enumerate(carriers[:10])}
-    left, right = theme_set.split(theme, ["Part one", "Part two"], placement)
+    parts = theme_set.split(theme, ["Part one", "Part two"], placement)
     frame = theme_set.assignments_frame()
-    assert set(frame.query("theme_id == @left").response_id) == set(carriers[:10:2])
-    assert (frame.query("theme_id in [@left, @right]").origin == "human").all()
+    assert set(frame[frame.theme_id == parts[0]].response_id) == set(carriers[:10:2])
+    assert set(frame[frame.theme_id == parts[1]].response_id) == set(carriers[1:10:2])
+    assert (frame[frame.theme_id.isin(parts)].origin == "human").all()
     added = theme_set.add_theme("Transport for post-16 students", "Travel for over-16s")
     theme_set.assign(carriers[0], added)
     summary = theme_set.summary(answers=len(answers))

@@ -3,6 +3,7 @@
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -16,6 +17,9 @@ TOPICS = {
     "counselling": ["counsellor", "anxiety", "talk", "worries", "wellbeing", "listen"],
     "money": ["budget", "funding", "cuts", "deficit", "money", "savings"],
 }
+
+
+ALL_WORDS = [word for words in TOPICS.values() for word in words]
 
 
 def corpus(per_topic: int = 20, mixed: int = 6, seed: int = 1) -> tuple[pd.Series, dict]:
@@ -96,7 +100,9 @@ def test_stance_comes_from_the_agreement_answer():
     assert table.loc["T1", ["support", "oppose", "neutral", "total"]].tolist() == [1, 2, 1, 4]
     assert table.loc["T2", ["support", "oppose", "neutral"]].tolist() == [1, 0, 0]
     by_group = themes_by_stance(assignments, responses, "P1", by="respondent_type")
-    parents = by_group[(by_group["theme_id"] == "T1") & (by_group["respondent_type"] == "parent_carer")]
+    parents = by_group[
+        (by_group["theme_id"] == "T1") & (by_group["respondent_type"] == "parent_carer")
+    ]
     assert parents[["support", "oppose"]].iloc[0].tolist() == [1, 1]
 
 
@@ -107,8 +113,10 @@ class StubEncoder:
 
     def encode(self, sentences, **kwargs):
         return np.array(
-            [[sum(w in s.split() for w in words) + 0.01 for words in TOPICS.values()]
-             for s in sentences]
+            [
+                [sum(w in s.split() for w in words) + 0.01 for words in TOPICS.values()]
+                for s in sentences
+            ]
         )
 
 
@@ -122,7 +130,7 @@ def test_embedding_back_end_with_a_stub_encoder():
     for answer, found in labels.items():
         groups.setdefault(frozenset(found), set()).update(truth[answer])
     assert all(len(topics) == 1 for topics in groups.values())  # no theme mixes topics
-    assert all(any(w in t.label.lower() for w in sum(TOPICS.values(), [])) for t in finder.themes_)
+    assert all(any(w in t.label.lower() for w in ALL_WORDS) for t in finder.themes_)
 
 
 def test_embedding_back_end_refuses_a_missing_model_folder(tmp_path):
@@ -134,17 +142,21 @@ def test_embedding_back_end_refuses_a_missing_model_folder(tmp_path):
 class FakeChat(BaseHTTPRequestHandler):
     """An OpenAI-compatible endpoint answering the two prompts the LLM back end sends."""
 
-    requests: list = []
+    requests: ClassVar[list] = []
 
-    def do_POST(self):  # noqa: N802 (the http.server API)
+    def do_POST(self):
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         FakeChat.requests.append(body)
         prompt = body["messages"][0]["content"]
         if "propose between" in prompt:
-            content = json.dumps({"themes": [
-                {"label": "Travel to school", "description": "Journeys and transport."},
-                {"label": "Funding", "description": "Money and budgets."},
-            ]})
+            content = json.dumps(
+                {
+                    "themes": [
+                        {"label": "Travel to school", "description": "Journeys and transport."},
+                        {"label": "Funding", "description": "Money and budgets."},
+                    ]
+                }
+            )
         else:
             answers = prompt.split("Answers:\n", 1)[1].splitlines()
             assignments = {}

@@ -9,10 +9,10 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
-from web.factories import MembershipFactory, UserFactory, WorkspaceFactory
 
 from highneeds.web.accounts.models import Membership
 from highneeds.web.consultations.models import Area, Consultation, Proposal
+from web.factories import MembershipFactory, UserFactory, WorkspaceFactory
 
 Role = Membership.Role
 
@@ -37,15 +37,26 @@ def make_consultation(workspace, *, slug="send-review", opens=-1, closes=30, sta
     """A consultation with areas A (P1, P2) and B (P3); opens/closes are days from now."""
     now = timezone.now().replace(microsecond=0)
     consultation = Consultation.objects.create(
-        workspace=workspace, slug=slug, title="SEND review", summary="We want your views.",
-        privacy_notice="We use your answers to decide.", contact="send@example.org",
-        opens_at=now + timedelta(days=opens), closes_at=now + timedelta(days=closes),
-        status=status, residence_areas="North\nSouth",
+        workspace=workspace,
+        slug=slug,
+        title="SEND review",
+        summary="We want your views.",
+        privacy_notice="We use your answers to decide.",
+        contact="send@example.org",
+        opens_at=now + timedelta(days=opens),
+        closes_at=now + timedelta(days=closes),
+        status=status,
+        residence_areas="North\nSouth",
     )
     first = Area.objects.create(consultation=consultation, position=1, title="Early help")
     second = Area.objects.create(consultation=consultation, position=2, title="Specialist places")
-    Proposal.objects.create(area=first, position=1, code="P1", text="Support schools sooner",
-                            easy_read_text="Help children sooner")
+    Proposal.objects.create(
+        area=first,
+        position=1,
+        code="P1",
+        text="Support schools sooner",
+        easy_read_text="Help children sooner",
+    )
     Proposal.objects.create(area=first, position=2, code="P2", text="Train school staff")
     Proposal.objects.create(area=second, position=1, code="P3", text="More local places")
     return consultation

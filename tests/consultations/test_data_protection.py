@@ -35,8 +35,9 @@ def everything_stored() -> str:
 
 
 def _respond(consultation):
-    complete_journey(Client(), consultation, why=WHY,
-                     about={"contact_email": EMAIL, "organisation_name": ORG})
+    complete_journey(
+        Client(), consultation, why=WHY, about={"contact_email": EMAIL, "organisation_name": ORG}
+    )
     return Response.objects.get(contact_email=EMAIL)
 
 
@@ -47,8 +48,9 @@ def test_erase_by_reference_leaves_nothing(consultation, staff):
     assert EMAIL in before and "Zebedee" in before and fingerprint in before
     admin = staff("admin")
     url = f"/workspaces/{consultation.workspace.la_code}/consultations/{consultation.pk}/erase/"
-    page = admin.post(url, {"reference": response.reference.lower().replace("-", " "),
-                            "confirm": "on"})
+    page = admin.post(
+        url, {"reference": response.reference.lower().replace("-", " "), "confirm": "on"}
+    )
     assert page.status_code == 302
     after = everything_stored()
     for personal in (EMAIL, ORG, "Zebedee", "SK4 1AA", "07700 900456", fingerprint):
@@ -73,8 +75,10 @@ def test_erase_with_wrong_or_mistyped_reference_changes_nothing(consultation, st
 def test_erase_refused_for_analyst(consultation, staff):
     response = _respond(consultation)
     url = f"/workspaces/{consultation.workspace.la_code}/consultations/{consultation.pk}/erase/"
-    assert staff("analyst").post(url, {"reference": response.reference,
-                                       "confirm": "on"}).status_code == 403
+    assert (
+        staff("analyst").post(url, {"reference": response.reference, "confirm": "on"}).status_code
+        == 403
+    )
     assert Response.objects.count() == 1
 
 
@@ -107,10 +111,12 @@ def test_retention_erases_personal_fields_and_keeps_answers(consultation):
 
 def test_session_of_a_finished_journey_holds_no_personal_answers(consultation):
     client = Client()
-    complete_journey(client, consultation, why=WHY,
-                     about={"contact_email": EMAIL, "organisation_name": ORG})
+    complete_journey(
+        client, consultation, why=WHY, about={"contact_email": EMAIL, "organisation_name": ORG}
+    )
     stored = everything_stored()
     assert "Zebedee" not in stored.replace(
-        Answer.objects.first().why, "")  # only in the answer rows themselves
+        Answer.objects.first().why, ""
+    )  # only in the answer rows themselves
     session_text = str(dict(client.session))
     assert EMAIL not in session_text and "Zebedee" not in session_text

@@ -22,15 +22,17 @@ FORMULA = '=HYPERLINK("http://evil.example","click")'
 
 def _submit_hostile(consultation):
     client = Client()
-    complete_journey(client, consultation, why=SCRIPT,
-                     about={"organisation_name": FORMULA})
+    complete_journey(client, consultation, why=SCRIPT, about={"organisation_name": FORMULA})
     return client
 
 
 def test_script_in_free_text_is_inert_on_check_page(client, consultation):
     root = base(consultation)
     client.post(f"{root}/about-you/", {"respondent_type": "parent_carer"})
-    client.post(f"{root}/area/1/", {f"why_{p.pk}": SCRIPT for p in consultation.areas.get(position=1).proposals.all()})
+    client.post(
+        f"{root}/area/1/",
+        {f"why_{p.pk}": SCRIPT for p in consultation.areas.get(position=1).proposals.all()},
+    )
     html = client.get(f"{root}/check-your-answers/").content.decode()
     assert "<script>alert" not in html
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
@@ -63,8 +65,10 @@ def test_pages_send_a_content_security_policy_without_inline_script(client, cons
 def test_exports_neutralise_formulas(consultation, staff, file_format):
     _submit_hostile(consultation)
     analyst = staff("analyst")
-    url = (f"/workspaces/{consultation.workspace.la_code}/consultations/{consultation.pk}/"
-           f"export/?format={file_format}")
+    url = (
+        f"/workspaces/{consultation.workspace.la_code}/consultations/{consultation.pk}/"
+        f"export/?format={file_format}"
+    )
     body = analyst.get(url).content
     if file_format == "csv":
         text = body.decode("utf-8-sig")
@@ -118,8 +122,9 @@ def test_tampered_answer_value_refused(client, consultation):
 def test_service_refuses_answers_to_another_consultations_questions(consultation, workspace):
     other = make_consultation(workspace, slug="other2")
     foreign = other.areas.get(position=1).proposals.first()
-    data = services.ResponseData(version="standard", respondent_type="parent_carer",
-                                 answers={foreign.pk: ("agree", "")})
+    data = services.ResponseData(
+        version="standard", respondent_type="parent_carer", answers={foreign.pk: ("agree", "")}
+    )
     with pytest.raises(services.SubmissionRefused, match="not in this consultation"):
         services.submit_response(consultation, data)
     assert not Response.objects.exists()
@@ -127,8 +132,11 @@ def test_service_refuses_answers_to_another_consultations_questions(consultation
 
 def test_service_refuses_oversize_and_unknown_codes(consultation):
     proposal = consultation.areas.get(position=1).proposals.first()
-    too_long = services.ResponseData(version="standard", respondent_type="parent_carer",
-                                     answers={proposal.pk: ("", "x" * (WHY_MAX_CHARS + 1))})
+    too_long = services.ResponseData(
+        version="standard",
+        respondent_type="parent_carer",
+        answers={proposal.pk: ("", "x" * (WHY_MAX_CHARS + 1))},
+    )
     with pytest.raises(services.SubmissionRefused, match="5,000"):
         services.submit_response(consultation, too_long)
     bad_type = services.ResponseData(version="standard", respondent_type="martian", answers={})

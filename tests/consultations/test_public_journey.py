@@ -72,7 +72,10 @@ def test_missing_respondent_type_is_summarised_and_linked(client, consultation):
 
 def test_each_page_has_a_back_link_to_the_one_before(client, consultation):
     root = base(consultation)
-    assert f'href="/consult/{consultation.slug}/standard/"' in client.get(f"{root}/about-you/").content.decode()
+    assert (
+        f'href="/consult/{consultation.slug}/standard/"'
+        in client.get(f"{root}/about-you/").content.decode()
+    )
     assert f'href="{root}/about-you/"' in client.get(f"{root}/area/1/").content.decode()
     assert f'href="{root}/area/1/"' in client.get(f"{root}/area/2/").content.decode()
 
@@ -111,16 +114,21 @@ def test_same_device_repeat_is_flagged_not_dropped(client, consultation):
 
 def test_different_answers_from_same_device_not_flagged(client, consultation):
     complete_journey(client, consultation, why="Too far", agreement="agree")
-    complete_journey(Client(), consultation,
-                     why="My child has waited two years for an assessment and nobody called back",
-                     agreement="strongly_disagree")
+    complete_journey(
+        Client(),
+        consultation,
+        why="My child has waited two years for an assessment and nobody called back",
+        agreement="strongly_disagree",
+    )
     assert Response.objects.count() == 2
     assert not Response.objects.filter(duplicate_flags__isnull=False).exists()
 
 
 def test_honeypot_filled_is_refused_with_a_message(client, consultation):
-    page = client.post(f"{base(consultation)}/about-you/",
-                       {"respondent_type": "parent_carer", "website": "http://spam.example"})
+    page = client.post(
+        f"{base(consultation)}/about-you/",
+        {"respondent_type": "parent_carer", "website": "http://spam.example"},
+    )
     assert page.status_code == 200
     assert "There is a problem" in page.content.decode()
     assert client.session.get(f"consult:{consultation.pk}:standard", {}).get("about") is None
@@ -206,3 +214,8 @@ def test_privacy_page_states_retention(client, consultation):
     html = client.get(f"/consult/{consultation.slug}/privacy/").content.decode()
     assert "We use your answers to decide." in html
     assert f"{consultation.retention_days} days after the consultation closes" in html
+
+
+def test_unfinished_journey_expires_after_a_day(client, consultation):
+    client.post(f"{base(consultation)}/about-you/", {"respondent_type": "parent_carer"})
+    assert client.session.get_expiry_age() == 24 * 60 * 60

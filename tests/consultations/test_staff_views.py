@@ -62,8 +62,9 @@ def submitted(consultation):
     return Response.objects.get()
 
 
-def test_every_staff_page_by_role(consultation, submitted, staff, client, outsider_client,
-                                  other_workspace):
+def test_every_staff_page_by_role(
+    consultation, submitted, staff, client, outsider_client, other_workspace
+):
     answer = Answer.objects.first()
     clients = {role: staff(role) for role in RANK}
     foreign_admin = staff("admin", other_workspace)
@@ -96,21 +97,36 @@ def test_post_only_actions_refuse_viewers_and_get(consultation, staff):
 def test_analyst_builds_a_consultation_and_publishes_it(staff, workspace, client):
     analyst = staff("analyst")
     root = f"/workspaces/{workspace.la_code}/consultations"
-    created = analyst.post(f"{root}/new/", {
-        "title": "Short breaks review", "slug": "short-breaks", "summary": "Tell us",
-        "privacy_notice": "Notice", "contact": "sb@example.org", "retention_days": 180,
-        "opens_at": "2020-01-01T09:00", "closes_at": "2099-01-01T17:00",
-        "offers_easy_read": "on", "asks_equality": "on",
-    })
+    created = analyst.post(
+        f"{root}/new/",
+        {
+            "title": "Short breaks review",
+            "slug": "short-breaks",
+            "summary": "Tell us",
+            "privacy_notice": "Notice",
+            "contact": "sb@example.org",
+            "retention_days": 180,
+            "opens_at": "2020-01-01T09:00",
+            "closes_at": "2099-01-01T17:00",
+            "offers_easy_read": "on",
+            "asks_equality": "on",
+        },
+    )
     assert created.status_code == 302, created.content.decode()[:3000]
     consultation = Consultation.objects.get(slug="short-breaks")
     assert consultation.status == "draft"
     assert client.get("/consult/short-breaks/").status_code == 404  # drafts are private
     analyst.post(f"{root}/{consultation.pk}/areas/new/", {"title": "Respite"})
     area = Area.objects.get(consultation=consultation)
-    analyst.post(f"{root}/{consultation.pk}/areas/{area.pk}/proposals/new/",
-                 {"code": "SB1", "text": "More weekend clubs",
-                  "agreement_question": "Do you agree?", "why_question": "Why?"})
+    analyst.post(
+        f"{root}/{consultation.pk}/areas/{area.pk}/proposals/new/",
+        {
+            "code": "SB1",
+            "text": "More weekend clubs",
+            "agreement_question": "Do you agree?",
+            "why_question": "Why?",
+        },
+    )
     assert Proposal.objects.get(area=area).code == "SB1"
     analyst.post(f"{root}/{consultation.pk}/publish/", {"action": "publish"})
     consultation.refresh_from_db()
@@ -120,18 +136,34 @@ def test_analyst_builds_a_consultation_and_publishes_it(staff, workspace, client
 
 
 def test_close_before_open_refused(staff, workspace):
-    page = staff("analyst").post(f"/workspaces/{workspace.la_code}/consultations/new/", {
-        "title": "x", "slug": "x", "summary": "x", "privacy_notice": "x", "contact": "x",
-        "retention_days": 1, "opens_at": "2030-01-02T09:00", "closes_at": "2030-01-01T09:00",
-    })
+    page = staff("analyst").post(
+        f"/workspaces/{workspace.la_code}/consultations/new/",
+        {
+            "title": "x",
+            "slug": "x",
+            "summary": "x",
+            "privacy_notice": "x",
+            "contact": "x",
+            "retention_days": 1,
+            "opens_at": "2030-01-02T09:00",
+            "closes_at": "2030-01-01T09:00",
+        },
+    )
     assert page.status_code == 400
     assert "closing time must be after the opening time" in page.content.decode()
 
 
 def test_publishing_without_proposals_is_refused(staff, workspace):
     empty = Consultation.objects.create(
-        workspace=workspace, slug="empty", title="t", summary="s", privacy_notice="p",
-        contact="c", opens_at="2030-01-01T00:00Z", closes_at="2030-02-01T00:00Z")
+        workspace=workspace,
+        slug="empty",
+        title="t",
+        summary="s",
+        privacy_notice="p",
+        contact="c",
+        opens_at="2030-01-01T00:00Z",
+        closes_at="2030-02-01T00:00Z",
+    )
     staff("analyst").post(f"/workspaces/{workspace.la_code}/consultations/{empty.pk}/publish/")
     empty.refresh_from_db()
     assert empty.status == "draft"
@@ -149,9 +181,15 @@ def test_open_consultation_locks_structure_but_allows_rewording(consultation, st
     analyst.post(f"{root}/areas/{area.pk}/delete/")
     analyst.post(f"{root}/areas/{area.pk}/proposals/{proposal.pk}/delete/")
     assert Proposal.objects.filter(pk=proposal.pk).exists()
-    reworded = analyst.post(f"{root}/areas/{area.pk}/proposals/{proposal.pk}/", {
-        "code": "CHANGED", "text": "Support schools sooner (corrected)",
-        "agreement_question": "Do you agree?", "why_question": "Why?"})
+    reworded = analyst.post(
+        f"{root}/areas/{area.pk}/proposals/{proposal.pk}/",
+        {
+            "code": "CHANGED",
+            "text": "Support schools sooner (corrected)",
+            "agreement_question": "Do you agree?",
+            "why_question": "Why?",
+        },
+    )
     assert reworded.status_code == 302
     proposal.refresh_from_db()
     assert proposal.code == "P1"  # the code field is disabled once locked
@@ -167,15 +205,25 @@ def test_staff_enter_paper_response_with_source(consultation, staff):
     analyst = staff("analyst")
     root = f"/workspaces/{consultation.workspace.la_code}/consultations/{consultation.pk}"
     p1 = Proposal.objects.get(code="P1")
-    page = analyst.post(f"{root}/responses/new/", {
-        "source": "paper", "source_note": "Letter of 3 March", "received_on": "2026-03-04",
-        "version": "easy_read", "respondent_type": "parent_carer",
-        f"agree_{p1.pk}": "disagree", f"why_{p1.pk}": "Not enough staff",
-    })
+    page = analyst.post(
+        f"{root}/responses/new/",
+        {
+            "source": "paper",
+            "source_note": "Letter of 3 March",
+            "received_on": "2026-03-04",
+            "version": "easy_read",
+            "respondent_type": "parent_carer",
+            f"agree_{p1.pk}": "disagree",
+            f"why_{p1.pk}": "Not enough staff",
+        },
+    )
     assert page.status_code == 302, page.content.decode()[:3000]
     response = Response.objects.get()
     assert (response.source, response.source_note, response.version) == (
-        "paper", "Letter of 3 March", "easy_read")
+        "paper",
+        "Letter of 3 March",
+        "easy_read",
+    )
     assert response.entered_by == analyst.user
     assert response.answers.get().why == "Not enough staff"
 
@@ -194,8 +242,9 @@ def test_staff_may_enter_paper_response_after_close(workspace, staff):
     from .conftest import make_consultation
 
     closed = make_consultation(workspace, slug="closed", opens=-30, closes=-1)
-    data = services.ResponseData(version="standard", respondent_type="other", answers={},
-                                 source="email")
+    data = services.ResponseData(
+        version="standard", respondent_type="other", answers={}, source="email"
+    )
     response, created = services.submit_response(closed, data, entered_by=staff("analyst").user)
     assert created and response.source == "email"
 
@@ -203,8 +252,10 @@ def test_staff_may_enter_paper_response_after_close(workspace, staff):
 def test_moderation_records_who_redacted_what(consultation, submitted, staff):
     analyst = staff("analyst")
     answer = Answer.objects.filter(response=submitted).first()
-    url = (f"/workspaces/{consultation.workspace.la_code}/consultations/{consultation.pk}/"
-           f"moderation/{answer.pk}/")
+    url = (
+        f"/workspaces/{consultation.workspace.la_code}/consultations/{consultation.pk}/"
+        f"moderation/{answer.pk}/"
+    )
     form = analyst.get(url).content.decode()
     assert "Email me at [email removed]" in form  # the automatic suggestion
     assert "email" in form
@@ -225,8 +276,10 @@ def test_duplicate_decision_recorded(consultation, staff):
     complete_journey(Client(), consultation, why="same")
     flag = DuplicateFlag.objects.get()
     analyst = staff("analyst")
-    url = (f"/workspaces/{consultation.workspace.la_code}/consultations/{consultation.pk}/"
-           f"responses/{flag.response.reference}/")
+    url = (
+        f"/workspaces/{consultation.workspace.la_code}/consultations/{consultation.pk}/"
+        f"responses/{flag.response.reference}/"
+    )
     assert "Likely duplicate of" in analyst.get(url).content.decode()
     analyst.post(url, {"flag": flag.pk, "decision": "not_duplicate"})
     flag.refresh_from_db()
@@ -271,10 +324,16 @@ def test_code_export_satisfies_the_analysis_contract(consultation, staff):
 
     complete_journey(Client(), consultation)
     complete_journey(Client(), consultation, version_slug="easy-read", agreement="dont_know")
-    url = (f"/workspaces/{consultation.workspace.la_code}/consultations/{consultation.pk}/"
-           "export/?format=csv&headers=codes")
-    frame = pd.read_csv(io.BytesIO(staff("analyst").get(url).content), encoding="utf-8-sig",
-                        dtype=str, keep_default_na=False)
+    url = (
+        f"/workspaces/{consultation.workspace.la_code}/consultations/{consultation.pk}/"
+        "export/?format=csv&headers=codes"
+    )
+    frame = pd.read_csv(
+        io.BytesIO(staff("analyst").get(url).content),
+        encoding="utf-8-sig",
+        dtype=str,
+        keep_default_na=False,
+    )
     schema = validate_responses(frame)
     assert schema.proposals == ("P1", "P2", "P3")
     assert set(frame["P1__agree"]) == {"agree", "dont_know"}
@@ -284,3 +343,16 @@ def test_code_export_satisfies_the_analysis_contract(consultation, staff):
 def test_bad_export_format_refused(consultation, staff):
     url = f"/workspaces/{consultation.workspace.la_code}/consultations/{consultation.pk}/export/"
     assert staff("analyst").get(url + "?format=pdf").status_code == 400
+
+
+def test_background_link_added_and_shown_on_start_page(consultation, staff, client):
+    root = f"/workspaces/{consultation.workspace.la_code}/consultations/{consultation.pk}"
+    added = staff("analyst").post(
+        f"{root}/links/new/", {"title": "Review summary", "url": "www.example.org/summary.pdf"}
+    )
+    assert added.status_code == 302
+    start = client.get(f"/consult/{consultation.slug}/").content.decode()
+    assert 'href="https://www.example.org/summary.pdf"' in start and "Review summary" in start
+    bad = staff("analyst").post(f"{root}/links/new/", {"title": "x", "url": "javascript:alert(1)"})
+    assert bad.status_code == 200 and "There is a problem" in bad.content.decode()
+    assert consultation.links.count() == 1

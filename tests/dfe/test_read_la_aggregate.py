@@ -11,7 +11,9 @@ from highneeds.readers.dfe_ehcp import additivity_breaks
 from highneeds.readers.dfe_schema import TIDY_COLUMNS
 
 
-def _figure(tidy, area, year, measure="caseload", setting="total", dimension="total", category="total"):
+def _figure(
+    tidy, area, year, measure="caseload", setting="total", dimension="total", category="total"
+):
     row = tidy[
         (tidy["area_code"] == area)
         & (tidy["year"] == year)

@@ -29,7 +29,15 @@ def _transitions_frame(rows: list[tuple]) -> pd.DataFrame:
     setting_to) tuples; ncy_to is ncy_from + 1."""
     return pd.DataFrame(
         [(y, a, nf, sf, a + 1, nt, st) for y, a, nf, sf, nt, st in rows],
-        columns=["year", "ncy_from", "need_from", "setting_from", "ncy_to", "need_to", "setting_to"],
+        columns=[
+            "year",
+            "ncy_from",
+            "need_from",
+            "setting_from",
+            "ncy_to",
+            "need_to",
+            "setting_to",
+        ],
     )
 
 

@@ -1,4 +1,5 @@
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from highneeds.cli.forecast import app
@@ -6,6 +7,7 @@ from highneeds.cli.forecast import app
 from .conftest import WITAN_DEMO
 
 
+@pytest.mark.slow
 def test_witan_command_writes_outputs_tables_workbook_and_charts(tmp_path):
     out = tmp_path / "run"
     result = CliRunner().invoke(
@@ -13,8 +15,15 @@ def test_witan_command_writes_outputs_tables_workbook_and_charts(tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert "60 simulations" in result.output
-    for name in ("Output_Count.csv", "Output_Cost.csv", "total.csv", "by_setting_group.csv",
-                 "forecast.xlsx", "fan_chart_caseload.png", "fan_chart_cost.png"):
+    for name in (
+        "Output_Count.csv",
+        "Output_Cost.csv",
+        "total.csv",
+        "by_setting_group.csv",
+        "forecast.xlsx",
+        "fan_chart_caseload.png",
+        "fan_chart_cost.png",
+    ):
         assert (out / name).stat().st_size > 0, name
     assert (out / "fan_chart_caseload.png").read_bytes()[:4] == b"\x89PNG"
     sheets = pd.read_excel(out / "forecast.xlsx", sheet_name=None)
@@ -40,11 +49,41 @@ def test_markov_command_runs_on_contract_csvs(tmp_path, small_la):
     out = tmp_path / "o"
     result = CliRunner().invoke(
         app,
-        ["markov", str(paths["transitions"]), "--population", str(paths["population"]),
-         "--valid-states", str(paths["valid_states"]), "--costs", str(paths["costs"]),
-         "--simulations", "40", "--horizon", "3", "--out", str(out), "--recency-decay", "0.8"],
+        [
+            "markov",
+            str(paths["transitions"]),
+            "--population",
+            str(paths["population"]),
+            "--valid-states",
+            str(paths["valid_states"]),
+            "--costs",
+            str(paths["costs"]),
+            "--simulations",
+            "40",
+            "--horizon",
+            "3",
+            "--out",
+            str(out),
+            "--recency-decay",
+            "0.8",
+        ],
     )
     assert result.exit_code == 0, result.output
     total = pd.read_csv(out / "total.csv")
     assert len(total) == 4 and (total["q2.5"] <= total["q97.5"]).all()
     assert (out / "cost_total.csv").exists()
+
+
+@pytest.mark.slow
+def test_public_command_forecasts_one_la_from_the_bundled_release(tmp_path):
+    out = tmp_path / "public.csv"
+    result = CliRunner().invoke(
+        app, ["public", "--origin", "2021", "--horizon", "1", "--la", "356", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out, dtype={"area_code": str})
+    assert set(table["area_code"]) == {"356"} and set(table["year"]) == {2022}
+    total = table[table["age_band"] == "total"].iloc[0]
+    assert total["q10"] < total["median"] < total["q90"]
+    # Stockport's published January 2022 caseload (2,618) lies within the 95% interval
+    assert total["q2.5"] < 2618 < total["q97.5"]

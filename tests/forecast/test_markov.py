@@ -17,10 +17,11 @@ def demo_result(witan_demo):
     return model, model.simulate(horizon=5, simulations=2000, seed=11)
 
 
+@pytest.mark.slow
 def test_monte_carlo_mean_matches_exact_expected_path(demo_result):
     _, result = demo_result
     for by in [(), ("setting_group",), ("need",)]:
-        keys, sims, expected = result.draws(by)
+        _, sims, expected = result.draws(by)
         mean = sims.mean(axis=0)
         standard_error = sims.std(axis=0, ddof=1) / np.sqrt(sims.shape[0])
         # 4.5 standard errors: a handful of correlated comparisons, no false alarms
@@ -30,6 +31,7 @@ def test_monte_carlo_mean_matches_exact_expected_path(demo_result):
     assert sd[0] == 0 and np.all(np.diff(sd) > 0)
 
 
+@pytest.mark.slow
 def test_children_are_conserved_in_every_simulation_and_year(demo_result):
     _, result = demo_result
     stock = result.total_draws()
@@ -44,6 +46,7 @@ def test_children_are_conserved_in_every_simulation_and_year(demo_result):
     )
 
 
+@pytest.mark.slow
 def test_quantiles_are_ordered_and_breakdowns_add_up(demo_result):
     _, result = demo_result
     total = result.summary(())
@@ -128,7 +131,9 @@ def test_everyone_leaves_after_ncy_20(make_transitions):
 
 
 def test_sparse_states_borrow_strength(make_transitions):
-    rows = [(2020, 5, "ASD", "SCH", "ASD", "SCH")] * 180 + [(2020, 5, "ASD", "SCH", None, None)] * 20
+    rows = [(2020, 5, "ASD", "SCH", "ASD", "SCH")] * 180 + [
+        (2020, 5, "ASD", "SCH", None, None)
+    ] * 20
     rows += [(2020, 5, "SLD", "SCH", None, None)]  # one child, who left
     frame = make_transitions(rows)
     states = _ladder_states(True).assign(needs="ASD,SLD")
@@ -143,7 +148,9 @@ def test_sparse_states_borrow_strength(make_transitions):
 
 def test_recency_weighting_follows_the_latest_year(make_transitions):
     rows = [(2019, 5, "ASD", "SCH", "ASD", "SCH")] * 90 + [(2019, 5, "ASD", "SCH", None, None)] * 10
-    rows += [(2020, 5, "ASD", "SCH", "ASD", "SCH")] * 50 + [(2020, 5, "ASD", "SCH", None, None)] * 50
+    rows += [(2020, 5, "ASD", "SCH", "ASD", "SCH")] * 50 + [
+        (2020, 5, "ASD", "SCH", None, None)
+    ] * 50
     frame = make_transitions(rows)
     states = _ladder_states(True)
     equal = MarkovForecaster().fit(frame, valid_states=states).params_.leave_mean()[10, 0]
@@ -198,7 +205,7 @@ def test_transition_outside_a_settings_age_range_is_rejected(witan_demo):
 def test_ncy_out_of_range_is_rejected(witan_demo):
     frame = witan_demo.transitions.copy()
     frame.loc[0, ["ncy_from", "ncy_to"]] = [24, 25]
-    with pytest.raises(ModelInputError, match="NCY 2[45] is outside"):
+    with pytest.raises(ModelInputError, match=r"NCY 2[45] is outside"):
         MarkovForecaster().fit(frame, witan_demo.population, witan_demo.valid_states)
 
 
@@ -213,9 +220,12 @@ def test_missing_population_year_is_rejected(witan_demo):
         MarkovForecaster().fit(witan_demo.transitions, short, witan_demo.valid_states)
 
 
+@pytest.mark.slow
 def test_missing_cost_is_rejected(witan_demo, demo_result):
     _, result = demo_result
-    costs = witan_demo.costs[~((witan_demo.costs["need"] == "T") & (witan_demo.costs["setting"] == "B"))]
+    costs = witan_demo.costs[
+        ~((witan_demo.costs["need"] == "T") & (witan_demo.costs["setting"] == "B"))
+    ]
     with pytest.raises(ModelInputError, match="no cost for need/setting T/B"):
         result.cost_summary(costs)
     full = result.cost_summary(witan_demo.costs)

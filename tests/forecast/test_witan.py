@@ -50,8 +50,13 @@ def test_witan_output_files_and_columns(witan_demo, tmp_path):
     result = model.simulate(horizon=3, simulations=200, seed=50)
     paths = write_witan_outputs(result, witan_demo.costs, tmp_path)
     names = {p.name for p in paths}
-    assert {"Output_Count.csv", "Output_AY.csv", "Output_Need.csv", "Output_Setting.csv",
-            "Output_Cost.csv"} <= names
+    assert {
+        "Output_Count.csv",
+        "Output_AY.csv",
+        "Output_Need.csv",
+        "Output_Setting.csv",
+        "Output_Cost.csv",
+    } <= names
     count = pd.read_csv(tmp_path / "Output_Count.csv")
     assert list(count.columns) == ["calendar-year", *WITAN_STAT_COLUMNS]
     assert count["calendar-year"].tolist() == [2017, 2018, 2019, 2020]
@@ -82,6 +87,7 @@ def test_reader_names_file_and_column_of_a_problem(tmp_path):
     transitions.to_csv(tmp_path / "transitions.csv", index=False)
     with pytest.raises(InputFileError, match=r"row 5, column 'academic-year-2'"):
         read_witan_inputs(tmp_path)
+    shutil.copy(WITAN_DEMO / "transitions.csv", tmp_path / "transitions.csv")
     (tmp_path / "costs.csv").unlink()
     with pytest.raises(InputFileError, match="file not found"):
         read_witan_inputs(tmp_path)

@@ -118,7 +118,7 @@ def test_regions_and_england_equal_the_sum_of_their_las():
     table = ref.population(years=2023)
     totals = table.groupby("area_code").population.sum()
     for region, las in current.groupby("region_code"):
-        assert totals[region] == totals[las.gss_code].sum(), region
+        assert totals[region] == totals[las.la_code].sum(), region
     assert totals["E92000001"] == totals[list(ref.regions().region_code)].sum()
 
 
@@ -140,6 +140,24 @@ def test_population_by_band():
     single = ref.population("England", 2022, ages=range(2, 19)).population.sum()
     assert by_band["2_18"] == single
     assert set(bands.kind) == {"estimate"}
+
+
+def test_population_is_keyed_like_dfe_statistics():
+    table = ref.population(["E08000007", "North West", "england"], 2023, ages=[0])
+    assert table.area_code.tolist() == ["356", "E12000002", "E92000001"]
+    assert table.area_name.tolist() == ["Stockport", "North West", "England"]
+    every = ref.population(years=2023, ages=[0])
+    assert len(every) == 165  # England, 9 regions, 153 LAs, Cumbria, Northamptonshire
+    assert {"356", "909", "928"} <= set(every.area_code)
+
+
+def test_found_la_reads_like_a_row():
+    la = ref.find_la("stockport")
+    assert la["la_name"] == la.la_name == "Stockport"
+    assert la.get("region_code") == "E12000002"
+    assert la.get("nothing", "x") == "x"
+    with pytest.raises(KeyError):
+        la["nothing"]
 
 
 def test_population_by_sex():

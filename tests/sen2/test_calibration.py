@@ -32,8 +32,11 @@ def test_bundled_targets_match_the_dfe_release(shared_data):
     rebuilt = targets_from_release(zip_path)
     bundled = bundled_targets()
     assert target(bundled, 2022, "caseload") == 2618  # Stockport, January 2022
-    merged = bundled.merge(rebuilt, on=["year", "measure", "setting", "dimension", "category"],
-                           suffixes=("", "_rebuilt"))
+    merged = bundled.merge(
+        rebuilt,
+        on=["year", "measure", "setting", "dimension", "category"],
+        suffixes=("", "_rebuilt"),
+    )
     assert len(merged) == len(bundled)
     pd.testing.assert_series_equal(merged["value"], merged["value_rebuilt"], check_names=False)
 

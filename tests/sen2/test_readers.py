@@ -95,14 +95,14 @@ def test_csv_missing_a_column(tmp_path, small_la):
     paths = write_blade_csv(small_la[-1], tmp_path)
     requests = next(p for p in paths if p.name.endswith("_requests.csv"))
     pd.read_csv(requests, dtype=str).drop(columns=["receiveddate"]).to_csv(requests, index=False)
-    with pytest.raises(InputFileError, match="missing column.*receiveddate") as err:
+    with pytest.raises(InputFileError, match=r"missing column.*receiveddate") as err:
         read_return(paths)
     assert err.value.location.file == requests.name
 
 
 def test_csv_export_missing_a_module_file(tmp_path, small_la):
     paths = write_blade_csv(small_la[-1], tmp_path)
-    with pytest.raises(InputFileError, match="lacks the module file.*senneed"):
+    with pytest.raises(InputFileError, match=r"lacks the module file.*senneed"):
         read_return([p for p in paths if not p.name.endswith("_senneed.csv")])
 
 
@@ -110,5 +110,5 @@ def test_file_over_the_size_limit(tmp_path, monkeypatch, shared_data):
     path = tmp_path / "big.xml"
     shutil.copy(shared_data / "sen2-samples" / "SEN2-2024-mockup.xml", path)
     monkeypatch.setenv("HIGHNEEDS_MAX_UPLOAD_MB", "0.001")  # about 1 KB
-    with pytest.raises(InputFileError, match="over the .* limit"):
+    with pytest.raises(InputFileError, match=r"over the .* limit"):
         read_return(path)

@@ -38,7 +38,9 @@ def test_readers_give_the_same_tables_record_for_record(tmp_path, small_la):
     csv = read_return(write_blade_csv(ret, tmp_path / "csv"))
     for name, table in ret.tables.items():
         # Record keys differ by design (XML: position; CSV: table id); values must not.
-        columns = [c for c in table.columns if c == "person_key" or not c.endswith(("_key", "_row"))]
+        columns = [
+            c for c in table.columns if c == "person_key" or not c.endswith(("_key", "_row"))
+        ]
 
         def rows(frame, columns=columns):
             return frame[columns].sort_values(columns, kind="stable").reset_index(drop=True)
@@ -52,7 +54,7 @@ def test_gzipped_demo_returns_read(establishments):
     from highneeds.sen2.demo import demo_paths
 
     paths = demo_paths()
-    assert [p.name for p in paths][0] == "sen2-2019.xml.gz" and len(paths) == 6
+    assert next(p.name for p in paths) == "sen2-2019.xml.gz" and len(paths) == 6
     ret = read_return(paths[-1])
     assert ret.year == 2024 and ret.la_code == "999"
     assert sum(p.stat().st_size for p in paths) < 5 * 1024 * 1024

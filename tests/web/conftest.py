@@ -76,3 +76,17 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def user_password() -> str:
+    """The password every factory-made user has."""
+    from .factories import PASSWORD
+
+    return PASSWORD
+
+
+@pytest.fixture
+def make_workspace(db):
+    """make_workspace(la_code, name) -> a Workspace."""
+    return lambda la_code, name: WorkspaceFactory(la_code=la_code, name=name)

@@ -299,7 +299,7 @@ def test_wrong_kind_of_file_is_refused_with_a_linked_error(client_as, workspace)
     response = _upload(client_as(Role.ANALYST), workspace, "notes.exe", b"MZ")
     html = response.content.decode()
     assert response.status_code == 400
-    assert "must be a CSV, XLSX, XLS, ODS or XML file" in html
+    assert "must be a ZIP, XML, CSV, XLSX, XLS or ODS file" in html
     assert 'href="#id_file"' in html  # error summary links to the field
     assert "govuk-file-upload--error" in html
 
@@ -427,13 +427,17 @@ def test_script_in_table_cells_is_shown_inert(client_as, workspace, monkeypatch)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
-def test_overview_is_computed_once_until_the_store_changes(client_as, workspace, fake_overview, monkeypatch):
+def test_overview_is_computed_once_until_the_store_changes(
+    client_as, workspace, fake_overview, monkeypatch
+):
     from highneeds.web.workspace import services
 
     client = client_as(Role.VIEWER)
     url = reverse("workspace:overview", args=[workspace.la_code])
     client.get(url)
-    client.get(reverse("workspace:overview_download", args=[workspace.la_code, "caseload_trend", "csv"]))
+    client.get(
+        reverse("workspace:overview_download", args=[workspace.la_code, "caseload_trend", "csv"])
+    )
     assert fake_overview == [workspace.la_code]
     monkeypatch.setattr(services, "store_fingerprint", lambda: "after-an-import")
     client.get(url)
@@ -455,5 +459,116 @@ def test_overview_problem_in_the_core_is_shown_as_a_message(client_as, workspace
         raise NotFoundError("no EHCP statistics for Fictional Borough in the store")
 
     monkeypatch.setattr(core_api, "la_overview", no_data)
-    html = client_as(Role.VIEWER).get(reverse("workspace:overview", args=[workspace.la_code])).content.decode()
+    html = (
+        client_as(Role.VIEWER)
+        .get(reverse("workspace:overview", args=[workspace.la_code]))
+        .content.decode()
+    )
     assert "no EHCP statistics for Fictional Borough in the store" in html
+
+
+# --- SEN2 uploads through the core importer -------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def sen2_return_999(tmp_path_factory):
+    """A small synthetic SEN2 return (fictional LA 999) as the XML an LA would upload."""
+    from highneeds.sen2.synth import SynthConfig, generate
+    from highneeds.sen2.write import write_xml
+
+    (ret,) = generate(SynthConfig(first_year=2023, last_year=2023, children=30, seed=7))
+    path = tmp_path_factory.mktemp("sen2") / "sen2-2023.xml"
+    write_xml(ret, path)
+    return path
+
+
+def test_sen2_return_of_another_la_is_refused(
+    client_as, workspace, sen2_return_999, tmp_path, settings
+):
+    settings.MEDIA_ROOT = tmp_path
+    _upload(client_as(Role.ANALYST), workspace, "sen2-2023.xml", sen2_return_999.read_bytes())
+    job = Job.objects.get()
+    assert job.status == Job.Status.FAILED
+    assert (
+        "SEN2 return for LA 999, not for this workspace's LA 990"
+        in job.result["problems"][0]["message"]
+    )
+
+
+@pytest.mark.django_db(transaction=True)  # the core's importer writes on its own connection
+def test_sen2_return_is_imported_into_its_own_la(
+    client_as, sen2_return_999, tmp_path, settings, monkeypatch
+):
+    from highneeds.store import schema
+    from highneeds.web.core.store import get_store
+
+    from .factories import WorkspaceFactory
+
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setenv("HIGHNEEDS_SECRET", "test-installation-secret")
+    demo = WorkspaceFactory(la_code="999", name="Fictional demo LA")
+    client = client_as(Role.ANALYST, demo)
+    response = _upload(client, demo, "sen2-2023.xml", sen2_return_999.read_bytes())
+    job = Job.objects.get()
+    try:
+        assert job.status == Job.Status.SUCCEEDED, job.result
+        assert job.result["kind"] == "SEN2 return"
+        assert job.result["rows_imported"] > 0
+        assert job.result["children"] > 0
+        imports = get_store().imports()
+        assert set(imports["owner"]) == {"999"}  # the return, and transitions derived from it
+        sen2 = imports[imports["kind"] == "sen2:2023"]
+        assert sen2["file_name"].tolist() == ["sen2-2023.xml"]
+        html = client.get(response.url).content.decode()
+        assert "Children with a plan at the census" in html
+    finally:
+        store = get_store()
+        with store.engine.begin() as conn:
+            for table in reversed(schema.metadata.sorted_tables):
+                conn.execute(table.delete())
+
+
+def test_sen2_upload_without_installation_secret_explains_what_to_do(
+    client_as, sen2_return_999, tmp_path, settings, monkeypatch
+):
+    from .factories import WorkspaceFactory
+
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.delenv("HIGHNEEDS_SECRET", raising=False)
+    demo = WorkspaceFactory(la_code="999", name="Fictional demo LA")
+    _upload(client_as(Role.ANALYST, demo), demo, "sen2-2023.xml", sen2_return_999.read_bytes())
+    job = Job.objects.get()
+    assert job.status == Job.Status.FAILED
+    assert "HIGHNEEDS_SECRET" in job.result["problems"][0]["message"]
+
+
+def test_overview_panels_split_history_by_unit_with_vocabulary_labels():
+    history = pd.DataFrame({
+        "year": [2021, 2022], "ehcps": [100.0, 120.0], "new_plans": [10.0, 12.0],
+        "growth_pct": [None, 20.0], "mainstream": [60.0, 70.0], "special": [40.0, 50.0],
+        "age_5_10": [30.0, 35.0],
+    })
+    comparison = pd.DataFrame(
+        {"area": ["Fictional", "England"], "ehcps": [120.0, 5000.0],
+         "per_1000_aged_0_25": [30.0, 27.5], "mainstream_pct": [58.3, 40.0]},
+        index=pd.Index(["990", "E92000001"], name="area_code"),
+    )
+    panels = core_api.overview_panels(history, comparison, ["a note"])
+    assert list(panels) == [
+        "caseload", "rates", "setting_groups", "age_bands", "comparison_rate", "comparison", "notes",
+    ]
+    assert list(panels["caseload"].columns) == ["January census year", "EHCPs", "New plans"]
+    assert list(panels["setting_groups"].columns) == [
+        "January census year", "Mainstream school", "Special school",
+    ]
+    assert list(panels["age_bands"].columns) == ["January census year", "Age 5 to 10"]
+    assert "Mainstream school (%)" in panels["comparison"].columns
+    assert panels["comparison_rate"]["Area"].tolist() == ["Fictional", "England"]
+    assert panels["notes"]["Note"].tolist() == ["a note"]
+
+
+def test_display_values_are_rounded_for_reading_only():
+    from highneeds.web.workspace import figures
+
+    frame = pd.DataFrame({"year": [2022], "ehcps": [12345.0], "rate": [31.18151], "gap": [None]})
+    assert figures.display_rows(frame) == [["2022", "12,345", "31.2", ""]]

@@ -28,7 +28,7 @@ ENGLAND = "E92000001"
 #: Headline series: (column title, measure, setting, dimension, category).
 CASELOAD = ("caseload", "total", "total", "total")
 NEW_PLANS = ("new_plans", "total", "total", "total")
-TIMELINESS_RATE = ("issued_within_20_weeks_rate_incl_exceptions", "total", "total", "total")
+TIMELINESS_RATE = ("timeliness_20_weeks_incl_exceptions_pc", "total", "total", "total")
 #: Setting groups shown as a share of the caseload (the others are small or not always published).
 SHARE_GROUPS = ("mainstream", "special", "ap_pru", "fe", "educated_elsewhere", "early_years")
 
@@ -43,6 +43,20 @@ class Overview:
     comparison: pd.DataFrame
     history: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+
+
+#: Measures the overview reads; callers can load only these from the store.
+MEASURES = (CASELOAD[0], NEW_PLANS[0], TIMELINESS_RATE[0])
+
+
+def overview_areas(la: str, neighbours_model: str = "2021") -> list[str]:
+    """Area codes an overview of ``la`` needs: the LA, its neighbours, its region, England."""
+    la_row = reference.find_la(la)
+    neighbours = reference.statistical_neighbours(str(la_row["la_code"]), model=neighbours_model)
+    codes = [str(la_row["la_code"]), *(str(c) for c in neighbours["neighbour_code"]), ENGLAND]
+    if la_row.get("region_code"):
+        codes.append(str(la_row["region_code"]))
+    return codes
 
 
 def _series(

@@ -39,7 +39,9 @@ def _read_responses(path: Path):
 def evaluate(
     data: Annotated[
         Path | None,
-        typer.Option(help="Folder with responses.csv, coding.csv, codebook.csv (default: shipped)."),
+        typer.Option(
+            help="Folder with responses.csv, coding.csv, codebook.csv (default: shipped)."
+        ),
     ] = None,
     mode: Annotated[str, typer.Option(help="all, discovery or codebook.")] = "all",
     seeds: Annotated[int, typer.Option(help="Seeds for discovery stability.")] = 5,
@@ -69,7 +71,8 @@ def evaluate(
         if mode in ("all", "codebook"):
             frames.append(
                 evaluate_codebook(
-                    labelled, bootstrap=bootstrap,
+                    labelled,
+                    bootstrap=bootstrap,
                     classifier_params={"keyword_weight": keyword_weight},
                 ).results
             )
@@ -84,12 +87,18 @@ def evaluate(
     emit(results, fmt, title="Machine coding against human coding", decimals=decimals)
     if stability is not None:
         summary = stability.groupby("question").agg(
-            themes_min=("themes", "min"), themes_max=("themes", "max"),
-            f1_min=("f1", "min"), f1_max=("f1", "max"),
+            themes_min=("themes", "min"),
+            themes_max=("themes", "max"),
+            f1_min=("f1", "min"),
+            f1_max=("f1", "max"),
             assignment_agreement=("assignment_agreement", "mean"),
         )
-        emit(summary, fmt, title=f"Discovery across {seeds} seeds",
-             decimals={"f1_min": 3, "f1_max": 3, "assignment_agreement": 3})
+        emit(
+            summary,
+            fmt,
+            title=f"Discovery across {seeds} seeds",
+            decimals={"f1_min": 3, "f1_max": 3, "assignment_agreement": 3},
+        )
 
 
 @app.command()
@@ -117,11 +126,17 @@ def agreement(
         if by is None:
             fail("--publish needs --by (a table of groups)")
         for proposal in proposals_in(frame):
-            emit(publication_table(frame, proposal, by), fmt, title=f"{proposal} (c = fewer than 5)")
+            emit(
+                publication_table(frame, proposal, by), fmt, title=f"{proposal} (c = fewer than 5)"
+            )
         return
     table = agreement_table(frame, by=by)
-    emit(table.set_index(["proposal", "group", "answer"]).drop(columns="group_by"), fmt,
-         title="Agreement", decimals={"percent": 1, "ci_low": 1, "ci_high": 1})
+    emit(
+        table.set_index(["proposal", "group", "answer"]).drop(columns="group_by"),
+        fmt,
+        title="Agreement",
+        decimals={"percent": 1, "ci_low": 1, "ci_high": 1},
+    )
 
 
 @app.command()

@@ -27,7 +27,10 @@ def _fail(error: HighneedsError) -> None:
 
 
 def _model(
-    estimation: str, recency_decay: float, joiner_trend: bool, train_years: str | None,
+    estimation: str,
+    recency_decay: float,
+    joiner_trend: bool,
+    train_years: str | None,
     prior_strength: float,
 ) -> MarkovForecaster:
     years = [int(y) for y in train_years.split(",")] if train_years else None
@@ -42,10 +45,10 @@ def _model(
 
 def _report(result, tables: dict[str, pd.DataFrame], out: Path, elapsed: float) -> None:
     total = tables["total"]
+    console.print(f"{result.simulations:,} simulations, {len(total) - 1} years in {elapsed:.2f} s")
     console.print(
-        f"{result.simulations:,} simulations, {len(total) - 1} years in {elapsed:.2f} s"
+        total[["year", "expected", "median", "q10", "q90"]].round(1).to_string(index=False)
     )
-    console.print(total[["year", "expected", "median", "q10", "q90"]].round(1).to_string(index=False))
     console.print(f"Written to {out}")
 
 
@@ -88,7 +91,9 @@ def markov(
     transitions: Path = typer.Argument(..., help="CSV in the transitions contract."),
     population: Path = typer.Option(None, "--population", help="CSV: year, ncy, population."),
     valid_states: Path = typer.Option(
-        None, "--valid-states", help="CSV: setting, setting_group, min_ncy, max_ncy, needs, moves_to."
+        None,
+        "--valid-states",
+        help="CSV: setting, setting_group, min_ncy, max_ncy, needs, moves_to.",
     ),
     costs: Path = typer.Option(None, "--costs", help="CSV: need, setting, cost (£ a year)."),
     out: Path = typer.Option(Path("forecast-output"), "--out"),
@@ -104,8 +109,10 @@ def markov(
     """Forecast from highneeds transitions (e.g. built from SEN2); CSV, XLSX and fan chart."""
     try:
         start = time.perf_counter()
-        frame = pd.read_csv(transitions, dtype={"need_from": str, "setting_from": str,
-                                                "need_to": str, "setting_to": str})
+        frame = pd.read_csv(
+            transitions,
+            dtype={"need_from": str, "setting_from": str, "need_to": str, "setting_to": str},
+        )
         pop = pd.read_csv(population) if population else None
         valid = pd.read_csv(valid_states) if valid_states else None
         cost_table = pd.read_csv(costs) if costs else None
@@ -118,3 +125,79 @@ def markov(
         _report(result, tables, out, time.perf_counter() - start)
     except HighneedsError as error:
         _fail(error)
+
+
+# -- public-data model --------------------------------------------------------------------
+
+
+def _public_panel(release: Path | None):
+    from highneeds.forecast.public import build_panel
+    from highneeds.importers.dfe import bundled_release_path
+    from highneeds.readers.dfe_ehcp import read_release
+
+    return build_panel(read_release(release or bundled_release_path()))
+
+
+@app.command()
+def public(
+    origin: int = typer.Option(..., "--origin", help="Last January census year of data to use."),
+    horizon: int = typer.Option(3, "--horizon", min=1),
+    all_las: bool = typer.Option(False, "--all-las", help="Every LA (default: the national sum)."),
+    la: str = typer.Option(None, "--la", help="One LA's 3-digit number."),
+    release: Path = typer.Option(
+        None, "--release", help="DfE EHCP release zip (default: bundled)."
+    ),
+    fmt: str = typer.Option("table", "--format", help="table or csv"),
+    out: Path = typer.Option(None, "--out", help="Write the CSV here instead of stdout."),
+) -> None:
+    """Forecast EHCP caseloads by age band for LAs from DfE published data alone."""
+    from highneeds.forecast.public import PublicStockFlowForecaster
+
+    try:
+        panel = _public_panel(release)
+        table = PublicStockFlowForecaster().forecast(panel, origin, horizon)
+    except HighneedsError as error:
+        _fail(error)
+    if la:
+        table = table[table["area_code"] == la]
+        if table.empty:
+            _fail(HighneedsError(f"no forecast for LA {la!r}: unknown number or incomplete data"))
+    elif not all_las:
+        table = table.groupby(["year", "horizon", "age_band"])[["expected"]].sum().reset_index()
+        console.print(
+            "National sum of LA expected values; add --all-las for every LA with intervals."
+        )
+    if out:
+        table.to_csv(out, index=False)
+        console.print(f"Written to {out}")
+    elif fmt == "csv":
+        print(table.to_csv(index=False), end="")
+    else:
+        console.print(table.round(1).to_string(index=False))
+
+
+@app.command()
+def backtest(
+    origins: str = typer.Option("2017,2018,2019,2020,2021", "--origins"),
+    horizon: int = typer.Option(3, "--horizon", min=1),
+    release: Path = typer.Option(
+        None, "--release", help="DfE EHCP release zip (default: bundled)."
+    ),
+    errors_out: Path = typer.Option(None, "--errors-out", help="CSV of every LA's errors."),
+) -> None:
+    """Rolling-origin backtest of the public-data model against three baselines, every LA:
+    MAPE and median APE by horizon, and 80% interval coverage."""
+    from highneeds.forecast.public import PublicStockFlowForecaster
+    from highneeds.forecast.public import backtest as run_backtest
+    from highneeds.forecast.public import backtest_summary
+
+    try:
+        panel = _public_panel(release)
+        errors = run_backtest(
+            panel, PublicStockFlowForecaster(), [int(y) for y in origins.split(",")], horizon
+        )
+    except HighneedsError as error:
+        _fail(error)
+    if errors_out:
+        errors.to_csv(errors_out, index=False)
+    console.print(backtest_summary(errors).round(2).to_string(index=False))

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 from rich.status import Status
 
@@ -80,8 +81,7 @@ def data_import(
     Imports are atomic (all or nothing) and idempotent (the same file twice changes nothing).
     A newer release wins over an older one where their years overlap.
     """
-    from highneeds.importers.dfe import import_release
-    from highneeds.readers.dfe_ehcp import bundled_release_path
+    from highneeds.importers.dfe import bundled_release_path, import_release
 
     targets = list(paths or [])
     if bundled:
@@ -164,50 +164,125 @@ def la_show(
     show_overview(la, year=year, fmt=fmt, neighbours_model=neighbours)
 
 
+_LABELS = {
+    "ehcps": "EHCPs",
+    "growth_pct": "Growth %",
+    "per_1000_aged_0_25": "Per 1,000 aged 0–25",
+    "growth_1y_pct": "1-year growth %",
+    "growth_5y_pct": "5-year growth %",
+    "new_plans": "New plans (previous calendar year)",
+    "issued_within_20_weeks_pct": "Issued within 20 weeks %",
+    "mainstream_pct": "Mainstream %",
+    "special_pct": "Special %",
+    "ap_pru_pct": "AP/PRU %",
+    "fe_pct": "FE and post-16 %",
+    "educated_elsewhere_pct": "Educated elsewhere %",
+    "early_years_pct": "Early years %",
+    "mainstream": "Mainstream",
+    "special": "Special",
+    "ap_pru": "AP/PRU",
+    "fe": "FE and post-16",
+    "early_years": "Early years",
+    "educated_elsewhere": "Educated elsewhere",
+    "neet": "NEET",
+    "work_based": "Work-based",
+    "other": "Other",
+    "age_under_5": "Under 5",
+    "age_5_10": "5–10",
+    "age_11_15": "11–15",
+    "age_16_19": "16–19",
+    "age_20_25": "20–25",
+}
+_DECIMALS = {"Per 1,000 aged 0–25": 1}
+_HISTORY_TABLES = (
+    (
+        "EHCPs by January census",
+        ["ehcps", "growth_pct", "per_1000_aged_0_25", "new_plans", "issued_within_20_weeks_pct"],
+    ),
+    (
+        "EHCPs by setting group",
+        [
+            "mainstream",
+            "special",
+            "ap_pru",
+            "fe",
+            "early_years",
+            "educated_elsewhere",
+            "neet",
+            "other",
+        ],
+    ),
+    ("EHCPs by age band", ["age_under_5", "age_5_10", "age_11_15", "age_16_19", "age_20_25"]),
+)
+_COMPARISON_TABLES = (
+    (
+        "size, growth and timeliness",
+        [
+            "ehcps",
+            "per_1000_aged_0_25",
+            "growth_1y_pct",
+            "growth_5y_pct",
+            "new_plans",
+            "issued_within_20_weeks_pct",
+        ],
+    ),
+    (
+        "where children are educated (% of EHCPs)",
+        [
+            "mainstream_pct",
+            "special_pct",
+            "ap_pru_pct",
+            "fe_pct",
+            "educated_elsewhere_pct",
+            "early_years_pct",
+        ],
+    ),
+)
+
+
+def _overview_long(overview) -> pd.DataFrame:
+    """Both overview tables as one tidy table (section, area, year, measure, value) for CSV."""
+    history = overview.history.reset_index().melt(id_vars="year", var_name="measure")
+    history = history.assign(section="history", area_code=overview.la_code, area=overview.la_name)
+    comparison = overview.comparison.reset_index().melt(
+        id_vars=["area_code", "area"], var_name="measure"
+    )
+    comparison = comparison.assign(section="comparison", year=overview.year)
+    columns = ["section", "area_code", "area", "year", "measure", "value"]
+    return pd.concat([history[columns], comparison[columns]], ignore_index=True)
+
+
 def show_overview(la: str, *, year: int | None, fmt: Format, neighbours_model: str) -> None:
-    from highneeds.analysis.overview import la_overview
+    from highneeds.analysis.overview import MEASURES, la_overview, overview_areas
     from highneeds.importers.dfe import load_stats
 
     store = _store()
     with Status("Reading statistics…", console=errors):
-        stats = load_stats(store)
+        areas = overview_areas(la, neighbours_model)
+        stats = load_stats(store, area_codes=areas, measures=MEASURES)
         overview = la_overview(stats, la, year=year, neighbours_model=neighbours_model)
-    if fmt is Format.json:
-        import json
-
-        payload = {
-            "la_code": overview.la_code,
-            "la_name": overview.la_name,
-            "year": overview.year,
-            "region": overview.region_name,
-            "notes": overview.notes,
-            "comparison": json.loads(
-                overview.comparison.reset_index().to_json(orient="records", double_precision=6)
-            ),
-            "history": json.loads(
-                overview.history.reset_index().to_json(orient="records", double_precision=6)
-            ),
-        }
-        console.print_json(json.dumps(payload))
+    if fmt is not Format.table:
+        emit(
+            _overview_long(overview),
+            fmt,
+            index=False,
+            title=f"{overview.la_name} ({overview.la_code}), January {overview.year}",
+        )
         return
-    if fmt is Format.csv:
-        console.print(f"# {overview.la_name}: comparison, January {overview.year}")
-        emit(overview.comparison, fmt)
-        console.print(f"# {overview.la_name}: history")
-        emit(overview.history, fmt)
-        return
-    emit(
-        overview.history,
-        fmt,
-        title=f"{overview.la_name} ({overview.la_code}): EHCPs by January census",
+    name = f"{overview.la_name} ({overview.la_code})"
+    for title, columns in _HISTORY_TABLES:
+        part = overview.history[[c for c in columns if c in overview.history]]
+        if not part.empty:
+            emit(part.rename(columns=_LABELS), fmt, title=f"{name}: {title}", decimals=_DECIMALS)
+    where = (
+        f"beside its statistical neighbours ({neighbours_model} model), "
+        f"{overview.region_name} and England, January {overview.year}"
     )
-    emit(
-        overview.comparison.set_index("area"),
-        fmt,
-        title=f"{overview.la_name} beside its statistical neighbours ({neighbours_model} "
-        f"model), {overview.region_name} and England, January {overview.year}",
-        decimals={"per_1000_aged_0_25": 1},
-    )
+    for title, columns in _COMPARISON_TABLES:
+        part = overview.comparison.set_index("area")[columns]
+        emit(
+            part.rename(columns=_LABELS), fmt, title=f"{name} {where}: {title}", decimals=_DECIMALS
+        )
     for note in overview.notes:
         console.print(f"[dim]Note: {note}[/]")
     console.print(f"[dim]Source: DfE, Education, health and care plans. {OGL_ATTRIBUTION}[/]")
@@ -222,8 +297,7 @@ def demo(
     la: Annotated[str, typer.Argument(help="LA to show.")] = "Stockport",
 ) -> None:
     """Set up the embedded store with the bundled data and show a demo LA's overview."""
-    from highneeds.importers.dfe import import_release
-    from highneeds.readers.dfe_ehcp import bundled_release_path
+    from highneeds.importers.dfe import bundled_release_path, import_release
 
     store = _store()
     path = bundled_release_path()

@@ -47,7 +47,7 @@ def emit(
         return
     if fmt is Format.json:
         data = frame.reset_index() if index else frame
-        records = json.loads(data.to_json(orient="records", double_precision=6))
+        records = json.loads(data.to_json(orient="records", double_precision=6, date_format="iso"))
         console.print_json(json.dumps({"title": title, "rows": records}))
         return
     table = Table(title=title, title_justify="left", header_style="bold")
@@ -58,7 +58,8 @@ def emit(
     for key, row in frame.iterrows():
         cells = [str(key)] if index else []
         cells += [
-            _cell(v, decimals.get(str(c), 0 if "pct" not in str(c) else 1)) for c, v in row.items()
+            _cell(v, decimals.get(str(c), 1 if ("pct" in str(c) or "%" in str(c)) else 0))
+            for c, v in row.items()
         ]
         table.add_row(*cells)
     console.print(table)

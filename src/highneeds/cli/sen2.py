@@ -25,8 +25,16 @@ def _establishments(path: Path | None):
 def _show(report, limit: int = 50) -> None:
     table = Table("code", "severity", "module", "record", "row", "field", "child", "message")
     for rec in report.head(limit).itertuples():
-        table.add_row(rec.code, rec.severity, rec.module, str(rec.record), str(rec.row),
-                      rec.field, rec.child_id, rec.message)
+        table.add_row(
+            rec.code,
+            rec.severity,
+            rec.module,
+            str(rec.record),
+            str(rec.row),
+            rec.field,
+            rec.child_id,
+            rec.message,
+        )
     console.print(table)
     if len(report) > limit:
         console.print(f"... and {len(report) - limit} more (use --csv or --xlsx for all)")
@@ -35,13 +43,16 @@ def _show(report, limit: int = 50) -> None:
 @app.command()
 def validate(
     files: list[Path] = typer.Argument(..., help="An .xml return, or the Blade CSV files / folder"),
-    establishments: Path | None = typer.Option(None, help="Establishments CSV: urn,name,gias_type_code"),
+    establishments: Path | None = typer.Option(
+        None, help="Establishments CSV: urn,name,gias_type_code"
+    ),
     csv: Path | None = typer.Option(None, "--csv", help="Write the issue report as CSV"),
     xlsx: Path | None = typer.Option(None, "--xlsx", help="Write the issue report as XLSX"),
 ) -> None:
     """Check returns against their year's rules; exit code 1 if any error is found."""
     from highneeds.sen2.read import read_returns
-    from highneeds.sen2.validate import has_errors, validate as run, write_report
+    from highneeds.sen2.validate import has_errors, write_report
+    from highneeds.sen2.validate import validate as run
 
     try:
         returns = read_returns(list(files))
@@ -53,8 +64,10 @@ def validate(
     for ret in returns:
         report = run(ret, est)
         errors = int((report["severity"] == "error").sum())
-        console.print(f"{ret.file_name}: SEN2 {ret.year}, LA {ret.la_code}: "
-                      f"{errors} errors, {len(report) - errors} warnings")
+        console.print(
+            f"{ret.file_name}: SEN2 {ret.year}, LA {ret.la_code}: "
+            f"{errors} errors, {len(report) - errors} warnings"
+        )
         if len(report):
             _show(report)
         for path in (csv, xlsx):
@@ -68,21 +81,27 @@ def validate(
 @app.command("import")
 def import_(
     files: list[Path] = typer.Argument(..., help="SEN2 returns (.xml, or Blade CSV files)"),
-    establishments: Path | None = typer.Option(None, help="Establishments CSV: urn,name,gias_type_code"),
+    establishments: Path | None = typer.Option(
+        None, help="Establishments CSV: urn,name,gias_type_code"
+    ),
 ) -> None:
     """Pseudonymise and load returns into the store (needs HIGHNEEDS_SECRET)."""
     from highneeds.importers.sen2 import import_sen2
     from highneeds.store import open_store
 
     try:
-        results = import_sen2(list(files), open_store(), establishments=_establishments(establishments))
+        results = import_sen2(
+            list(files), open_store(), establishments=_establishments(establishments)
+        )
     except HighneedsError as exc:
         console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None
     for r in results:
         state = "already imported" if r.result.already_imported else f"{r.result.rows} rows"
-        console.print(f"SEN2 {r.year} LA {r.la_code}: {state}; {r.children} children with a plan; "
-                      f"{len(r.issues)} validation issues")
+        console.print(
+            f"SEN2 {r.year} LA {r.la_code}: {state}; {r.children} children with a plan; "
+            f"{len(r.issues)} validation issues"
+        )
 
 
 @rules_app.command("list")
@@ -106,7 +125,9 @@ def explain(code: str) -> None:
         console.print(f"[red]no rule {code}[/red]; see `highneeds sen2 rules list`")
         raise typer.Exit(2)
     years = f"{rule.since}–{rule.until}" if rule.until else f"from {rule.since}"
-    console.print(f"[bold]{rule.code}[/bold] ({rule.severity}, {years})\n{rule.message}\n"
-                  f"Fields: {', '.join(rule.fields)}")
+    console.print(
+        f"[bold]{rule.code}[/bold] ({rule.severity}, {years})\n{rule.message}\n"
+        f"Fields: {', '.join(rule.fields)}"
+    )
     if rule.doc:
         console.print(rule.doc)

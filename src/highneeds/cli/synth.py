@@ -16,9 +16,13 @@ def synth(
     out: Path = typer.Argument(..., help="Folder to write the returns into"),
     first_year: int = typer.Option(2019, help="First collection year"),
     last_year: int = typer.Option(2024, help="Last collection year"),
-    children: int | None = typer.Option(None, help="Caseload of the last year (default: as Stockport)"),
+    children: int | None = typer.Option(
+        None, help="Caseload of the last year (default: as Stockport)"
+    ),
     seed: int = typer.Option(2024, help="Random seed (same seed, same LA)"),
-    inject: list[str] = typer.Option([], help="Error kinds to inject (repeat); see docs/synthetic-la.md"),
+    inject: list[str] = typer.Option(
+        [], help="Error kinds to inject (repeat); see docs/synthetic-la.md"
+    ),
     fmt: str = typer.Option("both", "--format", help="xml, csv or both"),
 ) -> None:
     """Write one return per year: <out>/sen2-<year>.xml and/or <out>/csv-<year>/."""
@@ -28,16 +32,26 @@ def synth(
 
     unknown = [k for k in inject if k not in ERROR_KINDS]
     if unknown:
-        console.print(f"[red]unknown error kind(s) {unknown}[/red]; choose from {', '.join(ERROR_KINDS)}")
+        console.print(
+            f"[red]unknown error kind(s) {unknown}[/red]; choose from {', '.join(ERROR_KINDS)}"
+        )
         raise typer.Exit(2)
     out.mkdir(parents=True, exist_ok=True)
-    config = SynthConfig(first_year=first_year, last_year=last_year, seed=seed,
-                         children=children, inject=tuple(inject))
+    config = SynthConfig(
+        first_year=first_year,
+        last_year=last_year,
+        seed=seed,
+        children=children,
+        inject=tuple(inject),
+    )
     for ret in generate(config):
         if fmt in ("xml", "both"):
             write_xml(ret, out / f"sen2-{ret.year}.xml")
         if fmt in ("csv", "both"):
             write_blade_csv(ret, out / f"csv-{ret.year}")
-        console.print(f"SEN2 {ret.year}: {len(ret['person'])} people, "
-                      f"{len(ret['active_plan'])} active plans")
-    fictional_establishments().drop(columns="family").to_csv(out / "establishments.csv", index=False)
+        console.print(
+            f"SEN2 {ret.year}: {len(ret['person'])} people, {len(ret['active_plan'])} active plans"
+        )
+    fictional_establishments().drop(columns="family").to_csv(
+        out / "establishments.csv", index=False
+    )

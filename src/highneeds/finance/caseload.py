@@ -44,7 +44,7 @@ def caseload_from_forecast(
             {
                 "simulation": np.repeat(np.arange(n_sims), len(years) * groups),
                 "year": np.tile(np.repeat(years, groups), n_sims),
-                **{c: np.tile(keys[c].to_numpy(), n_sims * len(years)) for c in keys.columns},
+                **{c: _tiled(keys[c], n_sims * len(years)) for c in keys.columns},
                 "count": simulated.reshape(-1).astype(float),
             }
         )
@@ -52,7 +52,7 @@ def caseload_from_forecast(
         frame = pd.DataFrame(
             {
                 "year": np.repeat(years, groups),
-                **{c: np.tile(keys[c].to_numpy(), len(years)) for c in keys.columns},
+                **{c: _tiled(keys[c], len(years)) for c in keys.columns},
                 "count": expected.reshape(-1).astype(float),
             }
         )
@@ -62,3 +62,9 @@ def caseload_from_forecast(
             raise ModelInputError(f"no funding category given for settings {unknown}")
         frame["funding_category"] = frame["setting"].map(funding_categories)
     return frame
+
+
+def _tiled(labels: pd.Series, times: int) -> pd.Categorical:
+    """``labels`` repeated ``times`` over, as a categorical (cheap for millions of rows)."""
+    codes, uniques = pd.factorize(labels)
+    return pd.Categorical.from_codes(np.tile(codes, times), categories=uniques)

@@ -296,17 +296,18 @@ def cost_caseload(
     state_keys = ["setting", "need", "age_band"]
     if "funding_category" in frame.columns:  # e.g. after the capacity constraint
         state_keys.append("funding_category")
-    states = frame[state_keys].drop_duplicates()
-    priced = unit_costs_for_states(states, unit_costs)
-    # Merge on the state keys: a state's number among the distinct states (blank keys match).
-    states = states.reset_index(drop=True)
-    state_id = pd.MultiIndex.from_frame(states.astype(object).fillna("")).get_indexer(
-        pd.MultiIndex.from_frame(frame[state_keys].astype(object).fillna(""))
-    )
+    # Price each distinct state once, then give every row its state's prices.
+    state_id = frame.groupby(state_keys, dropna=False, observed=True, sort=False).ngroup()
+    first = state_id.drop_duplicates()
+    states = frame.loc[first.index, state_keys].reset_index(drop=True)
+    order = np.empty(len(first), dtype=np.int64)
+    order[first.to_numpy()] = np.arange(len(first))
+    priced = unit_costs_for_states(states.astype(object), unit_costs)
     extra = [c for c in priced.columns if c not in frame.columns]
-    frame = pd.concat(
-        [frame.reset_index(drop=True), priced.loc[state_id, extra].reset_index(drop=True)], axis=1
-    )
+    # Repeated labels as categories: cheap to copy onto millions of rows.
+    priced = priced.astype({c: "category" for c in ("funding_category", "cost_source")})
+    picked = priced.loc[order[state_id.to_numpy()], extra].reset_index(drop=True)
+    frame = pd.concat([frame.reset_index(drop=True), picked], axis=1)
     index = inflation_factors(sorted(frame["year"].unique().tolist()), price_year, inflation)
     factor = frame["year"].map(index)
     frame["places_paid"] = frame["count"].where(frame["place_funding_gbp"] > 0, 0.0)

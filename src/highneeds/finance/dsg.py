@@ -112,6 +112,24 @@ def position_summary(
     return out.reset_index()
 
 
+def scenario_positions(
+    costed: dict[str, pd.DataFrame], allocation: pd.DataFrame, opening_balance_gbp: float
+) -> pd.DataFrame:
+    """Per scenario: the DSG position by financial year, summarised over simulations
+    (revenue only: one-off capital costs are left out of the DSG balance)."""
+    frames = []
+    for name, frame in costed.items():
+        # Capital is funded outside the DSG: it counts towards payback, not the revenue balance.
+        frame = frame[frame["funding_category"] != "capital"]
+        spend = frame.groupby(["simulation", "year"], as_index=False)["cost_gbp"].sum()
+        spend["financial_year"] = spend["year"].map(financial_year_of_census)
+        spend = spend.rename(columns={"cost_gbp": "spend_gbp"}).drop(columns="year")
+        summary = position_summary(dsg_position(allocation, spend, opening_balance_gbp))
+        frames.append(summary.assign(scenario=name))
+    out = pd.concat(frames, ignore_index=True)
+    return out[["scenario", *[c for c in out.columns if c != "scenario"]]]
+
+
 # --------------------------------------------------------------------------------------------
 # Mapping modelled costs to Section 251 lines
 # --------------------------------------------------------------------------------------------

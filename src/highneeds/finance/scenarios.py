@@ -37,7 +37,11 @@ import pandas as pd
 
 from highneeds.errors import InputFileError
 from highneeds.finance.costs import cost_caseload
-from highneeds.finance.sufficiency import DEFAULT_OVERFLOW_SETTING, constrain_to_capacity
+from highneeds.finance.sufficiency import (
+    DEFAULT_OVERFLOW_SETTING,
+    constrain_to_capacity,
+    sufficiency,
+)
 from highneeds.vocabulary import FUNDING_CATEGORY_BY_CODE, SETTING_BY_CODE, funding_category_of
 
 #: Fields each intervention type needs (beyond ``type``), and optional ones.
@@ -181,7 +185,10 @@ def apply_places(capacity: pd.DataFrame, scenario: Scenario, years: Sequence[int
                 )
             )
     out = pd.concat(rows, ignore_index=True)
-    return out.groupby(["year", "funding_category"], as_index=False)["places"].sum()
+    out = out.groupby(["year", "funding_category"], as_index=False)["places"].sum()
+    # Closing more places than exist leaves none, not a negative number of places.
+    out["places"] = out["places"].clip(lower=0)
+    return out
 
 
 def cost_scenario(
@@ -197,7 +204,9 @@ def cost_scenario(
     """The scenario's costed caseload (see :func:`~highneeds.finance.costs.cost_caseload`).
 
     With a capacity register the in-area specialist places cap demand and the excess goes to
-    ``overflow_setting``; empty commissioned places are paid. Capital appears as rows with
+    ``overflow_setting``; empty commissioned places are paid; ``attrs["sufficiency"]`` holds
+    demand against places by year and category (means over simulations, and the probability
+    of being short of places). Capital appears as rows with
     ``setting == "(capital)"``.
     """
     frame = apply_demand(caseload, scenario)
@@ -206,9 +215,11 @@ def cost_scenario(
         raise InputFileError(
             f"scenario {scenario.name!r} opens or closes places: give a capacity register"
         )
+    gaps = None
     if capacity is not None:
         years = sorted(frame["year"].unique().tolist())
         places = apply_places(capacity, scenario, years)
+        gaps = sufficiency(frame, places)
         frame = constrain_to_capacity(frame, places, overflow_setting=overflow_setting)
     costed = cost_caseload(
         frame, unit_costs, price_year=price_year, inflation=inflation, commissioned_places=places
@@ -241,7 +252,23 @@ def cost_scenario(
                     row["simulation"] = sim
                 rows.append(row)
         costed = pd.concat([costed, pd.DataFrame(rows)], ignore_index=True)
+    if gaps is not None:
+        costed.attrs["sufficiency"] = _mean_gaps(gaps)
     return costed
+
+
+def _mean_gaps(gaps: pd.DataFrame) -> pd.DataFrame:
+    """Demand before the constraint against places, averaged over simulations."""
+    table = gaps.groupby(["year", "funding_category"], as_index=False, observed=True)[
+        ["demand", "places", "gap"]
+    ].mean()
+    table["probability_short"] = (
+        gaps.assign(short=gaps["gap"] < 0)
+        .groupby(["year", "funding_category"], observed=True)["short"]
+        .mean()
+        .to_numpy()
+    )
+    return table
 
 
 def compare_scenarios(
@@ -259,26 +286,37 @@ def compare_scenarios(
     Returns ``(comparison, costed)``: ``comparison`` has one row per scenario and year with
     ``cost_gbp_mean`` and quantiles, ``saving_gbp_mean`` and quantiles (baseline − scenario,
     per simulation), ``cumulative_saving_gbp_mean``, ``uses_reference_default`` and per
-    scenario ``payback_year`` (first year from which the mean cumulative saving, net of capital,
-    stays at or above zero; blank when it never does). ``costed`` maps each scenario name to
-    its costed caseload.
+    scenario ``payback_year`` (first year in which the mean cumulative saving, net of capital,
+    is positive and stays so; blank when it never is within the horizon). ``costed`` maps each
+    scenario name to its costed caseload.
     """
     everything = [BASELINE, *[s for s in scenarios if s.name != BASELINE.name]]
     names = [s.name for s in everything]
     if len(set(names)) != len(names):
         raise InputFileError(f"two scenarios share a name: {names}")
     caseload = caseload if "simulation" in caseload.columns else caseload.assign(simulation=0)
-    costed = {
-        s.name: cost_scenario(
+    # Labels as categories: millions of rows, a few dozen distinct labels.
+    caseload = caseload.astype(
+        {
+            c: "category"
+            for c in ("setting", "need", "age_band", "funding_category")
+            if c in caseload.columns
+        }
+    )
+    costed: dict[str, pd.DataFrame] = {}
+    for scenario in everything:
+        if scenario.is_baseline and costed:
+            # No interventions: the baseline's own result (identical by construction).
+            costed[scenario.name] = costed[BASELINE.name]
+            continue
+        costed[scenario.name] = cost_scenario(
             caseload,
-            s,
+            scenario,
             unit_costs,
             price_year=price_year,
             inflation=inflation,
             capacity=capacity,
         )
-        for s in everything
-    }
     per_sim = {
         name: frame.groupby(["simulation", "year"])["cost_gbp"].sum().unstack("year")
         for name, frame in costed.items()
@@ -317,6 +355,6 @@ def _payback(mean_cumulative: pd.Series) -> int | None:
     if not np.any(values != 0):
         return None
     for position in range(len(values)):
-        if (values[position:] >= 0).all():
+        if values[position] > 0 and (values[position:] >= 0).all():
             return int(mean_cumulative.index[position])
     return None

@@ -139,7 +139,7 @@ def _cumulative_rows(prob: np.ndarray) -> np.ndarray:
     Row r's values lie in (r, r + 1]; entries after the last positive one equal r + 1
     exactly, so a draw r + u with u < 1 never lands on a zero-probability entry.
     """
-    rows, width = prob.shape
+    rows = prob.shape[0]
     cum = np.cumsum(prob, axis=1)
     total = cum[:, -1:]
     cum = np.divide(cum, total, out=np.zeros_like(cum), where=total > 0)
@@ -151,6 +151,49 @@ def _categorical(rng, row_of_child: np.ndarray, cum_global: np.ndarray, width: i
     u = rng.random(len(row_of_child)) * (1.0 - 1e-9)
     pos = np.searchsorted(cum_global, row_of_child + u, side="right")
     return pos - row_of_child * width
+
+
+class _MoverSampler:
+    """Movers' destinations with parameter uncertainty, drawn where movers occur.
+
+    For each (simulation, row) with movers this year, the split between the row's
+    ``top`` likeliest destinations and a lump of the rest is drawn from its Dirichlet
+    posterior (concentration = observed movers + prior weight); by the Dirichlet's
+    aggregation property the lump needs no more than its mean split. The draws' mean is the
+    posterior mean, so the expected path is unchanged.
+    """
+
+    def __init__(self, routes: Routes, concentration: np.ndarray, rng, top: int = 6):
+        A, K, _ = routes.dest.shape
+        prob = routes.dest.reshape(A * K, K)
+        top = min(top, K)
+        order = np.argsort(-prob, axis=1, kind="stable")[:, :top]
+        top_prob = np.take_along_axis(prob, order, axis=1)
+        rest = prob.copy()
+        np.put_along_axis(rest, order, 0.0, axis=1)
+        lump = rest.sum(axis=1)  # exactly zero when the top slots hold every destination
+        self.top = top
+        self.order = order
+        self.alpha = np.column_stack([top_prob, lump]) * concentration[:, None]
+        self.rest_cum = _cumulative_rows(rest)
+        self.width = K
+        self.rng = rng
+
+    def destinations(self, child: np.ndarray, child_row: np.ndarray, cells: int) -> np.ndarray:
+        """Destination k for each moving child; ``child`` is its flat (sim, row) position."""
+        pair, pair_of_child = np.unique(child, return_inverse=True)
+        alpha = self.alpha[pair % cells]
+        draws = self.rng.standard_gamma(np.where(alpha > 0, alpha, 1.0)) * (alpha > 0)
+        total = draws.sum(axis=1, keepdims=True)
+        # all-zero draws (tiny parameters underflowing) fall back to the mean split
+        mean = alpha / np.maximum(alpha.sum(axis=1, keepdims=True), 1e-300)
+        share = np.where(total > 0, draws / np.where(total > 0, total, 1.0), mean)
+        slot = _categorical(self.rng, pair_of_child, _cumulative_rows(share), self.top + 1)
+        in_top = slot < self.top
+        k = np.empty(len(child), dtype=np.int64)
+        k[in_top] = self.order[child_row[in_top], slot[in_top]]
+        k[~in_top] = _categorical(self.rng, child_row[~in_top], self.rest_cum, self.width)
+        return k
 
 
 def monte_carlo(
@@ -190,7 +233,9 @@ def monte_carlo(
     p_move = _beta(rng, ma, mb, (S, len(rows)))
     if params.joiner_kind == "gamma":
         shape = np.where(params.joiner_a > 0, params.joiner_a, 1.0)
-        rate = rng.gamma(shape, 1.0, size=(S, A)) / np.where(params.joiner_b > 0, params.joiner_b, 1.0)
+        rate = rng.gamma(shape, 1.0, size=(S, A)) / np.where(
+            params.joiner_b > 0, params.joiner_b, 1.0
+        )
         rate = np.where(params.joiner_a > 0, rate, 0.0)
     else:
         rate = _beta(rng, params.joiner_a, params.joiner_b, (S, A))
@@ -212,7 +257,7 @@ def monte_carlo(
         if params.trend_sd > 0
         else np.full(S, params.trend_mean)
     )
-    dest_cum = _cumulative_rows(routes.dest.reshape(AK, K))
+    movers = _MoverSampler(routes, params.dest_concentration.reshape(-1), rng)
 
     stock = np.zeros((S, T + 1, AK), dtype=np.int32)
     x = np.broadcast_to(initial.reshape(1, AK).astype(np.int64), (S, AK)).copy()
@@ -239,7 +284,7 @@ def monte_carlo(
         child = np.repeat(flat, to_move)
         if len(child):
             child_row = child % AK
-            k_to = _categorical(rng, child_row, dest_cum, K)
+            k_to = movers.destinations(child, child_row, AK)
             nxt += np.bincount(child - child_row % K + K + k_to, minlength=S * AK)
         out += np.bincount(sim, weights=left + out_leave, minlength=S)
 

@@ -37,6 +37,9 @@ class MarkovParameters:
     move_alpha: np.ndarray  # (A, K)
     move_beta: np.ndarray  # (A, K)
     dest: np.ndarray  # (A, K, K) destination probabilities for movers; rows sum to 1 or 0
+    #: (A, K) Dirichlet concentration of each row's destinations (observed movers + prior
+    #: weight): how sure the split of movers between destinations is.
+    dest_concentration: np.ndarray
     joiner_kind: str  # "gamma" (Poisson counts) or "beta" (binomial on population)
     joiner_a: np.ndarray  # (A,) by NCY in the year joined: Gamma shape / Beta alpha
     joiner_b: np.ndarray  # (A,) Gamma rate / Beta beta
@@ -56,7 +59,10 @@ class MarkovParameters:
     def joiner_rate_mean(self) -> np.ndarray:
         if self.joiner_kind == "gamma":
             return np.divide(
-                self.joiner_a, self.joiner_b, out=np.zeros_like(self.joiner_a), where=self.joiner_b > 0
+                self.joiner_a,
+                self.joiner_b,
+                out=np.zeros_like(self.joiner_a),
+                where=self.joiner_b > 0,
             )
         total = self.joiner_a + self.joiner_b
         return np.divide(self.joiner_a, total, out=np.zeros_like(total), where=total > 0)
@@ -108,14 +114,18 @@ def _count(
         moved = staying & (idx.k_from != idx.k_to)
     m_cell = idx.a_from[moved] * K + idx.k_from[moved]
     movers = np.bincount(m_cell, weights=w[moved], minlength=A * K).reshape(A, K)
-    dest = np.bincount(
-        m_cell * K + idx.k_to[moved], weights=w[moved], minlength=A * K * K
-    ).reshape(A, K, K)
+    dest = np.bincount(m_cell * K + idx.k_to[moved], weights=w[moved], minlength=A * K * K).reshape(
+        A, K, K
+    )
     joining = ~held
     joiners = np.zeros((len(years), A, K))
     np.add.at(
         joiners,
-        (np.array([year_pos[int(y)] for y in idx.year[joining]], dtype=int), idx.a_to[joining], idx.k_to[joining]),
+        (
+            np.array([year_pos[int(y)] for y in idx.year[joining]], dtype=int),
+            idx.a_to[joining],
+            idx.k_to[joining],
+        ),
         1.0,
     )
     return _Counts(on_plan, leavers, movers, dest, joiners)
@@ -152,7 +162,9 @@ def population_array(
     return out
 
 
-def _shrink(success: np.ndarray, total: np.ndarray, prior: np.ndarray, strength: float) -> np.ndarray:
+def _shrink(
+    success: np.ndarray, total: np.ndarray, prior: np.ndarray, strength: float
+) -> np.ndarray:
     """Posterior mean of a rate with a Beta prior of mean ``prior`` and weight ``strength``."""
     return (success + strength * prior) / (total + strength)
 
@@ -167,7 +179,7 @@ def _hierarchical_rate(
     success: np.ndarray, total: np.ndarray, space: StateSpace, strength: float
 ) -> np.ndarray:
     """Prior mean for every (a, k): overall -> age band -> NCY -> NCY x setting, shrunk."""
-    A, K = success.shape
+    A = success.shape[0]
     band = _age_band_index(space)
     p0 = (success.sum() + 0.5) / (total.sum() + 1.0)
     n_band = band.max() + 1
@@ -203,7 +215,7 @@ def estimate_bayes(
 ) -> MarkovParameters:
     """Hierarchical Bayesian estimates; ``population`` is (Y, A) for the TO years or None."""
     c = _count(idx, space, years, weights, move_means_setting_change=False)
-    A, K = space.n_ncy, space.n_pairs
+    K = space.n_pairs
     valid = space.valid
     kappa = prior_strength
 
@@ -248,6 +260,7 @@ def estimate_bayes(
         move_alpha=move_alpha,
         move_beta=move_beta,
         dest=dest,
+        dest_concentration=c.movers + kappa,
         joiner_kind="gamma",
         joiner_a=joiner_a,
         joiner_b=joiner_b,
@@ -259,7 +272,9 @@ def estimate_bayes(
     return params
 
 
-def _fit_trend(params: MarkovParameters, to_years: np.ndarray, rates: np.ndarray, weights: np.ndarray) -> None:
+def _fit_trend(
+    params: MarkovParameters, to_years: np.ndarray, rates: np.ndarray, weights: np.ndarray
+) -> None:
     """Weighted least squares of log joiner rate on year; sets mean, sd and reference year."""
     if len(to_years) < 3 or np.any(rates <= 0):
         raise ModelInputError(
@@ -415,6 +430,7 @@ def estimate_witan(
         move_alpha=move_alpha,
         move_beta=move_beta,
         dest=dest,
+        dest_concentration=c.movers + 1.0,
         joiner_kind="beta",
         joiner_a=joiner_a,
         joiner_b=np.where(has_joiners[:, 0], joiner_b, 1.0),

@@ -68,11 +68,13 @@ def fan_chart(table: pd.DataFrame, path: str | Path, *, title: str, unit: str = 
         ("q10", "q90", 0.28, "80% interval"),
         ("q25", "q75", 0.40, "50% interval"),
     ):
-        ax.fill_between(years, table[low], table[high], color="#1d70b8", alpha=alpha, label=label,
-                        linewidth=0)
+        ax.fill_between(
+            years, table[low], table[high], color="#1d70b8", alpha=alpha, label=label, linewidth=0
+        )
     ax.plot(years, table["median"], color="#0b0c0c", linewidth=1.5, label="median")
-    ax.plot(years, table["expected"], color="#d4351c", linewidth=1, linestyle="--",
-            label="expected")
+    ax.plot(
+        years, table["expected"], color="#d4351c", linewidth=1, linestyle="--", label="expected"
+    )
     ax.set_title(title)
     ax.set_xlabel("January census year")
     ax.set_ylabel(unit)

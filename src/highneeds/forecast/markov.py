@@ -88,7 +88,9 @@ class MarkovForecaster:
 
     def _check_config(self) -> None:
         if self.estimation not in ESTIMATIONS:
-            raise ModelInputError(f"estimation must be one of {ESTIMATIONS}, not {self.estimation!r}")
+            raise ModelInputError(
+                f"estimation must be one of {ESTIMATIONS}, not {self.estimation!r}"
+            )
         if self.support not in ("observed", "declared"):
             raise ModelInputError("support must be 'observed' or 'declared'")
         if not 0 < self.recency_decay <= 1:
@@ -110,7 +112,9 @@ class MarkovForecaster:
         if valid_states is not None:
             declared = StateSpace.from_valid_states(valid_states)
             index_transitions(clean, declared, check_valid=True)
-            space = declared if self.support == "declared" else declared.restricted_to_observed(clean)
+            space = (
+                declared if self.support == "declared" else declared.restricted_to_observed(clean)
+            )
         else:
             space = StateSpace.from_transitions(clean)
         all_idx = index_transitions(clean, space, check_valid=valid_states is not None)
@@ -142,7 +146,10 @@ class MarkovForecaster:
                 None
                 if population is None
                 else population_array(
-                    population, space, [int(y) + 1 for y in years], purpose="to estimate joiner rates"
+                    population,
+                    space,
+                    [int(y) + 1 for y in years],
+                    purpose="to estimate joiner rates",
                 )
             )
             params = estimate_bayes(

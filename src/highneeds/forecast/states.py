@@ -264,9 +264,9 @@ def index_transitions(
     a_to = transitions[tr.NCY_TO].to_numpy() - space.ncy_min
     if check_valid:
         valid = space.valid
-        for label, a, k, ncy_col, set_col in (
-            ("from", a_from, k_from, tr.NCY_FROM, tr.SETTING_FROM),
-            ("to", a_to, k_to, tr.NCY_TO, tr.SETTING_TO),
+        for label, a, k, ncy_col, need_col, set_col in (
+            ("from", a_from, k_from, tr.NCY_FROM, tr.NEED_FROM, tr.SETTING_FROM),
+            ("to", a_to, k_to, tr.NCY_TO, tr.NEED_TO, tr.SETTING_TO),
         ):
             held = k >= 0
             ok = np.ones(len(k), dtype=bool)
@@ -277,9 +277,9 @@ def index_transitions(
                 m = k[pos] % len(space.settings)
                 raise ModelInputError(
                     f"{source}, row {pos + 2}, column {set_col!r}: the {label} state "
-                    f"(NCY {row[ncy_col]}, need {row[tr.NEED_FROM if label == 'from' else tr.NEED_TO]!r}, "
-                    f"setting {row[set_col]!r}) is not a valid state: setting {space.settings[m]!r} "
-                    f"serves NCY {space.setting_min_ncy[m]}..{space.setting_max_ncy[m]} and the "
+                    f"(NCY {row[ncy_col]}, need {row[need_col]!r}, setting {row[set_col]!r}) "
+                    f"is not a valid state: setting {space.settings[m]!r} serves NCY "
+                    f"{space.setting_min_ncy[m]}..{space.setting_max_ncy[m]} and the "
                     "need must be listed for it (correct the row or the valid states)"
                 )
         both = (k_from >= 0) & (k_to >= 0)

@@ -33,7 +33,9 @@ class SyntheticLA:
     costs: pd.DataFrame
 
 
-def synthetic_la(children: int = 4000, years: int = 4, first_year: int = 2019, seed: int = 0) -> SyntheticLA:
+def synthetic_la(
+    children: int = 4000, years: int = 4, first_year: int = 2019, seed: int = 0
+) -> SyntheticLA:
     """About ``children`` children on plans, followed for ``years`` transition years."""
     rng = np.random.default_rng(seed)
     names = [s[0] for s in SETTINGS]
@@ -69,8 +71,15 @@ def synthetic_la(children: int = 4000, years: int = 4, first_year: int = 2019, s
         new_need = np.where(need_change, rng.integers(0, len(NEEDS), len(ncy)), need)
         for i in range(len(ncy)):
             rows.append(
-                (year, int(ncy[i]), NEEDS[need[i]], names[setting[i]], int(next_ncy[i]),
-                 None if leave[i] else NEEDS[new_need[i]], None if leave[i] else names[new_setting[i]])
+                (
+                    year,
+                    int(ncy[i]),
+                    NEEDS[need[i]],
+                    names[setting[i]],
+                    int(next_ncy[i]),
+                    None if leave[i] else NEEDS[new_need[i]],
+                    None if leave[i] else names[new_setting[i]],
+                )
             )
         n_join = rng.poisson(children * 0.09 * (1.03**y))
         j_ncy = rng.integers(-3, 16, size=n_join)
@@ -78,7 +87,15 @@ def synthetic_la(children: int = 4000, years: int = 4, first_year: int = 2019, s
         j_set = place(j_ncy)
         for i in range(n_join):
             rows.append(
-                (year, int(j_ncy[i]) - 1, None, None, int(j_ncy[i]), NEEDS[j_need[i]], names[j_set[i]])
+                (
+                    year,
+                    int(j_ncy[i]) - 1,
+                    None,
+                    None,
+                    int(j_ncy[i]),
+                    NEEDS[j_need[i]],
+                    names[j_set[i]],
+                )
             )
         stay = ~leave
         ncy = np.concatenate([next_ncy[stay], j_ncy])

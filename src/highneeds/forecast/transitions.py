@@ -81,15 +81,11 @@ def validate_transitions(frame: pd.DataFrame, *, source: str = "transitions") ->
         bad = values.isna() | (values != values.round())
         if bad.any():
             pos = int(bad.to_numpy().nonzero()[0][0])
-            _fail(
-                f"{frame[column].iloc[pos]!r} is not a whole number", source, pos, column
-            )
+            _fail(f"{frame[column].iloc[pos]!r} is not a whole number", source, pos, column)
         out[column] = values.astype("int64")
     for column in LABEL_COLUMNS:
         values = frame[column].reset_index(drop=True)
-        cleaned = [
-            None if pd.isna(v) or str(v).strip() == "" else str(v).strip() for v in values
-        ]
+        cleaned = [None if pd.isna(v) or str(v).strip() == "" else str(v).strip() for v in values]
         out[column] = pd.Series(cleaned, dtype=object)
     if CHILD_ID in frame.columns:
         out[CHILD_ID] = frame[CHILD_ID].reset_index(drop=True).astype("string")
@@ -108,9 +104,7 @@ def validate_transitions(frame: pd.DataFrame, *, source: str = "transitions") ->
         half = out[a].isna() != out[b].isna()
         if half.any():
             pos = int(half.to_numpy().nonzero()[0][0])
-            _fail(
-                f"{a} and {b} must both be given or both be missing", source, pos, a
-            )
+            _fail(f"{a} and {b} must both be given or both be missing", source, pos, a)
     on_before = out[SETTING_FROM].notna()
     on_after = out[SETTING_TO].notna()
     neither = ~on_before & ~on_after

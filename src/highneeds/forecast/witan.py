@@ -28,7 +28,7 @@ from highneeds.forecast import transitions as tr
 from highneeds.forecast.engine import Path as ProjectionPath
 from highneeds.forecast.engine import expected_path, prepare_routes
 from highneeds.forecast.estimate import estimate_witan, population_array
-from highneeds.forecast.result import ForecastResult
+from highneeds.forecast.result import ForecastResult, sorted_draws
 from highneeds.forecast.states import StateSpace, index_transitions
 
 NON_SEND = "NONSEND"
@@ -112,7 +112,10 @@ def _integers(frame: pd.DataFrame, column: str, file: str) -> pd.Series:
     if bad.any():
         pos = int(bad.to_numpy().nonzero()[0][0])
         raise InputFileError(
-            f"{frame[column].iloc[pos]!r} is not a whole number", file=file, row=pos + 2, column=column
+            f"{frame[column].iloc[pos]!r} is not a whole number",
+            file=file,
+            row=pos + 2,
+            column=column,
         )
     return values.astype("int64")
 
@@ -161,7 +164,11 @@ def read_witan_inputs(directory: str | Path) -> WitanInputs:
             column="cost",
         )
     costs = pd.DataFrame(
-        {"need": raw_costs["need"].str.strip(), "setting": raw_costs["setting"].str.strip(), "cost": cost_values}
+        {
+            "need": raw_costs["need"].str.strip(),
+            "setting": raw_costs["setting"].str.strip(),
+            "cost": cost_values,
+        }
     )
 
     raw_valid = _read(directory, "valid_states")
@@ -187,12 +194,12 @@ def read_witan_inputs(directory: str | Path) -> WitanInputs:
 def witan_stats(draws: np.ndarray) -> dict[str, np.ndarray]:
     """witan.send's summary statistics over axis 0 (simulations)."""
     n = draws.shape[0]
-    ordered = np.sort(draws, axis=0)
+    ordered = sorted_draws(draws)
     # order statistics as an HDR histogram reports them: the value at rank ceil(p * n)
     ranks = [max(int(np.ceil(p * n)) - 1, 0) for p in (0, 0.025, 0.25, 0.5, 0.75, 0.975, 1.0)]
-    q = [ordered[r] for r in ranks]
-    mean = draws.mean(axis=0)
-    std = draws.std(axis=0)
+    q = [ordered[..., r] for r in ranks]
+    mean = ordered.mean(axis=-1)
+    std = ordered.std(axis=-1)
     margin = 1.96 * std / np.sqrt(n)
     return {
         "mean": mean,

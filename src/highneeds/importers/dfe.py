@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
-from highneeds.readers.dfe_ehcp import read_release, release_year
+from highneeds.readers.dfe_ehcp import detect_layout, read_release, release_year
 from highneeds.readers.dfe_files import ReleaseSource
 from highneeds.readers.dfe_merge import newest_wins
 from highneeds.readers.dfe_schema import TIDY_COLUMNS, ehcp_stats
@@ -38,6 +38,7 @@ def import_release(store: Store, path: str | Path, imported_by: str | None = Non
     """
     path = Path(path)
     source = ReleaseSource.open(path)
+    detect_layout(source)  # "not a release at all" before "which year"
     release = release_year(source)
     sha256 = source.sha256()
     kind = import_kind(release)

@@ -71,7 +71,9 @@ def import_sen2(
             imported_by=imported_by,
             replace_kind=True,
         )
-        log.info("SEN2 %s for LA %s: %d rows, %d issues", ret.year, ret.la_code, result.rows, len(issues))
+        log.info(
+            "SEN2 %s for LA %s: %d rows, %d issues", ret.year, ret.la_code, result.rows, len(issues)
+        )
         results.append(Sen2ImportResult(ret.year, ret.la_code, result, issues, len(data.states)))
     for la_code in sorted({r.la_code for r in returns}):
         refresh_transitions(store, la_code)
@@ -108,8 +110,12 @@ def stored_states(store: Store, la_code: str) -> tuple[pd.DataFrame, pd.DataFram
     """All stored child states and request events of an LA (every imported year)."""
     states = store.read_frame(sa.select(tables.states).where(tables.states.c.la_code == la_code))
     events = store.read_frame(
-        sa.select(tables.events.c.year, tables.events.c.child_id, tables.events.c.cease_date,
-                  tables.events.c.cease_reason).where(tables.events.c.la_code == la_code)
+        sa.select(
+            tables.events.c.year,
+            tables.events.c.child_id,
+            tables.events.c.cease_date,
+            tables.events.c.cease_reason,
+        ).where(tables.events.c.la_code == la_code)
     )
     events["cease_date"] = pd.to_datetime(events["cease_date"])
     return states, events
@@ -119,7 +125,9 @@ def refresh_transitions(store: Store, la_code: str) -> ImportResult:
     """Recompute the year-to-year transitions of ``la_code`` from all its stored years."""
     states, events = stored_states(store, la_code)
     moves = derived.transitions(states, events)
-    digest = hashlib.sha256(pd.util.hash_pandas_object(moves, index=False).values.tobytes()).hexdigest()
+    digest = hashlib.sha256(
+        pd.util.hash_pandas_object(moves, index=False).values.tobytes()
+    ).hexdigest()
     return store.import_tables(
         kind="sen2_transitions",
         owner=la_code,

@@ -139,13 +139,16 @@ _RESIDENTIAL_BANDS = {
 
 def _residential_2022() -> dict[str, Figure]:
     out: dict[str, Figure] = {}
-    for weeks, measure in (("38", "residential_placements_38_51_weeks"),
-                           ("52", "residential_placements_52_weeks")):
+    for weeks, measure in (
+        ("38", "residential_placements_38_51_weeks"),
+        ("52", "residential_placements_52_weeks"),
+    ):
         for suffix, kind in (("EHC", measure), ("", f"{measure}_statements")):
             out[f"TotMres{weeks}week{suffix}"] = Figure(kind)
             for band, code in _RESIDENTIAL_BANDS.items():
-                out[f"Mres{weeks}week{band}{suffix}"] = Figure(kind, dimension="age_band",
-                                                              category=code)
+                out[f"Mres{weeks}week{band}{suffix}"] = Figure(
+                    kind, dimension="age_band", category=code
+                )
     return out
 
 
@@ -239,14 +242,8 @@ _ANNUAL_REVIEWS = {
     "total_ehc_plans": "annual_review_plans",
     "review_expected": "annual_reviews_expected",
     "review_not_expected": "annual_reviews_not_expected",
-    "review_meeting_25": "annual_review_meetings_2025",
-    "review_meeting_24": "annual_review_meetings_2024",
-    "review_meeting_prior_24": "annual_review_meetings_before_2024",
     "total_review_meeting": "annual_review_meetings",
     "no_review_meeting": "annual_reviews_no_meeting",
-    "review_decision25": "annual_review_decisions_2025",
-    "review_decision24": "annual_review_decisions_2024",
-    "review_decision_prior24": "annual_review_decisions_before_2024",
     "review_decision_not_due": "annual_review_decisions_not_due",
     "review_decision_outstanding": "annual_review_decisions_outstanding",
     "outcome_amend": "annual_review_outcome_amend",
@@ -374,6 +371,26 @@ def _need_columns(header: list[str], measure: str, file: str):
     return out
 
 
+#: Annual review columns named after the two calendar years a release covers
+#: (review_meeting_25, review_decision_prior24…): the measure carries the four-digit year.
+_ANNUAL_REVIEW_YEAR_COLUMNS = (
+    (re.compile(r"review_meeting_(\d\d)"), "annual_review_meetings_20{}"),
+    (re.compile(r"review_meeting_prior_(\d\d)"), "annual_review_meetings_before_20{}"),
+    (re.compile(r"review_decision_?(\d\d)"), "annual_review_decisions_20{}"),
+    (re.compile(r"review_decision_prior_?(\d\d)"), "annual_review_decisions_before_20{}"),
+)
+
+
+def _annual_review_columns(header: list[str], file: str) -> dict[str, Figure]:
+    out = {column: Figure(measure) for column, measure in _ANNUAL_REVIEWS.items()}
+    for column in header:
+        for pattern, measure in _ANNUAL_REVIEW_YEAR_COLUMNS:
+            match = pattern.fullmatch(column)
+            if match:
+                out[column] = Figure(measure.format(match.group(1)))
+    return out
+
+
 def _named(mapping: dict[str, str]) -> Callable[[list[str], str], dict[str, Figure]]:
     return lambda header, file: {column: Figure(m) for column, m in mapping.items()}
 
@@ -403,49 +420,131 @@ LAYOUT_2023 = "person_level"
 
 LAYOUTS: dict[str, tuple[FileSpec, ...]] = {
     LAYOUT_2022: (
-        FileSpec("sen2_estab_caseload.csv", "establishment", _fixed(_CASELOAD_2022), False,
-                 required=True, needs=tuple(_CASELOAD_2022)),
-        FileSpec("sen2_age_caseload.csv", "age_band", _fixed(_CASELOAD_2022), False,
-                 needs=tuple(_CASELOAD_2022)),
-        FileSpec("sen2_estab_new_plans.csv", "establishment", _fixed(_NEW_PLANS_2022), True,
-                 needs=tuple(_NEW_PLANS_2022)),
-        FileSpec("sen2_age_new_plans.csv", "age_band", _fixed(_NEW_PLANS_2022), True,
-                 needs=tuple(_NEW_PLANS_2022)),
-        FileSpec("sen2_mi.csv", "none", _fixed(_MI_2022), True,
-                 needs=("InreqEHC", "TotIncExcEHC", "IncExc20weekEHC"),
-                 ignore=frozenset(_MI_2022_DERIVABLE)),
-        FileSpec("sen2_wbp_residential_dmo.csv", "none", _fixed(_WBP_2022), False,
-                 needs=("WorkbasedEHC",), ignore=frozenset(_WBP_2022_NOT_COUNTS)),
+        FileSpec(
+            "sen2_estab_caseload.csv",
+            "establishment",
+            _fixed(_CASELOAD_2022),
+            flow=False,
+            required=True,
+            needs=tuple(_CASELOAD_2022),
+        ),
+        FileSpec(
+            "sen2_age_caseload.csv",
+            "age_band",
+            _fixed(_CASELOAD_2022),
+            flow=False,
+            needs=tuple(_CASELOAD_2022),
+        ),
+        FileSpec(
+            "sen2_estab_new_plans.csv",
+            "establishment",
+            _fixed(_NEW_PLANS_2022),
+            flow=True,
+            needs=tuple(_NEW_PLANS_2022),
+        ),
+        FileSpec(
+            "sen2_age_new_plans.csv",
+            "age_band",
+            _fixed(_NEW_PLANS_2022),
+            flow=True,
+            needs=tuple(_NEW_PLANS_2022),
+        ),
+        FileSpec(
+            "sen2_mi.csv",
+            "none",
+            _fixed(_MI_2022),
+            flow=True,
+            needs=("InreqEHC", "TotIncExcEHC", "IncExc20weekEHC"),
+            ignore=frozenset(_MI_2022_DERIVABLE),
+        ),
+        FileSpec(
+            "sen2_wbp_residential_dmo.csv",
+            "none",
+            _fixed(_WBP_2022),
+            flow=False,
+            needs=("WorkbasedEHC",),
+            ignore=frozenset(_WBP_2022_NOT_COUNTS),
+        ),
     ),
     LAYOUT_2023: (
-        FileSpec("caseload.csv", "topic",
-                 lambda h, f: _placement_columns(h, "ehcplans", "caseload", f), False,
-                 required=True, needs=("ehcplans",)),
-        FileSpec("newplans.csv", "topic",
-                 lambda h, f: _placement_columns(h, "new_ehc_plans", "new_plans", f), True,
-                 needs=("new_ehc_plans",)),
-        FileSpec("sen_needs_all_plans.csv", "topic",
-                 lambda h, f: _need_columns(h, "caseload", f), False, needs=("number_asd",),
-                 # ehc_plans repeats caseload.csv's ehcplans; _pc are shares of it.
-                 ignore=frozenset({"ehc_plans"})),
-        FileSpec("sen_need_newplans.csv", "topic",
-                 lambda h, f: _need_columns(h, "new_plans", f), True, needs=("number_asd",),
-                 ignore=frozenset({"ehc_plans"})),
-        FileSpec("requests.csv", "topic", _named(_REQUESTS), True,
-                 needs=("requests_received_in_year",)),
-        FileSpec("assessments.csv", "topic", _named(_ASSESSMENTS), True,
-                 needs=("assess_in_year",)),
-        FileSpec("timeliness_20_week.csv", "topic", _named(_TIMELINESS), True,
-                 needs=("plans_issued_den", "plans_issued_within_20_weeks")),
-        FileSpec("ceased_plans.csv", "topic", _named(_CEASED), True, needs=("total_ceased",)),
-        FileSpec("annual_reviews.csv", "topic", _named(_ANNUAL_REVIEWS), True,
-                 needs=("total_ehc_plans",)),
-        FileSpec("personal_budgets.csv", "topic", _named(_PERSONAL_BUDGETS), False,
-                 needs=("personal_budget",)),
-        FileSpec("residential_settings.csv", "topic", _named(_RESIDENTIAL), False,
-                 needs=("Res_tot",)),
-        FileSpec("work_based_placements.csv", "topic", _named(_WORK_BASED), False,
-                 needs=("open_wbp",)),
+        FileSpec(
+            "caseload.csv",
+            "topic",
+            lambda h, f: _placement_columns(h, "ehcplans", "caseload", f),
+            flow=False,
+            required=True,
+            needs=("ehcplans",),
+        ),
+        FileSpec(
+            "newplans.csv",
+            "topic",
+            lambda h, f: _placement_columns(h, "new_ehc_plans", "new_plans", f),
+            flow=True,
+            needs=("new_ehc_plans",),
+        ),
+        FileSpec(
+            "sen_needs_all_plans.csv",
+            "topic",
+            lambda h, f: _need_columns(h, "caseload", f),
+            flow=False,
+            needs=("number_asd",),
+            # ehc_plans repeats caseload.csv's ehcplans; _pc are shares of it.
+            ignore=frozenset({"ehc_plans"}),
+        ),
+        FileSpec(
+            "sen_need_newplans.csv",
+            "topic",
+            lambda h, f: _need_columns(h, "new_plans", f),
+            flow=True,
+            needs=("number_asd",),
+            ignore=frozenset({"ehc_plans"}),
+        ),
+        FileSpec(
+            "requests.csv",
+            "topic",
+            _named(_REQUESTS),
+            flow=True,
+            needs=("requests_received_in_year",),
+        ),
+        FileSpec(
+            "assessments.csv", "topic", _named(_ASSESSMENTS), flow=True, needs=("assess_in_year",)
+        ),
+        FileSpec(
+            "timeliness_20_week.csv",
+            "topic",
+            _named(_TIMELINESS),
+            flow=True,
+            needs=("plans_issued_den", "plans_issued_within_20_weeks"),
+        ),
+        FileSpec("ceased_plans.csv", "topic", _named(_CEASED), flow=True, needs=("total_ceased",)),
+        FileSpec(
+            "annual_reviews.csv",
+            "topic",
+            _annual_review_columns,
+            flow=True,
+            needs=("total_ehc_plans",),
+        ),
+        FileSpec(
+            "personal_budgets.csv",
+            "topic",
+            _named(_PERSONAL_BUDGETS),
+            flow=False,
+            needs=("personal_budget",),
+        ),
+        FileSpec(
+            "residential_settings.csv",
+            "topic",
+            _named(_RESIDENTIAL),
+            flow=False,
+            needs=("Res_tot",),
+        ),
+        FileSpec(
+            "work_based_placements.csv",
+            "topic",
+            _named(_WORK_BASED),
+            flow=False,
+            needs=("open_wbp",),
+        ),
     ),
 }
 _BREAKDOWN_COLUMNS = {
@@ -656,19 +755,23 @@ def _row_breakdown(raw: pd.DataFrame, kind: str, file: str) -> pd.DataFrame:
     if kind == "age_band":
         labels = raw["characteristic_age"].str.strip()
         codes = _resolve_each(
-            labels, raw["_row"], lambda label, row: vocabulary.age_band_code(
-                label, file=file, row=row, column="characteristic_age")
+            labels,
+            raw["_row"],
+            lambda label, row: vocabulary.age_band_code(
+                label, file=file, row=row, column="characteristic_age"
+            ),
         )
         return pd.DataFrame(
             {"row_setting": TOTAL, "row_dimension": "age_band", "row_category": codes},
             index=index,
         )
     if kind == "establishment":
-        pairs = raw["establishment_group"].str.strip() + "\x1f" + raw[
-            "establishment_type"
-        ].str.strip()
-        settings = _resolve_each(pairs, raw["_row"], lambda pair, row: _establishment(
-            pair, file, row))
+        pairs = (
+            raw["establishment_group"].str.strip() + "\x1f" + raw["establishment_type"].str.strip()
+        )
+        settings = _resolve_each(
+            pairs, raw["_row"], lambda pair, row: _establishment(pair, file, row)
+        )
         return pd.DataFrame(
             {"row_setting": settings, "row_dimension": TOTAL, "row_category": TOTAL},
             index=index,
@@ -702,12 +805,12 @@ def _establishment(pair: str, file: str, row: int) -> str:
 
 
 def slug(label: str) -> str:
-    """A stable category code for a published label: ``Asian - Bangladeshi`` -> asian_bangladeshi."""
+    """A stable category code for a published label (``Asian - Bangladeshi``: asian_bangladeshi)."""
     return re.sub(r"[^a-z0-9]+", "_", label.lower()).strip("_")
 
 
 def _age_category(label: str) -> str:
-    """``age 10``/``Aged 10`` -> 10; ``age 2 and under`` -> 2_and_under; ``Age unknown`` -> unknown."""
+    """``age 10``/``Aged 10``: 10; ``age 2 and under``: 2_and_under; ``Age unknown``: unknown."""
     return slug(re.sub(r"^\s*aged?\s+", "", label, flags=re.I))
 
 
@@ -719,7 +822,11 @@ def _topic(pair: str, file: str, row: int) -> str:
     dimension = _TOPIC_DIMENSIONS.get(key)
     if dimension is None:
         raise UnknownLabelError(
-            topic, "breakdown topic", file=file, row=row, column="breakdown_topic",
+            topic,
+            "breakdown topic",
+            file=file,
+            row=row,
+            column="breakdown_topic",
             known=[t.capitalize() for t in _TOPIC_DIMENSIONS],
         )
     if dimension == "setting":
@@ -752,7 +859,6 @@ def _check_unique(tidy: pd.DataFrame) -> None:
             f"{first['category']})",
             file=first["_file"],
         )
-    tidy.drop(columns="_file", inplace=True)
 
 
 # --------------------------------------------------------------------------------------------

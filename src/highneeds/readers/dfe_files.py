@@ -38,9 +38,7 @@ class ReleaseSource:
     def open(cls, path: str | Path) -> ReleaseSource:
         path = Path(path)
         if path.is_dir():
-            members = sorted(
-                p.relative_to(path).as_posix() for p in path.rglob("*") if p.is_file()
-            )
+            members = sorted(p.relative_to(path).as_posix() for p in path.rglob("*") if p.is_file())
             return cls(path, tuple(members))
         if not path.is_file():
             raise InputFileError("no such file or folder", file=str(path))
@@ -125,9 +123,7 @@ def decode_utf8(data: bytes, name: str) -> str:
         ) from error
 
 
-def read_csv(
-    source: ReleaseSource, member: str, required: Iterable[str] = ()
-) -> pd.DataFrame:
+def read_csv(source: ReleaseSource, member: str, required: Iterable[str] = ()) -> pd.DataFrame:
     """Every cell of a release CSV as text (``""`` where empty), checked for shape.
 
     Raises InputFileError for an empty file, a header without rows, a row with the wrong number of

@@ -100,8 +100,21 @@ def build_las(files: SourceFiles) -> pd.DataFrame:
     Columns: ``la_code, gss_code, la_name, region_code, region_name, current, valid_from,
     valid_to, successor_la_codes, former_gss_codes, other_names`` (lists joined with ";").
     """
-    codes = read_ehcp_la_codes(files.ehcp_2022)
-    codes = codes.sort_values(["la_code", "time_period"])
+    rows = _ehcp_identities(files)
+    neighbours = {
+        model: read_statistical_neighbours(path) for model, path in files.neighbours.items()
+    }
+    latest = _latest_upper_tier(files)
+    _add_new_las(rows, neighbours, latest, files)
+    _apply_code_changes(rows, latest, files)
+    _add_other_names(rows, neighbours, latest)
+    _check_regions(rows, files)
+    return _las_table(rows)
+
+
+def _ehcp_identities(files: SourceFiles) -> dict[str, dict]:
+    """Each LA in the EHCP release under its latest GSS code, older codes kept as former."""
+    codes = read_ehcp_la_codes(files.ehcp_2022).sort_values(["la_code", "time_period"])
     rows = {}
     for la_code, history in codes.groupby("la_code", sort=True):
         latest = history.iloc[-1]
@@ -115,62 +128,65 @@ def build_las(files: SourceFiles) -> pd.DataFrame:
             ],
             "other_names": [],
         }
+    return rows
 
-    neighbours = {
-        model: read_statistical_neighbours(path) for model, path in files.neighbours.items()
-    }
+
+def _latest_upper_tier(files: SourceFiles) -> dict[str, str]:
+    """GSS code -> name of every English upper-tier LA in the latest ONS lookup."""
     lookups = pd.concat([read_ltla_utla(path) for path in files.ltla_utla], ignore_index=True)
-    latest_vintage = lookups.vintage.max()
-    utla_now = lookups.loc[
-        (lookups.vintage == latest_vintage) & lookups.utla_code.str.startswith("E"),
-        ["utla_code", "utla_name"],
-    ].drop_duplicates()
-    utla_by_key = {
-        name_key(n): c for c, n in zip(utla_now.utla_code, utla_now.utla_name, strict=True)
-    }
-    utla_name = dict(zip(utla_now.utla_code, utla_now.utla_name, strict=True))
+    latest = lookups[(lookups.vintage == lookups.vintage.max()) & lookups.utla_code.str[0].eq("E")]
+    return dict(zip(latest.utla_code, latest.utla_name, strict=True))
 
-    predecessors = {code for change in REORGANISATIONS for code in change.predecessors}
-    successor_of = {code: change for change in REORGANISATIONS for code in change.predecessors}
-    created_by = {code: change for change in REORGANISATIONS for code in change.successors}
 
-    # LAs created after the last EHCP release: name from the latest neighbours model, GSS code
-    # from the latest ONS lookup, matched by name.
-    newest_model = neighbours[max(neighbours)]
-    model_names = newest_model.drop_duplicates("la_code").set_index("la_code")
-    for la_code in created_by:
-        if la_code in rows:
-            continue
-        if la_code not in model_names.index:
-            raise InputFileError(
-                f"new LA {la_code} is in neither the EHCP release nor the "
-                "latest statistical neighbours model",
-                file=files.neighbours[max(neighbours)].name,
-            )
-        name = model_names.loc[la_code, "la_name"]
-        gss = utla_by_key.get(name_key(name))
-        if gss is None:
-            raise InputFileError(
-                f"new LA {name!r} ({la_code}) is not in the latest LTLA → UTLA lookup",
-                file=files.ltla_utla[-1].name,
-            )
-        rows[la_code] = {
-            "la_code": la_code,
-            "gss_code": gss,
-            "la_name": name,
-            "region_code": region_code(
-                model_names.loc[la_code, "region_name"], file=files.neighbours[max(neighbours)].name
-            ),
-            "former_gss_codes": [],
-            "other_names": [],
-        }
+def _add_new_las(
+    rows: dict[str, dict],
+    neighbours: dict[str, pd.DataFrame],
+    latest: dict[str, str],
+    files: SourceFiles,
+) -> None:
+    """LAs created after the last EHCP release: name and region from the newest neighbours
+    model, GSS code from the latest ONS lookup, matched by name."""
+    newest = max(neighbours)
+    source = files.neighbours[newest].name
+    model = neighbours[newest].drop_duplicates("la_code").set_index("la_code")
+    by_key = {name_key(name): code for code, name in latest.items()}
+    for change in REORGANISATIONS:
+        for la_code in change.successors:
+            if la_code in rows:
+                continue
+            if la_code not in model.index:
+                raise InputFileError(
+                    f"new LA {la_code} is in neither the EHCP release nor the newest "
+                    "statistical neighbours model",
+                    file=source,
+                )
+            name = model.loc[la_code, "la_name"]
+            gss = by_key.get(name_key(name))
+            if gss is None:
+                raise InputFileError(
+                    f"new LA {name!r} ({la_code}) is not in the latest LTLA → UTLA lookup",
+                    file=files.ltla_utla[-1].name,
+                )
+            rows[la_code] = {
+                "la_code": la_code,
+                "gss_code": gss,
+                "la_name": name,
+                "region_code": region_code(model.loc[la_code, "region_name"], file=source),
+                "former_gss_codes": [],
+                "other_names": [],
+            }
 
-    # Code changes after the last EHCP release (e.g. North Yorkshire and Somerset became
-    # unitary authorities in April 2023 under new GSS codes): match the new code by name.
+
+def _apply_code_changes(rows: dict[str, dict], latest: dict[str, str], files: SourceFiles) -> None:
+    """GSS codes changed after the last EHCP release (North Yorkshire and Somerset became
+    unitary in April 2023 under new codes): find the new code by name; then every current
+    LA must be exactly the latest lookup's upper tier."""
+    abolished = {code for change in REORGANISATIONS for code in change.predecessors}
+    by_key = {name_key(name): code for code, name in latest.items()}
     for la_code, row in rows.items():
-        if la_code in predecessors or row["gss_code"] in utla_name:
+        if la_code in abolished or row["gss_code"] in latest:
             continue
-        new_code = utla_by_key.get(name_key(row["la_name"]))
+        new_code = by_key.get(name_key(row["la_name"]))
         if new_code is None:
             raise InputFileError(
                 f"{row['la_name']} ({la_code}, {row['gss_code']}) is in the EHCP release but "
@@ -180,35 +196,38 @@ def build_las(files: SourceFiles) -> pd.DataFrame:
             )
         row["former_gss_codes"].append(row["gss_code"])
         row["gss_code"] = new_code
-
-    current_codes = {row["gss_code"] for code, row in rows.items() if code not in predecessors}
-    if current_codes != set(utla_name):
+    current = {row["gss_code"] for code, row in rows.items() if code not in abolished}
+    if current != set(latest):
         raise InputFileError(
             "current LAs do not match the latest upper-tier lookup: "
-            f"only in ours {sorted(current_codes - set(utla_name))}, "
-            f"only in the lookup {sorted(set(utla_name) - current_codes)}",
+            f"only in ours {sorted(current - set(latest))}, "
+            f"only in the lookup {sorted(set(latest) - current)}",
             file=files.ltla_utla[-1].name,
         )
 
-    # Names other sources use, so find_la() understands all of them.
+
+def _add_other_names(
+    rows: dict[str, dict], neighbours: dict[str, pd.DataFrame], latest: dict[str, str]
+) -> None:
+    """Names other sources use, so find_la() understands all of them."""
     for model in neighbours.values():
-        for la_code, name in model.drop_duplicates("la_code")[["la_code", "la_name"]].itertuples(
-            index=False
-        ):
+        names = model.drop_duplicates("la_code")[["la_code", "la_name"]]
+        for la_code, name in names.itertuples(index=False):
             if la_code in rows:
                 rows[la_code]["other_names"].append(re.sub(r"\s*\(Pre LG\)$", "", name))
     for row in rows.values():
-        if row["gss_code"] in utla_name:
-            row["other_names"].append(utla_name[row["gss_code"]])
+        if row["gss_code"] in latest:
+            row["other_names"].append(latest[row["gss_code"]])
 
-    _check_regions(rows, files)
 
+def _las_table(rows: dict[str, dict]) -> pd.DataFrame:
+    successor_of = {code: change for change in REORGANISATIONS for code in change.predecessors}
+    created_by = {code: change for change in REORGANISATIONS for code in change.successors}
     table = []
     for la_code, row in rows.items():
         change_in, change_out = created_by.get(la_code), successor_of.get(la_code)
-        others = [
-            n for n in dict.fromkeys(row["other_names"]) if name_key(n) != name_key(row["la_name"])
-        ]
+        own = name_key(row["la_name"])
+        others = [n for n in dict.fromkeys(row["other_names"]) if name_key(n) != own]
         table.append(
             {
                 "la_code": la_code,
@@ -216,12 +235,12 @@ def build_las(files: SourceFiles) -> pd.DataFrame:
                 "la_name": row["la_name"],
                 "region_code": row["region_code"],
                 "region_name": REGIONS[row["region_code"]],
-                "current": la_code not in predecessors,
+                "current": change_out is None,
                 "valid_from": change_in.date if change_in else "",
                 "valid_to": _day_before(change_out.date) if change_out else "",
-                "successor_la_codes": ";".join(change_out.successors_of(la_code))
-                if change_out
-                else "",
+                "successor_la_codes": (
+                    ";".join(change_out.successors_of(la_code)) if change_out else ""
+                ),
                 "former_gss_codes": ";".join(row["former_gss_codes"]),
                 "other_names": ";".join(others),
             }
@@ -384,9 +403,37 @@ def build_population_estimates(
             summed.insert(2, "sex", sex)
             frames.append(summed)
     table = pd.concat(frames, ignore_index=True)
+    _check_continuity(table, [path.name for path in files.mye])
     number_columns = [c for c in table.columns if c.startswith("age_") or c == "all_ages"]
     table[number_columns] = table[number_columns].round().astype("int64")
     return table
+
+
+#: Largest change in an area's population from one year to the next where the two years'
+#: figures are added up differently (e.g. districts in 2021, the new unitary in 2022).
+CONTINUITY_TOLERANCE = 0.05
+
+
+def _check_continuity(table: pd.DataFrame, files: list[str]) -> None:
+    """Where an area is summed from other areas one year and published whole the next, its
+    total must barely move: a district recorded under the wrong new LA in ``changes.py``
+    would shift tens of thousands of people between two LAs."""
+    persons = table[table.sex == "persons"].sort_values(["area_code", "year"])
+    for area_code, rows in persons.groupby("area_code"):
+        for before, after in zip(
+            rows.iloc[:-1].itertuples(), rows.iloc[1:].itertuples(), strict=True
+        ):
+            if before.derived_from == after.derived_from:
+                continue
+            change = after.all_ages / before.all_ages - 1
+            if abs(change) > CONTINUITY_TOLERANCE:
+                raise InputFileError(
+                    f"{area_code} has {before.all_ages:,.0f} people in {before.year} "
+                    f"({before.derived_from or 'as published'}) but {after.all_ages:,.0f} in "
+                    f"{after.year} ({after.derived_from or 'as published'})",
+                    file=" and ".join(files),
+                    hint="check the districts recorded in highneeds.reference.changes",
+                )
 
 
 def build_population_projection(

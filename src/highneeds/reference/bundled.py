@@ -276,9 +276,16 @@ def _area_codes(
     """GSS code -> (area code, name) for the areas asked for (None: all with estimates)."""
     if area_codes is None:
         known = set(_estimates().area_code)
-        areas = [ENGLAND[0], *REGIONS, *_las().la_code]
-        found = [_area(code) for code in areas]
-        return {gss: (code, name) for code, gss, name in found if gss in known}
+        found = {ENGLAND[0]: (ENGLAND[0], ENGLAND[1])}
+        found.update({code: (code, name) for code, name in REGIONS.items()})
+        table = _las()
+        found.update(
+            {
+                gss: (la, name)
+                for la, gss, name in zip(table.la_code, table.gss_code, table.la_name, strict=True)
+            }
+        )
+        return {gss: area for gss, area in found.items() if gss in known}
     if isinstance(area_codes, str | int):
         area_codes = [area_codes]
     return {gss: (code, name) for code, gss, name in map(_area, area_codes)}
@@ -321,7 +328,8 @@ def population(
             "projections are published for persons only; ask for years "
             f"{estimate_years[0]}–{estimate_years[-1]} or sex='persons'"
         )
-    missing = [c for c in codes if c not in set(estimates.area_code)]
+    published = set(estimates.area_code)
+    missing = [c for c in codes if c not in published]
     if missing:
         raise NotFoundError(_no_population_message(missing[0], codes[missing[0]][1]))
 
@@ -337,8 +345,8 @@ def population(
         frames.append(_projected(codes, ages, future, estimate_years[-1]))
     result = pd.concat(frames, ignore_index=True)
     result["age"] = result.age.astype(str).str.removeprefix("age_").astype(int)
-    result.insert(1, "area_name", result.area_code.map(lambda gss: codes[gss][1]))
-    result["area_code"] = result.area_code.map(lambda gss: codes[gss][0])
+    result.insert(1, "area_name", result.area_code.map({g: a[1] for g, a in codes.items()}))
+    result["area_code"] = result.area_code.map({g: a[0] for g, a in codes.items()})
     result["population"] = result.population.astype(float)
     return result.sort_values(["area_code", "year", "age"]).reset_index(drop=True)[
         ["area_code", "area_name", "year", "age", "population", "kind"]
@@ -365,10 +373,11 @@ def _wanted_years(years, estimate_years: Sequence[int], projection_years: Sequen
 
 
 def _projected(
-    codes: dict[str, str], ages: list[int], years: list[int], base_year: int
+    codes: Iterable[str], ages: list[int], years: list[int], base_year: int
 ) -> pd.DataFrame:
     """Latest estimate × (projected group population in year / in the base year)."""
     base = _estimates()
+    codes = list(codes)  # GSS codes
     base = base[(base.sex == "persons") & (base.year == base_year) & base.area_code.isin(codes)]
     base = base.melt(
         id_vars="area_code",

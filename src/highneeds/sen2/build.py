@@ -34,8 +34,12 @@ def _place_columns(setting: pd.Series, urn: pd.Series) -> dict:
         "sen_setting": setting.map(_SEN2_CODE).where(urn.isna(), None),
         "sen_setting_other": None,
         "placement_rank": 1,
-        "sen_unit_indicator": np.where(urn.notna(), setting.str.endswith("_unit").astype(int), None),
-        "resourced_provision_indicator": np.where(urn.notna(), setting.str.endswith("_rp").astype(int), None),
+        "sen_unit_indicator": np.where(
+            urn.notna(), setting.str.endswith("_unit").astype(int), None
+        ),
+        "resourced_provision_indicator": np.where(
+            urn.notna(), setting.str.endswith("_rp").astype(int), None
+        ),
     }
 
 
@@ -67,7 +71,11 @@ def build_return(
     ref = census_day(year)
     start = pd.Timestamp(year - 1, 1, 1)
     people = pd.concat(
-        [active.assign(kind="active"), ceased.assign(kind="ceased"), requesters.assign(kind="request")],
+        [
+            active.assign(kind="active"),
+            ceased.assign(kind="ceased"),
+            requesters.assign(kind="request"),
+        ],
         ignore_index=True,
     )
     people["person_key"] = (np.arange(len(people)) + 1).astype(str)
@@ -156,7 +164,9 @@ def build_return(
             "active_plan_key": live["request_key"],
             "request_key": live["request_key"],
             "person_key": live["person_key"],
-            "transfer_la": live["transfer_la"].where(live["issued"] >= start - pd.Timedelta(days=400), None),
+            "transfer_la": live["transfer_la"].where(
+                live["issued"] >= start - pd.Timedelta(days=400), None
+            ),
         }
     )
     current = pd.DataFrame(
@@ -182,15 +192,25 @@ def build_return(
     placement = placement.sort_values("active_plan_key", kind="stable").reset_index(drop=True)
     placement["placement_key"] = (np.arange(len(placement)) + 1).astype(str)
     need1 = pd.DataFrame(
-        {"active_plan_key": live["request_key"], "person_key": live["person_key"],
-         "sen_type": live["need"], "sen_type_rank": 1}
+        {
+            "active_plan_key": live["request_key"],
+            "person_key": live["person_key"],
+            "sen_type": live["need"],
+            "sen_type_rank": 1,
+        }
     )
     two = live[live["need2"].notna() & (live["need2"] != live["need"])]
     need2 = pd.DataFrame(
-        {"active_plan_key": two["request_key"], "person_key": two["person_key"],
-         "sen_type": two["need2"], "sen_type_rank": 2}
+        {
+            "active_plan_key": two["request_key"],
+            "person_key": two["person_key"],
+            "sen_type": two["need2"],
+            "sen_type_rank": 2,
+        }
     )
-    need = pd.concat([need1, need2], ignore_index=True).sort_values("active_plan_key", kind="stable")
+    need = pd.concat([need1, need2], ignore_index=True).sort_values(
+        "active_plan_key", kind="stable"
+    )
     need["need_key"] = (np.arange(len(need)) + 1).astype(str)
     header = {
         "collection": "SEN2",
@@ -219,4 +239,6 @@ def build_return(
             "need": need,
         }
     )
-    return Sen2Return(header=header, tables=tables, file_name=f"synthetic-{year}", layout="synthetic")
+    return Sen2Return(
+        header=header, tables=tables, file_name=f"synthetic-{year}", layout="synthetic"
+    )

@@ -32,7 +32,9 @@ SOURCE_NOTE = (
 def _la_rows(archive: zipfile.ZipFile, member: str, la_code: str) -> pd.DataFrame:
     with archive.open(member) as handle:
         frame = pd.read_csv(handle, dtype=str, keep_default_na=False)
-    return frame[(frame["geographic_level"] == "Local authority") & (frame["old_la_code"] == la_code)]
+    return frame[
+        (frame["geographic_level"] == "Local authority") & (frame["old_la_code"] == la_code)
+    ]
 
 
 def _value(text: str) -> float:
@@ -49,20 +51,35 @@ def targets_from_release(path: str | Path, la_code: str = SOURCE_LA) -> pd.DataF
         ages = _la_rows(archive, "data/sen2_age_caseload.csv", la_code)
         for rec in ages.itertuples():
             if rec.characteristic_age == "Total":
-                rows.append(_row(rec.time_period, "caseload", "total", "total", "total", rec.Total_all))
+                rows.append(
+                    _row(rec.time_period, "caseload", "total", "total", "total", rec.Total_all)
+                )
             else:
                 band = age_band_code(rec.characteristic_age)
-                rows.append(_row(rec.time_period, "caseload", "total", "age_band", band, rec.Total_all))
+                rows.append(
+                    _row(rec.time_period, "caseload", "total", "age_band", band, rec.Total_all)
+                )
         estab = _la_rows(archive, "data/sen2_estab_caseload.csv", la_code)
         for rec in estab.itertuples():
             if rec.establishment_group == "Total":
                 continue
             if rec.establishment_type == "Total":
                 group = setting_group_total_code(rec.establishment_group)
-                rows.append(_row(rec.time_period, "caseload", f"group:{group}", "total", "total", rec.Total_all))
+                rows.append(
+                    _row(
+                        rec.time_period,
+                        "caseload",
+                        f"group:{group}",
+                        "total",
+                        "total",
+                        rec.Total_all,
+                    )
+                )
             else:
                 code = setting_code(rec.establishment_type)
-                rows.append(_row(rec.time_period, "caseload", code, "total", "total", rec.Total_all))
+                rows.append(
+                    _row(rec.time_period, "caseload", code, "total", "total", rec.Total_all)
+                )
         new = _la_rows(archive, "data/sen2_age_new_plans.csv", la_code)
         for rec in new.itertuples():
             # New plans are published for the calendar year before the January census.
@@ -75,7 +92,14 @@ def targets_from_release(path: str | Path, la_code: str = SOURCE_LA) -> pd.DataF
         mi = _la_rows(archive, "data/sen2_mi.csv", la_code)
         for rec in mi.itertuples():
             rows.append(
-                _row(int(rec.time_period) + 1, "rate_20_weeks", "total", "total", "total", rec.IncExc20weekRate)
+                _row(
+                    int(rec.time_period) + 1,
+                    "rate_20_weeks",
+                    "total",
+                    "total",
+                    "total",
+                    rec.IncExc20weekRate,
+                )
             )
     out = pd.DataFrame(rows, columns=COLUMNS)
     # Settings DfE merges (e.g. special academy + free school) can appear twice: add them up.
@@ -100,7 +124,8 @@ def bundled_targets() -> pd.DataFrame:
 
 
 def project(targets: pd.DataFrame, last_year: int, *, window: int = 3) -> pd.DataFrame:
-    """Targets extended to ``last_year``: each series grows by its mean growth of ``window`` years."""
+    """Targets extended to ``last_year``; each series grows by its mean growth over ``window``
+    years."""
     keys = ["measure", "setting", "dimension", "category"]
     parts = [targets]
     for key, series in targets.groupby(keys):
@@ -116,14 +141,25 @@ def project(targets: pd.DataFrame, last_year: int, *, window: int = 3) -> pd.Dat
         year, value = int(series["year"].iloc[-1]), float(values[-1])
         for future in range(year + 1, last_year + 1):
             value = value * growth
-            parts.append(pd.DataFrame([dict(zip(keys, key, strict=True), year=future, value=value)]))
+            parts.append(
+                pd.DataFrame([dict(zip(keys, key, strict=True), year=future, value=value)])
+            )
     return pd.concat(parts, ignore_index=True)[COLUMNS]
 
 
-def target(targets: pd.DataFrame, year: int, measure: str, setting: str = "total",
-           dimension: str = "total", category: str = "total") -> float:
+def target(
+    targets: pd.DataFrame,
+    year: int,
+    measure: str,
+    setting: str = "total",
+    dimension: str = "total",
+    category: str = "total",
+) -> float:
     rows = targets[
-        (targets["year"] == year) & (targets["measure"] == measure) & (targets["setting"] == setting)
-        & (targets["dimension"] == dimension) & (targets["category"] == category)
+        (targets["year"] == year)
+        & (targets["measure"] == measure)
+        & (targets["setting"] == setting)
+        & (targets["dimension"] == dimension)
+        & (targets["category"] == category)
     ]
     return float(rows["value"].sum()) if not rows.empty else float("nan")

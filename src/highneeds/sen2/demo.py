@@ -38,7 +38,9 @@ def build_demo(folder: Path | None = None, config: SynthConfig | None = None) ->
             with open(plain, "rb") as src, gzip.GzipFile(target, "wb", mtime=0) as dst:
                 shutil.copyfileobj(src, dst)
             paths.append(target)
-    fictional_establishments().drop(columns="family").to_csv(folder / "establishments.csv", index=False)
+    fictional_establishments().drop(columns="family").to_csv(
+        folder / "establishments.csv", index=False
+    )
     return paths
 
 

@@ -56,7 +56,9 @@ def _need_code(code) -> str:
     return code if isinstance(code, str) and code in NEED_BY_CODE else "UNKNOWN"
 
 
-def census_states(ret: Sen2Return, persons: pd.DataFrame, establishments: pd.DataFrame) -> pd.DataFrame:
+def census_states(
+    ret: Sen2Return, persons: pd.DataFrame, establishments: pd.DataFrame
+) -> pd.DataFrame:
     """One row per child with an active plan on the census day: NCY, need, setting."""
     ref = ret.reference_date
     active = ret["active_plan"][["active_plan_key", "person_key"]]
@@ -97,8 +99,16 @@ def request_events(ret: Sen2Return, persons: pd.DataFrame) -> pd.DataFrame:
     """One row per request with its assessment and named plan (pseudonymised)."""
     frame = (
         ret["request"]
-        .merge(ret["assessment"].drop(columns=["person_key", "source_row"]), on="request_key", how="left")
-        .merge(ret["named_plan"].drop(columns=["person_key", "source_row"]), on="assessment_key", how="left")
+        .merge(
+            ret["assessment"].drop(columns=["person_key", "source_row"]),
+            on="request_key",
+            how="left",
+        )
+        .merge(
+            ret["named_plan"].drop(columns=["person_key", "source_row"]),
+            on="assessment_key",
+            how="left",
+        )
         .merge(persons[["person_key", "child_id", "ncy"]], on="person_key", how="inner")
         .drop_duplicates("request_key")
     )
@@ -144,9 +154,11 @@ def transitions(states: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
         both["ncy_from"] = both["ncy_from"].fillna(both["ncy_to"] - 1)
         both["ncy_to"] = both["ncy_from"] + 1
         both["year"] = y
-        ceased = events[
-            (events["year"] == nxt) & events["cease_date"].notna()
-        ].sort_values("cease_date").drop_duplicates("child_id", keep="last")
+        ceased = (
+            events[(events["year"] == nxt) & events["cease_date"].notna()]
+            .sort_values("cease_date")
+            .drop_duplicates("child_id", keep="last")
+        )
         both = both.merge(
             ceased[["child_id", "cease_reason"]].rename(columns={"cease_reason": "leave_reason"}),
             on="child_id",
@@ -155,8 +167,15 @@ def transitions(states: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
         both.loc[both["setting_to"].notna(), "leave_reason"] = None
         parts.append(both)
     columns = [
-        "year", "child_id", "ncy_from", "need_from", "setting_from",
-        "ncy_to", "need_to", "setting_to", "leave_reason",
+        "year",
+        "child_id",
+        "ncy_from",
+        "need_from",
+        "setting_from",
+        "ncy_to",
+        "need_to",
+        "setting_to",
+        "leave_reason",
     ]
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
@@ -243,8 +262,15 @@ def timeliness(events: pd.DataFrame) -> pd.DataFrame:
                     "rate_20_weeks": round(100 * within / total, 1) if total else float("nan"),
                 }
             )
-    columns = ["year", "exceptions", "plans_issued", "within_20_weeks", "weeks_20_to_52",
-               "over_52_weeks", "rate_20_weeks"]
+    columns = [
+        "year",
+        "exceptions",
+        "plans_issued",
+        "within_20_weeks",
+        "weeks_20_to_52",
+        "over_52_weeks",
+        "rate_20_weeks",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -254,7 +280,11 @@ def ceased(events: pd.DataFrame) -> pd.DataFrame:
     for year, ev in events.groupby("year"):
         mask = ev["cease_date"].between(*_period(int(year)))
         counts = ev[mask].groupby(ev["cease_reason"].fillna("missing")).size()
-        parts.append(pd.DataFrame({"year": int(year), "cease_reason": counts.index, "children": counts.to_numpy()}))
+        parts.append(
+            pd.DataFrame(
+                {"year": int(year), "cease_reason": counts.index, "children": counts.to_numpy()}
+            )
+        )
     if not parts:
         return pd.DataFrame(columns=["year", "cease_reason", "children"])
     return pd.concat(parts, ignore_index=True)

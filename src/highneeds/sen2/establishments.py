@@ -71,12 +71,16 @@ def placement_settings(places: pd.DataFrame, establishments: pd.DataFrame) -> pd
     known = frame["gias"].notna()
     for (gias_type, rp, unit), rows in frame[known].groupby(["gias", "rp", "unit"]).groups.items():
         try:
-            out[rows] = setting_for_establishment(int(gias_type), resourced_provision=rp, sen_unit=unit)
+            out[rows] = setting_for_establishment(
+                int(gias_type), resourced_provision=rp, sen_unit=unit
+            )
         except UnknownLabelError:
             out[rows] = UNKNOWN_SETTING
     no_id = places["urn"].isna() & places["ukprn"].isna()
     out[places["urn"].isna() & places["ukprn"].notna() & ~known] = UKPRN_SETTING
-    for code, rows in places[no_id & places["sen_setting"].notna()].groupby("sen_setting").groups.items():
+    for code, rows in (
+        places[no_id & places["sen_setting"].notna()].groupby("sen_setting").groups.items()
+    ):
         try:
             out[rows] = setting_code(code)
         except UnknownLabelError:

@@ -51,9 +51,15 @@ def inject_errors(ret: Sen2Return, kinds, *, seed: int = 0, count: int = 3) -> S
         elif kind == "request_after_decision":
             r = t["request"]
             rows = pick(r, r["request_outcome_date"].notna())
-            r.loc[rows, "received_date"] = r.loc[rows, "request_outcome_date"] + pd.Timedelta(days=5)
+            r.loc[rows, "received_date"] = r.loc[rows, "request_outcome_date"] + pd.Timedelta(
+                days=5
+            )
         elif kind == "plan_before_assessment":
-            p = t["named_plan"].merge(t["assessment"][["assessment_key", "assessment_outcome_date"]], on="assessment_key", how="left")
+            p = t["named_plan"].merge(
+                t["assessment"][["assessment_key", "assessment_outcome_date"]],
+                on="assessment_key",
+                how="left",
+            )
             rows = pick(t["named_plan"], p["assessment_outcome_date"].notna().to_numpy())
             dates = p.set_index(t["named_plan"].index).loc[rows, "assessment_outcome_date"]
             t["named_plan"].loc[rows, "start_date"] = dates - pd.Timedelta(days=30)

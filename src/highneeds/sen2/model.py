@@ -162,14 +162,15 @@ MODULES: tuple[Module, ...] = (
         "PlacementDetail",
         "placementdetail",
         "active_plan",
-        _PLACE
-        + (
+        (
+            *_PLACE,
             Item("entry_date", "EntryDate", "date"),
             Item("leaving_date", "LeavingDate", "date"),
             Item("attendance_pattern", "AttendancePattern"),
-        )
-        + _UNIT_RP
-        + (Item("res", "Res", aliases=("RES",)), Item("wbp", "WBP", aliases=("WPB",))),
+            *_UNIT_RP,
+            Item("res", "Res", aliases=("RES",)),
+            Item("wbp", "WBP", aliases=("WPB",)),
+        ),
     ),
     Module(
         "need",

@@ -63,9 +63,7 @@ def _identify(path: Path) -> str:
 
 
 def _load(path: Path) -> pd.DataFrame:
-    frame = pd.read_csv(
-        path, dtype=str, keep_default_na=False, na_values=[], encoding="utf-8-sig"
-    )
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[], encoding="utf-8-sig")
     frame.columns = [str(c).strip().lower() for c in frame.columns]
     frame["source_row"] = range(2, len(frame) + 2)  # spreadsheet row: header is row 1
     return frame

@@ -26,15 +26,22 @@ _ITEM_BY_NAME: dict[str, dict[str, str]] = {
     module.name: {name: item.column for item in module.items for name in item.names}
     for module in MODULES
 }
+_CHILD_BY_NAME = {
+    name: {child.element.lower(): child for child in children}
+    for name, children in _CHILDREN.items()
+}
 _HEADER_BY_NAME = {name: item.column for item in HEADER_ITEMS for name in item.names}
 
 
+_LOCAL_NAMES: dict[str, str] = {}
+
+
 def _local(tag) -> str:
-    return etree.QName(tag).localname.lower() if isinstance(tag, str) else ""
-
-
-def _namespace(tag: str) -> str | None:
-    return etree.QName(tag).namespace
+    """Lower-case local name of an element tag ("" for comments and processing instructions)."""
+    name = _LOCAL_NAMES.get(tag) if isinstance(tag, str) else ""
+    if name is None:  # a few dozen distinct tags per file: remember each once
+        name = _LOCAL_NAMES[tag] = tag.rpartition("}")[2].lower()
+    return name
 
 
 class _Collector:
@@ -53,7 +60,7 @@ class _Collector:
         if module.parent:
             record[f"{module.parent}_key"] = parent_key
             record["person_key"] = person_key
-        children = {child.element.lower(): child for child in _CHILDREN[module.name]}
+        children = _CHILD_BY_NAME[module.name]
         names = _ITEM_BY_NAME[module.name]
         for child in element:
             name = _local(child.tag)
@@ -62,7 +69,7 @@ class _Collector:
             elif name in names:
                 record[names[name]] = child.text
             elif name:
-                self.unknown.add(f"{module.element}/{etree.QName(child.tag).localname}")
+                self.unknown.add(f"{module.element}/{child.tag.rpartition('}')[2]}")
         self.rows[module.name].append(record)
 
 
@@ -90,11 +97,14 @@ def read_xml(path: str | Path) -> Sen2Return:
     _check_preamble(path)
     collector = _Collector()
     header_raw: dict[str, str | None] = {}
-    root_seen = False
+    root_seen = _check_root_of(path)
+    # Only Header and Person elements come back from the parser (tag filter in C): the
+    # per-element Python work stays proportional to people, not to elements.
     source = _open(path)
     context = etree.iterparse(
         source,
-        events=("start", "end"),
+        events=("end",),
+        tag=_TAGS,
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
@@ -102,32 +112,31 @@ def read_xml(path: str | Path) -> Sen2Return:
         remove_comments=True,
     )
     try:
-        for event, element in context:
-            if event == "start":
-                if not root_seen:
-                    root_seen = True
-                    _check_root(element, path)
-                continue
+        for _event, element in context:
             name = _local(element.tag)
+            if name == "header":
+                for group in element:
+                    for item in group:
+                        column = _HEADER_BY_NAME.get(_local(item.tag))
+                        if column:
+                            header_raw[column] = item.text
+                continue
             parent = element.getparent()
-            parent_name = _local(parent.tag) if parent is not None else ""
-            if name in _HEADER_BY_NAME and parent_name in {"collectiondetails", "source"}:
-                header_raw[_HEADER_BY_NAME[name]] = element.text
-            elif name == "person" and parent_name == "persons":
-                collector.add(element, MODULE_BY_ELEMENT["person"], None, None)
-                element.clear(keep_tail=False)
-                # Drop already-read siblings so memory stays flat over a long file.
-                while element.getprevious() is not None:
-                    del parent[0]
+            if parent is None or _local(parent.tag) != "persons":
+                continue
+            collector.add(element, MODULE_BY_ELEMENT["person"], None, None)
+            element.clear(keep_tail=False)
+            # Drop already-read siblings so memory stays flat over a long file.
+            while element.getprevious() is not None:
+                del parent[0]
     except (etree.XMLSyntaxError, EOFError, OSError) as exc:
         if not isinstance(exc, etree.XMLSyntaxError):
             raise InputFileError(f"cannot read the file: {exc}", file=path.name) from exc
-        line = exc.lineno or None
         raise InputFileError(
             f"not well-formed XML: {exc.msg}",
             file=path.name,
-            row=line,
-            hint="the file may be truncated or edited by hand; export it again from the case system",
+            row=exc.lineno or None,
+            hint="the file may be truncated or edited by hand; export it again from the system",
         ) from exc
     finally:
         source.close()
@@ -136,22 +145,41 @@ def read_xml(path: str | Path) -> Sen2Return:
     header = type_header(header_raw, HEADER_ITEMS, file=path.name)
     header["unknown_elements"] = sorted(collector.unknown)
     tables = {
-        module.name: type_table(
-            pd.DataFrame(collector.rows[module.name]), module, file=path.name
-        )
+        module.name: type_table(pd.DataFrame(collector.rows[module.name]), module, file=path.name)
         for module in MODULES
     }
     return Sen2Return(header=header, tables=tables, file_name=path.name, layout="xml")
 
 
+_TAGS = [f"{case(name)}" for name in ("Person", "Header") for case in (str, str.lower, str.upper)]
+
+
+def _check_root_of(path: Path) -> bool:
+    """Check the root element (name, namespace); False when the file holds no element."""
+    with _open(path) as source:
+        try:
+            for _event, element in etree.iterparse(
+                source, events=("start",), resolve_entities=False, no_network=True, load_dtd=False
+            ):
+                _check_root(element, path)
+                return True
+        except etree.XMLSyntaxError as exc:
+            raise InputFileError(
+                f"not well-formed XML: {exc.msg}", file=path.name, row=exc.lineno or None
+            ) from exc
+        except (EOFError, OSError) as exc:
+            raise InputFileError(f"cannot read the file: {exc}", file=path.name) from exc
+    return False
+
+
 def _check_root(element, path: Path) -> None:
-    namespace = _namespace(element.tag)
+    namespace = etree.QName(element.tag).namespace
     if namespace:
         raise InputFileError(
             f"the root element is in XML namespace {namespace!r}; SEN2 returns use no namespace",
             file=path.name,
             row=element.sourceline,
-            hint="is this a SEN2 person-level return? other DfE collections use their own namespaces",
+            hint="is this a SEN2 return? other DfE collections use their own namespaces",
         )
     if _local(element.tag) != "message":
         raise InputFileError(

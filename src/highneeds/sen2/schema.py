@@ -14,10 +14,19 @@ def _table(name: str, *columns: sa.Column) -> sa.Table:
     return sa.Table(
         name,
         metadata,
-        sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True,
-                  autoincrement=True),
-        sa.Column("import_id", sa.Integer, sa.ForeignKey("hn_import.id", ondelete="CASCADE"),
-                  nullable=False, index=True),
+        sa.Column(
+            "id",
+            sa.BigInteger().with_variant(sa.Integer, "sqlite"),
+            primary_key=True,
+            autoincrement=True,
+        ),
+        sa.Column(
+            "import_id",
+            sa.Integer,
+            sa.ForeignKey("hn_import.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        ),
         sa.Column("la_code", sa.String(3), nullable=False),
         sa.Column("year", sa.Integer, nullable=False),  # January census year of the return
         *columns,

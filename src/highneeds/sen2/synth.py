@@ -48,21 +48,84 @@ GROUP_NCY = {
 }
 #: Shares of the type of need by phase (illustrative national pattern; not calibrated).
 NEED_SHARES = {
-    "early": {"SLCN": 35, "ASD": 25, "PD": 8, "SLD": 6, "PMLD": 4, "HI": 3, "VI": 2, "MSI": 1,
-              "OTH": 6, "MLD": 5, "SEMH": 4, "SPLD": 1},
-    "school": {"ASD": 32, "SEMH": 17, "SLCN": 14, "MLD": 11, "SLD": 9, "SPLD": 4, "PMLD": 2,
-               "PD": 4, "HI": 2, "VI": 1, "MSI": 1, "OTH": 3},
+    "early": {
+        "SLCN": 35,
+        "ASD": 25,
+        "PD": 8,
+        "SLD": 6,
+        "PMLD": 4,
+        "HI": 3,
+        "VI": 2,
+        "MSI": 1,
+        "OTH": 6,
+        "MLD": 5,
+        "SEMH": 4,
+        "SPLD": 1,
+    },
+    "school": {
+        "ASD": 32,
+        "SEMH": 17,
+        "SLCN": 14,
+        "MLD": 11,
+        "SLD": 9,
+        "SPLD": 4,
+        "PMLD": 2,
+        "PD": 4,
+        "HI": 2,
+        "VI": 1,
+        "MSI": 1,
+        "OTH": 3,
+    },
 }
 #: Cease reasons (SEN2 CeaseReason) for leavers under 16 and from 16, with weights.
 LEAVE_REASONS = {
     "young": {"2": 50, "5": 35, "7": 10, "9": 5},
     "older": {"2": 15, "3": 15, "4": 20, "5": 15, "6": 25, "9": 10},
 }
-FORENAMES = ("Ash", "Bryn", "Cai", "Dara", "Eli", "Fen", "Gale", "Hollis", "Isa", "Jory",
-             "Kit", "Lark", "Merrin", "Nell", "Oak", "Perrin", "Quill", "Rowan", "Sable", "Tamsin")
-SURNAMES = ("Amberfield", "Brookwell", "Cinderby", "Dunmere", "Elmsworth", "Fallowby", "Greystone",
-            "Hartwell", "Ivybridge", "Juniper", "Kestrelby", "Larkspur", "Merriweather", "Nettleby",
-            "Oakhollow", "Pebbleford", "Quarrington", "Rushworth", "Sparrowby", "Thistlewood")
+FORENAMES = (
+    "Ash",
+    "Bryn",
+    "Cai",
+    "Dara",
+    "Eli",
+    "Fen",
+    "Gale",
+    "Hollis",
+    "Isa",
+    "Jory",
+    "Kit",
+    "Lark",
+    "Merrin",
+    "Nell",
+    "Oak",
+    "Perrin",
+    "Quill",
+    "Rowan",
+    "Sable",
+    "Tamsin",
+)
+SURNAMES = (
+    "Amberfield",
+    "Brookwell",
+    "Cinderby",
+    "Dunmere",
+    "Elmsworth",
+    "Fallowby",
+    "Greystone",
+    "Hartwell",
+    "Ivybridge",
+    "Juniper",
+    "Kestrelby",
+    "Larkspur",
+    "Merriweather",
+    "Nettleby",
+    "Oakhollow",
+    "Pebbleford",
+    "Quarrington",
+    "Rushworth",
+    "Sparrowby",
+    "Thistlewood",
+)
 
 
 @dataclass
@@ -135,15 +198,20 @@ class _Sim:
         year = int(self.targets.loc[self.targets["measure"] == "caseload", "year"].min())
         year = min(self.config.last_year, 2022) if 2022 in set(self.targets["year"]) else year
         rows = self.targets[
-            (self.targets["year"] == year) & (self.targets["measure"] == "caseload")
-            & (self.targets["dimension"] == "total") & ~self.targets["setting"].str.startswith("group:")
+            (self.targets["year"] == year)
+            & (self.targets["measure"] == "caseload")
+            & (self.targets["dimension"] == "total")
+            & ~self.targets["setting"].str.startswith("group:")
             & (self.targets["setting"] != "total")
         ]
         out = {}
         for group in (g.code for g in SETTING_GROUPS):
             codes, weights = [], []
             for rec in rows.itertuples():
-                if SETTING_BY_CODE[rec.setting].group == group and _expressible(rec.setting)[1] != "":
+                if (
+                    SETTING_BY_CODE[rec.setting].group == group
+                    and _expressible(rec.setting)[1] != ""
+                ):
                     codes.append(rec.setting)
                     weights.append(max(rec.value, 0) + 0.01)
             if codes:
@@ -178,12 +246,22 @@ class _Sim:
                 "forename": [f"{FORENAMES[i % 20]} {FORENAMES[(i // 8000) % 20]}" for i in ids],
                 "surname": [f"{SURNAMES[(i // 20) % 20]}-{SURNAMES[(i // 400) % 20]}" for i in ids],
                 "sex": rng.choice(["M", "F"], count, p=[0.72, 0.28]),
-                "ethnicity": rng.choice(["WBRI", "WOTH", "MWBC", "APKN", "BAFR", "AOTH"], count,
-                                        p=[0.8, 0.05, 0.05, 0.04, 0.03, 0.03]),
-                "postcode": [f"SB{1 + i % 9} {i % 10}{'ABDEFGHJ'[i % 8]}{'LNPQRSTU'[(i // 8) % 8]}" for i in ids],
+                "ethnicity": rng.choice(
+                    ["WBRI", "WOTH", "MWBC", "APKN", "BAFR", "AOTH"],
+                    count,
+                    p=[0.8, 0.05, 0.05, 0.04, 0.03, 0.03],
+                ),
+                "postcode": [
+                    f"SB{1 + i % 9} {i % 10}{'ABDEFGHJ'[i % 8]}{'LNPQRSTU'[(i // 8) % 8]}"
+                    for i in ids
+                ],
                 "upn": [upn_with_check_letter(f"{LA_CODE}{i:09d}") for i in ids],
                 "need": need,
-                "need2": np.where(rng.random(count) < 0.3, rng.choice(["SLCN", "SEMH", "MLD", "SPLD"], count), None),
+                "need2": np.where(
+                    rng.random(count) < 0.3,
+                    rng.choice(["SLCN", "SEMH", "MLD", "SPLD"], count),
+                    None,
+                ),
                 "group": None,
                 "setting": None,
                 "urn": None,
@@ -217,7 +295,9 @@ class _Sim:
         on_time = rng.random(n) < rate
         duration = np.where(on_time, rng.integers(70, 141, n), rng.integers(141, 330, n))
         if historical:
-            issue = pd.Timestamp(year - 1, 1, 1) - pd.to_timedelta(rng.integers(30, 365 * 6, n), "D")
+            issue = pd.Timestamp(year - 1, 1, 1) - pd.to_timedelta(
+                rng.integers(30, 365 * 6, n), "D"
+            )
         else:
             issue = pd.Timestamp(year - 1, 1, 10) + pd.to_timedelta(rng.integers(0, 350, n), "D")
         issue = pd.Series(issue, index=kids.index)
@@ -225,7 +305,9 @@ class _Sim:
         received = (issue - pd.to_timedelta(duration, "D")).where(
             issue - pd.to_timedelta(duration, "D") > earliest, earliest
         )
-        issue = issue.where(issue > received + pd.Timedelta(days=50), received + pd.Timedelta(days=60))
+        issue = issue.where(
+            issue > received + pd.Timedelta(days=50), received + pd.Timedelta(days=60)
+        )
         # Nothing may be dated after the census day (mid-January): pull late records back.
         latest = pd.Timestamp(year, 1, 10)
         late = issue > latest
@@ -233,7 +315,9 @@ class _Sim:
         received = received.where(~late, latest - pd.Timedelta(days=60))
         kids.loc[:, "received"] = received
         kids.loc[:, "decided"] = received + pd.to_timedelta(rng.integers(20, 43, n), "D")
-        kids.loc[:, "decided"] = kids["decided"].where(kids["decided"] < issue, received + (issue - received) / 2)
+        kids.loc[:, "decided"] = kids["decided"].where(
+            kids["decided"] < issue, received + (issue - received) / 2
+        )
         kids.loc[:, "issued"] = issue
         late = (issue - received).dt.days > 140
         kids.loc[:, "week20"] = (late & (rng.random(n) < 0.1)).astype(int)
@@ -254,8 +338,11 @@ class _Sim:
         for i in order:
             ok = (lo <= ncy[i]) & (ncy[i] <= hi)
             if not ok.any():
-                ok = np.array([g == "fe" for g in groups]) if ncy[i] > 0 else np.array(
-                    [g == "early_years" for g in groups])
+                ok = (
+                    np.array([g == "fe" for g in groups])
+                    if ncy[i] > 0
+                    else np.array([g == "early_years" for g in groups])
+                )
             w = np.clip(deficit, 0, None) * ok
             if w.sum() <= 0:
                 w = (target_g + 0.5) * ok
@@ -322,7 +409,10 @@ class _Sim:
         parts = []
         for band in AGE_BANDS:
             n = round(self.t(year, "caseload", "total", "age_band", band.code))
-            lo, hi = age_to_ncy(max(band.min_age, 0)), age_to_ncy(band.max_age - (band.code == "20_25"))
+            lo, hi = (
+                age_to_ncy(max(band.min_age, 0)),
+                age_to_ncy(band.max_age - (band.code == "20_25")),
+            )
             ncys = np.arange(lo, hi + 1)
             w = np.ones(len(ncys))
             if band.code == "under_5":  # most under-5s with a plan are in nursery or Reception
@@ -340,7 +430,11 @@ class _Sim:
         kids["prev_urn"] = None
         kids["prev_setting"] = None
         kids["prev_leave"] = pd.NaT
-        kids["entry"] = kids[["issued"]].max(axis=1).where(kids["issued"] > pd.Timestamp(year - 1, 9, 1), pd.Timestamp(year - 1, 9, 1))
+        kids["entry"] = (
+            kids[["issued"]]
+            .max(axis=1)
+            .where(kids["issued"] > pd.Timestamp(year - 1, 9, 1), pd.Timestamp(year - 1, 9, 1))
+        )
         self.kids = kids
 
     def next_census(self, year: int) -> None:
@@ -361,12 +455,18 @@ class _Sim:
             new = round(self.t(year, "new_plans", "total", "age_band", band.code))
             surplus = in_band.sum() + new - want
             if surplus > 0:
-                pick = rng.choice(np.flatnonzero(in_band), min(surplus, in_band.sum()), replace=False)
+                pick = rng.choice(
+                    np.flatnonzero(in_band), min(surplus, in_band.sum()), replace=False
+                )
                 mask = np.zeros(len(kids), dtype=bool)
                 mask[pick] = True
                 dates = leave_window[0] + pd.to_timedelta(rng.integers(0, span, mask.sum()), "D")
                 reasons = LEAVE_REASONS["older" if band.min_age >= 16 else "young"]
-                codes = rng.choice(list(reasons), mask.sum(), p=np.array(list(reasons.values())) / sum(reasons.values()))
+                codes = rng.choice(
+                    list(reasons),
+                    mask.sum(),
+                    p=np.array(list(reasons.values())) / sum(reasons.values()),
+                )
                 self._cease(kids, mask, codes, dates, year)
             transfers = max(-surplus, 0)
             span_ncy = np.arange(max(lo, -4), min(hi, 19) + 1)
@@ -379,7 +479,9 @@ class _Sim:
                 self.date_plans(born, year, historical=False)
                 if transfers:
                     idx = born.index[new:]
-                    born.loc[idx, "transfer_la"] = rng.choice(["350", "351", "352", "354", "355", "357"], transfers)
+                    born.loc[idx, "transfer_la"] = rng.choice(
+                        ["350", "351", "352", "354", "355", "357"], transfers
+                    )
                     born.loc[idx, "received"] = born.loc[idx, "received"] - pd.Timedelta(days=400)
                     born.loc[idx, "decided"] = born.loc[idx, "decided"] - pd.Timedelta(days=400)
                     born.loc[idx, "issued"] = born.loc[idx, "issued"] - pd.Timedelta(days=400)
@@ -395,24 +497,26 @@ class _Sim:
         outgrown = (stay_ncy < lo) | (stay_ncy > hi)
         move = phase | outgrown | (rng.random(len(stay)) < 0.04)
         regroup = outgrown | (np.isin(stay_ncy, [12, 14]) & (rng.random(len(stay)) < 0.7))
-        new_kids = pd.concat([stay] + joiners, ignore_index=True)
+        new_kids = pd.concat([stay, *joiners], ignore_index=True)
         all_ncy = self.ncy(new_kids, year)
         free = np.zeros(len(new_kids), dtype=bool)
         free[: len(stay)] = regroup
-        free[len(stay):] = True
+        free[len(stay) :] = True
         changed = self.assign_groups(new_kids, free, all_ncy, year)
         moved = np.zeros(len(new_kids), dtype=bool)
         moved[: len(stay)] = move
         moved |= changed
         self.assign_settings(new_kids, moved, pd.Timestamp(year - 1, 9, 1))
         joined = np.zeros(len(new_kids), dtype=bool)
-        joined[len(stay):] = True
+        joined[len(stay) :] = True
         self.assign_settings(new_kids, joined, pd.Timestamp(year - 1, 9, 1))
         new_kids.loc[joined, "prev_urn"] = None
         new_kids.loc[joined, "prev_setting"] = None
         new_kids.loc[joined, "prev_leave"] = pd.NaT
         new_kids.loc[joined, "entry"] = new_kids.loc[joined, "issued"].where(
-            new_kids.loc[joined, "issued"] > pd.Timestamp(year - 1, 9, 1), pd.Timestamp(year - 1, 9, 1))
+            new_kids.loc[joined, "issued"] > pd.Timestamp(year - 1, 9, 1),
+            pd.Timestamp(year - 1, 9, 1),
+        )
         new_kids.loc[joined, "joined_year"] = year
         self.kids = new_kids
 

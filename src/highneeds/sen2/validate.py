@@ -12,7 +12,9 @@ from highneeds.sen2.rules import Context
 from highneeds.sen2.rules.engine import REPORT_COLUMNS, run_rules
 
 
-def validate(ret: Sen2Return, establishments: pd.DataFrame, key: bytes | None = None) -> pd.DataFrame:
+def validate(
+    ret: Sen2Return, establishments: pd.DataFrame, key: bytes | None = None
+) -> pd.DataFrame:
     """Issue report (see :mod:`highneeds.sen2.rules.engine`) for ``ret``.
 
     Children are named by their pseudonymous id under ``key`` (the installation secret when

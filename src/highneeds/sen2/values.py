@@ -14,7 +14,13 @@ from highneeds.errors import InputFileError
 from highneeds.sen2.model import Item, Module, key_columns, table_columns
 
 #: Date layouts seen in SEN2 files: DfE XML, Blade CSV exports, spreadsheets saved as CSV.
-DATE_FORMATS = ("%Y-%m-%d", "%Y-%b-%d %H:%M:%S", "%d/%m/%Y", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S")
+DATE_FORMATS = (
+    "%Y-%m-%d",
+    "%Y-%b-%d %H:%M:%S",
+    "%d/%m/%Y",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M:%S",
+)
 _TRUE = {"1", "true", "y", "yes", "1.0"}
 _FALSE = {"0", "false", "n", "no", "0.0"}
 
@@ -131,7 +137,7 @@ def type_header(raw: dict[str, str | None], items, *, file: str) -> dict:
         raise InputFileError(
             "the header has no collection Year or ReferenceDate",
             file=file,
-            hint="is this a SEN2 return? its header must give CollectionDetails Year and ReferenceDate",
+            hint="a SEN2 return's header gives CollectionDetails Year and ReferenceDate",
         )
     if header.get("lea") is not None:
         header["lea"] = str(header["lea"]).zfill(3)

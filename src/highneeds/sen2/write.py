@@ -12,7 +12,12 @@ from highneeds.sen2.model import HEADER_ITEMS, MODULE_BY_NAME, MODULES, Module, 
 
 
 def _text(value, kind: str) -> str | None:
-    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value):
+    if (
+        value is None
+        or value is pd.NA
+        or value is pd.NaT
+        or (isinstance(value, float) and value != value)
+    ):
         return None
     if kind == "date":
         return pd.Timestamp(value).strftime("%Y-%m-%d")
@@ -24,7 +29,9 @@ def _present_items(ret: Sen2Return, module: Module):
     frame = ret[module.name]
     from highneeds.sen2.read_csv import VERSION_ITEMS
 
-    return [i for i in module.items if i.column not in VERSION_ITEMS or frame[i.column].notna().any()]
+    return [
+        i for i in module.items if i.column not in VERSION_ITEMS or frame[i.column].notna().any()
+    ]
 
 
 def write_xml(ret: Sen2Return, path: str | Path) -> Path:
@@ -41,7 +48,7 @@ def write_xml(ret: Sen2Return, path: str | Path) -> Path:
         for record in frame[columns].itertuples(index=False, name=None):
             key = record[0]
             parts = [f"<{module.element}>"]
-            for item, value in zip(items, record[-len(items):], strict=True):
+            for item, value in zip(items, record[-len(items) :], strict=True):
                 text = _text(value, item.kind)
                 if text is not None:
                     parts.append(f"<{item.element}>{escape(text)}</{item.element}>")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -91,7 +92,7 @@ class Store:
             return self._import(
                 kind, file_name, sha256, frames, release, owner, imported_by, replace_kind, total
             )
-        except (sa.exc.DBAPIError, _DriverError) as error:
+        except (sa.exc.DBAPIError, _DriverError, sqlite3.Error) as error:
             raise StoreError(
                 f"{file_name}: the database refused the import, nothing was "
                 f"changed ({type(error).__name__}: {str(error).splitlines()[0]})"
@@ -191,6 +192,8 @@ class Store:
         return self.read_frame(sa.select(table).order_by(table.c.id))
 
 
+# bulk_insert writes through the DBAPI connection (COPY on psycopg, executemany on sqlite3), so
+# driver errors arrive unwrapped by SQLAlchemy.
 try:  # psycopg raises its own errors from COPY, outside SQLAlchemy's wrapping.
     from psycopg import Error as _DriverError
 except ImportError:  # pragma: no cover - psycopg is a dependency

@@ -60,9 +60,11 @@ def page(browser):
     page.on("pageerror", lambda error: problems.append(f"JavaScript error: {error}"))
     page.on(
         "console",
-        lambda message: problems.append(message.text)
-        if message.type == "error" and "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            problems.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
     )
     yield page
     context.close()
@@ -75,8 +77,12 @@ def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
         page.evaluate(AXE_SOURCE.read_text(encoding="utf-8"))
     result = page.evaluate("async () => await window.axe.run(document)")
     return [
-        {"id": v["id"], "impact": v["impact"], "help": v["help"],
-         "nodes": [n["target"] for n in v["nodes"]][:5]}
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [n["target"] for n in v["nodes"]][:5],
+        }
         for v in result["violations"]
         if v["impact"] in impacts
     ]
@@ -89,14 +95,13 @@ def assert_accessible(page) -> None:
 
 
 @pytest.fixture
-def sign_in(live_server):
+def sign_in(live_server, user_password):
     """sign_in(page, user) through the real sign-in form."""
-    from ..factories import PASSWORD
 
     def go(page, user):
         page.goto(f"{live_server.url}/accounts/sign-in/")
         page.get_by_label("Username").fill(user.username)
-        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_label("Password").fill(user_password)
         page.get_by_role("button", name="Sign in").click()
         page.wait_for_url(f"{live_server.url}/workspaces/")
 

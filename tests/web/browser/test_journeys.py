@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
 from highneeds.web.accounts.models import Membership
 from highneeds.web.workspace import core_api
-from ..factories import MembershipFactory, WorkspaceFactory
 
 from .conftest import assert_accessible
 
@@ -16,21 +17,22 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def demo(transactional_db, monkeypatch):
+def demo(transactional_db, monkeypatch, make_workspace, member):
     """A workspace with an analyst, an admin and a viewer; the core's overview stubbed."""
     monkeypatch.setattr(
-        core_api, "la_overview",
+        core_api,
+        "la_overview",
         lambda store, la: {
-            "caseload_trend": pd.DataFrame({"census_year": [2022, 2023, 2024],
-                                            "EHCPs": [2618, 2790, 3012]}),
-            "need_mix": pd.DataFrame({"need": ["ASD", "SEMH", "SLCN"], "children": [900, 700, 500]}),
+            "caseload_trend": pd.DataFrame(
+                {"census_year": [2022, 2023, 2024], "EHCPs": [2618, 2790, 3012]}
+            ),
+            "need_mix": pd.DataFrame(
+                {"need": ["ASD", "SEMH", "SLCN"], "children": [900, 700, 500]}
+            ),
         },
     )
-    workspace = WorkspaceFactory(la_code="990", name="Fictional Borough")
-    return {
-        "workspace": workspace,
-        **{role: MembershipFactory(role=role, workspace=workspace).user for role in Role},
-    }
+    workspace = make_workspace("990", "Fictional Borough")
+    return {"workspace": workspace, **{role: member(role, workspace) for role in Role}}
 
 
 @pytest.mark.slow
@@ -49,7 +51,9 @@ def test_analyst_signs_in_sees_overview_downloads_and_uploads(
     # The chart image really loads, and its figures are in a table beside it.
     chart = page.get_by_role("img", name="Chart of caseload trend")
     chart.wait_for()
-    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=chart.element_handle())
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=chart.element_handle()
+    )
     assert page.get_by_role("cell", name="3012").is_visible()
     assert_accessible(page)
 
@@ -57,7 +61,7 @@ def test_analyst_signs_in_sees_overview_downloads_and_uploads(
         page.get_by_role("link", name="CSV").first.click()
     download = download_info.value
     assert download.suggested_filename == "990-caseload_trend.csv"
-    lines = open(download.path(), encoding="utf-8-sig").read().splitlines()
+    lines = Path(download.path()).read_text(encoding="utf-8-sig").splitlines()
     assert lines == ["census_year,EHCPs", "2022,2618", "2023,2790", "2024,3012"]
 
     page.get_by_role("link", name="Data", exact=True).click()

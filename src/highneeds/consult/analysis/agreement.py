@@ -164,11 +164,15 @@ def group_differences(
                 row.count, row.base, rest_count, rest_base, confidence
             )
             notable = bool((low > 0 or high < 0) and abs(difference) * 100 >= notable_points)
-            group_name = names.get(row.group, str(row.group))
+            who = (
+                "Respondents of other types"
+                if row.group == "other"
+                else f"{names.get(row.group, str(row.group))} respondents"
+            )
             direction = "more" if difference > 0 else "less"
             statement = (
-                f"{proposal}: {group_name} respondents {answer_phrase(answer)} {direction} often "
-                f"than other respondents ({100 * row.count / row.base:.0f}% of {row.base} against "
+                f"{proposal}: {who} {answer_phrase(answer)} {direction} often "
+                f"than everyone else ({100 * row.count / row.base:.0f}% of {row.base} against "
                 f"{100 * rest_count / rest_base:.0f}% of {rest_base}; difference "
                 f"{100 * difference:+.0f} points, {confidence:.0%} CI {100 * low:+.0f} to "
                 f"{100 * high:+.0f})."
@@ -192,8 +196,18 @@ def group_differences(
     return pd.DataFrame(
         rows,
         columns=[
-            "proposal", "group_by", "group", "group_count", "group_base", "rest_count",
-            "rest_base", "difference", "ci_low", "ci_high", "notable", "statement",
+            "proposal",
+            "group_by",
+            "group",
+            "group_count",
+            "group_base",
+            "rest_count",
+            "rest_base",
+            "difference",
+            "ci_low",
+            "ci_high",
+            "notable",
+            "statement",
         ],
     )
 
@@ -209,7 +223,7 @@ def answer_phrase(answer: str) -> str:
 
 
 def count_table(responses: pd.DataFrame, proposal: str, by: str) -> pd.DataFrame:
-    """Wide counts for one proposal: a row per group plus 'all', a column per answer plus 'total'."""
+    """Wide counts for one proposal: a row per group and 'all'; a column per answer and 'total'."""
     rows = {}
     for group, members in [*_groups(responses, by), (ALL_GROUP, responses)]:
         counts = _answer_counts(agreement_answers(members, proposal))
@@ -217,32 +231,42 @@ def count_table(responses: pd.DataFrame, proposal: str, by: str) -> pd.DataFrame
     return pd.DataFrame.from_dict(rows, orient="index")[[*TABLE_ANSWERS, "total"]]
 
 
-def suppression_mask(counts: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
+def suppression_mask(
+    counts: pd.DataFrame,
+    threshold: int = 5,
+    *,
+    total_column: bool = True,
+    total_row: bool = True,
+) -> pd.DataFrame:
     """Which cells of a count table to publish as ``c``.
 
-    ``counts`` has part columns then a 'total' column, and part rows then an 'all' row, so each
-    row's parts sum to its total and each column's group rows sum to the 'all' row.
-    Primary: any count from 1 to ``threshold``-1, and every cell of a group with fewer than
-    ``threshold`` members. Secondary: wherever a sum has exactly one hidden member (which the
-    reader could work back by subtraction), also hide its smallest other member (non-zero parts
-    first), repeated until no sum has a single hidden member.
+    With ``total_column`` the last column is each row's total (its parts sum to it); with
+    ``total_row`` the last row is each column's total. (Tables of themes, where one answer can
+    carry several themes, have no total row.)
+    Primary: any count from 1 to ``threshold``-1, and, where rows have totals, every cell of a
+    row (group) with fewer than ``threshold`` members. Secondary: wherever a sum has exactly one
+    hidden member (which the reader could work back by subtraction), also hide its smallest other
+    member (non-zero parts first), repeated until no sum has a single hidden member.
     """
     values = counts.to_numpy(dtype=int)
     hidden = (values > 0) & (values < threshold)
-    small_groups = (values[:, -1] > 0) & (values[:, -1] < threshold)
-    small_groups[-1] = False  # the 'all' row is handled cell by cell
-    hidden[small_groups, :] = True
+    if total_column:
+        small_groups = (values[:, -1] > 0) & (values[:, -1] < threshold)
+        if total_row:
+            small_groups[-1] = False  # the total row is handled cell by cell
+        hidden[small_groups, :] = True
 
-    def lines() -> list[list[tuple[int, int]]]:
-        n_rows, n_cols = values.shape
-        row_sums = [[(r, c) for c in range(n_cols)] for r in range(n_rows)]
-        col_sums = [[(r, c) for r in range(n_rows)] for c in range(n_cols)]
-        return row_sums + col_sums
+    n_rows, n_cols = values.shape
+    sums = []
+    if total_column:
+        sums += [[(r, c) for c in range(n_cols)] for r in range(n_rows)]
+    if total_row:
+        sums += [[(r, c) for r in range(n_rows)] for c in range(n_cols)]
 
     changed = True
     while changed:
         changed = False
-        for members in lines():
+        for members in sums:
             hidden_members = [cell for cell in members if hidden[cell]]
             if len(hidden_members) != 1:
                 continue
@@ -257,6 +281,11 @@ def suppression_mask(counts: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
     return pd.DataFrame(hidden, index=counts.index, columns=counts.columns)
 
 
+def published_counts(counts: pd.DataFrame, hidden: pd.DataFrame) -> pd.DataFrame:
+    """Counts as text, hidden ones as ``c``."""
+    return counts.astype(int).astype(str).where(~hidden, SUPPRESSED)
+
+
 def publication_table(
     responses: pd.DataFrame, proposal: str, by: str, threshold: int = 5
 ) -> pd.DataFrame:
@@ -268,7 +297,7 @@ def publication_table(
     """
     counts = count_table(responses, proposal, by)
     hidden = suppression_mask(counts, threshold)
-    published = counts.astype(str).where(~hidden, SUPPRESSED)
+    published = published_counts(counts, hidden)
     on_scale = counts[list(AGREEMENT_SCALE)].sum(axis=1)
     for column, answers in (("agree_percent", _AGREE), ("disagree_percent", _DISAGREE)):
         share = counts[list(answers)].sum(axis=1) / on_scale.where(on_scale > 0)

@@ -7,16 +7,16 @@ read from CSV, XLSX or YAML with columns (or keys) ``theme`` (id), ``label``, ``
 ``CodebookClassifier`` learns one logistic regression per theme on TF-IDF words and phrases from
 the hand-coded answers plus one pseudo-answer per theme written from its label, description and
 keywords, so it proposes themes even before much is coded. ``next_to_code`` picks the answers it is
-least sure about (uncertainty sampling), which is where a person's coding teaches it most.
+least sure about (uncertainty sampling, by summed entropy over themes), which is where a
+person's coding teaches it most.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-
-import re
 
 import numpy as np
 import pandas as pd
@@ -25,7 +25,6 @@ from sklearn.linear_model import LogisticRegression
 
 from highneeds.consult.analysis.themes import make_vectorizer
 from highneeds.errors import InputFileError, ModelInputError
-
 
 TOKENS = re.compile(r"[a-z0-9]+")
 
@@ -58,9 +57,16 @@ class Codebook:
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame(
-            [{"question": t.question, "theme": t.theme_id, "label": t.label,
-              "description": t.description, "keywords": "; ".join(t.keywords)}
-             for t in self.themes]
+            [
+                {
+                    "question": t.question,
+                    "theme": t.theme_id,
+                    "label": t.label,
+                    "description": t.description,
+                    "keywords": "; ".join(t.keywords),
+                }
+                for t in self.themes
+            ]
         )
 
 
@@ -77,8 +83,12 @@ def codebook_from_frame(frame: pd.DataFrame, *, file: str | None = None) -> Code
     columns = {str(c).strip().lower(): c for c in frame.columns}
     theme_column = columns.get("theme") or columns.get("theme_id")
     if theme_column is None:
-        raise InputFileError("the codebook has no 'theme' column", file=file, column="theme",
-                             hint="columns: theme, label, description, keywords, question")
+        raise InputFileError(
+            "the codebook has no 'theme' column",
+            file=file,
+            column="theme",
+            hint="columns: theme, label, description, keywords, question",
+        )
     themes, seen = [], set()
     for position, row in enumerate(frame.to_dict("records")):
         theme_id = str(row.get(theme_column) or "").strip()
@@ -87,8 +97,9 @@ def codebook_from_frame(frame: pd.DataFrame, *, file: str | None = None) -> Code
         question = row.get(columns.get("question", "question"))
         question = None if question is None or str(question) in ("", "nan") else str(question)
         if (question, theme_id) in seen:
-            raise InputFileError(f"theme {theme_id!r} is listed twice", file=file,
-                                 row=position + 2, column="theme")
+            raise InputFileError(
+                f"theme {theme_id!r} is listed twice", file=file, row=position + 2, column="theme"
+            )
         seen.add((question, theme_id))
 
         def text(name: str, row=row) -> str:
@@ -131,8 +142,11 @@ def read_codebook(path: str | Path) -> Codebook:
             raise InputFileError("expected a list of themes (or a 'themes:' list)", file=str(path))
         frame = pd.DataFrame(entries)
     else:
-        raise InputFileError(f"cannot read a codebook from a {suffix or 'nameless'} file",
-                             file=str(path), hint="use .csv, .xlsx or .yaml")
+        raise InputFileError(
+            f"cannot read a codebook from a {suffix or 'nameless'} file",
+            file=str(path),
+            hint="use .csv, .xlsx or .yaml",
+        )
     return codebook_from_frame(frame, file=str(path))
 
 
@@ -142,7 +156,8 @@ class CodebookClassifier:
     Parameters: ``threshold`` (a theme is proposed when its probability reaches it, 0-1),
     ``fallback`` (if no theme reaches the threshold, the likeliest is proposed when its
     probability reaches this), ``pseudo_weight`` (weight of each theme's pseudo-answer, in
-    answers), ``keyword_weight`` (strength of the keyword-rule feature), ``C`` (inverse regularisation strength), ``seed``.
+    answers), ``keyword_weight`` (strength of the keyword-rule feature), ``C`` (inverse
+    regularisation strength), ``seed``.
     """
 
     def __init__(
@@ -247,11 +262,17 @@ class CodebookClassifier:
     def next_to_code(self, texts: pd.Series, n: int = 10) -> list[str]:
         """The ``n`` uncoded answers the classifier is least sure about, most uncertain first.
 
-        Uncertainty is how close the answer's most borderline theme probability is to the
-        threshold (least margin), ties broken by answer order.
+        Uncertainty is the summed binary entropy of the answer's theme probabilities (in nats),
+        ties broken by answer order. On the shipped set this beat asking about the single most
+        borderline theme (least margin) and random choice.
         """
         probabilities = self.predict_proba(texts)
         uncoded = probabilities[~probabilities.index.isin(list(self.coded_))]
-        margin = (uncoded - self.threshold).abs().min(axis=1)
-        order = np.lexsort((np.arange(len(margin)), margin.to_numpy()))
-        return [str(uncoded.index[i]) for i in order[:n]]
+        return list(uncertainty(uncoded).sort_values(ascending=False, kind="stable").index[:n])
+
+
+def uncertainty(probabilities: pd.DataFrame) -> pd.Series:
+    """Summed binary entropy (nats) of each row's theme probabilities: 0 when all are 0 or 1."""
+    p = probabilities.to_numpy().clip(1e-9, 1 - 1e-9)
+    entropy = -(p * np.log(p) + (1 - p) * np.log(1 - p)).sum(axis=1)
+    return pd.Series(entropy, index=probabilities.index)

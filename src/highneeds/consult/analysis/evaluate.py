@@ -52,7 +52,7 @@ def shipped_set_path() -> Path:
 
 
 def load_labelled_set(folder: str | Path | None = None) -> LabelledSet:
-    """Read responses.csv, coding.csv and codebook.csv from ``folder`` (default: the shipped set)."""
+    """Read responses.csv, coding.csv and codebook.csv from ``folder`` (default: shipped set)."""
     folder = Path(folder) if folder else shipped_set_path()
     responses = pd.read_csv(folder / "responses.csv", dtype=str, keep_default_na=False)
     responses = responses.replace("", None)
@@ -66,8 +66,9 @@ def load_labelled_set(folder: str | Path | None = None) -> LabelledSet:
 
 
 def _pooled(gold: dict, predicted: dict, ids: list[str], bootstrap: int, seed: int) -> dict:
-    result = score([gold[i] for i in ids], [predicted[i] for i in ids], bootstrap=bootstrap,
-                   seed=seed)
+    result = score(
+        [gold[i] for i in ids], [predicted[i] for i in ids], bootstrap=bootstrap, seed=seed
+    )
     return result.to_dict()
 
 
@@ -93,7 +94,10 @@ class Evaluation:
 
 
 def evaluate_discovery(
-    data: LabelledSet, *, seeds: tuple[int, ...] = (0, 1, 2, 3, 4), bootstrap: int = 1000,
+    data: LabelledSet,
+    *,
+    seeds: tuple[int, ...] = (0, 1, 2, 3, 4),
+    bootstrap: int = 1000,
     finder_params: dict | None = None,
 ) -> Evaluation:
     """Discovery-mode scores (first seed, all questions pooled) and stability across seeds.
@@ -115,27 +119,49 @@ def evaluate_discovery(
                 first[question] = members(raw)
             reference, current = first[question], members(raw)
             pairs = match_themes(current, reference)
-            alike = np.mean(
-                [len(current[a] & reference[b]) / len(current[a] | reference[b])
-                 for a, b in pairs.items()]
-            ) if pairs else 0.0
+            alike = (
+                np.mean(
+                    [
+                        len(current[a] & reference[b]) / len(current[a] | reference[b])
+                        for a, b in pairs.items()
+                    ]
+                )
+                if pairs
+                else 0.0
+            )
             ids = list(gold)
-            seed_scores = score([gold[i] for i in ids], [predicted[i] for i in ids],
-                                bootstrap=1)
-            stability.append({"question": question, "seed": seed, "themes": count,
-                              "f1": seed_scores.f1,
-                              "assignment_agreement": np.nan if seed == seeds[0] else float(alike)})
+            seed_scores = score([gold[i] for i in ids], [predicted[i] for i in ids], bootstrap=1)
+            stability.append(
+                {
+                    "question": question,
+                    "seed": seed,
+                    "themes": count,
+                    "f1": seed_scores.f1,
+                    "assignment_agreement": np.nan if seed == seeds[0] else float(alike),
+                }
+            )
             gold_all.update({f"{question}/{k}": v for k, v in gold.items()})
             predicted_all.update({f"{question}/{k}": v for k, v in predicted.items()})
         if seed == seeds[0]:
-            rows.append({"mode": "discovery", "setting": f"tfidf+nmf seed {seed}",
-                         **_pooled(gold_all, predicted_all, list(gold_all), bootstrap, seed)})
+            rows.append(
+                {
+                    "mode": "discovery",
+                    "setting": f"tfidf+nmf seed {seed}",
+                    **_pooled(gold_all, predicted_all, list(gold_all), bootstrap, seed),
+                }
+            )
     return Evaluation(pd.DataFrame(rows), pd.DataFrame(stability))
 
 
 def hand_coded_sample(
-    texts: pd.Series, gold: dict[str, set[str]], codebook: Codebook, share: float,
-    strategy: str, seed: int, batches: int = 4, classifier_params: dict | None = None,
+    texts: pd.Series,
+    gold: dict[str, set[str]],
+    codebook: Codebook,
+    share: float,
+    strategy: str,
+    seed: int,
+    batches: int = 4,
+    classifier_params: dict | None = None,
 ) -> list[str]:
     """Answer ids a person would code: ``share`` of the answers, at random or actively."""
     ids = [str(i) for i in texts.index]
@@ -156,8 +182,12 @@ def hand_coded_sample(
 
 
 def evaluate_codebook(
-    data: LabelledSet, *, shares: tuple[float, ...] = (0.0, 0.1, 0.2),
-    strategies: tuple[str, ...] = ("random", "active"), seed: int = 0, bootstrap: int = 1000,
+    data: LabelledSet,
+    *,
+    shares: tuple[float, ...] = (0.0, 0.1, 0.2),
+    strategies: tuple[str, ...] = ("random", "active"),
+    seed: int = 0,
+    bootstrap: int = 1000,
     classifier_params: dict | None = None,
 ) -> Evaluation:
     """Codebook-mode scores on the answers not hand-coded, all questions pooled."""
@@ -169,9 +199,17 @@ def evaluate_codebook(
                 texts, gold = data.answers(question), data.gold(question)
                 codebook = data.codebook.for_question(question)
                 coded = (
-                    hand_coded_sample(texts, gold, codebook, share, strategy, seed,
-                                      classifier_params=classifier_params)
-                    if share > 0 else []
+                    hand_coded_sample(
+                        texts,
+                        gold,
+                        codebook,
+                        share,
+                        strategy,
+                        seed,
+                        classifier_params=classifier_params,
+                    )
+                    if share > 0
+                    else []
                 )
                 model = CodebookClassifier(codebook, seed=seed, **(classifier_params or {})).fit(
                     texts, {i: gold[i] for i in coded}
@@ -182,18 +220,26 @@ def evaluate_codebook(
                         gold_all[f"{question}/{answer}"] = gold[answer]
                         predicted_all[f"{question}/{answer}"] = predicted[answer]
             label = "codebook only" if share == 0 else f"{share:.0%} hand-coded ({strategy})"
-            rows.append({"mode": "codebook", "setting": label,
-                         **_pooled(gold_all, predicted_all, list(gold_all), bootstrap, seed)})
+            rows.append(
+                {
+                    "mode": "codebook",
+                    "setting": label,
+                    **_pooled(gold_all, predicted_all, list(gold_all), bootstrap, seed),
+                }
+            )
     return Evaluation(pd.DataFrame(rows))
 
 
 def evaluate_all(
-    data: LabelledSet | None = None, *, seeds: tuple[int, ...] = (0, 1, 2, 3, 4),
+    data: LabelledSet | None = None,
+    *,
+    seeds: tuple[int, ...] = (0, 1, 2, 3, 4),
     bootstrap: int = 1000,
 ) -> Evaluation:
     """Both modes on a labelled set (default: the shipped one)."""
     data = data or load_labelled_set()
     discovery = evaluate_discovery(data, seeds=seeds, bootstrap=bootstrap)
     codebook = evaluate_codebook(data, bootstrap=bootstrap, seed=seeds[0])
-    return Evaluation(pd.concat([discovery.results, codebook.results], ignore_index=True),
-                      discovery.stability)
+    return Evaluation(
+        pd.concat([discovery.results, codebook.results], ignore_index=True), discovery.stability
+    )

@@ -73,7 +73,7 @@ class LlmBackend:
         headers = {"Content-Type": "application/json"}
         if self.api_key:
             headers["Authorization"] = f"Bearer {self.api_key}"
-        request = urllib.request.Request(
+        request = urllib.request.Request(  # noqa: S310 (scheme checked above)
             self.url.rstrip("/") + "/chat/completions", data=body, headers=headers, method="POST"
         )
         try:
@@ -94,8 +94,9 @@ class LlmBackend:
 
     def discover(self, texts: list[str], n_themes: int | str, seed: int) -> Discovery:
         rng = np.random.default_rng(seed)
-        sample = np.sort(rng.choice(len(texts), size=min(len(texts), self.sample_size),
-                                    replace=False))
+        sample = np.sort(
+            rng.choice(len(texts), size=min(len(texts), self.sample_size), replace=False)
+        )
         low, high = (3, 12) if n_themes == "auto" else (int(n_themes), int(n_themes))
         numbered = "\n".join(f"- {texts[i]}" for i in sample)
         proposed = self._chat(PROPOSE.format(low=low, high=high, answers=numbered), seed)

@@ -44,7 +44,11 @@ def per_answer_f1(gold: Sequence[set], predicted: Sequence[set]) -> np.ndarray:
 
 
 def score(
-    gold: Sequence[set], predicted: Sequence[set], *, bootstrap: int = 1000, seed: int = 0,
+    gold: Sequence[set],
+    predicted: Sequence[set],
+    *,
+    bootstrap: int = 1000,
+    seed: int = 0,
     confidence: float = 0.95,
 ) -> Scores:
     """Sample-averaged F1 with a percentile bootstrap interval, exact match and overlap rate."""
@@ -71,21 +75,22 @@ def score(
     )
 
 
-def match_themes(
-    discovered: Mapping[str, set], reference: Mapping[str, set]
-) -> dict[str, str]:
+def match_themes(discovered: Mapping[str, set], reference: Mapping[str, set]) -> dict[str, str]:
     """Pair discovered themes with reference themes one to one, maximising total overlap.
 
     Both map a theme id to the set of answers carrying it. Overlap is the Jaccard index of the
-    two answer sets; pairs with no overlap are left unmatched. Returns discovered id -> reference id.
+    two answer sets; pairs with no overlap are left unmatched.
+    Returns discovered id -> reference id.
     """
     found, known = list(discovered), list(reference)
     if not found or not known:
         return {}
     overlap = np.array(
         [
-            [len(discovered[f] & reference[k]) / max(len(discovered[f] | reference[k]), 1)
-             for k in known]
+            [
+                len(discovered[f] & reference[k]) / max(len(discovered[f] | reference[k]), 1)
+                for k in known
+            ]
             for f in found
         ]
     )

@@ -82,8 +82,9 @@ class ThemeSet:
         if theme.status != ACTIVE:
             raise ModelInputError(
                 f"question {self.question}: theme {theme_id!r} is {theme.status}; use "
-                f"{self.resolve(theme_id)!r} instead" if self.resolve(theme_id) else
-                f"question {self.question}: theme {theme_id!r} is {theme.status}"
+                f"{self.resolve(theme_id)!r} instead"
+                if self.resolve(theme_id)
+                else f"question {self.question}: theme {theme_id!r} is {theme.status}"
             )
         return theme
 
@@ -117,8 +118,9 @@ class ThemeSet:
 
     def add_theme(self, label: str, description: str = "") -> str:
         theme_id = self._new_id("H")
-        self.themes[theme_id] = ReviewTheme(theme_id, label, description, origin=HUMAN,
-                                            label_origin=HUMAN)
+        self.themes[theme_id] = ReviewTheme(
+            theme_id, label, description, origin=HUMAN, label_origin=HUMAN
+        )
         self._record("add_theme", theme_id=theme_id, label=label)
         return theme_id
 
@@ -235,8 +237,12 @@ class ThemeSet:
                 response_id, target, MACHINE, True, None if weight is None else float(weight)
             )
         for record in self.themes.values():
-            if record.status == ACTIVE and record.origin == MACHINE and not any(
-                d.theme_id == record.theme_id and d.assigned for d in self.decisions.values()
+            if (
+                record.status == ACTIVE
+                and record.origin == MACHINE
+                and not any(
+                    d.theme_id == record.theme_id and d.assigned for d in self.decisions.values()
+                )
             ):
                 record.status = RETIRED  # the machine no longer finds it and nobody used it
         self.machine_runs += 1
@@ -248,8 +254,10 @@ class ThemeSet:
         new_ids = list(new_members)
         old_sets = [set(t.machine_members) for t in known]
         overlap = np.array(
-            [[len(new_members[n] & o) / max(len(new_members[n] | o), 1) for o in old_sets]
-             for n in new_ids]
+            [
+                [len(new_members[n] & o) / max(len(new_members[n] | o), 1) for o in old_sets]
+                for n in new_ids
+            ]
         )
         rows, cols = linear_sum_assignment(-overlap)
         return {
@@ -263,8 +271,12 @@ class ThemeSet:
     def assignments_frame(self) -> pd.DataFrame:
         """Current assignments: response_id, theme_id, label, origin ('human' or 'machine')."""
         rows = [
-            {"response_id": d.response_id, "theme_id": d.theme_id,
-             "label": self.themes[d.theme_id].label, "origin": d.origin}
+            {
+                "response_id": d.response_id,
+                "theme_id": d.theme_id,
+                "label": self.themes[d.theme_id].label,
+                "origin": d.origin,
+            }
             for d in self.decisions.values()
             if d.assigned and self.themes[d.theme_id].status == ACTIVE
         ]

@@ -129,9 +129,12 @@ def proposals_in(responses: pd.DataFrame) -> tuple[str, ...]:
 
 
 def _is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, float) and pd.isna(value)) or (
-        isinstance(value, str) and not value.strip()
-    ) or value is pd.NA
+    return (
+        value is None
+        or (isinstance(value, float) and pd.isna(value))
+        or (isinstance(value, str) and not value.strip())
+        or value is pd.NA
+    )
 
 
 def validate_responses(responses: pd.DataFrame, *, file: str | None = None) -> ResponsesSchema:
@@ -159,14 +162,17 @@ def validate_responses(responses: pd.DataFrame, *, file: str | None = None) -> R
     ids = responses["response_id"]
     for position, value in enumerate(ids):
         if _is_blank(value):
-            raise InputFileError("response_id is empty", file=file, row=position + 2,
-                                 column="response_id")
+            raise InputFileError(
+                "response_id is empty", file=file, row=position + 2, column="response_id"
+            )
     duplicated = ids.astype(str).duplicated()
     if duplicated.any():
         position = int(duplicated.to_numpy().nonzero()[0][0])
         raise InputFileError(
             f"response_id {ids.iloc[position]!r} appears more than once",
-            file=file, row=position + 2, column="response_id",
+            file=file,
+            row=position + 2,
+            column="response_id",
             hint="each response must have its own id; review likely duplicates in the app",
         )
     checks: dict[str, tuple[str, ...]] = {
@@ -180,12 +186,23 @@ def validate_responses(responses: pd.DataFrame, *, file: str | None = None) -> R
         for position, value in enumerate(responses[column]):
             if _is_blank(value):
                 if required:
-                    raise InputFileError(f"{column} is empty", file=file, row=position + 2,
-                                         column=column, hint="every response needs one")
+                    raise InputFileError(
+                        f"{column} is empty",
+                        file=file,
+                        row=position + 2,
+                        column=column,
+                        hint="every response needs one",
+                    )
                 continue
             if value not in known:
-                raise UnknownLabelError(str(value), column, file=file, row=position + 2,
-                                        column=column, known=list(known))
+                raise UnknownLabelError(
+                    str(value),
+                    column,
+                    file=file,
+                    row=position + 2,
+                    column=column,
+                    known=list(known),
+                )
     return ResponsesSchema(proposals=proposals)
 
 

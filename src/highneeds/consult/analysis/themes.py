@@ -27,21 +27,64 @@ import pandas as pd
 from sklearn.decomposition import NMF
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
-from highneeds.consult.analysis.schema import STANCES, agreement_answers, STANCE_OF_ANSWER
+from highneeds.consult.analysis.schema import STANCE_OF_ANSWER, STANCES, agreement_answers
 from highneeds.errors import ModelInputError
 
 # Words every answer to a SEND consultation uses; they name no theme.
 CONSULTATION_STOP_WORDS = frozenset(
     {
-        "think", "feel", "believe", "agree", "disagree", "proposal", "proposals", "council",
-        "really", "just", "need", "needs", "children", "child", "young", "people", "send",
-        "would", "should", "could", "also", "like", "lot", "things", "thing", "way", "make",
-        "sure", "good", "idea", "strongly", "yes", "don", "know", "dont", "im", "ive", "get",
-        "going", "want", "much", "many", "able", "kids", "kid", "one", "well", "still",
+        "think",
+        "feel",
+        "believe",
+        "agree",
+        "disagree",
+        "proposal",
+        "proposals",
+        "council",
+        "really",
+        "just",
+        "need",
+        "needs",
+        "children",
+        "child",
+        "young",
+        "people",
+        "send",
+        "would",
+        "should",
+        "could",
+        "also",
+        "like",
+        "lot",
+        "things",
+        "thing",
+        "way",
+        "make",
+        "sure",
+        "good",
+        "idea",
+        "strongly",
+        "yes",
+        "don",
+        "know",
+        "dont",
+        "im",
+        "ive",
+        "get",
+        "going",
+        "want",
+        "much",
+        "many",
+        "able",
+        "kids",
+        "kid",
+        "one",
+        "well",
+        "still",
     }
 )
 STOP_WORDS = sorted(ENGLISH_STOP_WORDS | CONSULTATION_STOP_WORDS)
-TOKEN_PATTERN = r"(?u)\b[a-zA-Z][a-zA-Z]{2,}\b"
+TOKEN_PATTERN = r"(?u)\b[a-zA-Z][a-zA-Z]{2,}\b"  # noqa: S105 (a regular expression, not a secret)
 
 
 @dataclass(frozen=True)
@@ -279,7 +322,7 @@ def label_from_terms(terms: tuple[str, ...], member_texts: list[str] | None = No
                     first = str(phrases[best])
         except ValueError:  # no two-word phrases at all
             pass
-    chosen = [first] + [t for t in terms[1:] if t not in first.split()][:1]
+    chosen = [first, *[t for t in terms[1:] if t not in first.split()][:1]]
     text = " / ".join(chosen)
     return text[:1].upper() + text[1:]
 
@@ -405,9 +448,18 @@ class ThemeFinder:
         lengths = series.iloc[members].str.split().str.len().to_numpy()
         # Prefer answers long enough to say something, then the most typical.
         order = members[np.lexsort((-weight[members], lengths < 8))]
-        return tuple(
-            Quote(str(series.index[i]), _shorten(series.iloc[i])) for i in order[: self.n_quotes]
-        )
+        chosen: list[Quote] = []
+        seen: list[set[str]] = []
+        for i in order[: 50 * self.n_quotes]:
+            words = set(str(series.iloc[i]).lower().split())
+            # Skip near-repeats of a quote already chosen: quotes should show the range.
+            if any(len(words & other) / max(len(words | other), 1) > 0.5 for other in seen):
+                continue
+            chosen.append(Quote(str(series.index[i]), _shorten(series.iloc[i])))
+            seen.append(words)
+            if len(chosen) == self.n_quotes:
+                break
+        return tuple(chosen)
 
     def _assignments_frame(self) -> pd.DataFrame:
         rows, cols = np.nonzero(self.membership_)
@@ -476,7 +528,9 @@ def themes_by_stance(
         )
         keys.append(by)
     table = (
-        joined.groupby([*keys, "stance"]).size().unstack("stance", fill_value=0)
+        joined.groupby([*keys, "stance"])
+        .size()
+        .unstack("stance", fill_value=0)
         .reindex(columns=list(STANCES), fill_value=0)
     )
     table["total"] = table.sum(axis=1)

@@ -56,15 +56,30 @@ class Rule:
 REGISTRY: dict[str, Rule] = {}
 
 
-def rule(code: str, message: str, fields: tuple[str, ...] | list[str], *, severity: str = "error",
-         since: int = 2023, until: int | None = None):
+def rule(
+    code: str,
+    message: str,
+    fields: tuple[str, ...] | list[str],
+    *,
+    severity: str = "error",
+    since: int = 2023,
+    until: int | None = None,
+):
     """Register the decorated function as rule ``code``."""
 
     def register(check: Callable[[Context], list[Flag]]):
         if code in REGISTRY:
             raise ValueError(f"rule {code} registered twice")
-        REGISTRY[code] = Rule(code, message, tuple(fields), check, severity, since, until,
-                              (check.__doc__ or "").strip())
+        REGISTRY[code] = Rule(
+            code,
+            message,
+            tuple(fields),
+            check,
+            severity,
+            since,
+            until,
+            (check.__doc__ or "").strip(),
+        )
         return check
 
     return register

@@ -14,24 +14,38 @@ def _chain(ctx: Context) -> pd.DataFrame:
     return ass.reset_index().merge(req, on="request_key", how="left").set_index("index")
 
 
-@rule("S2-301", "Request outcome date is before the date the request was received",
-      ["ReceivedDate", "RequestOutcomeDate"])
+@rule(
+    "S2-301",
+    "Request outcome date is before the date the request was received",
+    ["ReceivedDate", "RequestOutcomeDate"],
+)
 def decision_after_request(ctx: Context) -> list[Flag]:
     req = ctx.table("request")
-    return [Flag("request", rows_where(req, req["request_outcome_date"] < req["received_date"]),
-                 "RequestOutcomeDate")]
+    return [
+        Flag(
+            "request",
+            rows_where(req, req["request_outcome_date"] < req["received_date"]),
+            "RequestOutcomeDate",
+        )
+    ]
 
 
-@rule("S2-302", "Assessment outcome date is before the request outcome date",
-      ["RequestOutcomeDate", "AssessmentOutcomeDate"])
+@rule(
+    "S2-302",
+    "Assessment outcome date is before the request outcome date",
+    ["RequestOutcomeDate", "AssessmentOutcomeDate"],
+)
 def assessment_after_decision(ctx: Context) -> list[Flag]:
     chain = _chain(ctx)
     bad = chain["assessment_outcome_date"] < chain["request_outcome_date"]
     return [Flag("assessment", chain.index[bad.fillna(False)], "AssessmentOutcomeDate")]
 
 
-@rule("S2-303", "Plan start date is before the assessment outcome date",
-      ["AssessmentOutcomeDate", "StartDate"])
+@rule(
+    "S2-303",
+    "Plan start date is before the assessment outcome date",
+    ["AssessmentOutcomeDate", "StartDate"],
+)
 def plan_after_assessment(ctx: Context) -> list[Flag]:
     plan = ctx.table("named_plan")
     ass = ctx.table("assessment").set_index("assessment_key")["assessment_outcome_date"]
@@ -42,7 +56,9 @@ def plan_after_assessment(ctx: Context) -> list[Flag]:
 @rule("S2-304", "Plan cease date is before the plan start date", ["StartDate", "CeaseDate"])
 def cease_after_start(ctx: Context) -> list[Flag]:
     plan = ctx.table("named_plan")
-    return [Flag("named_plan", rows_where(plan, plan["cease_date"] < plan["start_date"]), "CeaseDate")]
+    return [
+        Flag("named_plan", rows_where(plan, plan["cease_date"] < plan["start_date"]), "CeaseDate")
+    ]
 
 
 @rule("S2-305", "Date is after the census reference date", ["ReceivedDate", "StartDate"])

@@ -18,7 +18,9 @@ log = logging.getLogger(__name__)
 REPORT_COLUMNS = ["code", "severity", "module", "record", "row", "field", "child_id", "message"]
 
 
-def run_rules(ctx: Context, child_ids: pd.DataFrame, rules: list[Rule] | None = None) -> pd.DataFrame:
+def run_rules(
+    ctx: Context, child_ids: pd.DataFrame, rules: list[Rule] | None = None
+) -> pd.DataFrame:
     """Issues found in ``ctx.ret``; ``child_ids`` maps person_key to a pseudonymous child_id."""
     rules = rules if rules is not None else rules_for_year(ctx.ret.year)
     ids = child_ids.drop_duplicates("person_key").set_index("person_key")["child_id"]
@@ -28,28 +30,43 @@ def run_rules(ctx: Context, child_ids: pd.DataFrame, rules: list[Rule] | None = 
             flags = rule.check(ctx)
         except Exception as exc:  # one broken rule must never break a run
             log.exception("rule %s failed", rule.code)
-            parts.append(pd.DataFrame([{
-                "code": "ENGINE", "severity": "error", "module": "", "record": "", "row": None,
-                "field": "", "child_id": "",
-                "message": f"rule {rule.code} could not run ({type(exc).__name__}); "
-                           "other rules ran; please report this",
-            }]))
+            parts.append(
+                pd.DataFrame(
+                    [
+                        {
+                            "code": "ENGINE",
+                            "severity": "error",
+                            "module": "",
+                            "record": "",
+                            "row": None,
+                            "field": "",
+                            "child_id": "",
+                            "message": f"rule {rule.code} could not run ({type(exc).__name__}); "
+                            "other rules ran; please report this",
+                        }
+                    ]
+                )
+            )
             continue
         for flag in flags:
             if len(flag.rows) == 0:
                 continue
             table = ctx.ret[flag.table].loc[flag.rows]
             module = MODULE_BY_NAME[flag.table]
-            parts.append(pd.DataFrame({
-                "code": rule.code,
-                "severity": rule.severity,
-                "module": module.element,
-                "record": table[module.key].to_numpy(),
-                "row": table["source_row"].to_numpy(),
-                "field": flag.field,
-                "child_id": table["person_key"].map(ids).fillna("").to_numpy(),
-                "message": rule.message,
-            }))
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "code": rule.code,
+                        "severity": rule.severity,
+                        "module": module.element,
+                        "record": table[module.key].to_numpy(),
+                        "row": table["source_row"].to_numpy(),
+                        "field": flag.field,
+                        "child_id": table["person_key"].map(ids).fillna("").to_numpy(),
+                        "message": rule.message,
+                    }
+                )
+            )
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in REPORT_COLUMNS})
     report = pd.concat(parts, ignore_index=True)[REPORT_COLUMNS]

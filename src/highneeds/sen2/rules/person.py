@@ -9,8 +9,28 @@ from highneeds.sen2.rules import Context, Flag, rows_where, rule
 from highneeds.sen2.upn import upn_problems
 from highneeds.vocabulary import AGE_MAX, AGE_OFFSET
 
-ETHNICITY = {"WBRI", "WIRI", "WIRT", "WOTH", "WROM", "MWBC", "MWBA", "MWAS", "MOTH", "AIND",
-             "APKN", "ABAN", "AOTH", "BCRB", "BAFR", "BOTH", "CHNE", "OOTH", "REFU", "NOBT"}
+ETHNICITY = {
+    "WBRI",
+    "WIRI",
+    "WIRT",
+    "WOTH",
+    "WROM",
+    "MWBC",
+    "MWBA",
+    "MWAS",
+    "MOTH",
+    "AIND",
+    "APKN",
+    "ABAN",
+    "AOTH",
+    "BCRB",
+    "BAFR",
+    "BOTH",
+    "CHNE",
+    "OOTH",
+    "REFU",
+    "NOBT",
+}
 SEX = {"M", "F", "U"}
 GENDER_CURRENT = {"0", "1", "2", "9"}
 UPN_UNKNOWN = {"UN1", "UN2", "UN3", "UN4", "UN5", "UN6", "UN7", "UN8", "UN9", "UN10"}
@@ -23,8 +43,11 @@ def upn_valid(ctx: Context) -> list[Flag]:
     return [Flag("person", rows_where(person, upn_problems(person["upn"]).notna()), "UPN")]
 
 
-@rule("S2-102", "The same child appears more than once (same UPN, or same name and birth date)",
-      ["UPN", "Surname", "Forename", "PersonBirthDate"])
+@rule(
+    "S2-102",
+    "The same child appears more than once (same UPN, or same name and birth date)",
+    ["UPN", "Surname", "Forename", "PersonBirthDate"],
+)
 def duplicate_person(ctx: Context) -> list[Flag]:
     person = ctx.table("person")
     by_upn = person["upn"].notna() & person.duplicated("upn", keep=False)
@@ -51,7 +74,9 @@ def age_range(ctx: Context) -> list[Flag]:
     return [Flag("person", rows_where(person, bad), "PersonBirthDate")]
 
 
-@rule("S2-105", "Sex is not M, F or U (GenderCurrent: 0, 1, 2 or 9 in 2023)", ["Sex", "GenderCurrent"])
+@rule(
+    "S2-105", "Sex is not M, F or U (GenderCurrent: 0, 1, 2 or 9 in 2023)", ["Sex", "GenderCurrent"]
+)
 def sex_code(ctx: Context) -> list[Flag]:
     person = ctx.table("person")
     bad = (person["sex"].notna() & ~person["sex"].isin(SEX)) | (
@@ -61,8 +86,11 @@ def sex_code(ctx: Context) -> list[Flag]:
     return [Flag("person", rows_where(person, bad), "Sex")]
 
 
-@rule("S2-106", "Neither UPN nor ULN given, and no valid UPNunknown reason",
-      ["UPN", "UniqueLearnerNumber", "UPNunknown"])
+@rule(
+    "S2-106",
+    "Neither UPN nor ULN given, and no valid UPNunknown reason",
+    ["UPN", "UniqueLearnerNumber", "UPNunknown"],
+)
 def upn_or_reason(ctx: Context) -> list[Flag]:
     person = ctx.table("person")
     bad = person["upn"].isna() & person["uln"].isna() & ~person["upn_unknown"].isin(UPN_UNKNOWN)

@@ -16,13 +16,20 @@ def _current(ctx: Context) -> pd.DataFrame:
     return place[live]
 
 
-@rule("S2-502", "Active plan has no placement of rank 1 on the census date",
-      ["PlacementRank", "EntryDate", "LeavingDate"])
+@rule(
+    "S2-502",
+    "Active plan has no placement of rank 1 on the census date",
+    ["PlacementRank", "EntryDate", "LeavingDate"],
+)
 def rank1_placement(ctx: Context) -> list[Flag]:
     plans = ctx.table("active_plan")
     current = _current(ctx)
     has = set(current.loc[current["placement_rank"] == 1, "active_plan_key"])
-    return [Flag("active_plan", rows_where(plans, ~plans["active_plan_key"].isin(has)), "PlacementDetail")]
+    return [
+        Flag(
+            "active_plan", rows_where(plans, ~plans["active_plan_key"].isin(has)), "PlacementDetail"
+        )
+    ]
 
 
 @rule("S2-503", "Placements of the same rank overlap in time", ["EntryDate", "LeavingDate"])
@@ -48,7 +55,9 @@ def known_urn(ctx: Context) -> list[Flag]:
     flags = []
     for table in ("placement", "plan_detail"):
         frame = ctx.table(table)
-        flags.append(Flag(table, rows_where(frame, frame["urn"].notna() & ~frame["urn"].isin(known)), "URN"))
+        flags.append(
+            Flag(table, rows_where(frame, frame["urn"].notna() & ~frame["urn"].isin(known)), "URN")
+        )
     return flags
 
 

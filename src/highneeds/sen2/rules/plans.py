@@ -19,22 +19,36 @@ def reason_has_date(ctx: Context) -> list[Flag]:
     return [Flag("named_plan", rows_where(plan, bad), "CeaseDate")]
 
 
-@rule("S2-403", "An assessment follows a request the LA decided not to assess (outcome N)",
-      ["RequestOutcome", "Assessment"], severity="warning")
+@rule(
+    "S2-403",
+    "An assessment follows a request the LA decided not to assess (outcome N)",
+    ["RequestOutcome", "Assessment"],
+    severity="warning",
+)
 def no_assessment_after_refusal(ctx: Context) -> list[Flag]:
     req = ctx.table("request").set_index("request_key")["request_outcome"]
     ass = ctx.table("assessment")
-    return [Flag("assessment", rows_where(ass, ass["request_key"].map(req) == "N"), "RequestOutcome")]
+    return [
+        Flag("assessment", rows_where(ass, ass["request_key"].map(req) == "N"), "RequestOutcome")
+    ]
 
 
-@rule("S2-404", "Record's parent is missing (its parent table id is not in the export)",
-      ["tableid"])
+@rule(
+    "S2-404", "Record's parent is missing (its parent table id is not in the export)", ["tableid"]
+)
 def orphans(ctx: Context) -> list[Flag]:
     flags = []
-    for child, parent in (("request", "person"), ("assessment", "request"),
-                          ("named_plan", "assessment"), ("plan_detail", "named_plan"),
-                          ("active_plan", "request"), ("placement", "active_plan"),
-                          ("need", "active_plan")):
+    for child, parent in (
+        ("request", "person"),
+        ("assessment", "request"),
+        ("named_plan", "assessment"),
+        ("plan_detail", "named_plan"),
+        ("active_plan", "request"),
+        ("placement", "active_plan"),
+        ("need", "active_plan"),
+    ):
         frame, keys = ctx.table(child), set(ctx.table(parent)[f"{parent}_key"])
-        flags.append(Flag(child, rows_where(frame, ~frame[f"{parent}_key"].isin(keys)), f"{parent}_key"))
+        flags.append(
+            Flag(child, rows_where(frame, ~frame[f"{parent}_key"].isin(keys)), f"{parent}_key")
+        )
     return flags

@@ -42,8 +42,9 @@ BREAK = {
     "S2-301": _shift("request", "request_outcome_date", "received_date", -DAY),
     "S2-302": _assessment_before_decision,
     "S2-303": _plan_before_assessment,
-    "S2-304": _shift("named_plan", "cease_date", "start_date", -DAY,
-                     lambda f: f["start_date"].notna()),
+    "S2-304": _shift(
+        "named_plan", "cease_date", "start_date", -DAY, lambda f: f["start_date"].notna()
+    ),
     "S2-305": _future,
     "S2-306": _no_received,
 }

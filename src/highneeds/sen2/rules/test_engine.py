@@ -6,7 +6,13 @@ from highneeds.sen2.rules.engine import run_rules
 
 
 def test_every_registered_rule_has_a_firing_test():
-    from highneeds.sen2.rules import test_codes, test_dates, test_person, test_placements, test_plans
+    from highneeds.sen2.rules import (
+        test_codes,
+        test_dates,
+        test_person,
+        test_placements,
+        test_plans,
+    )
 
     tested = set()
     for module in (test_codes, test_dates, test_person, test_placements, test_plans):
@@ -33,7 +39,11 @@ def test_report_locates_record_and_names_no_one(broken):
     ctx = broken(change)
     ids = pd.DataFrame({"person_key": ctx.ret["person"]["person_key"], "child_id": "pseudo"})
     report = run_rules(ctx, ids, [REGISTRY["S2-103"]])
-    assert report.loc[0, ["module", "field", "child_id"]].tolist() == ["Person", "Ethnicity", "pseudo"]
+    assert report.loc[0, ["module", "field", "child_id"]].tolist() == [
+        "Person",
+        "Ethnicity",
+        "pseudo",
+    ]
     surname = ctx.ret["person"]["surname"].iloc[0]
     assert not report.astype(str).apply(lambda c: c.str.contains(surname, regex=False)).any().any()
 

@@ -25,8 +25,12 @@ def _orphan(t):
     t["need"].loc[first(t["need"]), "active_plan_key"] = "no-such-plan"
 
 
-BREAK = {"S2-401": _no_reason, "S2-402": _no_date, "S2-403": _assessed_after_refusal,
-         "S2-404": _orphan}
+BREAK = {
+    "S2-401": _no_reason,
+    "S2-402": _no_date,
+    "S2-403": _assessed_after_refusal,
+    "S2-404": _orphan,
+}
 
 
 @pytest.mark.parametrize("code", CODES)

@@ -41,8 +41,7 @@ AREAS = [
         "title": "Specialist settings",
         "introduction": "Some children need a place in a special school or a resourced unit "
         "in a mainstream school. Too many travel a long way to schools outside the area.",
-        "easy_read_introduction": "Some children go to a special school. Some travel a long "
-        "way.",
+        "easy_read_introduction": "Some children go to a special school. Some travel a long way.",
         "young_person_introduction": "Some young people go to a special school or a special "
         "unit. Some travel a long way to get there.",
         "code": "P2",
@@ -62,8 +61,7 @@ AREAS = [
         "code": "P3",
         "text": "Put mental health workers and counselling into schools, and offer faster help "
         "for anxiety, so that children get support before they reach crisis.",
-        "easy_read_text": "We want people in schools who can help children with their "
-        "feelings.",
+        "easy_read_text": "We want people in schools who can help children with their feelings.",
         "young_person_text": "We want counsellors and mental health workers in schools, so you "
         "can get help quickly if you feel anxious or low.",
     },
@@ -136,18 +134,26 @@ def seed_demo_consultation(*, open_days: int = 90) -> tuple[Consultation, bool]:
         status=Consultation.Status.PUBLISHED,
     )
     BackgroundLink.objects.create(
-        consultation=consultation, position=1, title="Summary of the high needs review (demo)",
+        consultation=consultation,
+        position=1,
+        title="Summary of the high needs review (demo)",
         url="https://example.org/stockbridge/high-needs-review-summary",
     )
     for position, spec in enumerate(AREAS, start=1):
         area = Area.objects.create(
-            consultation=consultation, position=position, title=spec["title"],
+            consultation=consultation,
+            position=position,
+            title=spec["title"],
             introduction=spec["introduction"],
             easy_read_introduction=spec["easy_read_introduction"],
             young_person_introduction=spec["young_person_introduction"],
         )
         Proposal.objects.create(
-            area=area, position=1, code=spec["code"], text=spec["text"],
-            easy_read_text=spec["easy_read_text"], young_person_text=spec["young_person_text"],
+            area=area,
+            position=1,
+            code=spec["code"],
+            text=spec["text"],
+            easy_read_text=spec["easy_read_text"],
+            young_person_text=spec["young_person_text"],
         )
     return consultation, True

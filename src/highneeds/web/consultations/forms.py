@@ -234,10 +234,18 @@ class ConsultationForm(GovukFormMixin, forms.ModelForm):
         return data
 
 
-class BackgroundLinkForm(GovukFormMixin, forms.ModelForm):
-    class Meta:
-        model = BackgroundLink
-        fields = ["title", "url"]
+class BackgroundLinkForm(GovukFormMixin, forms.Form):
+    title = forms.CharField(max_length=200)
+    url = forms.URLField(
+        label="Web address",
+        max_length=500,
+        assume_scheme="https",
+        help_text="For example https://www.example.gov.uk/high-needs-review.pdf",
+    )
+
+    def instance(self) -> BackgroundLink:
+        """An unsaved link with the form's values."""
+        return BackgroundLink(title=self.cleaned_data["title"], url=self.cleaned_data["url"])
 
 
 class AreaForm(GovukFormMixin, forms.ModelForm):

@@ -129,7 +129,14 @@ def _summary_for(consultation: Consultation, version: str) -> str:
     return own or consultation.summary
 
 
+JOURNEY_SECONDS = 24 * 60 * 60
+
+
 def _after_save(request, gate: _Gate, forward: str):
+    if not request.user.is_authenticated:
+        # Unfinished answers are personal data: an abandoned journey expires after a day
+        # (Django's clearsessions removes it) instead of the default two weeks.
+        request.session.set_expiry(JOURNEY_SECONDS)
     return redirect(gate.url("check") if request.GET.get("change") else forward)
 
 

@@ -173,7 +173,7 @@ def link_add(request, workspace, pk: int):
     consultation = _consultation(workspace, pk)
     form = BackgroundLinkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        link = form.save(commit=False)
+        link = form.instance()
         link.consultation = consultation
         link.position = consultation.links.count() + 1
         link.save()

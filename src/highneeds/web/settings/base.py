@@ -77,7 +77,6 @@ def database_settings() -> dict:
                 "init_command": "PRAGMA journal_mode=WAL;",
             }
         )
-        database["CONN_MAX_AGE"] = 0
     return database
 
 

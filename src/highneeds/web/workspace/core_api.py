@@ -69,23 +69,200 @@ def overview_areas(la_code: str) -> list[str]:
 
 
 def la_overview(store, la_code: str) -> dict[str, pd.DataFrame] | Missing:
-    """The LA overview tables: ``history`` (the LA by January census year) and ``comparison``
-    (the LA beside its neighbours, region and England), from highneeds.analysis.overview."""
+    """The LA overview tables from highneeds.analysis.overview: the LA by January census year
+    (caseload, rates, setting groups, age bands) and beside its statistical neighbours, region
+    and England."""
     overview = find("highneeds.analysis.overview", "la_overview", "The LA overview")
     load_stats = find("highneeds.importers.dfe", "load_stats", "Reading DfE statistics")
     for function in (overview, load_stats):
         if isinstance(function, Missing):
             return function
     result = overview(load_stats(store, area_codes=overview_areas(la_code)), la_code)
-    history = result.history.reset_index()
-    comparison = result.comparison.reset_index(drop=True)
+    return overview_panels(result.history.reset_index(), result.comparison, result.notes)
+
+
+_LABELS = {
+    "year": "January census year",
+    "area": "Area",
+    "ehcps": "EHCPs",
+    "new_plans": "New plans",
+    "per_1000_aged_0_25": "EHCPs per 1,000 residents aged 0 to 25",
+    "growth_pct": "Growth on a year before (%)",
+    "growth_1y_pct": "Growth on a year before (%)",
+    "growth_5y_pct": "Growth on five years before (%)",
+    "issued_within_20_weeks_pct": "New plans issued within 20 weeks (%)",
+}
+
+
+def _label(column: str) -> str:
+    """A heading people read for an overview column (vocabulary labels where there are any)."""
+    from highneeds.vocabulary import AGE_BAND_BY_CODE, SETTING_GROUP_BY_CODE
+
+    if column in _LABELS:
+        return _LABELS[column]
+    if column.endswith("_pct"):
+        return f"{_label(column[:-4])} (%)"
+    if column in SETTING_GROUP_BY_CODE:
+        return SETTING_GROUP_BY_CODE[column].label
+    if column.startswith("age_") and column[4:] in AGE_BAND_BY_CODE:
+        return AGE_BAND_BY_CODE[column[4:]].label
+    words = column.replace("_", " ")
+    return words[0].upper() + words[1:]
+
+
+PANEL_TITLES = {
+    "caseload": "EHCPs and new plans by January census",
+    "rates": "Rates, growth and timeliness",
+    "setting_groups": "EHCPs by setting group",
+    "age_bands": "EHCPs by age band",
+    "comparison_rate": "EHCPs per 1,000 residents aged 0 to 25, beside comparators",
+    "comparison": "Beside statistical neighbours, region and England",
+    "notes": "Notes on these figures",
+}
+
+
+def overview_panels(history: pd.DataFrame, comparison: pd.DataFrame, notes: list[str]):
+    """Split the overview into tables of one unit each, so each draws as a readable chart:
+    counts, rates, setting groups, age bands (by January census year), then the comparison."""
+    from highneeds.vocabulary import AGE_BANDS, SETTING_GROUPS
+
+    def pick(frame, key, columns):
+        present = [c for c in columns if c in frame.columns]
+        return frame[[key, *present]].rename(columns=_label) if present else None
+
+    panels = {
+        "caseload": pick(history, "year", ["ehcps", "new_plans"]),
+        "rates": pick(
+            history, "year", ["per_1000_aged_0_25", "growth_pct", "issued_within_20_weeks_pct"]
+        ),
+        "setting_groups": pick(history, "year", [g.code for g in SETTING_GROUPS]),
+        "age_bands": pick(history, "year", [f"age_{b.code}" for b in AGE_BANDS]),
+        "comparison_rate": pick(comparison.reset_index(drop=True), "area", ["per_1000_aged_0_25"]),
+        "comparison": comparison.reset_index(drop=True).rename(columns=_label),
+    }
+    if notes:
+        panels["notes"] = pd.DataFrame({"Note": notes})
+    return {key: frame for key, frame in panels.items() if frame is not None}
+
+
+MAX_ISSUES_SHOWN = 200
+
+
+def _import_dfe_release(store, path, *, la_code, imported_by) -> dict:
+    from highneeds.importers.dfe import import_release
+
+    outcome = import_release(store, path, imported_by=imported_by)
     return {
-        "history": history,
-        "comparison": comparison,
-        **({"notes": pd.DataFrame({"note": result.notes})} if result.notes else {}),
+        "kind": "DfE EHCP statistics (national, public)",
+        "rows_imported": outcome.rows,
+        "already_imported": outcome.already_imported,
+        "issues": [],
     }
 
 
-def importer() -> Callable | Missing:
-    """The core's file importer: import_file(store, path, *, owner, imported_by) -> ImportResult."""
-    return find("highneeds.importers", "import_file", "Importing files into the store")
+def _import_sen2(store, path, *, la_code, imported_by) -> dict:
+    from highneeds.errors import InputFileError
+    from highneeds.importers.sen2 import import_sen2
+    from highneeds.sen2.read import read_returns
+
+    # A workspace only takes its own LA's returns: an analyst of one LA must not load (or
+    # overwrite) another LA's children's records.
+    for found in read_returns([path]):
+        if str(found.la_code) != la_code:
+            raise InputFileError(
+                f"this is a SEN2 return for LA {found.la_code}, not for this workspace's LA "
+                f"{la_code}",
+                file=path.name,
+                hint="upload it in that LA's workspace",
+            )
+    results = import_sen2([path], store, imported_by=imported_by)
+    issues = pd.concat([r.issues for r in results], ignore_index=True) if results else None
+    shown = [] if issues is None else issues.head(MAX_ISSUES_SHOWN).astype(str).to_dict("records")
+    return {
+        "kind": "SEN2 return",
+        "rows_imported": sum(r.result.rows for r in results),
+        "already_imported": all(r.result.already_imported for r in results),
+        "children": sum(r.children for r in results),
+        "issue_count": 0 if issues is None else len(issues),
+        "issues": shown,
+    }
+
+
+IMPORTERS: dict[str, tuple[str, str, Callable]] = {
+    ".zip": ("highneeds.importers.dfe", "import_release", _import_dfe_release),
+    ".xml": ("highneeds.importers.sen2", "import_sen2", _import_sen2),
+}
+
+
+def importer_for(suffix: str) -> Callable | Missing:
+    """The importer for a file type: f(store, path, *, la_code, imported_by) -> summary dict
+    (kind, rows_imported, already_imported, issues). Missing when the core has none yet."""
+    if suffix not in IMPORTERS:
+        return Missing(f"Importing {suffix or 'these'} files", "an importer for this kind of file")
+    module, name, adapter = IMPORTERS[suffix]
+    found = find(module, name, f"Importing {suffix} files")
+    return found if isinstance(found, Missing) else adapter
+
+
+FORECAST_TABLES = {
+    "total": None,
+    "by_setting_group": "setting_group",
+    "by_need": "need",
+    "by_age_band": "age_band",
+}
+FORECAST_TITLES = {
+    "total": "EHCP caseload forecast",
+    "by_setting_group": "Forecast by setting group (median)",
+    "by_need": "Forecast by type of need (median)",
+    "by_age_band": "Forecast by age band (median)",
+}
+#: The core's quantile columns and the headings people read (figures.FAN draws them as a fan).
+QUANTILE_LABELS = {
+    "year": "January census year",
+    "expected": "Expected",
+    "q2.5": "Lower 95% bound",
+    "q10": "Lower 80% bound",
+    "median": "Median",
+    "q90": "Upper 80% bound",
+    "q97.5": "Upper 95% bound",
+}
+
+
+def run_forecast(
+    store, la_code: str, *, horizon: int, simulations: int, seed: int, estimation: str
+) -> dict[str, pd.DataFrame] | Missing:
+    """Fit the core's Markov model to the LA's stored SEN2 transitions and simulate.
+
+    Returns the caseload (children, by January census year) as ``total`` (expected value and
+    quantiles) and the median by setting group, need and age band.
+    """
+    model_class = find("highneeds.forecast.markov", "MarkovForecaster", "Forecasting")
+    tables_of_result = find("highneeds.forecast.export", "forecast_tables", "Forecast tables")
+    for function in (model_class, tables_of_result):
+        if isinstance(function, Missing):
+            return function
+    import sqlalchemy as sa
+
+    from highneeds.errors import ModelInputError
+    from highneeds.sen2 import schema as sen2_tables
+
+    table = sen2_tables.transitions
+    moves = store.read_frame(sa.select(table).where(table.c.la_code == la_code))
+    if moves.empty:
+        raise ModelInputError(
+            f"there are no SEN2 transitions for LA {la_code}: upload this LA's SEN2 returns for "
+            "at least two consecutive years on the Data page, then run the forecast again"
+        )
+    moves = moves.drop(columns=[c for c in ("id", "import_id", "la_code") if c in moves.columns])
+    model = model_class(estimation=estimation).fit(moves)
+    result = model.simulate(horizon=horizon, simulations=simulations, seed=seed)
+    tables = tables_of_result(result)
+    total = tables["total"][list(QUANTILE_LABELS)].rename(columns=QUANTILE_LABELS)
+    panels = {"total": total}
+    for name, column in FORECAST_TABLES.items():
+        if column is not None:
+            panels[name] = (
+                tables[name].pivot_table(index="year", columns=column, values="median")
+                .reset_index().rename_axis(columns=None).rename(columns=_label)
+            )
+    return panels

@@ -7,6 +7,7 @@ chart's text alternative and the CSV is the same numbers.
 from __future__ import annotations
 
 import io
+import math
 import re
 
 import pandas as pd
@@ -22,26 +23,46 @@ FORMATS = {
     "png": "image/png",
 }
 _TIME_COLUMN = re.compile(r"year|date|census|month|period", re.IGNORECASE)
-MAX_SERIES = 8  # more lines than this is unreadable; the table still has them all
+MAX_SERIES = 9  # more lines than this is unreadable: such tables are shown as tables only
 
 
 def chart_columns(frame: pd.DataFrame) -> tuple[str, list[str]] | None:
     """(x column, numeric series columns) when the table can be drawn, else None."""
     if frame.empty or frame.shape[1] < 2:
         return None
+    if is_fan(frame):
+        return str(frame.columns[0]), list(FAN)
     x = frame.columns[0]
     series = [c for c in frame.columns[1:] if pd.api.types.is_numeric_dtype(frame[c])]
-    if not series:
-        return None
-    return str(x), [str(c) for c in series[:MAX_SERIES]]
+    if not series or len(series) > MAX_SERIES:
+        return None  # nothing to draw, or too many lines to read: the table says it better
+    return str(x), [str(c) for c in series]
 
 
 def is_time_series(frame: pd.DataFrame) -> bool:
     return bool(_TIME_COLUMN.search(str(frame.columns[0])))
 
 
+#: Quantile columns of a forecast table, outer-low, inner-low, middle, inner-high, outer-high.
+FAN = ("Lower 95% bound", "Lower 80% bound", "Median", "Upper 80% bound", "Upper 95% bound")
+
+
+def is_fan(frame: pd.DataFrame) -> bool:
+    return all(column in frame.columns for column in FAN)
+
+
+def _draw_fan(axes, frame: pd.DataFrame) -> None:
+    """Median line with 80% and 95% intervals shaded: the forecast's honest uncertainty."""
+    x = frame.iloc[:, 0].astype(str).tolist()
+    low95, low80, middle, high80, high95 = (frame[c].astype(float) for c in FAN)
+    axes.fill_between(x, low95, high95, alpha=0.2, color="#1d70b8", label="95% interval")
+    axes.fill_between(x, low80, high80, alpha=0.35, color="#1d70b8", label="80% interval")
+    axes.plot(x, middle, color="#0b0c0c", marker="o", label="Median")
+
+
 def draw(frame: pd.DataFrame, title: str, fmt: str) -> bytes:
-    """The table as a chart: lines over time, else grouped bars. fmt is 'svg' or 'png'."""
+    """The table as a chart: a fan for forecast quantiles, lines over time, else grouped bars.
+    fmt is 'svg' or 'png'."""
     columns = chart_columns(frame)
     if columns is None:
         raise ValueError(f"{title}: this table has no numbers to draw")
@@ -49,7 +70,9 @@ def draw(frame: pd.DataFrame, title: str, fmt: str) -> bytes:
     figure = Figure(figsize=(8, 4.5), dpi=100, layout="constrained")
     axes = figure.subplots()
     labels = frame[x].astype(str).tolist()
-    if is_time_series(frame):
+    if is_fan(frame):
+        _draw_fan(axes, frame)
+    elif is_time_series(frame):
         for name in series:
             axes.plot(labels, frame[name], marker="o", label=name)
     else:
@@ -61,8 +84,13 @@ def draw(frame: pd.DataFrame, title: str, fmt: str) -> bytes:
     axes.set_title(title)
     axes.set_xlabel(x)
     axes.grid(axis="y", alpha=0.3)
-    if len(series) > 1:
-        axes.legend(fontsize="small")
+    if is_fan(frame):
+        axes.legend(fontsize="small", loc="upper left")
+        axes.set_ylabel("Children")
+    elif len(series) > 1:
+        axes.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1))
+    else:
+        axes.set_ylabel(series[0])
     buffer = io.BytesIO()
     figure.savefig(buffer, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
     return buffer.getvalue()
@@ -100,6 +128,39 @@ def chart_image(frame: pd.DataFrame, *, title: str) -> HttpResponse:
     return HttpResponse(draw(frame, title, "svg"), content_type=FORMATS["svg"])
 
 
+def display_value(value) -> str:
+    """A cell as the page shows it: whole numbers with thousands separators, others to one
+    decimal place, missing as an empty cell (downloads keep full precision)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, bool | str):
+        return str(value)
+    if isinstance(value, int | float) and float(value).is_integer():
+        return f"{int(value):,}" if abs(value) >= 10_000 else str(int(value))
+    if isinstance(value, float):
+        return f"{value:,.1f}"
+    return str(value)
+
+
+def display_rows(frame: pd.DataFrame) -> list[list[str]]:
+    return [[display_value(v) for v in row] for row in frame.to_numpy(dtype=object).tolist()]
+
+
 def title_of(key: str) -> str:
     """'caseload_trend' -> 'Caseload trend'."""
     return key.replace("_", " ").replace("-", " ").strip().capitalize()
+
+
+DOWNLOAD_LABELS = {"csv": "CSV", "xlsx": "Excel (XLSX)", "png": "chart as PNG", "svg": "chart as SVG"}
+
+
+def panel(key: str, title: str, frame: pd.DataFrame, *, chart_src: str, download_url) -> dict:
+    """What templates/workspace/partials/panel.html shows for one table: its chart (when it
+    can be drawn), the table as text, and links to every download. download_url(fmt) -> URL."""
+    drawable = chart_columns(frame) is not None
+    formats = ["csv", "xlsx", *(["png", "svg"] if drawable else [])]
+    return {
+        "key": key, "title": title, "chart_src": chart_src if drawable else "",
+        "columns": [str(c) for c in frame.columns], "rows": display_rows(frame),
+        "downloads": [(DOWNLOAD_LABELS[fmt], download_url(fmt)) for fmt in formats],
+    }

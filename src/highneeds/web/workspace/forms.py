@@ -7,13 +7,14 @@ from django import forms
 from highneeds import config
 from highneeds.web.core.forms import GovukFormMixin
 
-ACCEPTED_SUFFIXES = (".csv", ".xlsx", ".xls", ".ods", ".xml")
+ACCEPTED_SUFFIXES = (".csv", ".xlsx", ".xls", ".ods", ".xml", ".zip")
 
 
 class UploadForm(GovukFormMixin, forms.Form):
     file = forms.FileField(
         label="Upload a file",
-        help_text="CSV, Excel (.xlsx, .xls), OpenDocument (.ods) or SEN2 XML, smaller than "
+        help_text="A DfE statistics release (.zip), a SEN2 return (.xml), or a table (.csv, "
+        ".xlsx, .xls, .ods), smaller than "
         f"{config.max_upload_bytes() // (1024 * 1024)} MB.",
         error_messages={
             "required": "Select a file to upload",
@@ -27,7 +28,7 @@ class UploadForm(GovukFormMixin, forms.Form):
         if suffix not in ACCEPTED_SUFFIXES:
             found = suffix or "a file without an extension"
             raise forms.ValidationError(
-                f"The selected file must be a CSV, XLSX, XLS, ODS or XML file, not {found}"
+                f"The selected file must be a ZIP, XML, CSV, XLSX, XLS or ODS file, not {found}"
             )
         limit = config.max_upload_bytes()
         if upload.size > limit:

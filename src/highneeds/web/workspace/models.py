@@ -33,6 +33,8 @@ class Job(TimeStampedModel):
     input_name = models.CharField(max_length=255, blank=True, help_text="Uploaded file's name.")
     input_path = models.CharField(max_length=500, blank=True)
     task_result_id = models.CharField(max_length=64, blank=True)
+    # What the person chose (e.g. a forecast's horizon and simulations).
+    options = models.JSONField(default=dict, blank=True)
     # What the job found: counts, validation problems (messages with file/row/column).
     result = models.JSONField(default=dict, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -6,6 +6,7 @@ Views call these; these call the core. Nothing here renders HTML.
 from __future__ import annotations
 
 import logging
+import shutil
 import uuid
 from pathlib import Path
 
@@ -13,13 +14,14 @@ import pandas as pd
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.text import get_valid_filename
 
 from highneeds.errors import HighneedsError, InputFileError
 from highneeds.web.accounts import audit
 from highneeds.web.accounts.models import Workspace
 from highneeds.web.core.store import get_store
 
-from . import core_api
+from . import core_api, figures
 from .models import Job
 
 log = logging.getLogger(__name__)
@@ -33,8 +35,10 @@ def upload_folder(workspace: Workspace) -> Path:
 
 def start_import(workspace: Workspace, user, upload) -> Job:
     """Save the uploaded file where the worker can read it and queue its import."""
-    suffix = Path(upload.name).suffix.lower()
-    path = upload_folder(workspace) / f"{uuid.uuid4().hex}{suffix}"
+    name = get_valid_filename(Path(upload.name).name) or "upload"
+    folder = upload_folder(workspace) / uuid.uuid4().hex
+    folder.mkdir()
+    path = folder / name  # the user's file name, so messages from the core name their file
     with open(path, "wb") as handle:
         for chunk in upload.chunks():
             handle.write(chunk)
@@ -100,7 +104,7 @@ def run_job(job_id: int) -> None:
     finally:
         if job.input_path:
             # The upload may hold personal data: keep no copy once it has been read.
-            Path(job.input_path).unlink(missing_ok=True)
+            shutil.rmtree(Path(job.input_path).parent, ignore_errors=True)
     job.finished_at = timezone.now()
     job.save()
 
@@ -122,15 +126,15 @@ def problem_of(error: HighneedsError) -> dict:
 def _run_import(job: Job) -> dict:
     report_progress(job, 10, "Reading the file.")
     path = Path(job.input_path)
-    summary = check_file(path, job.input_name)
-    report_progress(job, 50, "The file can be read. Importing.")
-    importer = core_api.importer()
+    summary = {} if path.suffix.lower() == ".zip" else check_file(path, job.input_name)
+    importer = core_api.importer_for(path.suffix.lower())
     if isinstance(importer, core_api.Missing):
         return {**summary, "imported": False, "note": str(importer)}
+    report_progress(job, 40, "The file can be read. Checking and importing it.")
     outcome = importer(
         get_store(),
         path,
-        owner=job.workspace.la_code,
+        la_code=job.workspace.la_code,
         imported_by=job.created_by.get_username() if job.created_by else None,
     )
     audit.record(
@@ -138,15 +142,9 @@ def _run_import(job: Job) -> dict:
         actor=job.created_by,
         workspace=job.workspace,
         target=job.input_name,
-        detail={"job": job.pk, "rows": outcome.rows, "stage": "imported"},
+        detail={"job": job.pk, "rows": outcome["rows_imported"], "stage": "imported"},
     )
-    return {
-        **summary,
-        "imported": not outcome.already_imported,
-        "rows_imported": outcome.rows,
-        "import_id": outcome.import_id,
-        "already_imported": outcome.already_imported,
-    }
+    return {**summary, **outcome, "imported": not outcome["already_imported"]}
 
 
 def check_file(path: Path, name: str) -> dict:
@@ -201,11 +199,16 @@ OVERVIEW_CACHE_SECONDS = 600
 
 
 def store_fingerprint() -> str:
-    """Changes whenever anything is imported or replaced in the store."""
-    imports = get_store().imports()
-    if imports.empty:
-        return "empty"
-    return f"{int(imports['id'].max())}-{len(imports)}-{int(imports['rows'].sum())}"
+    """Changes whenever anything is imported or replaced in the store (one small query)."""
+    import sqlalchemy as sa
+
+    from highneeds.store import schema
+
+    table = schema.imports
+    query = sa.select(sa.func.max(table.c.id), sa.func.count(), sa.func.sum(table.c.rows))
+    with get_store().engine.connect() as conn:
+        newest, count, rows = conn.execute(query).one()
+    return f"{newest}-{count}-{rows}"
 
 
 def overview_tables(workspace: Workspace):
@@ -220,6 +223,38 @@ def overview_tables(workspace: Workspace):
         tables = core_api.la_overview(get_store(), workspace.la_code)
         cache.set(key, tables, OVERVIEW_CACHE_SECONDS)
     return tables
+
+
+def overview_html(workspace: Workspace) -> tuple[str, str | None]:
+    """(the overview's tables, charts and downloads as HTML, a message if it is unavailable),
+    cached with the tables: most requests then cost one cache read and one small query."""
+    from django.template.loader import render_to_string
+
+    key = f"overview-html:{workspace.la_code}:{store_fingerprint()}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    try:
+        tables = overview_tables(workspace)
+    except HighneedsError as error:
+        return "", str(error)  # not cached: the next import may fix it
+    if isinstance(tables, core_api.Missing):
+        return "", str(tables)
+    panels = [
+        {
+            "key": key_,
+            "title": core_api.PANEL_TITLES.get(key_, figures.title_of(key_)),
+            "chart": figures.chart_columns(frame) is not None,
+            "columns": [str(c) for c in frame.columns],
+            "rows": figures.display_rows(frame),
+        }
+        for key_, frame in tables.items()
+    ]
+    html = render_to_string(
+        "workspace/partials/panels.html", {"panels": panels, "la_code": workspace.la_code}
+    )
+    cache.set(key, (html, None), OVERVIEW_CACHE_SECONDS)
+    return html, None
 
 
 def recent_jobs(workspace: Workspace, limit: int = 20):

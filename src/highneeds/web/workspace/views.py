@@ -17,6 +17,7 @@ from highneeds.web.accounts.permissions import (
     workspace_role,
     workspaces_for,
 )
+
 from . import core_api, figures, services
 from .forms import UploadForm
 from .models import Job
@@ -53,24 +54,13 @@ def _overview_tables(workspace):
 @workspace_role(Role.VIEWER)
 @require_GET
 def overview(request, workspace):
-    tables, unavailable = _overview_tables(workspace)
-    panels = [
-        {
-            "key": key,
-            "title": figures.title_of(key),
-            "frame": frame,
-            "chart": figures.chart_columns(frame) is not None,
-            "columns": [str(c) for c in frame.columns],
-            "rows": frame.astype(object).where(frame.notna(), "").values.tolist(),
-        }
-        for key, frame in tables.items()
-    ]
+    panels_html, unavailable = services.overview_html(workspace)
     return render(
         request,
         "workspace/overview.html",
         {
             "workspace": workspace,
-            "panels": panels,
+            "panels_html": panels_html,
             "unavailable": unavailable,
             "active": "overview",
         },
@@ -98,7 +88,10 @@ def overview_download(request, workspace, key, fmt):
         detail={"rows": len(frame)},
     )
     return figures.download(
-        frame, name=f"{workspace.la_code}-{key}", title=figures.title_of(key), fmt=fmt
+        frame,
+        name=f"{workspace.la_code}-{key}",
+        title=core_api.PANEL_TITLES.get(key, figures.title_of(key)),
+        fmt=fmt,
     )
 
 
@@ -108,7 +101,7 @@ def overview_chart(request, workspace, key):
     frame = _overview_table(workspace, key)
     if figures.chart_columns(frame) is None:
         raise Http404("This table has no chart.")
-    return figures.chart_image(frame, title=figures.title_of(key))
+    return figures.chart_image(frame, title=core_api.PANEL_TITLES.get(key, figures.title_of(key)))
 
 
 @workspace_role(Role.VIEWER)

@@ -7,185 +7,525 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Consultation',
+            name="Consultation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('slug', models.SlugField(help_text='The web address: /consult/<this>/. Letters, numbers, hyphens.', max_length=80, unique=True)),
-                ('title', models.CharField(max_length=200)),
-                ('summary', models.TextField(help_text='What the consultation is about, in a few sentences.')),
-                ('background', models.TextField(blank=True, help_text='Why the council is consulting.')),
-                ('easy_read_summary', models.TextField(blank=True)),
-                ('young_person_summary', models.TextField(blank=True)),
-                ('offers_easy_read', models.BooleanField(default=True)),
-                ('offers_young_person', models.BooleanField(default=True)),
-                ('asks_area_of_residence', models.BooleanField(default=True)),
-                ('residence_areas', models.TextField(blank=True, help_text='One area per line. Leave empty to let people type their area.')),
-                ('asks_equality', models.BooleanField(default=True, help_text='Optional for respondents; stored apart from their answers.', verbose_name='Ask equality monitoring questions')),
-                ('privacy_notice', models.TextField()),
-                ('contact', models.CharField(help_text='Email or postal address for questions.', max_length=200)),
-                ('opens_at', models.DateTimeField(help_text='Europe/London time.')),
-                ('closes_at', models.DateTimeField(help_text='Europe/London time. Submissions stop at this second.')),
-                ('retention_days', models.PositiveIntegerField(default=365, help_text='Days after closing before personal details are erased.')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], default='draft', max_length=16)),
-                ('personal_data_erased_at', models.DateTimeField(blank=True, null=True)),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consultations', to='accounts.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="The web address: /consult/<this>/. Letters, numbers, hyphens.",
+                        max_length=80,
+                        unique=True,
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "summary",
+                    models.TextField(
+                        help_text="What the consultation is about, in a few sentences."
+                    ),
+                ),
+                (
+                    "background",
+                    models.TextField(blank=True, help_text="Why the council is consulting."),
+                ),
+                ("easy_read_summary", models.TextField(blank=True)),
+                ("young_person_summary", models.TextField(blank=True)),
+                ("offers_easy_read", models.BooleanField(default=True)),
+                ("offers_young_person", models.BooleanField(default=True)),
+                ("asks_area_of_residence", models.BooleanField(default=True)),
+                (
+                    "residence_areas",
+                    models.TextField(
+                        blank=True,
+                        help_text="One area per line. Leave empty to let people type their area.",
+                    ),
+                ),
+                (
+                    "asks_equality",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Optional for respondents; stored apart from their answers.",
+                        verbose_name="Ask equality monitoring questions",
+                    ),
+                ),
+                ("privacy_notice", models.TextField()),
+                (
+                    "contact",
+                    models.CharField(
+                        help_text="Email or postal address for questions.", max_length=200
+                    ),
+                ),
+                ("opens_at", models.DateTimeField(help_text="Europe/London time.")),
+                (
+                    "closes_at",
+                    models.DateTimeField(
+                        help_text="Europe/London time. Submissions stop at this second."
+                    ),
+                ),
+                (
+                    "retention_days",
+                    models.PositiveIntegerField(
+                        default=365,
+                        help_text="Days after closing before personal details are erased.",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("published", "Published")],
+                        default="draft",
+                        max_length=16,
+                    ),
+                ),
+                ("personal_data_erased_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="consultations",
+                        to="accounts.workspace",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-opens_at'],
+                "ordering": ["-opens_at"],
             },
         ),
         migrations.CreateModel(
-            name='BackgroundLink',
+            name="BackgroundLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('title', models.CharField(max_length=200)),
-                ('url', models.URLField(max_length=500)),
-                ('consultation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='links', to='consultations.consultation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("title", models.CharField(max_length=200)),
+                ("url", models.URLField(max_length=500)),
+                (
+                    "consultation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="links",
+                        to="consultations.consultation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'id'],
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Area',
+            name="Area",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField()),
-                ('title', models.CharField(max_length=200)),
-                ('introduction', models.TextField(blank=True)),
-                ('easy_read_introduction', models.TextField(blank=True)),
-                ('young_person_introduction', models.TextField(blank=True)),
-                ('consultation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='areas', to='consultations.consultation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField()),
+                ("title", models.CharField(max_length=200)),
+                ("introduction", models.TextField(blank=True)),
+                ("easy_read_introduction", models.TextField(blank=True)),
+                ("young_person_introduction", models.TextField(blank=True)),
+                (
+                    "consultation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="areas",
+                        to="consultations.consultation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position'],
+                "ordering": ["position"],
             },
         ),
         migrations.CreateModel(
-            name='Proposal',
+            name="Proposal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField()),
-                ('code', models.SlugField(help_text='Stable column code in exports, e.g. P1. Cannot change once open.', max_length=40)),
-                ('text', models.TextField(help_text='The proposal, standard wording.')),
-                ('easy_read_text', models.TextField(blank=True)),
-                ('young_person_text', models.TextField(blank=True)),
-                ('agreement_question', models.CharField(default='To what extent do you agree or disagree with this proposal?', max_length=300)),
-                ('why_question', models.CharField(default='Tell us why (optional)', max_length=300)),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='proposals', to='consultations.area')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField()),
+                (
+                    "code",
+                    models.SlugField(
+                        help_text="Stable column code in exports, e.g. P1. Cannot change once open.",
+                        max_length=40,
+                    ),
+                ),
+                ("text", models.TextField(help_text="The proposal, standard wording.")),
+                ("easy_read_text", models.TextField(blank=True)),
+                ("young_person_text", models.TextField(blank=True)),
+                (
+                    "agreement_question",
+                    models.CharField(
+                        default="To what extent do you agree or disagree with this proposal?",
+                        max_length=300,
+                    ),
+                ),
+                (
+                    "why_question",
+                    models.CharField(default="Tell us why (optional)", max_length=300),
+                ),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="proposals",
+                        to="consultations.area",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['area__position', 'position'],
+                "ordering": ["area__position", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Answer',
+            name="Answer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('agreement', models.CharField(blank=True, choices=[('strongly_agree', 'Strongly agree'), ('agree', 'Agree'), ('neither', 'Neither agree nor disagree'), ('disagree', 'Disagree'), ('strongly_disagree', 'Strongly disagree'), ('dont_know', "Don't know")], max_length=32)),
-                ('why', models.TextField(blank=True, max_length=5000)),
-                ('why_published', models.TextField(blank=True, help_text='Moderated wording that may be quoted; None until reviewed.', null=True)),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='answers', to='consultations.proposal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "agreement",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("strongly_agree", "Strongly agree"),
+                            ("agree", "Agree"),
+                            ("neither", "Neither agree nor disagree"),
+                            ("disagree", "Disagree"),
+                            ("strongly_disagree", "Strongly disagree"),
+                            ("dont_know", "Don't know"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("why", models.TextField(blank=True, max_length=5000)),
+                (
+                    "why_published",
+                    models.TextField(
+                        blank=True,
+                        help_text="Moderated wording that may be quoted; None until reviewed.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "proposal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="answers",
+                        to="consultations.proposal",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Redaction',
+            name="Redaction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('removed_kinds', models.JSONField(default=list, help_text="e.g. ['name', 'email']")),
-                ('characters_removed', models.IntegerField(default=0)),
-                ('automatic_suggestion_used', models.BooleanField(default=False)),
-                ('answer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='redactions', to='consultations.answer')),
-                ('moderator', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "removed_kinds",
+                    models.JSONField(default=list, help_text="e.g. ['name', 'email']"),
+                ),
+                ("characters_removed", models.IntegerField(default=0)),
+                ("automatic_suggestion_used", models.BooleanField(default=False)),
+                (
+                    "answer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="redactions",
+                        to="consultations.answer",
+                    ),
+                ),
+                (
+                    "moderator",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at'],
+                "ordering": ["-at"],
             },
         ),
         migrations.CreateModel(
-            name='Response',
+            name="Response",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('reference', models.CharField(max_length=11, unique=True)),
-                ('submission_token', models.CharField(blank=True, help_text='One per journey, so a repeated submit returns the first reference.', max_length=64, null=True, unique=True)),
-                ('version', models.CharField(choices=[('standard', 'Standard'), ('easy_read', 'Easy read'), ('young_person', 'Young person')], default='standard', max_length=16)),
-                ('source', models.CharField(choices=[('online', 'Online'), ('paper', 'Paper'), ('email', 'Email'), ('event', 'Event')], default='online', max_length=16)),
-                ('source_note', models.CharField(blank=True, max_length=200)),
-                ('received_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('respondent_type', models.CharField(choices=[('parent_carer', 'Parent or carer'), ('young_person', 'Child or young person'), ('school_staff', 'School or college staff'), ('health_care_professional', 'Health or care professional'), ('voluntary_org', 'Voluntary or community organisation'), ('other', 'Other')], max_length=32)),
-                ('area_of_residence', models.CharField(blank=True, max_length=200)),
-                ('organisation_name', models.CharField(blank=True, max_length=200)),
-                ('contact_email', models.EmailField(blank=True, max_length=254)),
-                ('client_fingerprint', models.CharField(blank=True, db_index=True, max_length=64)),
-                ('personal_data_erased_at', models.DateTimeField(blank=True, null=True)),
-                ('consultation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='responses', to='consultations.consultation')),
-                ('entered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("reference", models.CharField(max_length=11, unique=True)),
+                (
+                    "submission_token",
+                    models.CharField(
+                        blank=True,
+                        help_text="One per journey, so a repeated submit returns the first reference.",
+                        max_length=64,
+                        null=True,
+                        unique=True,
+                    ),
+                ),
+                (
+                    "version",
+                    models.CharField(
+                        choices=[
+                            ("standard", "Standard"),
+                            ("easy_read", "Easy read"),
+                            ("young_person", "Young person"),
+                        ],
+                        default="standard",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("online", "Online"),
+                            ("paper", "Paper"),
+                            ("email", "Email"),
+                            ("event", "Event"),
+                        ],
+                        default="online",
+                        max_length=16,
+                    ),
+                ),
+                ("source_note", models.CharField(blank=True, max_length=200)),
+                (
+                    "received_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                ),
+                (
+                    "respondent_type",
+                    models.CharField(
+                        choices=[
+                            ("parent_carer", "Parent or carer"),
+                            ("young_person", "Child or young person"),
+                            ("school_staff", "School or college staff"),
+                            ("health_care_professional", "Health or care professional"),
+                            ("voluntary_org", "Voluntary or community organisation"),
+                            ("other", "Other"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("area_of_residence", models.CharField(blank=True, max_length=200)),
+                ("organisation_name", models.CharField(blank=True, max_length=200)),
+                ("contact_email", models.EmailField(blank=True, max_length=254)),
+                ("client_fingerprint", models.CharField(blank=True, db_index=True, max_length=64)),
+                ("personal_data_erased_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "consultation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="responses",
+                        to="consultations.consultation",
+                    ),
+                ),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['received_at', 'id'],
+                "ordering": ["received_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='EqualityMonitoring',
+            name="EqualityMonitoring",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('age_band', models.CharField(blank=True, choices=[('under_16', 'Under 16'), ('16_24', '16 to 24'), ('25_44', '25 to 44'), ('45_64', '45 to 64'), ('65_plus', '65 or over'), ('prefer_not', 'Prefer not to say')], max_length=16)),
-                ('disabled', models.CharField(blank=True, choices=[('yes', 'Yes'), ('no', 'No'), ('prefer_not', 'Prefer not to say')], max_length=16, verbose_name='Do you consider yourself disabled?')),
-                ('ethnic_group', models.CharField(blank=True, choices=[('asian', 'Asian or Asian British'), ('black', 'Black, Black British, Caribbean or African'), ('mixed', 'Mixed or multiple ethnic groups'), ('white', 'White'), ('other', 'Other ethnic group'), ('prefer_not', 'Prefer not to say')], max_length=16)),
-                ('response', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='equality', to='consultations.response')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "age_band",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("under_16", "Under 16"),
+                            ("16_24", "16 to 24"),
+                            ("25_44", "25 to 44"),
+                            ("45_64", "45 to 64"),
+                            ("65_plus", "65 or over"),
+                            ("prefer_not", "Prefer not to say"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "disabled",
+                    models.CharField(
+                        blank=True,
+                        choices=[("yes", "Yes"), ("no", "No"), ("prefer_not", "Prefer not to say")],
+                        max_length=16,
+                        verbose_name="Do you consider yourself disabled?",
+                    ),
+                ),
+                (
+                    "ethnic_group",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("asian", "Asian or Asian British"),
+                            ("black", "Black, Black British, Caribbean or African"),
+                            ("mixed", "Mixed or multiple ethnic groups"),
+                            ("white", "White"),
+                            ("other", "Other ethnic group"),
+                            ("prefer_not", "Prefer not to say"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "response",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="equality",
+                        to="consultations.response",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='DuplicateFlag',
+            name="DuplicateFlag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('similarity', models.FloatField()),
-                ('decision', models.CharField(choices=[('open', 'Not reviewed'), ('duplicate', 'Is a duplicate (exclude from analysis)'), ('not_duplicate', 'Not a duplicate')], default='open', max_length=16)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('duplicate_of', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='consultations.response')),
-                ('response', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='duplicate_flags', to='consultations.response')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("similarity", models.FloatField()),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[
+                            ("open", "Not reviewed"),
+                            ("duplicate", "Is a duplicate (exclude from analysis)"),
+                            ("not_duplicate", "Not a duplicate"),
+                        ],
+                        default="open",
+                        max_length=16,
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "duplicate_of",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="consultations.response",
+                    ),
+                ),
+                (
+                    "response",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="duplicate_flags",
+                        to="consultations.response",
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='answer',
-            name='response',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='consultations.response'),
+            model_name="answer",
+            name="response",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="answers",
+                to="consultations.response",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='consultation',
-            constraint=models.CheckConstraint(condition=models.Q(('closes_at__gt', models.F('opens_at'))), name='closes_after_opening'),
+            model_name="consultation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("closes_at__gt", models.F("opens_at"))),
+                name="closes_after_opening",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='area',
-            constraint=models.UniqueConstraint(fields=('consultation', 'position'), name='one_area_per_position'),
+            model_name="area",
+            constraint=models.UniqueConstraint(
+                fields=("consultation", "position"), name="one_area_per_position"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='proposal',
-            constraint=models.UniqueConstraint(fields=('area', 'position'), name='one_proposal_per_position'),
+            model_name="proposal",
+            constraint=models.UniqueConstraint(
+                fields=("area", "position"), name="one_proposal_per_position"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='duplicateflag',
-            constraint=models.UniqueConstraint(fields=('response', 'duplicate_of'), name='one_flag_per_pair'),
+            model_name="duplicateflag",
+            constraint=models.UniqueConstraint(
+                fields=("response", "duplicate_of"), name="one_flag_per_pair"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='answer',
-            constraint=models.UniqueConstraint(fields=('response', 'proposal'), name='one_answer_per_proposal'),
+            model_name="answer",
+            constraint=models.UniqueConstraint(
+                fields=("response", "proposal"), name="one_answer_per_proposal"
+            ),
         ),
     ]

@@ -13,5 +13,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         counts = erase_expired_personal_data()
-        self.stdout.write(f"Erased personal details of {counts['responses']} responses in "
-                          f"{counts['consultations']} consultations.")
+        self.stdout.write(
+            f"Erased personal details of {counts['responses']} responses in "
+            f"{counts['consultations']} consultations."
+        )

@@ -9,11 +9,14 @@ class Command(BaseCommand):
     help = "Create the demo consultation for the fictional LA, open from now."
 
     def add_arguments(self, parser):
-        parser.add_argument("--open-days", type=int, default=90,
-                            help="How many days it stays open (default 90).")
+        parser.add_argument(
+            "--open-days", type=int, default=90, help="How many days it stays open (default 90)."
+        )
 
     def handle(self, *args, open_days: int, **options):
         consultation, created = seed_demo_consultation(open_days=open_days)
         verb = "Created" if created else "Already there:"
-        self.stdout.write(f"{verb} {consultation.title!r} at /consult/{consultation.slug}/ "
-                          f"(open until {consultation.closes_at:%Y-%m-%d %H:%M} UTC)")
+        self.stdout.write(
+            f"{verb} {consultation.title!r} at /consult/{consultation.slug}/ "
+            f"(open until {consultation.closes_at:%Y-%m-%d %H:%M} UTC)"
+        )

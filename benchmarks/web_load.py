@@ -1,0 +1,210 @@
+"""Load test of the planning workspace with Locust against gunicorn on loopback.
+
+Sets up a fresh database (SQLite file, or a new PostgreSQL database), loads the whole bundled
+national DfE release, creates the demo workspaces and login and one finished import job, starts
+gunicorn (production settings, DEBUG off), warms up, then runs Locust headless with N users and
+prints p50/p95/p99 per page. Target (issue 6): overview and result pages p95 < 300 ms with 20 users.
+
+    .venv/bin/python benchmarks/web_load.py --database sqlite --users 20 --seconds 60
+    .venv/bin/python benchmarks/web_load.py --database postgres --users 20 --seconds 60
+
+PostgreSQL: 127.0.0.1:5432 user postgres (override with --postgres-url); a database named
+hn_web_load_<pid> is created and dropped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+LA = "356"  # Stockport: the demo's public-data LA
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run(args: list[str], env: dict, **kwargs) -> str:
+    result = subprocess.run(args, env=env, cwd=REPO, capture_output=True, text=True, **kwargs)
+    if result.returncode != 0:
+        sys.exit(f"{' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+def manage(env: dict, *args: str) -> str:
+    return run([sys.executable, "-m", "highneeds.web.manage", *args], env)
+
+
+def prepare(env: dict) -> tuple[str, str, int]:
+    """Migrate, load national data, create demo login and a finished job; (user, pwd, job id)."""
+    started = time.perf_counter()
+    manage(env, "migrate", "--noinput")
+    # The whole national release shipped with highneeds, into the same database.
+    run([sys.executable, "-c", (
+        "from highneeds.importers.dfe import bundled_release_path, import_release;"
+        "from highneeds.store import open_store;"
+        "print(import_release(open_store(), bundled_release_path()))"
+    )], env)
+    print(
+        f"  database ready with the bundled national data in {time.perf_counter() - started:.0f} s"
+    )
+    out = manage(env, "setup_demo_workspace", "--public-la", LA)
+    username, password = re.search(r"username '([^']+)' and password '([^']+)'", out).groups()
+    job = manage(
+        env,
+        "shell",
+        "-c",
+        (
+            "from highneeds.web.workspace.models import Job;"
+            "from highneeds.web.accounts.models import Workspace;"
+            f"w = Workspace.objects.get(la_code='{LA}');"
+            "j = Job.objects.create(workspace=w, kind='import', status='succeeded', progress=100,"
+            " input_name='caseload.csv', result={'sheets': [{'name': '', 'rows': 2,"
+            " 'columns': ['year', 'ehcps']}], 'imported': False});"
+            "print(j.pk)"
+        ),
+    )
+    return username, password, int(job.strip().splitlines()[-1])
+
+
+def wait_healthy(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    sys.exit("gunicorn did not become healthy")
+
+
+def locust(env: dict, url: str, users: int, seconds: int, prefix: Path) -> list[dict]:
+    run(
+        [
+            str(BIN / "locust"),
+            "-f",
+            str(REPO / "benchmarks" / "web_locustfile.py"),
+            "--headless",
+            "--host",
+            url,
+            "-u",
+            str(users),
+            "-r",
+            str(users),
+            "-t",
+            f"{seconds}s",
+            "--csv",
+            str(prefix),
+            "--only-summary",
+            "--loglevel",
+            "WARNING",
+        ],
+        env,
+        timeout=seconds + 120,
+    )
+    with open(f"{prefix}_stats.csv", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def bench(database: str, users: int, seconds: int, workers: int, postgres_url: str) -> None:
+    home = Path(tempfile.mkdtemp(prefix="hn_web_load_"))
+    env = {
+        **os.environ,
+        "HIGHNEEDS_HOME": str(home),
+        "DJANGO_SETTINGS_MODULE": "highneeds.web.settings.production",
+        "DJANGO_SECRET_KEY": "benchmark-only-" + "x" * 40,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+    }
+    env.pop("DATABASE_URL", None)
+    db_name = None
+    if database == "postgres":
+        db_name = f"hn_web_load_{os.getpid()}"
+        run(["psql", postgres_url, "-c", f'CREATE DATABASE "{db_name}"'], env)
+        env["DATABASE_URL"] = postgres_url.rsplit("/", 1)[0] + f"/{db_name}"
+    print(f"{database}: preparing in {home}")
+    server = None
+    try:
+        username, password, job_id = prepare(env)
+        manage(env, "collectstatic", "--noinput", "-v0")
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        server = subprocess.Popen(
+            [
+                str(BIN / "gunicorn"),
+                "highneeds.web.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(workers),
+                "--log-level",
+                "warning",
+            ],
+            env=env,
+            cwd=REPO,
+        )
+        wait_healthy(url)
+        load_env = {
+            **env,
+            "HN_USERNAME": username,
+            "HN_PASSWORD": password,
+            "HN_LA_CODE": LA,
+            "HN_JOB_ID": str(job_id),
+        }
+        locust(load_env, url, users, 15, home / "warmup")  # each worker builds its cache
+        rows = locust(load_env, url, users, seconds, home / "run")
+        print(f"{database}: {users} users for {seconds} s, {workers} gunicorn workers")
+        print(
+            f"  {'page':<20}{'requests':>9}{'failures':>9}{'p50 ms':>8}{'p95 ms':>8}"
+            f"{'p99 ms':>8}{'req/s':>8}"
+        )
+        for row in rows:
+            print(
+                f"  {row['Name']:<20}{row['Request Count']:>9}{row['Failure Count']:>9}"
+                f"{row['50%']:>8}{row['95%']:>8}{row['99%']:>8}"
+                f"{float(row['Requests/s']):>8.1f}"
+            )
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+        if db_name:
+            subprocess.run(
+                [
+                    "psql",
+                    postgres_url,
+                    "-c",
+                    f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)',
+                ],
+                capture_output=True,
+                check=False,
+            )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="sqlite")
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--postgres-url", default="postgresql://postgres@127.0.0.1:5432/test")
+    args = parser.parse_args()
+    for database in ["sqlite", "postgres"] if args.database == "both" else [args.database]:
+        bench(database, args.users, args.seconds, args.workers, args.postgres_url)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,244 @@
+"""Everything an outcome report needs, in tables (and chart figures), from one responses export.
+
+``report_data(responses, ...)`` returns a ``ReportData``: who responded, agreement per proposal
+(exact figures for officers and suppressed tables for publication), differences between groups
+worth noticing, and per question the themes with counts by stance and group and redacted quotes,
+plus how much people reviewed. ``provenance`` ties every figure to the export (row count and
+SHA-256 of the table as read), so a reader can trace a number back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from highneeds.consult.analysis.agreement import (
+    ALL_GROUP,
+    agreement_table,
+    group_differences,
+    publication_table,
+    published_counts,
+    suppression_mask,
+)
+from highneeds.consult.analysis.review import ThemeSet
+from highneeds.consult.analysis.schema import (
+    AGREEMENT_LABELS,
+    AGREEMENT_SCALE,
+    GROUPINGS,
+    STANCES,
+    free_text,
+    validate_responses,
+)
+from highneeds.consult.analysis.themes import ThemeFinder, themes_by_stance
+from highneeds.consult.redaction import redact
+
+METHODS = (
+    "Percentages of the five-point answers are of those who answered on the scale; "
+    "'don't know' and 'not answered' are shown apart. 95% confidence intervals are Wilson score "
+    "intervals; differences between a group and everyone else use Newcombe's hybrid score "
+    "interval, and are reported when the interval excludes zero and the gap is at least 10 "
+    "percentage points. Counts from 1 to {t_minus} are shown as 'c', and further cells are "
+    "hidden where a hidden count could be worked out from a total. Themes were found by "
+    "{theme_method}; analysts reviewed {reviewed}. A respondent's stance on a theme is their "
+    "own agreement answer to the proposal, never inferred from their words. Quotes have "
+    "personal details removed automatically; a moderator checks them before publication."
+)
+
+
+@dataclass
+class QuestionThemes:
+    question: str
+    themes: pd.DataFrame  # theme_id, label, description, answers, support, oppose, neutral
+    published: pd.DataFrame  # the same counts as text, small ones as 'c'
+    by_group: pd.DataFrame  # theme_id × respondent_type × stance counts (exact, for officers)
+    quotes: pd.DataFrame  # theme_id, response_id, text (redacted), redacted (kinds removed)
+    review: dict | None = None
+
+
+@dataclass
+class ReportData:
+    provenance: dict
+    methods: str
+    profile: dict[str, pd.DataFrame]  # grouping -> published counts of respondents
+    agreement: pd.DataFrame  # exact, everyone, per proposal and answer (with Wilson CIs)
+    published_agreement: dict[tuple[str, str], pd.DataFrame]  # (proposal, grouping) -> table
+    differences: pd.DataFrame  # notable group differences with Newcombe intervals
+    themes: dict[str, QuestionThemes] = field(default_factory=dict)
+
+
+def _fingerprint(responses: pd.DataFrame) -> str:
+    return hashlib.sha256(responses.to_csv(index=False).encode()).hexdigest()
+
+
+def _profile(responses: pd.DataFrame, threshold: int) -> dict[str, pd.DataFrame]:
+    profile = {}
+    for by, names in GROUPINGS.items():
+        counts = responses[by].value_counts().reindex(list(names), fill_value=0)
+        table = pd.DataFrame(
+            {"respondents": [*counts.tolist(), len(responses)]},
+            index=[*names.values(), "All respondents"],
+        )
+        hidden = suppression_mask(table, threshold, total_column=False)
+        profile[by] = published_counts(table, hidden)
+    return profile
+
+
+def _question_themes(
+    responses: pd.DataFrame,
+    question: str,
+    theme_set: ThemeSet | None,
+    threshold: int,
+    seed: int,
+) -> QuestionThemes:
+    texts = free_text(responses, question)
+    if theme_set is None:
+        finder = ThemeFinder(seed=seed).fit(texts)
+        assignments = finder.assignments_[["response_id", "theme_id"]]
+        info = {
+            t.theme_id: (t.label, t.description, [q.response_id for q in t.quotes])
+            for t in finder.themes_
+        }
+        review = None
+    else:
+        assignments = theme_set.assignments_frame()[["response_id", "theme_id"]]
+        info = {
+            t: (
+                theme_set.themes[t].label,
+                theme_set.themes[t].description,
+                [q["response_id"] for q in theme_set.themes[t].quotes],
+            )
+            for t in theme_set.active_theme_ids()
+        }
+        review = theme_set.summary(answers=len(texts))
+    stance = themes_by_stance(assignments, responses, question).set_index("theme_id")
+    stance = stance.reindex(list(info), fill_value=0)
+    themes = pd.DataFrame(
+        {
+            "label": [info[t][0] for t in info],
+            "description": [info[t][1] for t in info],
+            **{s: stance[s].to_numpy() for s in (*STANCES, "total")},
+        },
+        index=pd.Index(list(info), name="theme_id"),
+    ).sort_values("total", ascending=False)
+    counts = themes[[*STANCES, "total"]]
+    published = published_counts(counts, suppression_mask(counts, threshold, total_row=False))
+    published.insert(0, "label", themes["label"])
+    by_group = themes_by_stance(assignments, responses, question, by="respondent_type")
+    carriers = assignments.groupby("theme_id")["response_id"].apply(list).to_dict()
+    quotes = []
+    for theme_id in themes.index:
+        # The machine's representative answers first, then other answers carrying the theme.
+        chosen = [r for r in info[theme_id][2] if r in set(carriers.get(theme_id, []))]
+        chosen += [r for r in carriers.get(theme_id, []) if r not in chosen]
+        for response_id in chosen[:3]:
+            cleaned = redact(str(texts.get(response_id, "")))
+            quotes.append(
+                {
+                    "theme_id": theme_id,
+                    "response_id": response_id,
+                    "text": cleaned.text,
+                    "redacted": ", ".join(cleaned.kinds),
+                }
+            )
+    return QuestionThemes(
+        question=question,
+        themes=themes,
+        published=published,
+        by_group=by_group,
+        quotes=pd.DataFrame(quotes, columns=["theme_id", "response_id", "text", "redacted"]),
+        review=review,
+    )
+
+
+def report_data(
+    responses: pd.DataFrame,
+    *,
+    theme_sets: dict[str, ThemeSet] | None = None,
+    threshold: int = 5,
+    seed: int = 0,
+    source: str | None = None,
+) -> ReportData:
+    """Tables for the outcome report from a responses export.
+
+    ``theme_sets`` gives reviewed themes per question; questions without one get machine themes
+    (default back end, ``seed``). ``threshold``: counts below it are suppressed in published
+    tables. ``source`` names the export file in the provenance.
+    """
+    schema = validate_responses(responses, file=source)
+    theme_sets = theme_sets or {}
+    questions = [
+        q
+        for q in schema.proposals
+        if f"{q}__why" in responses.columns and len(free_text(responses, q)) >= 2
+    ]
+    themes = {
+        q: _question_themes(responses, q, theme_sets.get(q), threshold, seed) for q in questions
+    }
+    reviewed = [t.review for t in themes.values() if t.review]
+    reviewed_text = (
+        f"{sum(r['answers_reviewed'] for r in reviewed)} of "
+        f"{sum(r['answers'] for r in reviewed)} answers"
+        if reviewed
+        else "none of the answers"
+    )
+    differences = pd.concat(
+        [group_differences(responses, by=by) for by in ("respondent_type", "version")],
+        ignore_index=True,
+    )
+    return ReportData(
+        provenance={
+            "source": source,
+            "responses": len(responses),
+            "proposals": list(schema.proposals),
+            "sha256": _fingerprint(responses),
+        },
+        methods=METHODS.format(
+            t_minus=threshold - 1,
+            theme_method=(
+                "TF-IDF and non-negative matrix factorisation (scikit-learn), run offline"
+            ),
+            reviewed=reviewed_text,
+        ),
+        profile=_profile(responses, threshold),
+        agreement=agreement_table(responses),
+        published_agreement={
+            (p, by): publication_table(responses, p, by, threshold)
+            for p in schema.proposals
+            for by in ("respondent_type", "version")
+        },
+        differences=differences[differences["notable"]].reset_index(drop=True),
+        themes=themes,
+    )
+
+
+def agreement_figure(agreement: pd.DataFrame, title: str = "Agreement with each proposal"):
+    """A horizontal stacked bar per proposal: % on each point of the scale (everyone).
+
+    Takes ``ReportData.agreement`` (or ``agreement_table(responses)``); returns a matplotlib
+    Figure (no pyplot state, safe in a web worker).
+    """
+    from matplotlib.figure import Figure
+
+    overall = agreement[
+        (agreement["group"] == ALL_GROUP) & agreement["answer"].isin(AGREEMENT_SCALE)
+    ]
+    table = overall.pivot(index="proposal", columns="answer", values="percent")
+    table = table.reindex(columns=list(AGREEMENT_SCALE)).fillna(0)
+    table = table.loc[list(dict.fromkeys(overall["proposal"]))[::-1]]
+    figure = Figure(figsize=(8, 0.6 * len(table) + 1.5))
+    axes = figure.add_subplot()
+    colours = ["#1d70b8", "#5694ca", "#b1b4b6", "#f47738", "#d4351c"]  # GOV.UK palette
+    left = pd.Series(0.0, index=table.index)
+    for answer, colour in zip(AGREEMENT_SCALE, colours, strict=True):
+        axes.barh(
+            table.index, table[answer], left=left, color=colour, label=AGREEMENT_LABELS[answer]
+        )
+        left += table[answer]
+    axes.set_xlim(0, 100)
+    axes.set_xlabel("% of those answering on the scale")
+    axes.set_title(title, loc="left")
+    axes.legend(ncols=3, fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.25))
+    figure.tight_layout()
+    return figure

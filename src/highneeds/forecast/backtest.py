@@ -1,0 +1,141 @@
+"""Rolling-origin backtests of caseload forecasts for every LA, against naive baselines.
+
+For each origin year the model is fitted on data up to that January only and forecasts
+``horizon`` years ahead; each LA's total caseload forecast is compared with what DfE later
+published. Errors are absolute percentage errors (APE, %); a model's 80% and 95% intervals
+(``q10``–``q90``, ``q2.5``–``q97.5``) are checked for containing the actual value.
+
+Any model serves that follows the forecaster interface: ``model.fit(panel, origin=year)``
+returns the model and ``.predict(horizon)`` returns the public-data table (``area_code``,
+``horizon``, ``age_band`` with a ``'total'`` row, ``median`` and the quantile columns). The
+point forecast scored is the median. Only LAs for which the model, every baseline and the
+actual value all exist are scored, so every method is judged on the same LAs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+import numpy as np
+import pandas as pd
+
+from highneeds.errors import ModelInputError
+from highneeds.forecast.baselines import BASELINES, baseline_forecasts
+
+
+class PanelForecaster(Protocol):
+    def fit(self, panel, origin: int): ...
+
+    def predict(self, horizon: int) -> pd.DataFrame: ...
+
+
+#: Columns of the table :func:`backtest` returns.
+ERROR_COLUMNS = (
+    "area_code",
+    "origin",
+    "horizon",
+    "year",
+    "method",
+    "forecast",
+    "actual",
+    "ape",
+    "lo80",
+    "hi80",
+    "lo95",
+    "hi95",
+    "covered80",
+    "covered95",
+)
+
+
+def backtest(
+    panel,
+    model: PanelForecaster,
+    origins: Sequence[int],
+    horizon: int = 3,
+    *,
+    method: str = "public_stock_flow",
+) -> pd.DataFrame:
+    """Errors of ``model`` and the baselines: one row per LA × origin × horizon × method.
+
+    ``panel`` is a :class:`highneeds.forecast.public.Panel`. Horizons whose year lies past the
+    data are skipped. Coverage columns are NaN for the baselines (they have no intervals).
+    """
+    years = np.asarray(panel.years)
+    if not len(origins):
+        raise ModelInputError("backtest: give at least one origin year")
+    total = panel.caseload.sum(axis=2)  # NaN where any band is unpublished
+    codes = panel.areas["area_code"].astype(str).to_numpy()
+    rows = []
+    for origin in origins:
+        table = model.fit(panel, origin=int(origin)).predict(horizon)
+        totals = table[table["age_band"] == "total"]
+        base = baseline_forecasts(total, years, int(origin), horizon)
+        for h in range(1, horizon + 1):
+            if origin + h > years.max():
+                continue
+            t = int(np.nonzero(years == origin + h)[0][0])
+            ours = totals[totals["horizon"] == h].set_index("area_code").reindex(codes)
+            actual = total[:, t]
+            usable = np.isfinite(actual) & (actual > 0) & ours["median"].notna().to_numpy()
+            for values in base.values():
+                usable &= np.isfinite(values[:, h - 1])
+            frame = {
+                "area_code": codes[usable],
+                "origin": int(origin),
+                "horizon": h,
+                "year": int(origin) + h,
+                "actual": actual[usable],
+            }
+            rows.append(
+                pd.DataFrame(
+                    {
+                        **frame,
+                        "method": method,
+                        "forecast": ours["median"].to_numpy()[usable],
+                        "lo80": ours["q10"].to_numpy()[usable],
+                        "hi80": ours["q90"].to_numpy()[usable],
+                        "lo95": ours["q2.5"].to_numpy()[usable],
+                        "hi95": ours["q97.5"].to_numpy()[usable],
+                    }
+                )
+            )
+            for name in BASELINES:
+                forecast = base[name][usable, h - 1]
+                rows.append(pd.DataFrame({**frame, "method": name, "forecast": forecast}))
+    if not rows:
+        raise ModelInputError(
+            f"backtest: no origin in {list(origins)} has a later year in the data to check"
+        )
+    out = pd.concat(rows, ignore_index=True)
+    out["ape"] = 100 * (out["forecast"] - out["actual"]).abs() / out["actual"]
+    for level in ("80", "95"):
+        lo, hi = out[f"lo{level}"], out[f"hi{level}"]
+        inside = (out["actual"] >= lo) & (out["actual"] <= hi)
+        out[f"covered{level}"] = inside.astype(float).where(lo.notna())
+    return out[list(ERROR_COLUMNS)]
+
+
+def backtest_summary(errors: pd.DataFrame) -> pd.DataFrame:
+    """By method and horizon: forecasts scored, MAPE and median APE (%), and the share of LAs
+    whose actual value fell inside the 80% and 95% intervals (%; NaN for baselines)."""
+    grouped = errors.groupby(["method", "horizon"], sort=False)
+    summary = grouped.agg(
+        forecasts=("ape", "size"),
+        mape=("ape", "mean"),
+        median_ape=("ape", "median"),
+        coverage80=("covered80", "mean"),
+        coverage95=("covered95", "mean"),
+    )
+    summary[["coverage80", "coverage95"]] *= 100
+    return summary.reset_index().sort_values(["horizon", "method"], ignore_index=True)
+
+
+def best_baseline(summary: pd.DataFrame, horizon: int) -> tuple[str, float]:
+    """The baseline with the lowest MAPE at ``horizon`` and that MAPE."""
+    part = summary[(summary["horizon"] == horizon) & summary["method"].isin(BASELINES)]
+    if part.empty:
+        raise ModelInputError(f"backtest summary has no baseline at horizon {horizon}")
+    best = part.loc[part["mape"].idxmin()]
+    return str(best["method"]), float(best["mape"])

@@ -1,0 +1,434 @@
+"""Public-data model: forecast every LA's EHCP caseload from DfE releases alone.
+
+A stock-flow model by age band. For LA i, band b (DfE bands under 5, 5–10, 11–15, 16–19,
+20–25) and January census year t::
+
+    caseload[b, t+1] = f_i * (keep[b] * caseload[b, t] + up[b] * caseload[b-1, t])
+                       + new_plans[b, t+1]
+
+``keep`` (children who stay on a plan and in the band) and ``up`` (children who age into the
+band from the one below) are estimated by pooled least squares over all LAs; ``f_i`` is the
+LA's own net retention relative to the pool, shrunk toward 1 with a prior worth
+``retention_prior`` child-years, so a small or noisy LA borrows strength. New plans follow
+each LA's log-linear trend over the last ``trend_years`` years with its slope shrunk toward
+the national slope by empirical Bayes (weights from each slope's standard error and the
+spread of slopes between LAs), spread over bands by the LA's recent shares (shrunk toward
+the national shares).
+
+Prediction intervals are empirical: the model is re-run from earlier origins (using only
+data up to each), its errors at each horizon on log scale across all LAs give the quantiles,
+which are applied to the forecast. Everything uses only data up to the chosen origin.
+
+Input: the tidy DfE EHCP table (highneeds.readers.dfe_ehcp): LA rows of measures
+``caseload`` and ``new_plans`` by ``age_band`` with ``setting == 'total'``.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from highneeds.errors import ModelInputError
+from highneeds.forecast.result import QUANTILES
+from highneeds.vocabulary import AGE_BANDS
+
+BANDS: tuple[str, ...] = tuple(b.code for b in AGE_BANDS)
+
+
+@dataclass
+class Panel:
+    """Caseload and new plans as (LA, year, band) arrays; NaN where not published."""
+
+    areas: pd.DataFrame  # area_code, area_name, region_code (one row per LA)
+    years: np.ndarray  # January census years
+    caseload: np.ndarray  # (L, Y, B)
+    new_plans: np.ndarray  # (L, Y, B); year t holds plans issued in calendar year t - 1
+
+
+def build_panel(tidy: pd.DataFrame, *, combine_lineage: bool = True) -> Panel:
+    """LA caseload and new plans by age band from the tidy DfE EHCP table.
+
+    With ``combine_lineage`` (the default), LAs reorganised within the data's years are
+    replaced by one series for their whole territory (see :func:`combine_reorganised`), so
+    no series breaks in the middle; without it, predecessors simply stop and successors
+    start (and are left out until they have enough history).
+    """
+    need = {
+        "geographic_level",
+        "area_code",
+        "year",
+        "measure",
+        "setting",
+        "dimension",
+        "category",
+        "value",
+    }
+    missing = need - set(tidy.columns)
+    if missing:
+        raise ModelInputError(f"DfE EHCP table: missing column(s) {', '.join(sorted(missing))}")
+    rows = tidy[
+        (tidy["geographic_level"] == "la")
+        & (tidy["setting"] == "total")
+        & (tidy["dimension"] == "age_band")
+        & tidy["measure"].isin(["caseload", "new_plans"])
+        & tidy["category"].isin(BANDS)
+    ]
+    if rows.empty:
+        raise ModelInputError(
+            "DfE EHCP table has no LA caseload / new plans by age band; "
+            "import a release that publishes them (2022 layout or later)"
+        )
+    name_cols = [c for c in ("area_name", "region_code") if c in rows.columns]
+    areas = (
+        rows[["area_code", *name_cols]]
+        .drop_duplicates("area_code")
+        .sort_values("area_code")
+        .reset_index(drop=True)
+    )
+    years = np.sort(rows["year"].unique()).astype(int)
+    area_pos = {a: i for i, a in enumerate(areas["area_code"])}
+    year_pos = {int(y): i for i, y in enumerate(years)}
+    band_pos = {b: i for i, b in enumerate(BANDS)}
+    arrays = {
+        m: np.full((len(areas), len(years), len(BANDS)), np.nan) for m in ("caseload", "new_plans")
+    }
+    for measure, part in rows.groupby("measure"):
+        target = arrays[str(measure)]
+        target[
+            part["area_code"].map(area_pos).to_numpy(),
+            part["year"].astype(int).map(year_pos).to_numpy(),
+            part["category"].map(band_pos).to_numpy(),
+        ] = part["value"].to_numpy(dtype=float)
+    # A band the release publishes for no LA in a year did not exist then (statements ended
+    # at 19; the 20-25 band starts with EHC plans in 2015): zero children, stated as a rule.
+    for target in arrays.values():
+        absent = np.isnan(target).all(axis=0)  # (Y, B)
+        for y, b in zip(*np.nonzero(absent), strict=True):
+            target[:, y, b] = np.where(np.isnan(target[:, y, :]).all(axis=1), np.nan, 0.0)
+    panel = Panel(areas, years, arrays["caseload"], arrays["new_plans"])
+    return combine_reorganised(panel) if combine_lineage else panel
+
+
+def combine_reorganised(panel: Panel) -> Panel:
+    """Replace LAs reorganised within the panel's years by one row per lineage group.
+
+    DfE publishes no split of a predecessor's history between its successors, and we do not
+    invent one: the group's series is the predecessors' sum before the change and the
+    successors' sum after it (``highneeds.readers.la_lineage``), with area code like
+    ``928+940+941``. A year where a member that should be published is missing is NaN. Groups
+    whose change falls after the panel's last year (e.g. Cumbria 2024 in a 2022 release) are
+    left as they are.
+    """
+    from highneeds.readers.la_lineage import lineage_group, load_lineage
+
+    moves = load_lineage()
+    moves = moves[
+        (moves["change"] == "reorganisation") & (moves["first_year"] <= panel.years.max())
+    ]
+    codes = panel.areas["area_code"].astype(str).tolist()
+    linked = sorted(set(moves["predecessor_code"]) | set(moves["successor_code"]))
+    groups = {lineage_group(c).code: lineage_group(c) for c in linked if c in codes}
+    if not groups:
+        return panel
+    position = {c: i for i, c in enumerate(codes)}
+    drop = {m for g in groups.values() for m in g.members}
+    keep = [i for i, c in enumerate(codes) if c not in drop]
+    areas = [panel.areas.iloc[keep]]
+    caseload = [panel.caseload[keep]]
+    new_plans = [panel.new_plans[keep]]
+    for group in groups.values():
+        rows = {}
+        for name, source in (("caseload", panel.caseload), ("new_plans", panel.new_plans)):
+            combined = np.full(source.shape[1:], np.nan)
+            for t, year in enumerate(panel.years):
+                members = group.expected(int(year))
+                if members and members <= position.keys():
+                    # NaN if any member is unpublished that year: a sum is never guessed
+                    combined[t] = sum(source[position[m], t] for m in sorted(members))
+            rows[name] = combined
+        first = panel.areas.iloc[position[next(m for m in group.members if m in position)]]
+        area = {"area_code": group.code, "area_name": group.name}
+        if "region_code" in panel.areas:
+            area["region_code"] = first["region_code"]
+        areas.append(pd.DataFrame([area]))
+        caseload.append(rows["caseload"][None])
+        new_plans.append(rows["new_plans"][None])
+    return Panel(
+        pd.concat(areas, ignore_index=True)[list(panel.areas.columns)],
+        panel.years,
+        np.concatenate(caseload),
+        np.concatenate(new_plans),
+    )
+
+
+# ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Fit:
+    keep: np.ndarray  # (B,)
+    up: np.ndarray  # (B,)
+    factor: np.ndarray  # (L,)
+    level: np.ndarray  # (L,) log new plans at the origin
+    slope: np.ndarray  # (L,) log growth of new plans per year
+    share: np.ndarray  # (L, B) band split of new plans
+    start: np.ndarray  # (L, B) caseload at the origin
+    ok: np.ndarray  # (L,) LA has the data the fit needs
+    scale: np.ndarray  # (L,) LA's interval width relative to the pool (1 = typical)
+
+
+class PublicStockFlowForecaster:
+    """Forecast every LA at once from a chosen origin, using data up to that year only.
+
+    Parameters: ``flow_years`` (transitions used for keep/up), ``trend_years`` (new-plan
+    trend window), ``retention_prior`` (child-years of pooling for an LA's retention),
+    ``share_prior`` (plans of pooling for an LA's band split), ``damping`` (multiplier on
+    the new-plan slope each further year ahead; 1 = none), ``calibration_origins`` (earlier
+    origins used for the empirical intervals), ``volatility_years`` and ``volatility_prior``
+    (an LA's interval width follows the spread of its own yearly caseload growth over the last
+    ``volatility_years`` years, shrunk toward the typical LA's with a prior worth
+    ``volatility_prior`` years; ``None`` gives every LA the same relative width).
+    """
+
+    def __init__(
+        self,
+        *,
+        flow_years: int = 2,
+        trend_years: int = 5,
+        retention_prior: float = 2000.0,
+        share_prior: float = 50.0,
+        damping: float = 0.8,
+        calibration_origins: int = 4,
+        volatility_years: int = 6,
+        volatility_prior: float | None = 4.0,
+    ):
+        self.flow_years = flow_years
+        self.trend_years = trend_years
+        self.retention_prior = retention_prior
+        self.share_prior = share_prior
+        self.damping = damping
+        self.calibration_origins = calibration_origins
+        self.volatility_years = volatility_years
+        self.volatility_prior = volatility_prior
+
+    # -- one origin ---------------------------------------------------------------------------
+
+    def _fit_at(self, panel: Panel, origin: int) -> _Fit:
+        years = panel.years
+        if origin not in set(years.tolist()):
+            raise ModelInputError(
+                f"origin {origin} is not a year of the data ({years.min()}–{years.max()})"
+            )
+        o = int(np.nonzero(years == origin)[0][0])
+        first = max(0, o - self.flow_years)
+        if o - first < 1:
+            raise ModelInputError(f"origin {origin} leaves no earlier year to learn flows from")
+        C = panel.caseload
+        N = panel.new_plans
+        B = C.shape[2]
+        prev = C[:, first:o, :]  # t
+        nxt = C[:, first + 1 : o + 1, :]  # t + 1
+        new = N[:, first + 1 : o + 1, :]
+        below = np.concatenate([np.zeros_like(prev[:, :, :1]), prev[:, :, :-1]], axis=2)
+        complete = np.isfinite(prev).all(axis=(1, 2)) & np.isfinite(nxt).all(axis=(1, 2))
+        complete &= np.isfinite(new).all(axis=(1, 2))
+        keep = np.zeros(B)
+        up = np.zeros(B)
+        for b in range(B):
+            y = (nxt[complete, :, b] - new[complete, :, b]).reshape(-1)
+            x = np.column_stack(
+                [prev[complete, :, b].reshape(-1), below[complete, :, b].reshape(-1)]
+            )
+            if b == 0:
+                keep[b] = np.clip((x[:, 0] @ y) / max(x[:, 0] @ x[:, 0], 1e-9), 0, 1)
+                continue
+            coef, *_ = np.linalg.lstsq(x, y, rcond=None)
+            keep[b], up[b] = np.clip(coef, 0, 1)
+        # LA net retention relative to the pooled coefficients, shrunk toward 1
+        model_kept = keep[None, None, :] * prev + up[None, None, :] * below
+        kept = np.where(complete[:, None, None], nxt - new, 0.0).sum(axis=(1, 2))
+        expected = np.where(complete[:, None, None], model_kept, 0.0).sum(axis=(1, 2))
+        factor = (kept + self.retention_prior) / (expected + self.retention_prior)
+
+        # new plans: log-linear trend with empirical-Bayes shrinkage of the slope
+        t0 = max(0, o - self.trend_years + 1)
+        window = N[:, t0 : o + 1, :].sum(axis=2)  # NaN if any band missing
+        x = years[t0 : o + 1].astype(float)
+        ok = complete & np.isfinite(window).all(axis=1) & (window > 0).all(axis=1)
+        if len(x) < 3:
+            raise ModelInputError(f"origin {origin}: fewer than three years of new plans")
+        logn = np.log(np.where(ok[:, None], window, 1.0))
+        xc = x - x.mean()
+        sxx = (xc**2).sum()
+        slope = (logn * xc).sum(axis=1) / sxx
+        level_mean = logn.mean(axis=1)
+        resid = logn - level_mean[:, None] - slope[:, None] * xc[None, :]
+        se2 = (resid**2).sum(axis=1) / max(len(x) - 2, 1) / sxx
+        national = np.log(np.nansum(np.where(ok[:, None], window, 0.0), axis=0))
+        nat_slope = (national * xc).sum() / sxx
+        between = max(np.var(slope[ok]) - np.mean(se2[ok]), 1e-6)
+        weight = between / (between + se2)  # precision weighting toward the national slope
+        shrunk = weight * slope + (1 - weight) * nat_slope
+        level = level_mean + shrunk * xc[-1]
+
+        recent = N[:, max(0, o - 2) : o + 1, :].sum(axis=1)  # (L, B)
+        nat_share = np.nansum(np.where(ok[:, None], recent, 0.0), axis=0)
+        nat_share = nat_share / nat_share.sum()
+        share = (np.nan_to_num(recent) + self.share_prior * nat_share) / (
+            np.nansum(recent, axis=1, keepdims=True) + self.share_prior
+        )
+        scale = self._volatility_scale(C[:, max(0, o - self.volatility_years) : o + 1], ok)
+        return _Fit(keep, up, factor, level, shrunk, share, C[:, o, :].copy(), ok, scale)
+
+    def _volatility_scale(self, caseload: np.ndarray, ok: np.ndarray) -> np.ndarray:
+        """(L,) each LA's typical forecast error relative to the pool's: the standard
+        deviation of its yearly log growth in total caseload, shrunk toward the median LA's
+        (empirical Bayes on the variance, prior worth ``volatility_prior`` years). Small and
+        erratic LAs get wider intervals, large steady ones narrower."""
+        if self.volatility_prior is None:
+            return np.ones(caseload.shape[0])
+        total = caseload.sum(axis=2)
+        with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # an LA with < 2 growth years
+            growth = np.diff(np.log(np.where(total > 0, total, np.nan)), axis=1)
+            dof = np.maximum(np.isfinite(growth).sum(axis=1) - 1, 0)
+            own = np.where(dof > 0, np.nanvar(growth, axis=1, ddof=1), 0.0)
+        pool = np.median(own[ok & (dof > 0)]) if (ok & (dof > 0)).any() else 1.0
+        shrunk = (dof * own + self.volatility_prior * pool) / (dof + self.volatility_prior)
+        return np.sqrt(shrunk / pool)
+
+    def _project(self, fit: _Fit, horizon: int) -> np.ndarray:
+        """(L, horizon, B) point forecast."""
+        L, B = fit.start.shape
+        out = np.zeros((L, horizon, B))
+        c = fit.start.copy()
+        growth = 0.0
+        for h in range(horizon):
+            growth += fit.slope * self.damping**h
+            plans = np.exp(fit.level + growth)[:, None] * fit.share
+            below = np.concatenate([np.zeros((L, 1)), c[:, :-1]], axis=1)
+            c = fit.factor[:, None] * (fit.keep[None, :] * c + fit.up[None, :] * below) + plans
+            out[:, h] = c
+        return out
+
+    # -- forecasts with intervals ---------------------------------------------------------
+
+    def fit(
+        self, history: Panel | pd.DataFrame, origin: int | None = None
+    ) -> PublicStockFlowForecaster:
+        """Learn every LA's rates from ``history`` up to January ``origin`` (default: the
+        last year). ``history`` is a :class:`Panel` or the tidy DfE EHCP table."""
+        panel = history if isinstance(history, Panel) else build_panel(history)
+        origin = int(panel.years.max()) if origin is None else int(origin)
+        self.fit_ = self._fit_at(panel, origin)
+        self.panel_ = panel
+        self.origin_ = origin
+        return self
+
+    def predict(self, horizon: int = 3) -> pd.DataFrame:
+        """One row per LA × year × band (and 'total'): expected, mean, std, median and the
+        interval bounds (children), for the ``horizon`` years after the fitted origin."""
+        if not hasattr(self, "fit_"):
+            raise ModelInputError("public-data model: call fit(history, origin) before predict")
+        return self._table(self.panel_, self.origin_, self.fit_, horizon)
+
+    def forecast(self, panel: Panel, origin: int, horizon: int = 3) -> pd.DataFrame:
+        """``fit(panel, origin).predict(horizon)`` in one call."""
+        return self.fit(panel, origin).predict(horizon)
+
+    def _table(self, panel: Panel, origin: int, fit: _Fit, horizon: int) -> pd.DataFrame:
+        if horizon < 1:
+            raise ModelInputError(f"horizon must be at least 1 year, not {horizon}")
+        point = self._project(fit, horizon)
+        errors = self._calibration_errors(panel, origin, horizon)
+        rows = []
+        band_names = [*BANDS, "total"]
+        values = np.concatenate([point, point.sum(axis=2, keepdims=True)], axis=2)
+        for h in range(horizon):
+            err = errors.get(h + 1)
+            if err is None or err.shape[0] < 30:
+                raise ModelInputError(
+                    f"origin {origin}: too little earlier history to calibrate intervals at "
+                    f"horizon {h + 1}; choose a later origin"
+                )
+            # Earlier origins set the width, not the centre: their bias came from other
+            # years' shocks (the 2014 reforms, the pandemic), which need not repeat.
+            with warnings.catch_warnings():
+                # a band with no usable earlier error (e.g. 20-25 before 2015) gets NaN bounds
+                warnings.simplefilter("ignore", RuntimeWarning)
+                err = err - np.nanmedian(err, axis=0)  # errors in units of each LA's scale
+                qs = {name: np.nanquantile(err, q, axis=0) for name, q in QUANTILES}
+                # (L, n, B + 1): each LA's own spread applied to every earlier error
+                ratios = np.exp(fit.scale[:, None, None] * err[None, :, :])
+                mean_factor = np.nanmean(ratios, axis=1)
+                std_factor = np.nanstd(ratios, axis=1, ddof=1)
+                del ratios
+            for j, band in enumerate(band_names):
+                v = values[:, h, j]
+                frame = pd.DataFrame(
+                    {
+                        "area_code": panel.areas["area_code"],
+                        "year": origin + h + 1,
+                        "horizon": h + 1,
+                        "age_band": band,
+                        "expected": v,
+                        "mean": v * mean_factor[:, j],
+                        "std": v * std_factor[:, j],
+                        **{name: v * np.exp(q[j] * fit.scale) for name, q in qs.items()},
+                    }
+                )
+                rows.append(frame[fit.ok])
+        out = pd.concat(rows, ignore_index=True)
+        if "area_name" in panel.areas:
+            out.insert(
+                1,
+                "area_name",
+                out["area_code"].map(
+                    dict(zip(panel.areas["area_code"], panel.areas["area_name"], strict=True))
+                ),
+            )
+        return out.sort_values(["area_code", "year", "age_band"]).reset_index(drop=True)
+
+    def _calibration_errors(self, panel: Panel, origin: int, horizon: int) -> dict[int, np.ndarray]:
+        """Log errors (actual / forecast) from earlier origins, by horizon: (n, B + 1)."""
+        years = panel.years
+        out: dict[int, list[np.ndarray]] = {}
+        for h in range(1, horizon + 1):
+            for back in range(h, h + self.calibration_origins):
+                earlier = origin - back
+                if earlier - max(self.flow_years, 2) < years.min():
+                    continue
+                try:
+                    fit = self._fit_at(panel, earlier)
+                except ModelInputError:
+                    continue
+                point = self._project(fit, h)[:, h - 1]
+                t = int(np.nonzero(years == earlier + h)[0][0])
+                actual = panel.caseload[:, t, :]
+                both = np.concatenate([point, point.sum(axis=1, keepdims=True)], axis=1)
+                act = np.concatenate([actual, actual.sum(axis=1, keepdims=True)], axis=1)
+                good = fit.ok & (act[:, -1] > 0) & (both[:, -1] > 0)
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    ratio = np.log(act[good] / both[good]) / fit.scale[good, None]
+                ratio[~np.isfinite(ratio)] = np.nan  # a band forecast or found empty
+                out.setdefault(h, []).append(ratio)
+        return {h: np.vstack(v) for h, v in out.items()}
+
+
+# Baselines and backtests live in their own modules; these names stay importable from here.
+from highneeds.forecast.backtest import backtest, backtest_summary  # noqa: E402
+from highneeds.forecast.baselines import baseline_forecasts  # noqa: E402
+
+__all__ = [
+    "BANDS",
+    "Panel",
+    "PublicStockFlowForecaster",
+    "backtest",
+    "backtest_summary",
+    "baseline_forecasts",
+    "build_panel",
+    "combine_reorganised",
+]

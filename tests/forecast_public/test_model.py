@@ -1,0 +1,149 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from highneeds.errors import ModelInputError
+from highneeds.forecast.public import (
+    BANDS,
+    Panel,
+    PublicStockFlowForecaster,
+    build_panel,
+    combine_reorganised,
+)
+from highneeds.forecast.result import QUANTILES, STAT_COLUMNS
+
+from .conftest import KEEP, UP, YEARS, synthetic_tidy
+
+
+def _replace(panel: Panel, **arrays) -> Panel:
+    return Panel(
+        panel.areas,
+        panel.years,
+        arrays.get("caseload", panel.caseload),
+        arrays.get("new_plans", panel.new_plans),
+    )
+
+
+def test_table_has_every_la_year_band_and_the_shared_stat_columns(synthetic_panel):
+    table = PublicStockFlowForecaster().fit(synthetic_panel, origin=2019).predict(3)
+    assert set(STAT_COLUMNS) <= set(table.columns)
+    assert set(table["age_band"]) == {*BANDS, "total"}
+    las = len(synthetic_panel.areas)
+    assert table.groupby("year").size().to_dict() == {y: las * 6 for y in (2020, 2021, 2022)}
+    assert (table["year"] == 2019 + table["horizon"]).all()
+
+
+def test_quantiles_are_ordered_and_bands_add_up(synthetic_panel):
+    table = PublicStockFlowForecaster().forecast(synthetic_panel, origin=2020, horizon=2)
+    q = table[[name for name, _ in QUANTILES]].to_numpy()
+    assert np.isfinite(q).all()
+    assert (np.diff(q, axis=1) >= 0).all()
+    assert (table["q2.5"] < table["q97.5"]).all()  # a real interval, not a point
+    assert (table["std"] > 0).all()
+    wide = table.pivot_table(index=["area_code", "year"], columns="age_band", values="expected")
+    np.testing.assert_allclose(wide[list(BANDS)].sum(axis=1), wide["total"])
+
+
+def test_forecast_does_not_peek_past_the_origin(synthetic_panel):
+    model = PublicStockFlowForecaster()
+    before = model.forecast(synthetic_panel, origin=2018, horizon=3)
+    after_origin = synthetic_panel.years > 2018
+    caseload = synthetic_panel.caseload.copy()
+    new_plans = synthetic_panel.new_plans.copy()
+    caseload[:, after_origin] *= 3.0
+    new_plans[:, after_origin] = np.nan  # not even published
+    changed = _replace(synthetic_panel, caseload=caseload, new_plans=new_plans)
+    after = model.forecast(changed, origin=2018, horizon=3)
+    pd.testing.assert_frame_equal(before, after)
+    # ...while a change at the origin itself does move the forecast
+    caseload[:, synthetic_panel.years == 2018] *= 1.1
+    moved = model.forecast(_replace(synthetic_panel, caseload=caseload), origin=2018, horizon=3)
+    assert not np.allclose(moved["expected"], before["expected"])
+
+
+def test_estimation_recovers_the_identity_of_a_noiseless_process():
+    panel = build_panel(synthetic_tidy(noise=False))
+    model = PublicStockFlowForecaster(flow_years=3).fit(panel, origin=2020)
+    fit = model.fit_
+    # 20-25: 2015 is the first year with children, so the band is estimated like the others
+    np.testing.assert_allclose(fit.keep, KEEP, atol=1e-6)
+    np.testing.assert_allclose(fit.up[1:], UP[1:], atol=1e-6)
+    np.testing.assert_allclose(fit.factor[fit.ok], 1.0, atol=1e-6)
+    # one year ahead the stock-flow identity holds exactly for the projected new plans
+    plans = np.exp(fit.level + fit.slope)[:, None] * fit.share
+    below = np.concatenate([np.zeros((len(fit.start), 1)), fit.start[:, :-1]], axis=1)
+    identity = fit.factor[:, None] * (fit.keep * fit.start + fit.up * below) + plans
+    np.testing.assert_allclose(model._project(fit, 1)[:, 0], identity)
+    # and the noiseless truth is forecast closely (new plans grow log-linearly)
+    table = model.predict(1)
+    total = table[table["age_band"] == "total"].set_index("area_code")["expected"]
+    actual = panel.caseload[:, list(panel.years).index(2021)].sum(axis=1)
+    truth = pd.Series(actual, index=panel.areas["area_code"]).reindex(total.index)
+    assert (abs(total / truth - 1) < 0.02).all()
+
+
+def test_erratic_la_gets_wider_intervals_than_a_steady_one(synthetic_panel):
+    caseload = synthetic_panel.caseload.copy()
+    wobble = np.where(np.arange(len(synthetic_panel.years)) % 2 == 0, 1.15, 0.87)
+    caseload[5] *= wobble[:, None]
+    table = PublicStockFlowForecaster().forecast(
+        _replace(synthetic_panel, caseload=caseload), origin=2020, horizon=1
+    )
+    total = table[table["age_band"] == "total"].set_index("area_code")
+    width = (total["q90"] - total["q10"]) / total["median"]
+    assert width[synthetic_panel.areas["area_code"][5]] > 1.5 * width.median()
+    same = PublicStockFlowForecaster(volatility_prior=None).forecast(
+        _replace(synthetic_panel, caseload=caseload), origin=2020, horizon=1
+    )
+    same = same[same["age_band"] == "total"]
+    relative = (same["q90"] - same["q10"]) / same["median"]
+    np.testing.assert_allclose(relative, relative.iloc[0])
+
+
+def test_reorganised_las_become_one_continuous_series():
+    tidy = synthetic_tidy(las=12)
+    split = build_panel(tidy, combine_lineage=False)
+    combined = build_panel(tidy)
+    codes = list(combined.areas["area_code"])
+    assert "928+940+941" in codes and not {"928", "940", "941"} & set(codes)
+    row = codes.index("928+940+941")
+    pos = {c: i for i, c in enumerate(split.areas["area_code"])}
+    last = list(split.years).index(2022)
+    np.testing.assert_allclose(
+        combined.caseload[row, last],
+        split.caseload[pos["940"], last] + split.caseload[pos["941"], last],
+    )
+    np.testing.assert_allclose(combined.caseload[row, :last], split.caseload[pos["928"], :last])
+    # an unpublished member makes the group's year NaN rather than a partial sum
+    hole = split.caseload.copy()
+    hole[pos["941"], last, 2] = np.nan
+    again = combine_reorganised(_replace(split, caseload=hole))
+    row = list(again.areas["area_code"]).index("928+940+941")
+    assert np.isnan(again.caseload[row, last, 2])
+    assert np.isfinite(again.caseload[row, last, 1])
+    # the combined territory is forecast like any LA
+    table = PublicStockFlowForecaster().forecast(combined, origin=2022, horizon=1)
+    assert "928+940+941" in set(table["area_code"])
+
+
+def test_incomplete_la_is_left_out_not_guessed():
+    tidy = synthetic_tidy(las=35)
+    gap = (tidy["area_code"] == "803") & (tidy["year"] == 2019) & (tidy["category"] == "5_10")
+    tidy.loc[gap & (tidy["measure"] == "new_plans"), ["value", "status"]] = [np.nan, "c"]
+    table = PublicStockFlowForecaster().forecast(build_panel(tidy), origin=2020, horizon=1)
+    assert "803" not in set(table["area_code"])
+    assert "804" in set(table["area_code"])
+
+
+def test_bad_requests_fail_with_a_clear_message(synthetic_panel):
+    with pytest.raises(ModelInputError, match="origin 2030 is not a year"):
+        PublicStockFlowForecaster().fit(synthetic_panel, origin=2030)
+    with pytest.raises(ModelInputError, match="calibrate intervals"):
+        PublicStockFlowForecaster().forecast(synthetic_panel, origin=2012, horizon=1)
+    with pytest.raises(ModelInputError, match="before predict"):
+        PublicStockFlowForecaster().predict(3)
+    with pytest.raises(ModelInputError, match="at least 1 year"):
+        PublicStockFlowForecaster().fit(synthetic_panel, origin=2020).predict(0)
+    with pytest.raises(ModelInputError, match="missing column"):
+        build_panel(synthetic_tidy(las=2).drop(columns="category"))
+    assert YEARS[0] == 2010
