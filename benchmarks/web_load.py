@@ -48,21 +48,28 @@ def manage(env: dict, *args: str) -> str:
     return run([sys.executable, "-m", "highneeds.web.manage", *args], env)
 
 
-def prepare(env: dict) -> tuple[str, str, int]:
-    """Migrate, load national data, create demo login and a finished job; (user, pwd, job id)."""
+def prepare(env: dict) -> tuple[str, int]:
+    """Migrate, load national data, create the demo login and a finished job; (user, job id)."""
     started = time.perf_counter()
     manage(env, "migrate", "--noinput")
     # The whole national release shipped with highneeds, into the same database.
-    run([sys.executable, "-c", (
-        "from highneeds.importers.dfe import bundled_release_path, import_release;"
-        "from highneeds.store import open_store;"
-        "print(import_release(open_store(), bundled_release_path()))"
-    )], env)
+    run(
+        [
+            sys.executable,
+            "-c",
+            (
+                "from highneeds.importers.dfe import bundled_release_path, import_release;"
+                "from highneeds.store import open_store;"
+                "print(import_release(open_store(), bundled_release_path()))"
+            ),
+        ],
+        env,
+    )
     print(
         f"  database ready with the bundled national data in {time.perf_counter() - started:.0f} s"
     )
     out = manage(env, "setup_demo_workspace", "--public-la", LA)
-    username, password = re.search(r"username '([^']+)' and password '([^']+)'", out).groups()
+    username = re.search(r"username '([^']+)'", out).group(1)
     job = manage(
         env,
         "shell",
@@ -77,7 +84,30 @@ def prepare(env: dict) -> tuple[str, str, int]:
             "print(j.pk)"
         ),
     )
-    return username, password, int(job.strip().splitlines()[-1])
+    return username, int(job.strip().splitlines()[-1])
+
+
+def sessions(env: dict, username: str, count: int) -> list[str]:
+    """Signed-in sessions for `username`, made as Django's own login does (one per user)."""
+    out = manage(
+        env,
+        "shell",
+        "-c",
+        (
+            "from django.contrib.auth import get_user_model, SESSION_KEY, BACKEND_SESSION_KEY,"
+            " HASH_SESSION_KEY;"
+            "from django.contrib.sessions.backends.db import SessionStore;"
+            f"u = get_user_model().objects.get(username='{username}');"
+            "keys = []\n"
+            f"for _ in range({count}):\n"
+            "    s = SessionStore(); s[SESSION_KEY] = str(u.pk);"
+            " s[BACKEND_SESSION_KEY] = 'django.contrib.auth.backends.ModelBackend';"
+            " s[HASH_SESSION_KEY] = u.get_session_auth_hash(); s.create();"
+            " keys.append(s.session_key)\n"
+            "print(','.join(keys))"
+        ),
+    )
+    return out.strip().splitlines()[-1].split(",")
 
 
 def wait_healthy(url: str, seconds: float = 60) -> None:
@@ -138,7 +168,8 @@ def bench(database: str, users: int, seconds: int, workers: int, postgres_url: s
     print(f"{database}: preparing in {home}")
     server = None
     try:
-        username, password, job_id = prepare(env)
+        username, job_id = prepare(env)
+        keys = sessions(env, username, users)
         manage(env, "collectstatic", "--noinput", "-v0")
         port = free_port()
         url = f"http://127.0.0.1:{port}"
@@ -159,8 +190,7 @@ def bench(database: str, users: int, seconds: int, workers: int, postgres_url: s
         wait_healthy(url)
         load_env = {
             **env,
-            "HN_USERNAME": username,
-            "HN_PASSWORD": password,
+            "HN_SESSIONS": ",".join(keys),
             "HN_LA_CODE": LA,
             "HN_JOB_ID": str(job_id),
         }

@@ -11,8 +11,9 @@ from django.test import Client
 from django.utils import timezone
 
 from highneeds.web.accounts.models import Membership
-from highneeds.web.consultations.models import Area, Consultation, Proposal
 from web.factories import MembershipFactory, UserFactory, WorkspaceFactory
+
+from .factories import AreaFactory, ConsultationFactory, ProposalFactory
 
 Role = Membership.Role
 
@@ -36,29 +37,25 @@ def other_workspace(db):
 def make_consultation(workspace, *, slug="send-review", opens=-1, closes=30, status="published"):
     """A consultation with areas A (P1, P2) and B (P3); opens/closes are days from now."""
     now = timezone.now().replace(microsecond=0)
-    consultation = Consultation.objects.create(
+    consultation = ConsultationFactory(
         workspace=workspace,
         slug=slug,
         title="SEND review",
-        summary="We want your views.",
-        privacy_notice="We use your answers to decide.",
-        contact="send@example.org",
+        status=status,
         opens_at=now + timedelta(days=opens),
         closes_at=now + timedelta(days=closes),
-        status=status,
-        residence_areas="North\nSouth",
     )
-    first = Area.objects.create(consultation=consultation, position=1, title="Early help")
-    second = Area.objects.create(consultation=consultation, position=2, title="Specialist places")
-    Proposal.objects.create(
+    first = AreaFactory(consultation=consultation, position=1, title="Early help")
+    second = AreaFactory(consultation=consultation, position=2, title="Specialist places")
+    ProposalFactory(
         area=first,
         position=1,
         code="P1",
         text="Support schools sooner",
         easy_read_text="Help children sooner",
     )
-    Proposal.objects.create(area=first, position=2, code="P2", text="Train school staff")
-    Proposal.objects.create(area=second, position=1, code="P3", text="More local places")
+    ProposalFactory(area=first, position=2, code="P2", text="Train school staff")
+    ProposalFactory(area=second, position=1, code="P3", text="More local places")
     return consultation
 
 

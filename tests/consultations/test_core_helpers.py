@@ -81,6 +81,14 @@ class TestRedaction:
         result = redaction.redact("My son is called Jack and The school is far")
         assert result.text == "My son is called [name removed] and The school is far"
 
+    def test_spacing_after_a_phone_number_is_kept(self):
+        assert redaction.redact("Ring 07700 900123 please").text == (
+            "Ring [phone number removed] please"
+        )
+        assert redaction.redact("Call (0161) 474 3837 today").text == (
+            "Call [phone number removed] today"
+        )
+
     def test_several_details_keep_surrounding_text(self):
         result = redaction.redact("Write to a@b.org or ring 07700900123. Thanks")
         assert result.text == "Write to [email removed] or ring [phone number removed]. Thanks"

@@ -219,3 +219,8 @@ def test_privacy_page_states_retention(client, consultation):
 def test_unfinished_journey_expires_after_a_day(client, consultation):
     client.post(f"{base(consultation)}/about-you/", {"respondent_type": "parent_carer"})
     assert client.session.get_expiry_age() == 24 * 60 * 60
+
+
+def test_confirmation_without_a_submission_goes_to_start(client, consultation):
+    page = client.get(f"{base(consultation)}/confirmation/")
+    assert page.status_code == 302 and page["Location"] == f"/consult/{consultation.slug}/standard/"

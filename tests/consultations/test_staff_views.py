@@ -296,7 +296,12 @@ def test_viewing_responses_and_exporting_are_audited(consultation, submitted, st
     events = AuditEvent.objects.filter(actor=analyst.user)
     assert events.filter(action="view").count() == 2
     export = events.get(action="export")
-    assert export.detail == {"format": "xlsx", "headers": "text", "rows": 1}
+    assert export.detail == {
+        "format": "xlsx",
+        "headers": "text",
+        "rows": 1,
+        "free_text": "as_written",
+    }
     assert "jo@example.org" not in str(list(AuditEvent.objects.values()))
 
 
@@ -356,3 +361,50 @@ def test_background_link_added_and_shown_on_start_page(consultation, staff, clie
     bad = staff("analyst").post(f"{root}/links/new/", {"title": "x", "url": "javascript:alert(1)"})
     assert bad.status_code == 200 and "There is a problem" in bad.content.decode()
     assert consultation.links.count() == 1
+
+
+def test_detail_counts_responses_once_whatever_their_flags(consultation, staff):
+    for _ in range(3):
+        complete_journey(Client(), consultation, why="same again")
+    assert DuplicateFlag.objects.count() == 3  # 2nd flags 1st; 3rd flags 1st and 2nd
+    page = staff("viewer").get(
+        f"/workspaces/{consultation.workspace.la_code}/consultations/{consultation.pk}/"
+    )
+    html = page.content.decode()
+    assert "3 (3 online); 2 flagged as likely duplicates" in html
+    assert "same again" not in html  # viewers never see answers
+
+
+def test_open_and_close_times_are_uk_local_times(staff, workspace):
+    staff("analyst").post(
+        f"/workspaces/{workspace.la_code}/consultations/new/",
+        {
+            "title": "Summer",
+            "slug": "summer",
+            "summary": "s",
+            "privacy_notice": "p",
+            "contact": "c",
+            "retention_days": 30,
+            "opens_at": "2026-07-01T09:00",
+            "closes_at": "2026-12-01T17:00",
+        },
+    )
+    summer = Consultation.objects.get(slug="summer")
+    assert summer.opens_at.isoformat() == "2026-07-01T08:00:00+00:00"  # BST is UTC+1
+    assert summer.closes_at.isoformat() == "2026-12-01T17:00:00+00:00"  # GMT is UTC
+
+
+def test_moderated_export_holds_only_moderated_wording(consultation, submitted, staff):
+    analyst = staff("analyst")
+    answer = Answer.objects.filter(response=submitted, proposal__code="P1").get()
+    services.moderate_answer(answer, "Email me at [email removed]", analyst.user)
+    url = (
+        f"/workspaces/{consultation.workspace.la_code}/consultations/{consultation.pk}/"
+        "export/?format=csv&headers=codes&text=moderated"
+    )
+    body = analyst.get(url).content.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(body)))
+    assert rows[0]["P1__why"] == "Email me at [email removed]"
+    assert rows[0]["P2__why"] == ""  # not moderated yet: not offered for quoting
+    assert "jo@example.org" not in body
+    assert analyst.get(url.replace("moderated", "everything")).status_code == 400

@@ -147,3 +147,15 @@ def test_the_same_figure_twice(populated, small_2022):
     error = _fails(populated, small_2022)
     assert error.location.file.endswith("sen2_mi.csv")
     assert "published twice" in str(error)
+
+
+def test_an_unknown_column_is_not_silently_dropped(populated, small_2025):
+    path = small_2025 / "data" / "requests.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines = [lines[0] + ",requests_new_measure_pc"] + [
+        line + ",1.5" if line else line for line in lines[1:]
+    ]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    error = _fails(populated, small_2025)
+    assert error.location.file.endswith("requests.csv")
+    assert (error.location.row, error.location.column) == (1, "requests_new_measure_pc")

@@ -41,6 +41,17 @@ def test_management_plan_table_has_categories_by_age_band_and_totals():
     assert table.at[("All categories", "Total"), 2026] == 11 * 25_000 + 21 * 3_000
     children = management_plan_table(_costed(), "count").set_index(["Funding category", "Age band"])
     assert children.at[("All categories", "Total"), 2026] == 32
+    # Mainstream place funding is structural (none), so no row here rests on a default ...
+    assert (table["Uses reference default unit cost"] == "").all()
+    # ... and a category costed from the national defaults says so on its rows.
+    flagged = management_plan_table(
+        cost_caseload(
+            pd.DataFrame({"year": [2026], "setting": ["special_independent"], "count": [3.0]}),
+            pd.DataFrame(columns=["funding_category"]),
+            price_year=2026,
+        )
+    ).set_index(["Funding category", "Age band"])
+    assert flagged.at[("All categories", "Total"), "Uses reference default unit cost"] == "yes"
 
 
 def test_costs_command_flags_defaults_and_writes_the_workbook(tmp_path):

@@ -66,3 +66,70 @@ def test_constraint_applies_per_simulation():
     constrained = constrain_to_capacity(pd.concat(frames, ignore_index=True), CAPACITY)
     moved = constrained[constrained.overflow_from.notna()].groupby("simulation")["count"].sum()
     assert moved.to_dict() == pytest.approx({1: 30.0})
+
+
+def test_designated_needs_and_age_ranges_decide_who_gets_a_place():
+    demand = pd.DataFrame(
+        {
+            "year": [2027] * 4,
+            "setting": ["special_la_maintained"] * 4,
+            "need": ["ASD", "ASD", "SLD", "SEMH"],
+            "ncy": [3, 9, 4, 8],
+            "count": [40.0, 40.0, 30.0, 20.0],
+        }
+    )
+    register = pd.DataFrame(
+        {
+            "provision": ["Autism base (primary)", "Generic special school"],
+            "year": [2027, 2027],
+            "funding_category": ["maintained_special"] * 2,
+            "designated_needs": ["ASD", None],
+            "min_ncy": [0, None],
+            "max_ncy": [6, None],
+            "places": [50, 70],
+        }
+    )
+    constrained = constrain_to_capacity(demand, register)
+    placed = constrained[constrained.overflow_from.isna()].set_index(["need", "ncy"])["count"]
+    # The autism base takes all 40 primary ASD children (10 places spare: nobody else may use
+    # them); the 70 generic places are shared by the other 90 in proportion.
+    assert placed[("ASD", 3)] == pytest.approx(40)
+    assert placed[("ASD", 9)] + placed[("SLD", 4)] + placed[("SEMH", 8)] == pytest.approx(70)
+    assert placed[("SLD", 4)] == pytest.approx(30 * 70 / 90)
+    overflow = constrained[constrained.overflow_from.notna()]
+    assert overflow["count"].sum() == pytest.approx(20)
+    assert set(overflow.setting) == {"special_independent"}
+
+
+def test_closing_places_comes_off_existing_provisions():
+    from highneeds.finance.scenarios import Scenario, apply_places
+
+    closing = Scenario(
+        "Close",
+        interventions=(
+            {
+                "type": "places",
+                "funding_category": "maintained_special",
+                "from_year": 2027,
+                "places": -50,
+            },
+        ),
+    )
+    register = apply_places(CAPACITY, closing, [2027])
+    assert register.places.sum() == 150
+    gone = apply_places(
+        CAPACITY,
+        Scenario(
+            "All",
+            interventions=(
+                {
+                    "type": "places",
+                    "funding_category": "maintained_special",
+                    "from_year": 2027,
+                    "places": -500,
+                },
+            ),
+        ),
+        [2027],
+    )
+    assert gone.places.sum() == 0  # never negative

@@ -57,6 +57,15 @@ def test_quantiles_are_ordered_and_breakdowns_add_up(demo_result):
         sums = table.groupby("year")["mean"].sum().to_numpy()
         assert np.allclose(sums, total["mean"].to_numpy()), by
     assert list(total.columns) == ["year", "expected", "mean", "std", *QUANTILE_ORDER]
+    flows = result.flows_summary().set_index(["flow", "year"])
+    parts = sum(flows.loc[f"leavers_{r}", "mean"] for r in ("left", "aged_out", "no_valid_setting"))
+    assert np.allclose(parts, flows.loc["leavers", "mean"])
+    assert np.allclose(
+        total["mean"].to_numpy()[1:],
+        total["mean"].to_numpy()[:-1]
+        + flows.loc["joiners", "mean"].to_numpy()
+        - flows.loc["leavers", "mean"].to_numpy(),
+    )
     assert total["year"].tolist() == list(range(2017, 2023))
 
 
@@ -106,11 +115,17 @@ def test_children_outstaying_a_setting_move_on_or_leave_explicitly(
     at_college_12 = next_year.loc[
         (next_year["ncy"] == 12) & (next_year["setting"] == "COL"), "expected"
     ].sum()
+    outgrown = result.expected.leavers_by_reason["no_valid_setting"][0, 0]
     if college_reachable:
         assert at_college_12 > 25  # moved on, less the few predicted to leave
+        assert outgrown == 0
     else:
         assert at_college_12 < 1  # only the joiners' prior share, nobody moved there
-        assert result.expected.leavers[0, 0] > 28  # counted as leavers, not dropped
+        assert outgrown > 25  # counted as leavers for that reason, not dropped
+        assert (result.simulated.leavers_by_reason["no_valid_setting"][:, 0] > 20).all()
+    for path in (result.expected, result.simulated):
+        by_reason = sum(path.leavers_by_reason.values())
+        assert np.array_equal(by_reason, path.leavers)
     stock = result.total_draws()
     assert np.array_equal(
         stock[:, 1], stock[:, 0] - result.simulated.leavers[:, 0] + result.simulated.joiners[:, 0]
@@ -126,7 +141,7 @@ def test_everyone_leaves_after_ncy_20(make_transitions):
     # four children are at NCY 20 (age 25) in January 2021: all leave during the year,
     # counted as leavers in every simulation; NCY 20 in 2022 holds only possible joiners
     assert result.expected.stock[0, 0, at_20].sum() == 4
-    assert np.all(result.simulated.leavers[:, 0] >= 4)
+    assert np.all(result.simulated.leavers_by_reason["aged_out"][:, 0] == 4)
     assert result.expected.stock[0, 1, at_20].sum() < 1
 
 

@@ -57,7 +57,7 @@ def _tidy(las: int = 40, seed: int = 0) -> pd.DataFrame:
 
 
 def _panel(tidy: pd.DataFrame):
-    # the hand-made LAs borrow real LA numbers, none of them reorganised in these years
+    # the hand-made LAs borrow real LA numbers; merging reorganised LAs is not tested here
     return build_panel(tidy, combine_lineage=False)
 
 

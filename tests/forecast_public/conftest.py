@@ -21,10 +21,11 @@ def synthetic_tidy(
 ) -> pd.DataFrame:
     """Caseload and new plans by age band in the DfE EHCP reader's tidy contract.
 
-    LA numbers run 800, 801, …; LA ``800`` is published as Northamptonshire's lineage
-    instead (928 up to 2021, North 940 and West 941 from 2022, splitting the children 55/45)
-    so reorganisations can be tested against the real lineage table. Without ``noise`` every
-    figure follows ``caseload = KEEP·caseload + UP·caseload_below + new_plans`` exactly.
+    LA numbers run 600, 601, … (no real LA has them); LA ``600`` is published as
+    Northamptonshire's lineage instead (928 up to 2021, North 940 and West 941 from 2022,
+    splitting the children 55/45) so reorganisations can be tested against the real lineage
+    table. Without ``noise`` every figure follows exactly
+    ``caseload = KEEP·caseload + UP·caseload_below + new_plans``.
     """
     rng = np.random.default_rng(seed)
     rows = []
@@ -40,7 +41,7 @@ def synthetic_tidy(
                 c = KEEP * c + UP * np.concatenate([[0.0], c[:-1]]) + plans
             if noise:
                 c = np.round(c)
-            members = [(f"{800 + i}", 1.0)]
+            members = [(f"{600 + i}", 1.0)]
             if i == 0:
                 members = [("928", 1.0)] if y < 2022 else [("940", 0.55), ("941", 0.45)]
             for code, part in members:

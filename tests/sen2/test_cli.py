@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from highneeds.cli.sen2 import app as sen2_app
@@ -11,6 +12,7 @@ from highneeds.cli.synth import app as synth_app
 runner = CliRunner()
 
 
+@pytest.mark.slow
 def test_synth_then_validate_clean_and_broken(tmp_path):
     out = tmp_path / "la"
     result = runner.invoke(

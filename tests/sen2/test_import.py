@@ -9,7 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from highneeds.errors import InputFileError
-from highneeds.importers.sen2 import import_sen2
+from highneeds.forecast.transitions import validate_transitions
+from highneeds.importers.sen2 import import_sen2, stored_transitions
 from highneeds.sen2 import schema as sen2_tables
 from highneeds.sen2.pseudonymise import MissingSecretError
 from highneeds.sen2.validate import validate, write_report
@@ -76,7 +77,9 @@ def test_same_child_links_across_years(tmp_path, store, small_la, establishments
         store,
         establishments=establishments,
     )
-    moves = store.read_frame(sa.select(sen2_tables.transitions))
+    moves = stored_transitions(store, "999")
+    checked = validate_transitions(moves, source="SEN2 transitions")  # the forecasting contract
+    assert len(checked) == len(moves)
     assert set(moves["year"]) == {2023}
     stayers = moves.dropna(subset=["setting_from", "setting_to"])
     assert len(stayers) > 0.7 * len(moves)
@@ -103,21 +106,26 @@ def test_reimport_is_idempotent_and_a_corrected_return_replaces(
     assert kinds.count("sen2:2024") == 1
 
 
-def _broken_files(tmp_path, shared_data, small_la):
+def _broken_files(case, tmp_path, shared_data, small_la):
+    """Files for one kind of broken input."""
     mock = (shared_data / "sen2-samples" / "SEN2-2024-mockup.xml").read_text()
-    (tmp_path / "malformed.xml").write_text(mock[: len(mock) // 2])
-    (tmp_path / "namespace.xml").write_text(mock.replace("<Message>", '<Message xmlns="urn:x">', 1))
-    (tmp_path / "date.xml").write_text(mock.replace("2023-11-30", "31/02/2024", 1))
-    csv_paths = write_blade_csv(small_la[-1], tmp_path / "csv")
-    requests = next(p for p in csv_paths if p.name.endswith("_requests.csv"))
-    pd.read_csv(requests, dtype=str).drop(columns=["requestoutcome"]).to_csv(requests, index=False)
-    return {
-        "malformed": [tmp_path / "malformed.xml"],
-        "namespace": [tmp_path / "namespace.xml"],
-        "date": [tmp_path / "date.xml"],
-        "csv_column": csv_paths,
-        "too_big": [write_xml(small_la[-1], tmp_path / "big.xml")],
-    }
+    if case == "malformed":
+        text = mock[: len(mock) // 2]
+    elif case == "namespace":
+        text = mock.replace("<Message>", '<Message xmlns="urn:x">', 1)
+    elif case == "date":
+        text = mock.replace("2023-11-30", "31/02/2024", 1)
+    elif case == "too_big":
+        return [write_xml(small_la[-1], tmp_path / "big.xml")]
+    else:
+        csv_paths = write_blade_csv(small_la[-1], tmp_path / "csv")
+        requests = next(p for p in csv_paths if p.name.endswith("_requests.csv"))
+        frame = pd.read_csv(requests, dtype=str).drop(columns=["requestoutcome"])
+        frame.to_csv(requests, index=False)
+        return csv_paths
+    path = tmp_path / f"{case}.xml"
+    path.write_text(text)
+    return [path]
 
 
 @pytest.mark.parametrize("case", ["malformed", "namespace", "date", "csv_column", "too_big"])
@@ -126,12 +134,12 @@ def test_broken_input_leaves_store_unchanged(
 ):
     import_sen2([write_xml(small_la[0], tmp_path / "ok.xml")], store, establishments=establishments)
     before = _dump(store)
-    files = _broken_files(tmp_path, shared_data, small_la)[case]
+    files = _broken_files(case, tmp_path, shared_data, small_la)
     if case == "too_big":
         monkeypatch.setenv("HIGHNEEDS_MAX_UPLOAD_MB", "0.01")
     with pytest.raises(InputFileError) as err:
         import_sen2(files, store, establishments=establishments)
-    assert str(err.value)  # names the file and what to do
+    assert err.value.location.file  # names the file
     assert _dump(store) == before
 
 
@@ -142,3 +150,21 @@ def test_import_refused_without_secret(tmp_path, store, small_la, establishments
             [write_xml(small_la[0], tmp_path / "a.xml")], store, establishments=establishments
         )
     assert store.imports().empty
+
+
+@pytest.mark.slow
+def test_demo_imports_without_a_secret(store, monkeypatch):
+    from highneeds.importers.sen2 import import_demo
+
+    monkeypatch.delenv("HIGHNEEDS_SECRET", raising=False)
+    results = import_demo(store)
+    assert [r.year for r in results] == list(range(2019, 2025))
+    assert all(r.issues.empty for r in results)
+    moves = stored_transitions(store, "999")
+    assert sorted(moves["year"].unique()) == list(range(2019, 2024))
+    caseload = store.read_frame(
+        "select year, sum(children) as children from hn_sen2_caseload group by year order by year"
+    )
+    assert caseload.loc[caseload["year"] == 2022, "children"].item() == pytest.approx(
+        2618, rel=0.01
+    )

@@ -60,6 +60,7 @@ def test_gzipped_demo_returns_read(establishments):
     assert sum(p.stat().st_size for p in paths) < 5 * 1024 * 1024
 
 
+@pytest.mark.slow
 def test_generator_is_deterministic_by_seed():
     from highneeds.sen2.synth import SynthConfig, generate
 

@@ -28,6 +28,7 @@ def test_each_injected_error_is_found(kind, small_la, establishments):
     assert has_errors(report)
 
 
+@pytest.mark.slow
 def test_all_injected_errors_at_once_through_the_generator(establishments):
     ret = generate(
         SynthConfig(first_year=2023, last_year=2024, children=100, seed=5, inject=ERROR_KINDS)

@@ -39,14 +39,29 @@ def fake_overview(monkeypatch):
     return calls
 
 
+FAN_TABLE = {
+    "columns": [
+        "January census year",
+        "Expected",
+        "Lower 95% bound",
+        "Lower 80% bound",
+        "Median",
+        "Upper 80% bound",
+        "Upper 95% bound",
+    ],
+    "data": [[2024, 404.0, 404, 404, 404, 404, 404], [2025, 416.6, 395, 403.9, 417, 424, 436.0]],
+}
+
+
 @pytest.fixture
 def job(workspace):
+    """A finished forecast with one table."""
     return Job.objects.create(
         workspace=workspace,
-        kind=Job.Kind.IMPORT,
-        input_name="caseload.csv",
+        kind=Job.Kind.FORECAST,
         status=Job.Status.SUCCEEDED,
-        result={"sheets": [], "imported": False},
+        options={"horizon": 1, "simulations": 100, "estimation": "bayes", "seed": 50},
+        result={"tables": {"total": FAN_TABLE}},
     )
 
 
@@ -58,6 +73,8 @@ GET_VIEWS = [
     ("workspace:data", {}, Role.VIEWER),
     ("workspace:job", {"job_id": "JOB"}, Role.VIEWER),
     ("workspace:job_status", {"job_id": "JOB"}, Role.VIEWER),
+    ("workspace:job_download", {"job_id": "JOB", "key": "total", "fmt": "csv"}, Role.VIEWER),
+    ("workspace:job_chart", {"job_id": "JOB", "key": "total"}, Role.VIEWER),
     ("workspace:forecast", {}, Role.VIEWER),
     ("workspace:finance", {}, Role.VIEWER),
     ("workspace:scenarios", {}, Role.VIEWER),
@@ -158,7 +175,7 @@ def test_overview_shows_every_table_with_chart_and_downloads(client_as, workspac
     assert reverse("workspace:overview_chart", args=[workspace.la_code, "notes"]) not in html
     assert reverse("workspace:overview_download", args=[workspace.la_code, "notes", "csv"]) in html
     assert "2790" in html  # the table is the chart's text alternative
-    assert "Chart of caseload trend" in html  # alt text
+    assert "Chart: Caseload trend. The same figures are in the table below." in html
 
 
 def test_overview_csv_download_has_the_numbers_and_is_audited(client_as, workspace, fake_overview):
@@ -388,7 +405,7 @@ def test_data_page_shows_provenance_from_the_store(client_as, workspace, other_w
 
 
 def test_coming_pages_are_clearly_marked(client_as, workspace):
-    for page in ("forecast", "finance", "scenarios"):
+    for page in ("finance", "scenarios"):
         html = (
             client_as(Role.VIEWER)
             .get(reverse(f"workspace:{page}", args=[workspace.la_code]))
@@ -543,23 +560,41 @@ def test_sen2_upload_without_installation_secret_explains_what_to_do(
 
 
 def test_overview_panels_split_history_by_unit_with_vocabulary_labels():
-    history = pd.DataFrame({
-        "year": [2021, 2022], "ehcps": [100.0, 120.0], "new_plans": [10.0, 12.0],
-        "growth_pct": [None, 20.0], "mainstream": [60.0, 70.0], "special": [40.0, 50.0],
-        "age_5_10": [30.0, 35.0],
-    })
+    history = pd.DataFrame(
+        {
+            "year": [2021, 2022],
+            "ehcps": [100.0, 120.0],
+            "new_plans": [10.0, 12.0],
+            "growth_pct": [None, 20.0],
+            "mainstream": [60.0, 70.0],
+            "special": [40.0, 50.0],
+            "age_5_10": [30.0, 35.0],
+        }
+    )
     comparison = pd.DataFrame(
-        {"area": ["Fictional", "England"], "ehcps": [120.0, 5000.0],
-         "per_1000_aged_0_25": [30.0, 27.5], "mainstream_pct": [58.3, 40.0]},
+        {
+            "area": ["Fictional", "England"],
+            "ehcps": [120.0, 5000.0],
+            "per_1000_aged_0_25": [30.0, 27.5],
+            "mainstream_pct": [58.3, 40.0],
+        },
         index=pd.Index(["990", "E92000001"], name="area_code"),
     )
     panels = core_api.overview_panels(history, comparison, ["a note"])
     assert list(panels) == [
-        "caseload", "rates", "setting_groups", "age_bands", "comparison_rate", "comparison", "notes",
+        "caseload",
+        "rates",
+        "setting_groups",
+        "age_bands",
+        "comparison_rate",
+        "comparison",
+        "notes",
     ]
     assert list(panels["caseload"].columns) == ["January census year", "EHCPs", "New plans"]
     assert list(panels["setting_groups"].columns) == [
-        "January census year", "Mainstream school", "Special school",
+        "January census year",
+        "Mainstream school",
+        "Special school",
     ]
     assert list(panels["age_bands"].columns) == ["January census year", "Age 5 to 10"]
     assert "Mainstream school (%)" in panels["comparison"].columns
@@ -572,3 +607,108 @@ def test_display_values_are_rounded_for_reading_only():
 
     frame = pd.DataFrame({"year": [2022], "ehcps": [12345.0], "rate": [31.18151], "gap": [None]})
     assert figures.display_rows(frame) == [["2022", "12,345", "31.2", ""]]
+
+
+# --- forecast ---------------------------------------------------------------------------------
+
+FORECAST_POST = {"horizon": "2", "simulations": "100", "estimation": "bayes", "seed": "50"}
+
+
+def test_viewer_sees_forecasts_but_no_form_and_cannot_run_one(client_as, workspace, job):
+    client = client_as(Role.VIEWER)
+    html = client.get(reverse("workspace:forecast", args=[workspace.la_code])).content.decode()
+    assert "Run the forecast" not in html
+    assert f"Forecast {job.pk}" in html
+    response = client.post(reverse("workspace:forecast", args=[workspace.la_code]), FORECAST_POST)
+    assert response.status_code == 403
+    assert Job.objects.count() == 1
+
+
+def test_csrf_less_forecast_post_is_refused(client_as, workspace):
+    client = client_as(Role.ANALYST, enforce_csrf_checks=True)
+    response = client.post(reverse("workspace:forecast", args=[workspace.la_code]), FORECAST_POST)
+    assert response.status_code == 403
+    assert not Job.objects.exists()
+
+
+def test_forecast_options_are_checked_with_linked_errors(client_as, workspace):
+    response = client_as(Role.ANALYST).post(
+        reverse("workspace:forecast", args=[workspace.la_code]),
+        {"horizon": "0", "simulations": "lots", "seed": "50"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Forecast at least 1 year ahead" in html
+    assert "The number of simulations must be a whole number" in html
+    assert 'href="#id_estimation_0"' in html  # radios: link to the first option
+    assert not Job.objects.exists()
+
+
+def test_forecast_without_sen2_data_fails_with_what_to_do(client_as, workspace):
+    client = client_as(Role.ANALYST)
+    response = client.post(reverse("workspace:forecast", args=[workspace.la_code]), FORECAST_POST)
+    job = Job.objects.get()
+    assert response.url == reverse("workspace:job", args=[workspace.la_code, job.pk])
+    assert job.status == Job.Status.FAILED
+    assert "upload this LA's SEN2 returns" in job.result["problems"][0]["message"]
+    assert "The forecast could not run" in client.get(response.url).content.decode()
+
+
+def test_finished_forecast_shows_fan_chart_table_and_downloads(client_as, workspace, job):
+    client = client_as(Role.VIEWER)
+    html = client.get(reverse("workspace:job", args=[workspace.la_code, job.pk])).content.decode()
+    assert "EHCP caseload forecast" in html
+    assert reverse("workspace:job_chart", args=[workspace.la_code, job.pk, "total"]) in html
+    assert "Upper 80% bound" in html
+    assert "416.6" in html
+    svg = client.get(reverse("workspace:job_chart", args=[workspace.la_code, job.pk, "total"]))
+    assert svg["Content-Type"] == "image/svg+xml"
+    assert b"80% interval" in svg.content
+    csv = client.get(
+        reverse("workspace:job_download", args=[workspace.la_code, job.pk, "total", "csv"])
+    ).content.decode("utf-8-sig")
+    assert csv.splitlines()[0].startswith("January census year,Expected,Lower 95% bound")
+    assert AuditEvent.objects.filter(action="export", target=f"job {job.pk}/total.csv").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)  # the core's importer writes on its own connection
+def test_forecast_runs_on_imported_sen2_returns(client_as, tmp_path, settings, monkeypatch):
+    """End to end: two years of synthetic SEN2 returns in, a fan chart of EHCPs out."""
+    from highneeds.sen2.synth import SynthConfig, generate
+    from highneeds.sen2.write import write_xml
+    from highneeds.store import schema
+    from highneeds.web.core.store import get_store
+
+    from .factories import WorkspaceFactory
+
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setenv("HIGHNEEDS_SECRET", "test-installation-secret")
+    demo = WorkspaceFactory(la_code="999", name="Fictional demo LA")
+    client = client_as(Role.ANALYST, demo)
+    try:
+        for ret in generate(SynthConfig(first_year=2022, last_year=2023, children=40, seed=3)):
+            path = tmp_path / f"sen2-{ret.year}.xml"
+            write_xml(ret, path)
+            _upload(client, demo, path.name, path.read_bytes())
+        response = client.post(reverse("workspace:forecast", args=["999"]), FORECAST_POST)
+        forecast = Job.objects.get(kind=Job.Kind.FORECAST)
+        assert forecast.status == Job.Status.SUCCEEDED, forecast.result
+        total = services_tables(forecast)["total"]
+        assert total["January census year"].tolist() == [2023, 2024, 2025]
+        assert (total["Lower 95% bound"] <= total["Median"]).all()
+        assert (total["Median"] <= total["Upper 95% bound"]).all()
+        page = client.get(response.url).content.decode()
+        assert "EHCP caseload forecast" in page
+        assert "Forecast by setting group (median)" in page
+    finally:
+        store = get_store()
+        with store.engine.begin() as conn:
+            for table in reversed(schema.metadata.sorted_tables):
+                conn.execute(table.delete())
+
+
+def services_tables(job):
+    from highneeds.web.workspace import services
+
+    return services.job_tables(job)

@@ -165,3 +165,52 @@ def themes(
             console.print(f"[bold]{theme.theme_id} {theme.label}[/]: {theme.description}")
             for quote in theme.quotes:
                 console.print(f"  “{quote.text}”", highlight=False)
+
+
+@app.command()
+def report(
+    responses: Annotated[Path, typer.Argument(help="Responses export (CSV or XLSX).")],
+    out: Annotated[Path, typer.Option(help="report.pdf, report.html or report.docx.")],
+    we_did: Annotated[
+        Path | None,
+        typer.Option(help="The council's titles and 'we did' text (YAML, JSON or TOML)."),
+    ] = None,
+    codebook: Annotated[
+        Path | None,
+        typer.Option(help="Code free text against this codebook instead of discovering themes."),
+    ] = None,
+    threshold: Annotated[int, typer.Option(help="Counts below this are published as c.")] = 5,
+    seed: Annotated[int, typer.Option()] = 0,
+) -> None:
+    """The outcome report: methods, who responded, agreement with intervals (small counts
+    suppressed), themes with quotes by stance and group, and 'we asked, you said, we did'."""
+    from highneeds.consult.report import build_report, read_we_did, render
+    from highneeds.consult.analysis.coding import codebook_theme_sets
+
+    file_format = out.suffix.lower().lstrip(".")
+    if file_format not in ("pdf", "html", "docx"):
+        fail(f"--out must end in .pdf, .html or .docx, not {out.name!r}")
+    try:
+        frame = _read_responses(responses)
+        outcome = read_we_did(we_did) if we_did else None
+        theme_sets, method = None, None
+        if codebook is not None:
+            theme_sets, method = codebook_theme_sets(frame, codebook)
+        built = build_report(
+            frame,
+            we_did=outcome,
+            theme_sets=theme_sets,
+            source=responses.name,
+            source_bytes=responses.read_bytes(),
+            threshold=threshold,
+            seed=seed,
+            theme_method=method,
+        )
+        body = render(built, file_format)
+    except HighneedsError as error:
+        fail(str(error))
+    out.write_bytes(body)
+    console.print(
+        f"Wrote {out} ({len(body):,} bytes) from {built.provenance['responses']:,} responses, "
+        f"export SHA-256 {built.provenance['file_sha256'][:12]}"
+    )

@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 
 from highneeds.errors import HighneedsError
+from highneeds.forecast.backtest import DEFAULT_ORIGINS
 from highneeds.forecast.export import fan_chart, forecast_tables, write_tables
 from highneeds.forecast.markov import ESTIMATIONS, MarkovForecaster
 from highneeds.forecast.witan import read_witan_inputs, write_witan_outputs
@@ -153,18 +154,24 @@ def public(
     """Forecast EHCP caseloads by age band for LAs from DfE published data alone."""
     from highneeds.forecast.public import PublicStockFlowForecaster
 
+    notes = Console(stderr=True)  # stdout may be the CSV
     try:
         panel = _public_panel(release)
-        table = PublicStockFlowForecaster().forecast(panel, origin, horizon)
+        model = PublicStockFlowForecaster().fit(panel, origin)
+        table = model.predict(horizon)
     except HighneedsError as error:
         _fail(error)
+    if len(model.left_out_):
+        codes = ", ".join(model.left_out_["area_code"])
+        notes.print(f"Left out ({model.left_out_['reason'].iloc[0]}): {codes}")
     if la:
-        table = table[table["area_code"] == la]
+        # a reorganised LA is forecast as its whole lineage group, e.g. 940 -> 928+940+941
+        table = table[table["area_code"].str.split("+").map(lambda codes: la in codes)]
         if table.empty:
             _fail(HighneedsError(f"no forecast for LA {la!r}: unknown number or incomplete data"))
     elif not all_las:
         table = table.groupby(["year", "horizon", "age_band"])[["expected"]].sum().reset_index()
-        console.print(
+        notes.print(
             "National sum of LA expected values; add --all-las for every LA with intervals."
         )
     if out:
@@ -173,31 +180,55 @@ def public(
     elif fmt == "csv":
         print(table.to_csv(index=False), end="")
     else:
-        console.print(table.round(1).to_string(index=False))
+        print(table.round(1).to_string(index=False))
 
 
-@app.command()
-def backtest(
-    origins: str = typer.Option("2017,2018,2019,2020,2021", "--origins"),
+@app.command("backtest")
+def backtest_command(
+    origins: str = typer.Option(
+        ",".join(str(y) for y in DEFAULT_ORIGINS),
+        "--origins",
+        help="Origin years, comma-separated.",
+    ),
     horizon: int = typer.Option(3, "--horizon", min=1),
     release: Path = typer.Option(
         None, "--release", help="DfE EHCP release zip (default: bundled)."
     ),
     errors_out: Path = typer.Option(None, "--errors-out", help="CSV of every LA's errors."),
+    fmt: str = typer.Option("table", "--format", help="table, csv or markdown"),
 ) -> None:
     """Rolling-origin backtest of the public-data model against three baselines, every LA:
-    MAPE and median APE by horizon, and 80% interval coverage."""
+    MAPE and median APE by horizon, and 80%/95% interval coverage."""
+    from highneeds.forecast.backtest import (
+        backtest,
+        backtest_summary,
+        best_baseline,
+        summary_markdown,
+    )
     from highneeds.forecast.public import PublicStockFlowForecaster
-    from highneeds.forecast.public import backtest as run_backtest
-    from highneeds.forecast.public import backtest_summary
 
     try:
         panel = _public_panel(release)
-        errors = run_backtest(
-            panel, PublicStockFlowForecaster(), [int(y) for y in origins.split(",")], horizon
-        )
+        years = [int(y) for y in origins.split(",")]
+        errors = backtest(panel, PublicStockFlowForecaster(), years, horizon)
+        summary = backtest_summary(errors)
+        best = {h: best_baseline(summary, h) for h in summary["horizon"].unique()}
     except HighneedsError as error:
         _fail(error)
+    except ValueError:
+        _fail(HighneedsError(f"--origins: give years like 2017,2018, not {origins!r}"))
     if errors_out:
         errors.to_csv(errors_out, index=False)
-    console.print(backtest_summary(errors).round(2).to_string(index=False))
+    if fmt == "csv":
+        print(summary.to_csv(index=False), end="")
+        return
+    if fmt == "markdown":
+        print(summary_markdown(summary))
+        return
+    console.print(summary.round(2).to_string(index=False))
+    for h, (name, mape) in sorted(best.items()):
+        ours = summary[(summary["method"] == "public_stock_flow") & (summary["horizon"] == h)]
+        console.print(
+            f"horizon {h}: model MAPE {ours['mape'].iloc[0]:.2f}% vs best baseline "
+            f"({name}) {mape:.2f}%; 80% intervals held for {ours['coverage80'].iloc[0]:.1f}% of LAs"
+        )

@@ -314,6 +314,7 @@ def _register_subcommands() -> None:
         ("highneeds.cli.sen2", "sen2"),
         ("highneeds.cli.forecast", "forecast"),
         ("highneeds.cli.finance", "finance"),
+        ("highneeds.cli.scenario", "scenario"),
         ("highneeds.cli.consult", "consult"),
     ):
         try:
@@ -323,6 +324,11 @@ def _register_subcommands() -> None:
                 raise
             continue
         app.add_typer(sub.app, name=name)
+    # Single commands that read best at the top level.
+    from highneeds.cli import forecast, synth
+
+    app.command("synth")(synth.synth)
+    app.command("backtest")(forecast.backtest_command)
 
 
 _register_subcommands()

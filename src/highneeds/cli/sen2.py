@@ -68,6 +68,11 @@ def validate(
             f"{ret.file_name}: SEN2 {ret.year}, LA {ret.la_code}: "
             f"{errors} errors, {len(report) - errors} warnings"
         )
+        if ret.header.get("unknown_elements"):
+            names = ", ".join(ret.header["unknown_elements"])
+            console.print(
+                f"[yellow]elements not read (not in any SEN2 version known):[/yellow] {names}"
+            )
         if len(report):
             _show(report)
         for path in (csv, xlsx):

@@ -20,6 +20,9 @@ def synth(
         None, help="Caseload of the last year (default: as Stockport)"
     ),
     seed: int = typer.Option(2024, help="Random seed (same seed, same LA)"),
+    rate_20_weeks: float | None = typer.Option(
+        None, help="Percent of new plans issued within 20 weeks (default: the real LA's rate)"
+    ),
     inject: list[str] = typer.Option(
         [], help="Error kinds to inject (repeat); see docs/synthetic-la.md"
     ),
@@ -42,6 +45,7 @@ def synth(
         last_year=last_year,
         seed=seed,
         children=children,
+        rate_20_weeks=rate_20_weeks,
         inject=tuple(inject),
     )
     for ret in generate(config):

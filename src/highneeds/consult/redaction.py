@@ -38,7 +38,9 @@ _PATTERNS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     (
         "phone",
         "[phone number removed]",
-        re.compile(r"(?<![\w+])(?:\+44\s?\(?0?\)?\s?|\(?0)(?:\d[\s\-)]{0,2}){9,10}\d?\b"),
+        # The prefix, then 9 or 10 more digits with optional spaces, hyphens or a bracket
+        # between them; it ends on a digit so the following space stays.
+        re.compile(r"(?<![\w+])(?:\+44\s?\(?0?\)?\s?|\(?0)\d(?:[\s\-)]{0,2}\d){8,9}\b"),
     ),
     (
         "date",

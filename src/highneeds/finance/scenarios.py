@@ -46,7 +46,10 @@ from highneeds.vocabulary import FUNDING_CATEGORY_BY_CODE, SETTING_BY_CODE, fund
 
 #: Fields each intervention type needs (beyond ``type``), and optional ones.
 INTERVENTION_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "places": (("funding_category", "from_year", "places"), ("note",)),
+    "places": (
+        ("funding_category", "from_year", "places"),
+        ("designated_needs", "min_ncy", "max_ncy", "note"),
+    ),
     "move": (("from_category", "to_setting", "share", "from_year"), ("ramp_years", "note")),
     "early_help": (("reduction", "from_year"), ("ramp_years", "note")),
     "unit_cost": (("funding_category", "factor", "from_year"), ("note",)),
@@ -164,10 +167,30 @@ def _category_of_setting(setting: str) -> str:
     return funding_category_of(setting)
 
 
+_PROVISION_COLUMNS = (
+    "provision",
+    "year",
+    "funding_category",
+    "designated_needs",
+    "min_ncy",
+    "max_ncy",
+    "places",
+)
+
+
 def apply_places(capacity: pd.DataFrame, scenario: Scenario, years: Sequence[int]) -> pd.DataFrame:
-    """Commissioned places by ``year, funding_category`` after opening or closing places."""
-    rows = [capacity[["year", "funding_category", "places"]]]
-    for item in scenario.interventions:
+    """The capacity register after the scenario opens or closes places, one row per provision
+    and year (``provision, year, funding_category, designated_needs, min_ncy, max_ncy,
+    places``). New places are a provision of their own (with the intervention's designated
+    needs and NCY range, if given); closed places (negative) come off the category's existing
+    provisions that year in proportion to their places, never below zero."""
+    register = capacity.copy()
+    for column in _PROVISION_COLUMNS:
+        if column not in register.columns:
+            register[column] = None
+    register = register[list(_PROVISION_COLUMNS)].astype({"places": float})
+    added = []
+    for number, item in enumerate(scenario.interventions, 1):
         if item["type"] != "places":
             continue
         phased = item["places"] if isinstance(item["places"], list) else [item["places"]]
@@ -175,20 +198,28 @@ def apply_places(capacity: pd.DataFrame, scenario: Scenario, years: Sequence[int
             step = year - int(item["from_year"])
             if step < 0:
                 continue
-            rows.append(
-                pd.DataFrame(
+            places = float(phased[min(step, len(phased) - 1)])
+            category = item["funding_category"]
+            if places >= 0:
+                added.append(
                     {
-                        "year": [year],
-                        "funding_category": [item["funding_category"]],
-                        "places": [float(phased[min(step, len(phased) - 1)])],
+                        "provision": f"{scenario.name}: intervention {number}",
+                        "year": year,
+                        "funding_category": category,
+                        "designated_needs": item.get("designated_needs"),
+                        "min_ncy": item.get("min_ncy"),
+                        "max_ncy": item.get("max_ncy"),
+                        "places": places,
                     }
                 )
-            )
-    out = pd.concat(rows, ignore_index=True)
-    out = out.groupby(["year", "funding_category"], as_index=False)["places"].sum()
-    # Closing more places than exist leaves none, not a negative number of places.
-    out["places"] = out["places"].clip(lower=0)
-    return out
+                continue
+            hit = (register["year"] == year) & (register["funding_category"] == category)
+            total = register.loc[hit, "places"].sum()
+            if total > 0:
+                register.loc[hit, "places"] *= max(0.0, 1 + places / total)
+    if added:
+        register = pd.concat([register, pd.DataFrame(added)], ignore_index=True)
+    return register
 
 
 def cost_scenario(

@@ -59,11 +59,14 @@ def constrain_to_capacity(
 ) -> pd.DataFrame:
     """The caseload with demand beyond commissioned places moved to ``overflow_setting``.
 
-    For each (simulation,) year and constrained funding category that the register covers,
-    when demand exceeds places every row of that category is scaled by places ÷ demand and the
-    excess is added as rows in ``overflow_setting`` keeping the rows' other state (need, NCY),
-    with ``overflow_from`` naming the category they could not enter. Years or categories the
-    register does not cover are unconstrained. Total children are unchanged.
+    ``capacity``: ``year, funding_category, places`` and optionally, per provision,
+    ``designated_needs`` ("ASD;SLD", blank = any need) and ``min_ncy``/``max_ncy`` (used when
+    the caseload has ``need``/``ncy`` columns). For each (simulation,) year and constrained
+    category the register covers, provisions fill in turn — the most restrictive first — each
+    taking up to its places from the children it may admit, in proportion; children left over
+    (more than the places, or no provision designated for them) go to ``overflow_setting``,
+    keeping their other state (need, NCY), with ``overflow_from`` naming the category. Years
+    and categories the register does not cover are unconstrained. Total children unchanged.
     """
     if overflow_setting in SETTING_BY_CODE:
         overflow_category = funding_category_of(overflow_setting)
@@ -71,21 +74,60 @@ def constrain_to_capacity(
         raise ModelInputError(f"overflow setting {overflow_setting!r} is not a vocabulary setting")
     if overflow_category in constrained:
         raise ModelInputError("the overflow cannot be one of the capped categories")
-    frame = _with_category(caseload)
+    frame = _with_category(caseload).reset_index(drop=True)
     frame["overflow_from"] = None
-    keys = (["simulation"] if "simulation" in frame.columns else []) + ["year", "funding_category"]
-    demand = frame.groupby(keys)["count"].transform("sum")
-    places = frame[["year", "funding_category"]].merge(
-        places_by_year(capacity), on=["year", "funding_category"], how="left"
-    )["places"]
-    places.index = frame.index
-    capped = frame["funding_category"].isin(constrained) & places.notna() & (demand > places)
-    share = (places / demand).where(capped, 1.0)
-    moved = frame.loc[capped].copy()
-    moved["count"] = moved["count"] * (1 - share[capped])
+    keys = (["simulation"] if "simulation" in frame.columns else []) + ["year"]
+    covered = capacity[capacity["funding_category"].isin(constrained)]
+    remaining = frame["count"].astype(float).copy()
+    subject = pd.Series(False, index=frame.index)
+    for provision in _fill_order(covered):
+        eligible = (frame["funding_category"] == provision.funding_category) & (
+            frame["year"] == provision.year
+        )
+        subject |= eligible
+        if "need" in frame.columns and _given(provision.designated_needs):
+            eligible &= frame["need"].isin(str(provision.designated_needs).split(";"))
+        if "ncy" in frame.columns and _given(provision.min_ncy):
+            eligible &= frame["ncy"] >= provision.min_ncy
+        if "ncy" in frame.columns and _given(provision.max_ncy):
+            eligible &= frame["ncy"] <= provision.max_ncy
+        if not eligible.any():
+            continue
+        wanting = (
+            remaining[eligible]
+            .groupby([frame.loc[eligible, k] for k in keys], observed=True)
+            .transform("sum")
+        )
+        taken = (float(provision.places) / wanting.where(wanting > 0)).clip(upper=1.0).fillna(0.0)
+        remaining[eligible] = remaining[eligible] * (1 - taken)
+    # Children in a covered category and year who found no place overflow; the rest stay.
+    over = remaining.where(subject, 0.0)
+    moved = frame.loc[over > 0].copy()
+    moved["count"] = over[over > 0]
     moved["overflow_from"] = moved["funding_category"]
     moved["setting"] = overflow_setting
     moved["funding_category"] = overflow_category
-    kept = frame.assign(count=frame["count"] * share)
-    out = pd.concat([kept, moved[moved["count"] > 0]], ignore_index=True)
-    return out
+    kept = frame.assign(count=frame["count"] - over)
+    return pd.concat([kept, moved], ignore_index=True)
+
+
+def _given(value: object) -> bool:
+    return (
+        value is not None
+        and not (isinstance(value, float) and pd.isna(value))
+        and str(value).strip() != ""
+    )
+
+
+def _fill_order(capacity: pd.DataFrame):
+    """Provision-years, most restrictive first (designated needs, then narrower NCY range)."""
+    table = capacity.copy()
+    for column in ("designated_needs", "min_ncy", "max_ncy"):
+        if column not in table.columns:
+            table[column] = None
+    table["_open"] = ~table["designated_needs"].map(_given)
+    low = pd.to_numeric(table["min_ncy"], errors="coerce").fillna(-99)
+    high = pd.to_numeric(table["max_ncy"], errors="coerce").fillna(99)
+    table["_width"] = high - low
+    table = table.sort_values(["year", "_open", "_width"], kind="stable")
+    return table.itertuples(index=False)

@@ -370,7 +370,9 @@ def _cell(column: Column, value: object, *, file: str, sheet: str | None, row: i
             raise InputFileError(
                 f"{text!r} is text in {what}",
                 **where,
-                hint="enter a number only" + (" of pounds" if column.kind == MONEY else ""),
+                hint="enter a number of pounds only"
+                if column.kind == MONEY
+                else "enter a whole number only",
             )
         number = (
             float(value)

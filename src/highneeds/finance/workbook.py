@@ -30,6 +30,9 @@ def management_plan_table(costed: pd.DataFrame, value: str = "cost_gbp") -> pd.D
         frame.groupby(["funding_category", "age_band", "year"], observed=True)[value].sum() / sims
     )
     table = sums.unstack("year").fillna(0.0)
+    flags = frame.groupby(["funding_category", "age_band"], observed=True)[
+        "uses_reference_default"
+    ].any()
     rows = []
     categories = [c.code for c in FUNDING_CATEGORIES] + sorted(
         set(table.index.get_level_values(0)) - {c.code for c in FUNDING_CATEGORIES}
@@ -41,17 +44,24 @@ def management_plan_table(costed: pd.DataFrame, value: str = "cost_gbp") -> pd.D
         order = [b.code for b in AGE_BANDS if b.code in block.index] + [
             b for b in block.index if b not in _BAND_LABEL
         ]
+        label = _CATEGORY_LABEL.get(category, category)
         for band in order:
-            rows.append(
-                (
-                    _CATEGORY_LABEL.get(category, category),
-                    _BAND_LABEL.get(band, band),
-                    *block.loc[band].tolist(),
-                )
-            )
-        rows.append((_CATEGORY_LABEL.get(category, category), "Total", *block.sum().tolist()))
-    rows.append(("All categories", "Total", *table.sum().tolist()))
-    return pd.DataFrame(rows, columns=["Funding category", "Age band", *table.columns.tolist()])
+            flag = _flag(flags.get((category, band), False))
+            rows.append((label, _BAND_LABEL.get(band, band), *block.loc[band].tolist(), flag))
+        rows.append((label, "Total", *block.sum().tolist(), _flag(flags.loc[category].any())))
+    rows.append(("All categories", "Total", *table.sum().tolist(), _flag(flags.any())))
+    return pd.DataFrame(
+        rows,
+        columns=["Funding category", "Age band", *table.columns.tolist(), DEFAULT_COLUMN],
+    )
+
+
+#: Last column of every plan table: does the row rest on a national reference default?
+DEFAULT_COLUMN = "Uses reference default unit cost"
+
+
+def _flag(value: bool) -> str:
+    return "yes" if bool(value) else ""
 
 
 def write_plan_workbook(

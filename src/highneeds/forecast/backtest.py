@@ -30,6 +30,11 @@ class PanelForecaster(Protocol):
     def predict(self, horizon: int) -> pd.DataFrame: ...
 
 
+#: Origins of the backtest reported in docs/forecast.md: every January from which all three
+#: horizons or fewer can be checked, after the 2014 reforms had worked through (see the docs
+#: for the earlier origins 2015–2016 and why they are reported apart).
+DEFAULT_ORIGINS = (2017, 2018, 2019, 2020, 2021)
+
 #: Columns of the table :func:`backtest` returns.
 ERROR_COLUMNS = (
     "area_code",
@@ -139,3 +144,16 @@ def best_baseline(summary: pd.DataFrame, horizon: int) -> tuple[str, float]:
         raise ModelInputError(f"backtest summary has no baseline at horizon {horizon}")
     best = part.loc[part["mape"].idxmin()]
     return str(best["method"]), float(best["mape"])
+
+
+def summary_markdown(summary: pd.DataFrame) -> str:
+    """The summary as a Markdown table for the docs (percentages to one decimal)."""
+    header = ["horizon", "method", "LA forecasts", "MAPE %", "median APE %", "80% cover %"]
+    header.append("95% cover %")
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for row in summary.itertuples(index=False):
+        cells = [str(row.horizon), str(row.method), f"{row.forecasts:,}"]
+        for value in (row.mape, row.median_ape, row.coverage80, row.coverage95):
+            cells.append("" if pd.isna(value) else f"{value:.1f}")
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)

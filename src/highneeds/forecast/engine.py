@@ -25,6 +25,8 @@ import numpy as np
 from highneeds.forecast.estimate import MarkovParameters
 from highneeds.forecast.states import StateSpace
 
+LEAVER_REASONS = ("left", "aged_out", "no_valid_setting")
+
 
 @dataclass
 class Routes:
@@ -80,6 +82,10 @@ class Path:
     stock: np.ndarray  # (S, T + 1, A*K); S = 1 for the expected path
     leavers: np.ndarray  # (S, T) children leaving during the year ending in years[t + 1]
     joiners: np.ndarray  # (S, T)
+    #: (S, T) leavers by reason: "left" (plan ceased or moved away, by the fitted rates),
+    #: "aged_out" (past NCY 20, age 25) and "no_valid_setting" (outgrew a setting with no
+    #: valid setting to move on to). They add up to ``leavers``.
+    leavers_by_reason: dict[str, np.ndarray] | None = None
 
 
 def expected_path(
@@ -100,6 +106,7 @@ def expected_path(
     stock = np.zeros((1, T + 1, A * K))
     stock[0, 0] = x
     leavers = np.zeros((1, T))
+    reasons = {r: np.zeros((1, T)) for r in LEAVER_REASONS}
     joiners = np.zeros((1, T))
     for t in range(T):
         if routes.silent_drop is not None:
@@ -118,10 +125,13 @@ def expected_path(
         join = np.where(params.joiner_split.sum(axis=1) > 0, join, 0.0)
         nxt += (join[:, None] * split).reshape(-1)
         leavers[0, t] = aged_out + left.sum() + out_leave.sum()
+        reasons["left"][0, t] = left.sum()
+        reasons["aged_out"][0, t] = aged_out
+        reasons["no_valid_setting"][0, t] = out_leave.sum()
         joiners[0, t] = join.sum()
         x = nxt
         stock[0, t + 1] = x
-    return Path(np.arange(base_year, base_year + T + 1), stock, leavers, joiners)
+    return Path(np.arange(base_year, base_year + T + 1), stock, leavers, joiners, reasons)
 
 
 def _beta(rng, alpha, beta, size):
@@ -179,10 +189,12 @@ class _MoverSampler:
         self.width = K
         self.rng = rng
 
-    def destinations(self, child: np.ndarray, child_row: np.ndarray, cells: int) -> np.ndarray:
-        """Destination k for each moving child; ``child`` is its flat (sim, row) position."""
-        pair, pair_of_child = np.unique(child, return_inverse=True)
-        alpha = self.alpha[pair % cells]
+    def destinations(self, pair_row: np.ndarray, counts: np.ndarray) -> np.ndarray:
+        """Destination k for each moving child, children grouped by (simulation, row) pair:
+        ``pair_row`` is each pair's row and ``counts`` its number of movers."""
+        pair_of_child = np.repeat(np.arange(len(pair_row)), counts)
+        child_row = pair_row[pair_of_child]
+        alpha = self.alpha[pair_row]
         draws = self.rng.standard_gamma(np.where(alpha > 0, alpha, 1.0)) * (alpha > 0)
         total = draws.sum(axis=1, keepdims=True)
         # all-zero draws (tiny parameters underflowing) fall back to the mean split
@@ -190,7 +202,7 @@ class _MoverSampler:
         share = np.where(total > 0, draws / np.where(total > 0, total, 1.0), mean)
         slot = _categorical(self.rng, pair_of_child, _cumulative_rows(share), self.top + 1)
         in_top = slot < self.top
-        k = np.empty(len(child), dtype=np.int64)
+        k = np.empty(len(pair_of_child), dtype=np.int64)
         k[in_top] = self.order[child_row[in_top], slot[in_top]]
         k[~in_top] = _categorical(self.rng, child_row[~in_top], self.rest_cum, self.width)
         return k
@@ -264,12 +276,14 @@ def monte_carlo(
     stock[:, 0] = x
     leavers = np.zeros((S, T), dtype=np.int64)
     joiners = np.zeros((S, T), dtype=np.int64)
+    reasons = {r: np.zeros((S, T), dtype=np.int64) for r in LEAVER_REASONS}
     for t in range(T):
         flat = np.flatnonzero(x)
         n = x.reshape(-1)[flat]
         sim, row = np.divmod(flat, AK)
         last = routes.last_ncy[row]
         out = np.bincount(sim[last], weights=n[last], minlength=S).astype(float)
+        reasons["aged_out"][:, t] = out.astype(np.int64)
         keep = ~last
         flat, n, sim, row = flat[keep], n[keep], sim[keep], row[keep]
         col = column[row]
@@ -281,11 +295,16 @@ def monte_carlo(
             n, left, moving, routes.stay_ok[row], routes.has_dest[row]
         )
         nxt = np.bincount(flat + K, weights=to_stay, minlength=S * AK)
-        child = np.repeat(flat, to_move)
-        if len(child):
-            child_row = child % AK
-            k_to = movers.destinations(child, child_row, AK)
-            nxt += np.bincount(child - child_row % K + K + k_to, minlength=S * AK)
+        has_movers = to_move > 0
+        if has_movers.any():
+            counts = to_move[has_movers]
+            k_to = movers.destinations(row[has_movers], counts)
+            child = np.repeat(flat[has_movers], counts)  # same order as k_to
+            nxt += np.bincount(child - child % K + K + k_to, minlength=S * AK)
+        reasons["left"][:, t] = np.bincount(sim, weights=left, minlength=S).astype(np.int64)
+        reasons["no_valid_setting"][:, t] = np.bincount(sim, weights=out_leave, minlength=S).astype(
+            np.int64
+        )
         out += np.bincount(sim, weights=left + out_leave, minlength=S)
 
         year = base_year + t + 1
@@ -299,4 +318,4 @@ def monte_carlo(
         leavers[:, t] = out.astype(np.int64)
         x = nxt.reshape(S, AK).astype(np.int64)
         stock[:, t + 1] = x
-    return Path(np.arange(base_year, base_year + T + 1), stock, leavers, joiners)
+    return Path(np.arange(base_year, base_year + T + 1), stock, leavers, joiners, reasons)

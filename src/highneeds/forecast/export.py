@@ -28,6 +28,7 @@ def forecast_tables(
 ) -> dict[str, pd.DataFrame]:
     """All breakdowns of caseload (children) and, with ``costs``, of cost (pounds a year)."""
     tables = {name: result.summary(by) for name, by in BREAKDOWNS.items()}
+    tables["flows"] = result.flows_summary()
     if costs is not None:
         tables["cost_total"] = result.cost_summary(costs)
         tables["cost_by_setting_group"] = result.cost_summary(costs, ("setting_group",))

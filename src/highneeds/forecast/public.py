@@ -36,6 +36,8 @@ from highneeds.forecast.result import QUANTILES
 from highneeds.vocabulary import AGE_BANDS
 
 BANDS: tuple[str, ...] = tuple(b.code for b in AGE_BANDS)
+#: Plans added before taking logs of yearly new plans, so a year with none stays finite.
+PLAN_OFFSET = 0.5
 
 
 @dataclass
@@ -257,10 +259,11 @@ class PublicStockFlowForecaster:
         t0 = max(0, o - self.trend_years + 1)
         window = N[:, t0 : o + 1, :].sum(axis=2)  # NaN if any band missing
         x = years[t0 : o + 1].astype(float)
-        ok = complete & np.isfinite(window).all(axis=1) & (window > 0).all(axis=1)
+        ok = complete & np.isfinite(window).all(axis=1)
         if len(x) < 3:
             raise ModelInputError(f"origin {origin}: fewer than three years of new plans")
-        logn = np.log(np.where(ok[:, None], window, 1.0))
+        # half a plan keeps a year with none (the Isles of Scilly) on the log scale
+        logn = np.log(np.where(ok[:, None], window, 1.0) + PLAN_OFFSET)
         xc = x - x.mean()
         sxx = (xc**2).sum()
         slope = (logn * xc).sum(axis=1) / sxx
@@ -308,7 +311,7 @@ class PublicStockFlowForecaster:
         growth = 0.0
         for h in range(horizon):
             growth += fit.slope * self.damping**h
-            plans = np.exp(fit.level + growth)[:, None] * fit.share
+            plans = np.maximum(np.exp(fit.level + growth) - PLAN_OFFSET, 0.0)[:, None] * fit.share
             below = np.concatenate([np.zeros((L, 1)), c[:, :-1]], axis=1)
             c = fit.factor[:, None] * (fit.keep[None, :] * c + fit.up[None, :] * below) + plans
             out[:, h] = c
@@ -326,6 +329,12 @@ class PublicStockFlowForecaster:
         self.fit_ = self._fit_at(panel, origin)
         self.panel_ = panel
         self.origin_ = origin
+        # Never a silent drop: LAs without the figures the fit needs are listed here.
+        self.left_out_ = panel.areas.loc[~self.fit_.ok].reset_index(drop=True)
+        self.left_out_["reason"] = (
+            f"caseload or new plans by age band unpublished (DfE symbol or not yet an LA) in "
+            f"{origin - max(self.flow_years, self.trend_years - 1)}–{origin}"
+        )
         return self
 
     def predict(self, horizon: int = 3) -> pd.DataFrame:

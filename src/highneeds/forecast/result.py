@@ -156,6 +156,27 @@ class ForecastResult:
             }
         )
 
+    def flows_summary(self) -> pd.DataFrame:
+        """Joiners and leavers (children) during each projected year, leavers also by reason
+        ("left", "aged_out", "no_valid_setting"); ``year`` is the January the year ends in."""
+        sim, exp = self.simulated, self.expected
+        flows = [("joiners", sim.joiners, exp.joiners), ("leavers", sim.leavers, exp.leavers)]
+        if sim.leavers_by_reason and exp.leavers_by_reason:
+            flows += [
+                (f"leavers_{reason}", sim.leavers_by_reason[reason], exp.leavers_by_reason[reason])
+                for reason in sim.leavers_by_reason
+            ]
+        frames = []
+        for name, draws, expected in flows:
+            stats = summarise_draws(draws)
+            stats["expected"] = expected[0]
+            frames.append(
+                pd.DataFrame(
+                    {"year": self.years[1:], "flow": name, **{c: stats[c] for c in STAT_COLUMNS}}
+                )
+            )
+        return pd.concat(frames, ignore_index=True)
+
     def total_draws(self) -> np.ndarray:
         """(S, T) total caseload of each simulation and year."""
         return self.simulated.stock.sum(axis=2, dtype=np.int64)

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
+from highneeds import config
 from highneeds.sen2 import derived
 from highneeds.sen2 import schema as tables
 from highneeds.sen2.establishments import demo_establishments
@@ -50,9 +51,13 @@ def import_sen2(
     *,
     establishments: pd.DataFrame | None = None,
     imported_by: str | None = None,
+    key: bytes | None = None,
 ) -> list[Sen2ImportResult]:
-    """Import every return in ``paths``; refuse (MissingSecretError) without HIGHNEEDS_SECRET."""
-    key = require_secret()
+    """Import every return in ``paths``; refuse (MissingSecretError) without HIGHNEEDS_SECRET.
+
+    ``key`` overrides the installation secret; only :func:`import_demo` uses it.
+    """
+    key = key or require_secret()
     establishments = establishments if establishments is not None else demo_establishments()
     files = expand(paths)
     returns = read_returns(files)  # raises InputFileError before the store is touched
@@ -80,6 +85,18 @@ def import_sen2(
     return results
 
 
+#: Key for the bundled demo only: its children are fictional, so their ids need no secret.
+DEMO_KEY = b"highneeds-demo-fictional-la"
+
+
+def import_demo(store: Store) -> list[Sen2ImportResult]:
+    """Import the shipped demo returns of "Stockbridge (fictional)" (LA 999), 2019-2024."""
+    from highneeds.sen2.demo import demo_paths
+
+    key = config.installation_secret() or DEMO_KEY
+    return import_sen2(demo_paths(), store, establishments=demo_establishments(), key=key)
+
+
 def _with(frame: pd.DataFrame, la_code: str, year: int | None = None) -> pd.DataFrame:
     out = frame.copy()
     out["la_code"] = la_code
@@ -98,7 +115,7 @@ def _frames(data: derived.Pseudonymised) -> dict[sa.Table, pd.DataFrame]:
     return {
         tables.persons: _with(persons, la, year),
         tables.states: _with(data.states, la),
-        tables.events: _with(data.events.astype({"week20": "float"}), la),
+        tables.events: _with(data.events.astype({"week20": "Int64"}), la),
         tables.caseload: _with(made["caseload"], la),
         tables.funnel: _with(made["funnel"], la),
         tables.timeliness: _with(made["timeliness"], la),
@@ -136,3 +153,22 @@ def refresh_transitions(store: Store, la_code: str) -> ImportResult:
         frames={tables.transitions: _with(moves, la_code)},
         replace_kind=True,
     )
+
+
+def stored_transitions(store: Store, la_code: str) -> pd.DataFrame:
+    """The LA's transitions table as the forecasting models take it
+    (:mod:`highneeds.forecast.transitions`), plus ``leave_reason``."""
+    table = tables.transitions
+    columns = [
+        table.c.year,
+        table.c.child_id,
+        table.c.ncy_from,
+        table.c.need_from,
+        table.c.setting_from,
+        table.c.ncy_to,
+        table.c.need_to,
+        table.c.setting_to,
+        table.c.leave_reason,
+    ]
+    query = sa.select(*columns).where(table.c.la_code == la_code)
+    return store.read_frame(query.order_by(table.c.year, table.c.child_id))

@@ -413,6 +413,8 @@ class FileSpec:
     needs: tuple[str, ...] = ()
     #: Published columns deliberately not read (documented in docs/import.md).
     ignore: frozenset[str] = frozenset()
+    #: The file's ``_pc`` columns are shares of the row's own total (plainly derivable).
+    shares_pc: bool = False
 
 
 LAYOUT_2022 = "la_aggregate"
@@ -427,6 +429,7 @@ LAYOUTS: dict[str, tuple[FileSpec, ...]] = {
             flow=False,
             required=True,
             needs=tuple(_CASELOAD_2022),
+            shares_pc=True,
         ),
         FileSpec(
             "sen2_age_caseload.csv",
@@ -434,6 +437,7 @@ LAYOUTS: dict[str, tuple[FileSpec, ...]] = {
             _fixed(_CASELOAD_2022),
             flow=False,
             needs=tuple(_CASELOAD_2022),
+            shares_pc=True,
         ),
         FileSpec(
             "sen2_estab_new_plans.csv",
@@ -441,6 +445,7 @@ LAYOUTS: dict[str, tuple[FileSpec, ...]] = {
             _fixed(_NEW_PLANS_2022),
             flow=True,
             needs=tuple(_NEW_PLANS_2022),
+            shares_pc=True,
         ),
         FileSpec(
             "sen2_age_new_plans.csv",
@@ -448,6 +453,7 @@ LAYOUTS: dict[str, tuple[FileSpec, ...]] = {
             _fixed(_NEW_PLANS_2022),
             flow=True,
             needs=tuple(_NEW_PLANS_2022),
+            shares_pc=True,
         ),
         FileSpec(
             "sen2_mi.csv",
@@ -474,6 +480,7 @@ LAYOUTS: dict[str, tuple[FileSpec, ...]] = {
             flow=False,
             required=True,
             needs=("ehcplans",),
+            shares_pc=True,
         ),
         FileSpec(
             "newplans.csv",
@@ -481,6 +488,7 @@ LAYOUTS: dict[str, tuple[FileSpec, ...]] = {
             lambda h, f: _placement_columns(h, "new_ehc_plans", "new_plans", f),
             flow=True,
             needs=("new_ehc_plans",),
+            shares_pc=True,
         ),
         FileSpec(
             "sen_needs_all_plans.csv",
@@ -490,6 +498,7 @@ LAYOUTS: dict[str, tuple[FileSpec, ...]] = {
             needs=("number_asd",),
             # ehc_plans repeats caseload.csv's ehcplans; _pc are shares of it.
             ignore=frozenset({"ehc_plans"}),
+            shares_pc=True,
         ),
         FileSpec(
             "sen_need_newplans.csv",
@@ -498,6 +507,7 @@ LAYOUTS: dict[str, tuple[FileSpec, ...]] = {
             flow=True,
             needs=("number_asd",),
             ignore=frozenset({"ehc_plans"}),
+            shares_pc=True,
         ),
         FileSpec(
             "requests.csv",
@@ -628,7 +638,7 @@ def _read_file(source: ReleaseSource, member: str, spec: FileSpec) -> pd.DataFra
     known = set(GEO_COLUMNS) | set(breakdown_columns) | set(spec.ignore) | {"time_identifier"}
     unread = [c for c in header if c not in known and c not in figures]
     # A column we do not know might be a new measure; _pc shares of a total are derivable.
-    unexpected = [c for c in unread if not c.lower().endswith("_pc")]
+    unexpected = [c for c in unread if not (spec.shares_pc and c.lower().endswith("_pc"))]
     if unexpected:
         raise InputFileError(
             f"unexpected column {unexpected[0]!r}: this layout is not the one highneeds knows",
@@ -654,17 +664,23 @@ def _read_file(source: ReleaseSource, member: str, spec: FileSpec) -> pd.DataFra
         columns=["column", "measure", "col_setting", "col_dimension", "col_category"],
     ).set_index("column")
     cols = mapping.reindex(long["column"].to_numpy())
-    out = rows.iloc[positions].reset_index(drop=True)
-    out["measure"] = cols["measure"].to_numpy()
-    out["setting"] = _combine(cols["col_setting"].to_numpy(), out.pop("row_setting").to_numpy())
-    dims = (cols["col_dimension"].to_numpy(), out.pop("row_dimension").to_numpy())
-    cats = (cols["col_category"].to_numpy(), out.pop("row_category").to_numpy())
-    out["dimension"] = _combine(*dims)
-    out["category"] = _combine(*cats)
-    out["value"] = value.to_numpy()
+    # Gather as plain object arrays (numpy takes), building the frame once at the end:
+    # letting pandas infer Arrow strings for every intermediate column costs seconds.
+    taken = {name: rows[name].to_numpy(dtype=object)[positions] for name in rows.columns}
+    out = {name: taken[name] for name in _GEOGRAPHY_OUT}
+    out["measure"] = cols["measure"].to_numpy(dtype=object)
+    out["setting"] = _combine(cols["col_setting"].to_numpy(), taken["row_setting"])
+    out["dimension"] = _combine(cols["col_dimension"].to_numpy(), taken["row_dimension"])
+    out["category"] = _combine(cols["col_category"].to_numpy(), taken["row_category"])
     out["status"] = status.astype(object).where(status.notna(), None).to_numpy()
-    out["_file"] = file
-    return out
+    out["_file"] = np.full(len(positions), file, dtype=object)
+    frame = pd.DataFrame({name: pd.Series(array, dtype=object) for name, array in out.items()})
+    frame["year"] = taken["year"].astype("int64")
+    frame["value"] = value.to_numpy()
+    return frame
+
+
+_GEOGRAPHY_OUT = ("geographic_level", "area_code", "area_gss", "area_name", "region_code", "period")
 
 
 def _combine(from_column: np.ndarray, from_row: np.ndarray) -> np.ndarray:

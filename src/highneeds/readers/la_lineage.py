@@ -47,7 +47,8 @@ class LineageGroup:
 
     @property
     def name(self) -> str:
-        return " + ".join(self.names[m] for m in self.members)
+        """E.g. ``Northamptonshire (928) + North Northamptonshire (940) + …``."""
+        return " + ".join(f"{self.names[m]} ({m})" for m in self.members)
 
     def expected(self, year: int) -> set[str]:
         """Members that together cover the territory in January ``year``."""

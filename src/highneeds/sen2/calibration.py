@@ -4,7 +4,8 @@ Targets are rows in the shape of :mod:`highneeds.readers.dfe_schema` (``year``, 
 ``setting``, ``dimension``, ``category``, ``value``): caseload by age band, by setting group
 and by setting, and new plans by age band, for each January census year. The targets for
 Stockport (LA 356) from DfE's 2022 release are bundled (``data/demo/calibration_targets.csv``);
-:func:`targets_from_release` rebuilds them from the release zip.
+:func:`targets_from_release` rebuilds them from the release zip with the DfE release
+reader (:func:`highneeds.readers.dfe_ehcp.read_release`).
 
 Years after the release (the demo runs to 2024) are projected: each figure grows by its own
 average yearly growth over the last three published years (stated in docs/synthetic-la.md).
@@ -12,13 +13,10 @@ average yearly growth over the last three published years (stated in docs/synthe
 
 from __future__ import annotations
 
-import zipfile
 from importlib import resources
 from pathlib import Path
 
 import pandas as pd
-
-from highneeds.vocabulary import age_band_code, setting_code, setting_group_total_code
 
 COLUMNS = ["year", "measure", "setting", "dimension", "category", "value"]
 #: The LA the demo is shaped like: Stockport (DfE LA number 356).
@@ -29,92 +27,36 @@ SOURCE_NOTE = (
 )
 
 
-def _la_rows(archive: zipfile.ZipFile, member: str, la_code: str) -> pd.DataFrame:
-    with archive.open(member) as handle:
-        frame = pd.read_csv(handle, dtype=str, keep_default_na=False)
-    return frame[
-        (frame["geographic_level"] == "Local authority") & (frame["old_la_code"] == la_code)
-    ]
+#: Measures of the DfE tidy table used as targets, and the name each has here.
+MEASURES = {
+    "caseload": "caseload",
+    "new_plans": "new_plans",
+    "timeliness_20_weeks_incl_exceptions_pc": "rate_20_weeks",
+}
 
 
-def _value(text: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        return float("nan")  # DfE symbols (x, z, c, low, u)
+def targets_from_tidy(tidy: pd.DataFrame, la_code: str = SOURCE_LA) -> pd.DataFrame:
+    """Calibration targets for ``la_code`` from DfE figures in the tidy release shape.
+
+    Keeps caseload (total, by age band, by setting group, by setting), new plans (total and
+    by age band) and the 20-week rate including exceptions. ``year`` is the January census
+    year (flows of calendar year Y count for Y + 1), as the release reader gives it.
+    """
+    rows = tidy[(tidy["area_code"] == la_code) & tidy["measure"].isin(list(MEASURES))]
+    by_age = rows["dimension"] == "age_band"
+    caseload_setting = (rows["measure"] == "caseload") & (rows["dimension"] == "total")
+    plain_total = (rows["setting"] == "total") & (rows["dimension"] == "total")
+    keep = rows[(by_age & (rows["setting"] == "total")) | caseload_setting | plain_total]
+    out = keep.assign(measure=keep["measure"].map(MEASURES))[COLUMNS]
+    out = out.groupby(COLUMNS[:-1], as_index=False)["value"].sum(min_count=1)
+    return out.sort_values(COLUMNS[:-1]).reset_index(drop=True)
 
 
 def targets_from_release(path: str | Path, la_code: str = SOURCE_LA) -> pd.DataFrame:
-    """Tidy calibration targets for ``la_code`` from the DfE 2022 EHCP release zip."""
-    rows: list[dict] = []
-    with zipfile.ZipFile(path) as archive:
-        ages = _la_rows(archive, "data/sen2_age_caseload.csv", la_code)
-        for rec in ages.itertuples():
-            if rec.characteristic_age == "Total":
-                rows.append(
-                    _row(rec.time_period, "caseload", "total", "total", "total", rec.Total_all)
-                )
-            else:
-                band = age_band_code(rec.characteristic_age)
-                rows.append(
-                    _row(rec.time_period, "caseload", "total", "age_band", band, rec.Total_all)
-                )
-        estab = _la_rows(archive, "data/sen2_estab_caseload.csv", la_code)
-        for rec in estab.itertuples():
-            if rec.establishment_group == "Total":
-                continue
-            if rec.establishment_type == "Total":
-                group = setting_group_total_code(rec.establishment_group)
-                rows.append(
-                    _row(
-                        rec.time_period,
-                        "caseload",
-                        f"group:{group}",
-                        "total",
-                        "total",
-                        rec.Total_all,
-                    )
-                )
-            else:
-                code = setting_code(rec.establishment_type)
-                rows.append(
-                    _row(rec.time_period, "caseload", code, "total", "total", rec.Total_all)
-                )
-        new = _la_rows(archive, "data/sen2_age_new_plans.csv", la_code)
-        for rec in new.itertuples():
-            # New plans are published for the calendar year before the January census.
-            year = int(rec.time_period) + 1
-            if rec.characteristic_age == "Total":
-                rows.append(_row(year, "new_plans", "total", "total", "total", rec.Total_new_all))
-            else:
-                band = age_band_code(rec.characteristic_age)
-                rows.append(_row(year, "new_plans", "total", "age_band", band, rec.Total_new_all))
-        mi = _la_rows(archive, "data/sen2_mi.csv", la_code)
-        for rec in mi.itertuples():
-            rows.append(
-                _row(
-                    int(rec.time_period) + 1,
-                    "rate_20_weeks",
-                    "total",
-                    "total",
-                    "total",
-                    rec.IncExc20weekRate,
-                )
-            )
-    out = pd.DataFrame(rows, columns=COLUMNS)
-    # Settings DfE merges (e.g. special academy + free school) can appear twice: add them up.
-    return out.groupby(COLUMNS[:-1], as_index=False)["value"].sum(min_count=1)
+    """Tidy calibration targets for ``la_code`` from a DfE EHCP release zip."""
+    from highneeds.readers.dfe_ehcp import read_release
 
-
-def _row(year, measure, setting, dimension, category, value) -> dict:
-    return {
-        "year": int(year),
-        "measure": measure,
-        "setting": setting,
-        "dimension": dimension,
-        "category": category,
-        "value": _value(value) if isinstance(value, str) else float(value),
-    }
+    return targets_from_tidy(read_release(path), la_code)
 
 
 def bundled_targets() -> pd.DataFrame:

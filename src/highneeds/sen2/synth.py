@@ -137,6 +137,8 @@ class SynthConfig:
     seed: int = 2024
     children: int | None = None  # None: the size of the calibration LA
     inject: tuple[str, ...] = ()  # error kinds, see highneeds.sen2.inject
+    #: Percent of plans issued within 20 weeks; None: the calibration LA's rate each year.
+    rate_20_weeks: float | None = None
     targets: pd.DataFrame | None = field(default=None, repr=False)
 
 
@@ -291,6 +293,8 @@ class _Sim:
         rng = self.rng
         n = len(kids)
         rate = self.t(year, "rate_20_weeks") / self.scale if not historical else 60.0
+        if self.config.rate_20_weeks is not None and not historical:
+            rate = self.config.rate_20_weeks
         rate = (rate if rate > 0 else 60.0) / 100
         on_time = rng.random(n) < rate
         duration = np.where(on_time, rng.integers(70, 141, n), rng.integers(141, 330, n))

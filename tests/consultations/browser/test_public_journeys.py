@@ -1,4 +1,4 @@
-"""The demo consultation in real headless Chromium: phone-sized, keyboard only, axe on every page."""
+"""The demo consultation in headless Chromium: phone-sized, keyboard only, axe on every page."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from web.browser.conftest import assert_accessible
 
 from highneeds.web.consultations.demo import seed_demo_consultation
 from highneeds.web.consultations.models import Consultation, Response
+from web.browser.conftest import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 375, "height": 667}

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from web.browser.conftest import assert_accessible
-from web.factories import MembershipFactory
 
 from highneeds.web.consultations.demo import seed_demo_consultation
 from highneeds.web.consultations.models import Redaction, Response
+from web.browser.conftest import assert_accessible
+from web.factories import MembershipFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

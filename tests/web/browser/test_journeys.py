@@ -49,7 +49,7 @@ def test_analyst_signs_in_sees_overview_downloads_and_uploads(
     page.get_by_role("link", name="Fictional Borough").click()
     page.get_by_role("heading", name="Caseload trend").wait_for()
     # The chart image really loads, and its figures are in a table beside it.
-    chart = page.get_by_role("img", name="Chart of caseload trend")
+    chart = page.get_by_role("img", name="Chart: Caseload trend")
     chart.wait_for()
     page.wait_for_function(
         "img => img.complete && img.naturalWidth > 0", arg=chart.element_handle()
@@ -98,7 +98,43 @@ def test_viewer_sees_no_upload_form_and_every_page_passes_axe(page, live_server,
 
 
 def test_admin_pages_and_error_pages_pass_axe(page, live_server, sign_in, demo):
+    from highneeds.web.workspace.models import Job
+
+    forecast = Job.objects.create(
+        workspace=demo["workspace"],
+        kind=Job.Kind.FORECAST,
+        status=Job.Status.SUCCEEDED,
+        options={"horizon": 1, "simulations": 100, "estimation": "bayes", "seed": 50},
+        result={
+            "tables": {
+                "total": {
+                    "columns": [
+                        "January census year",
+                        "Expected",
+                        "Lower 95% bound",
+                        "Lower 80% bound",
+                        "Median",
+                        "Upper 80% bound",
+                        "Upper 95% bound",
+                    ],
+                    "data": [
+                        [2024, 404.0, 404, 404, 404, 404, 404],
+                        [2025, 416.6, 395, 403.9, 417, 424, 436.0],
+                    ],
+                }
+            }
+        },
+    )
     sign_in(page, demo[Role.ADMIN])
+    page.goto(f"{live_server.url}/workspaces/990/jobs/{forecast.pk}/")
+    chart = page.get_by_role("img", name="Chart: EHCP caseload forecast")
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=chart.element_handle()
+    )
+    assert_accessible(page)
+    page.goto(f"{live_server.url}/workspaces/990/forecast/")
+    page.get_by_role("button", name="Run the forecast").wait_for()
+    assert_accessible(page)
     download = page.request.get(f"{live_server.url}/workspaces/990/overview/need_mix.csv")
     assert download.ok
     page.goto(f"{live_server.url}/workspaces/990/")

@@ -159,12 +159,14 @@ def report_data(
     threshold: int = 5,
     seed: int = 0,
     source: str | None = None,
+    theme_method: str | None = None,
 ) -> ReportData:
     """Tables for the outcome report from a responses export.
 
     ``theme_sets`` gives reviewed themes per question; questions without one get machine themes
     (default back end, ``seed``). ``threshold``: counts below it are suppressed in published
-    tables. ``source`` names the export file in the provenance.
+    tables. ``source`` names the export file in the provenance. ``theme_method`` describes how
+    the themes were found, for the methods text (default: the offline discovery back end).
     """
     schema = validate_responses(responses, file=source)
     theme_sets = theme_sets or {}
@@ -196,9 +198,8 @@ def report_data(
         },
         methods=METHODS.format(
             t_minus=threshold - 1,
-            theme_method=(
-                "TF-IDF and non-negative matrix factorisation (scikit-learn), run offline"
-            ),
+            theme_method=theme_method
+            or "TF-IDF and non-negative matrix factorisation (scikit-learn), run offline",
             reviewed=reviewed_text,
         ),
         profile=_profile(responses, threshold),

@@ -3,7 +3,7 @@ import pytest
 
 from highneeds.sen2.rules.conftest import first, flagged
 
-CODES = ["S2-401", "S2-402", "S2-403", "S2-404"]
+CODES = ["S2-401", "S2-402", "S2-403", "S2-404", "S2-405"]
 
 
 def _no_reason(t):
@@ -25,11 +25,22 @@ def _orphan(t):
     t["need"].loc[first(t["need"]), "active_plan_key"] = "no-such-plan"
 
 
+def _ceased_but_active(t):
+    # Cease the plan issued in the period whose request also carries an active plan.
+    active_requests = set(t["active_plan"]["request_key"])
+    ass = t["assessment"][t["assessment"]["request_key"].isin(active_requests)]
+    plan = t["named_plan"]
+    row = first(plan, plan["assessment_key"].isin(set(ass["assessment_key"])).to_numpy())
+    plan.loc[row, "cease_date"] = pd.Timestamp("2023-12-01")
+    plan.loc[row, "cease_reason"] = "2"
+
+
 BREAK = {
     "S2-401": _no_reason,
     "S2-402": _no_date,
     "S2-403": _assessed_after_refusal,
     "S2-404": _orphan,
+    "S2-405": _ceased_but_active,
 }
 
 

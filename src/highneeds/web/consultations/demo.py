@@ -157,3 +157,22 @@ def seed_demo_consultation(*, open_days: int = 90) -> tuple[Consultation, bool]:
             young_person_text=spec["young_person_text"],
         )
     return consultation, True
+
+
+SYNTHETIC_NOTE = "synthetic demo data"
+
+
+def add_synthetic_responses(consultation: Consultation, count: int, seed: int = 2020) -> int:
+    """Add ``count`` synthetic responses (marked SYNTHETIC_NOTE) unless some are there already.
+
+    They come from the analysis's generator, so the demo's analysis pages have data to show.
+    Returns how many were added (0 when synthetic responses already exist).
+    """
+    from highneeds.consult.analysis.synthetic import build_responses
+
+    from .services import import_responses
+
+    if consultation.responses.filter(source_note__startswith=SYNTHETIC_NOTE).exists():
+        return 0
+    responses, _coding = build_responses(n_responses=count, seed=seed)
+    return import_responses(consultation, responses, note=SYNTHETIC_NOTE)

@@ -6,6 +6,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html
 
 from highneeds.consult.analysis import schema
 from highneeds.consult.reference import normalise_reference
@@ -115,6 +116,14 @@ class AboutYouForm(GovukFormMixin, HoneypotMixin, forms.Form):
         self.fields[HONEYPOT].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
 
 
+def _for_proposal(question: str, code: str):
+    """The question, plus (for screen readers) which proposal it is about: a page can ask the
+    same question of several proposals."""
+    return format_html(
+        '{}<span class="govuk-visually-hidden"> (proposal {})</span>', question, code
+    )
+
+
 class AreaAnswersForm(GovukFormMixin, forms.Form):
     """The proposals of one area: agreement and "tell us why" for each. All optional."""
 
@@ -124,13 +133,13 @@ class AreaAnswersForm(GovukFormMixin, forms.Form):
         self.proposals = list(area.proposals.all())
         for proposal in self.proposals:
             self.fields[f"agree_{proposal.pk}"] = forms.ChoiceField(
-                label=proposal.agreement_question,
+                label=_for_proposal(proposal.agreement_question, proposal.code),
                 required=False,
                 widget=forms.RadioSelect,
                 choices=AGREEMENT_CHOICES,
             )
             self.fields[f"why_{proposal.pk}"] = forms.CharField(
-                label=proposal.why_question,
+                label=_for_proposal(proposal.why_question, proposal.code),
                 required=False,
                 max_length=WHY_MAX_CHARS,
                 # Styled here: the mixin only styles fields that exist when the form is built.

@@ -309,20 +309,21 @@ def submit_response(
     token: str | None = None,
     fingerprint: str = "",
     entered_by=None,
+    imported: bool = False,
 ) -> tuple[Response, bool]:
     """Save one response whole, or refuse it. Returns (response, created).
 
     A second submit with the same token (double click, a retry after a timeout) returns the first
     response with created=False, so nothing is stored twice. Online responses are refused unless
     the consultation is open at this second; staff may enter paper, email and event responses
-    at any time (they record when it was received).
+    at any time (they record when it was received), and so may an import (``imported=True``).
     """
     proposals = _check(consultation, data)
     if token:
         existing = Response.objects.filter(submission_token=token).first()
         if existing is not None:
             return existing, False
-    online = entered_by is None
+    online = entered_by is None and not imported
     for _attempt in range(5):
         try:
             with transaction.atomic():
@@ -336,7 +337,7 @@ def submit_response(
                     reference=new_reference(),
                     submission_token=token or None,
                     version=data.version,
-                    source=data.source if not online else "online",
+                    source="online" if online else data.source,
                     source_note=data.source_note,
                     entered_by=entered_by,
                     received_at=data.received_at or timezone.now(),
@@ -412,8 +413,18 @@ def export_columns(consultation: Consultation) -> list[ExportColumn]:
     return columns
 
 
-def export_rows(consultation: Consultation, *, labels: bool) -> Iterable[dict[str, object]]:
-    """One dict per response keyed like export_columns. labels=True spells answers in words."""
+FREE_TEXT_CHOICES = ("as_written", "moderated")
+
+
+def export_rows(
+    consultation: Consultation, *, labels: bool, free_text: str = "as_written"
+) -> Iterable[dict[str, object]]:
+    """One dict per response keyed like export_columns. labels=True spells answers in words.
+
+    free_text="moderated" gives only moderated wording (blank where not yet moderated) and no
+    organisation names: the export to quote from in anything published.
+    """
+    moderated = free_text == "moderated"
     by_id = {p.pk: p for p in proposals_of(consultation)}
     flagged = set(
         DuplicateFlag.objects.filter(response__consultation=consultation)
@@ -432,7 +443,7 @@ def export_rows(consultation: Consultation, *, labels: bool) -> Iterable[dict[st
             "source": word(schema.SOURCES, response.source),
             "received_at": timezone.localtime(response.received_at).strftime("%Y-%m-%d %H:%M:%S"),
             "respondent_type": word(schema.RESPONDENT_TYPES, response.respondent_type),
-            "organisation_name": response.organisation_name,
+            "organisation_name": "" if moderated else response.organisation_name,
             "likely_duplicate": ("Yes" if labels else "yes") if response.pk in flagged else "",
         }
         if consultation.asks_area_of_residence:
@@ -440,15 +451,25 @@ def export_rows(consultation: Consultation, *, labels: bool) -> Iterable[dict[st
         for answer in response.answers.all():
             proposal = by_id[answer.proposal_id]
             row[proposal.agree_key] = word(schema.AGREEMENT_LABELS, answer.agreement)
-            row[proposal.why_key] = answer.why
+            row[proposal.why_key] = (answer.why_published or "") if moderated else answer.why
         yield row
 
 
-def export(consultation: Consultation, actor, *, file_format: str, headers: str = "text"):
+def export(
+    consultation: Consultation,
+    actor,
+    *,
+    file_format: str,
+    headers: str = "text",
+    free_text: str = "as_written",
+):
     """(bytes, content type, file name) of all responses; the export is audit-logged."""
+    if free_text not in FREE_TEXT_CHOICES:
+        raise ConsultationError("Choose free text as written or moderated.")
     columns = export_columns(consultation)
-    frame = responses_frame(columns, export_rows(consultation, labels=headers == "text"))
-    stem = f"{consultation.slug}-responses"
+    rows = export_rows(consultation, labels=headers == "text", free_text=free_text)
+    frame = responses_frame(columns, rows)
+    stem = f"{consultation.slug}-responses" + ("-moderated" if free_text == "moderated" else "")
     if file_format == "csv":
         body, content_type, name = (
             to_csv(frame, columns, headers=headers),
@@ -466,7 +487,12 @@ def export(consultation: Consultation, actor, *, file_format: str, headers: str 
         actor=actor,
         workspace=consultation.workspace,
         target=f"consultation {consultation.pk} responses",
-        detail={"format": file_format, "headers": headers, "rows": len(frame)},
+        detail={
+            "format": file_format,
+            "headers": headers,
+            "rows": len(frame),
+            "free_text": free_text,
+        },
     )
     return body, content_type, name
 
@@ -592,3 +618,63 @@ def erase_response(consultation: Consultation, reference: str, actor) -> bool:
     DuplicateFlag.objects.filter(duplicate_of=response).delete()
     response.delete()
     return True
+
+
+# ---------------------------------------------------------------- importing
+
+
+def import_responses(
+    consultation: Consultation, responses, *, note: str, actor=None, file: str | None = None
+) -> int:
+    """Add responses from a coded table (the analysis's layout: response_id, version,
+    respondent_type, source, P1__agree, P1__why, ...) - e.g. another system's export or
+    synthetic demo data. All rows or none are saved; ``note`` marks them (e.g. "synthetic").
+
+    Raises InputFileError / UnknownLabelError naming the row and column of the first problem.
+    Returns the number of responses added.
+    """
+    from highneeds.errors import InputFileError
+
+    found = schema.validate_responses(responses, file=file)
+    by_code = {p.code: p for p in proposals_of(consultation)}
+    for code in found.proposals:
+        if code not in by_code:
+            raise InputFileError(
+                f"proposal {code!r} is not in the consultation {consultation.slug!r}",
+                file=file,
+                column=schema.agree_column(code),
+                hint="its proposal codes are " + ", ".join(by_code),
+            )
+
+    def cell(row, column: str) -> str:
+        value = row.get(column, "")
+        return "" if value is None or value != value else str(value).strip()  # NaN != NaN
+
+    with transaction.atomic():
+        for position, row in enumerate(responses.to_dict("records"), start=2):
+            answers = {
+                by_code[code].pk: (
+                    cell(row, schema.agree_column(code)),
+                    cell(row, schema.why_column(code)),
+                )
+                for code in found.proposals
+            }
+            data = ResponseData(
+                version=cell(row, "version"),
+                respondent_type=cell(row, "respondent_type"),
+                answers=answers,
+                source=cell(row, "source"),
+                source_note=f"{note} (row {position}, id {cell(row, 'response_id')})"[:200],
+            )
+            try:
+                submit_response(consultation, data, entered_by=actor, imported=True)
+            except SubmissionRefused as refusal:
+                raise InputFileError(str(refusal), file=file, row=position) from refusal
+    audit.record(
+        Action.IMPORT,
+        actor=actor,
+        workspace=consultation.workspace,
+        target=f"consultation {consultation.pk} responses",
+        detail={"rows": len(responses), "note": note, "file": file or ""},
+    )
+    return len(responses)

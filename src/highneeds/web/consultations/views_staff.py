@@ -112,9 +112,10 @@ def consultation_create(request, workspace):
 def consultation_detail(request, workspace, pk: int):
     consultation = _consultation(workspace, pk)
     counts = consultation.responses.aggregate(
-        total=Count("id"),
-        online=Count("id", filter=Q(source="online")),
-        flagged=Count("duplicate_flags", filter=Q(duplicate_flags__decision="open"), distinct=True),
+        # distinct: the join to flags repeats a response once per flag.
+        total=Count("id", distinct=True),
+        online=Count("id", filter=Q(source="online"), distinct=True),
+        flagged=Count("id", filter=Q(duplicate_flags__decision="open"), distinct=True),
     )
     return render(
         request,
@@ -509,14 +510,19 @@ def export(request, workspace, pk: int):
     consultation = _consultation(workspace, pk)
     file_format = request.GET.get("format", "csv")
     headers = request.GET.get("headers", "text")
-    if file_format not in ("csv", "xlsx") or headers not in ("text", "codes"):
+    free_text = request.GET.get("text", "as_written")
+    if (
+        file_format not in ("csv", "xlsx")
+        or headers not in ("text", "codes")
+        or free_text not in services.FREE_TEXT_CHOICES
+    ):
         return HttpResponse(
-            "Choose format=csv or xlsx and headers=text or codes.",
+            "Choose format=csv or xlsx, headers=text or codes, text=as_written or moderated.",
             status=400,
             content_type="text/plain",
         )
     body, content_type, name = services.export(
-        consultation, request.user, file_format=file_format, headers=headers
+        consultation, request.user, file_format=file_format, headers=headers, free_text=free_text
     )
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'

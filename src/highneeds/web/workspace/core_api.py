@@ -262,7 +262,10 @@ def run_forecast(
     for name, column in FORECAST_TABLES.items():
         if column is not None:
             panels[name] = (
-                tables[name].pivot_table(index="year", columns=column, values="median")
-                .reset_index().rename_axis(columns=None).rename(columns=_label)
+                tables[name]
+                .pivot_table(index="year", columns=column, values="median")
+                .reset_index()
+                .rename_axis(columns=None)
+                .rename(columns=_label)
             )
     return panels

@@ -151,7 +151,12 @@ def title_of(key: str) -> str:
     return key.replace("_", " ").replace("-", " ").strip().capitalize()
 
 
-DOWNLOAD_LABELS = {"csv": "CSV", "xlsx": "Excel (XLSX)", "png": "chart as PNG", "svg": "chart as SVG"}
+DOWNLOAD_LABELS = {
+    "csv": "CSV",
+    "xlsx": "Excel (XLSX)",
+    "png": "chart as PNG",
+    "svg": "chart as SVG",
+}
 
 
 def panel(key: str, title: str, frame: pd.DataFrame, *, chart_src: str, download_url) -> dict:
@@ -160,7 +165,10 @@ def panel(key: str, title: str, frame: pd.DataFrame, *, chart_src: str, download
     drawable = chart_columns(frame) is not None
     formats = ["csv", "xlsx", *(["png", "svg"] if drawable else [])]
     return {
-        "key": key, "title": title, "chart_src": chart_src if drawable else "",
-        "columns": [str(c) for c in frame.columns], "rows": display_rows(frame),
+        "key": key,
+        "title": title,
+        "chart_src": chart_src if drawable else "",
+        "columns": [str(c) for c in frame.columns],
+        "rows": display_rows(frame),
         "downloads": [(DOWNLOAD_LABELS[fmt], download_url(fmt)) for fmt in formats],
     }

@@ -36,3 +36,60 @@ class UploadForm(GovukFormMixin, forms.Form):
                 f"The selected file must be smaller than {limit // (1024 * 1024)} MB"
             )
         return upload
+
+
+def _estimations() -> list[tuple[str, str]]:
+    from highneeds.forecast.markov import ESTIMATIONS
+
+    described = {
+        "bayes": "Bayesian: rare moves borrow strength from similar children (recommended)",
+        "witan": "witan.send's rules, to compare with a witan.send forecast",
+    }
+    return [(name, described.get(name, name)) for name in ESTIMATIONS]
+
+
+class ForecastForm(GovukFormMixin, forms.Form):
+    horizon = forms.IntegerField(
+        label="How many years ahead",
+        min_value=1,
+        max_value=10,
+        initial=5,
+        help_text="From the latest January census in your SEN2 returns, 1 to 10 years.",
+        error_messages={
+            "required": "Enter how many years ahead to forecast",
+            "min_value": "Forecast at least 1 year ahead",
+            "max_value": "Forecast at most 10 years ahead",
+            "invalid": "Years ahead must be a whole number, like 5",
+        },
+    )
+    simulations = forms.IntegerField(
+        label="Number of simulations",
+        min_value=100,
+        max_value=5000,
+        initial=1000,
+        help_text="More simulations give smoother intervals and take longer (100 to 5,000).",
+        error_messages={
+            "required": "Enter the number of simulations",
+            "min_value": "Run at least 100 simulations",
+            "max_value": "Run at most 5,000 simulations",
+            "invalid": "The number of simulations must be a whole number, like 1000",
+        },
+    )
+    estimation = forms.ChoiceField(
+        label="How to estimate the rates",
+        widget=forms.RadioSelect,
+        initial="bayes",
+        choices=_estimations,
+        error_messages={"required": "Choose how to estimate the rates"},
+    )
+    seed = forms.IntegerField(
+        label="Random seed",
+        min_value=0,
+        initial=50,
+        help_text="The same data, options and seed always give the same forecast.",
+        error_messages={
+            "required": "Enter a random seed",
+            "min_value": "The seed must be 0 or more",
+            "invalid": "The seed must be a whole number, like 50",
+        },
+    )

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 from django.conf import settings
 from django.core.cache import cache
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
@@ -85,6 +86,8 @@ def run_job(job_id: int) -> None:
     try:
         if job.kind == Job.Kind.IMPORT:
             job.result = _run_import(job)
+        elif job.kind == Job.Kind.FORECAST:
+            job.result = _run_forecast(job)
         else:
             raise HighneedsError(f"{job.get_kind_display()} cannot run in the background yet.")
         job.status = Job.Status.SUCCEEDED
@@ -92,7 +95,11 @@ def run_job(job_id: int) -> None:
         job.message = "Finished."
     except HighneedsError as error:
         job.status = Job.Status.FAILED
-        job.message = "The file was not imported: see the problems below."
+        job.message = (
+            "The file was not imported: see the problems below."
+            if job.kind == Job.Kind.IMPORT
+            else "The forecast could not run: see the problems below."
+        )
         job.result = {"problems": [problem_of(error)]}
     except Exception:
         # A bug, not a user error: keep the traceback in the server log (it holds no personal
@@ -145,6 +152,61 @@ def _run_import(job: Job) -> dict:
         detail={"job": job.pk, "rows": outcome["rows_imported"], "stage": "imported"},
     )
     return {**summary, **outcome, "imported": not outcome["already_imported"]}
+
+
+def start_forecast(workspace: Workspace, user, options: dict) -> Job:
+    """Queue a forecast of the workspace's LA with the chosen options (ForecastForm's fields)."""
+    job = Job.objects.create(
+        workspace=workspace,
+        created_by=user,
+        kind=Job.Kind.FORECAST,
+        options=options,
+        message="Waiting for a worker to start the forecast.",
+    )
+    audit.record(
+        audit.Action.RUN,
+        actor=user,
+        workspace=workspace,
+        target=f"forecast job {job.pk}",
+        detail={"job": job.pk, **options},
+    )
+    return enqueue(job)
+
+
+def _run_forecast(job: Job) -> dict:
+    report_progress(job, 10, "Reading the LA's SEN2 transitions and fitting the model.")
+    tables = core_api.run_forecast(get_store(), job.workspace.la_code, **job.options)
+    if isinstance(tables, core_api.Missing):
+        raise HighneedsError(str(tables))
+    return {"tables": {name: frame_to_json(frame) for name, frame in tables.items()}}
+
+
+def frame_to_json(frame: pd.DataFrame) -> dict:
+    """A table as JSON-safe lists (missing values as null), for Job.result."""
+    values = frame.astype(object).where(frame.notna(), None).to_numpy().tolist()
+    return {"columns": [str(c) for c in frame.columns], "data": values}
+
+
+def job_tables(job: Job) -> dict[str, pd.DataFrame]:
+    """The tables a finished job produced (e.g. a forecast's), as DataFrames."""
+    stored = (job.result or {}).get("tables", {})
+    return {name: pd.DataFrame(t["data"], columns=t["columns"]) for name, t in stored.items()}
+
+
+def job_panels(job: Job) -> list[dict]:
+    la = job.workspace.la_code
+    return [
+        figures.panel(
+            name,
+            core_api.FORECAST_TITLES.get(name, figures.title_of(name)),
+            frame,
+            chart_src=reverse("workspace:job_chart", args=[la, job.pk, name]),
+            download_url=lambda fmt, name=name: reverse(
+                "workspace:job_download", args=[la, job.pk, name, fmt]
+            ),
+        )
+        for name, frame in job_tables(job).items()
+    ]
 
 
 def check_file(path: Path, name: str) -> dict:
@@ -240,19 +302,20 @@ def overview_html(workspace: Workspace) -> tuple[str, str | None]:
         return "", str(error)  # not cached: the next import may fix it
     if isinstance(tables, core_api.Missing):
         return "", str(tables)
+    la = workspace.la_code
     panels = [
-        {
-            "key": key_,
-            "title": core_api.PANEL_TITLES.get(key_, figures.title_of(key_)),
-            "chart": figures.chart_columns(frame) is not None,
-            "columns": [str(c) for c in frame.columns],
-            "rows": figures.display_rows(frame),
-        }
-        for key_, frame in tables.items()
+        figures.panel(
+            name,
+            core_api.PANEL_TITLES.get(name, figures.title_of(name)),
+            frame,
+            chart_src=reverse("workspace:overview_chart", args=[la, name]),
+            download_url=lambda fmt, name=name: reverse(
+                "workspace:overview_download", args=[la, name, fmt]
+            ),
+        )
+        for name, frame in tables.items()
     ]
-    html = render_to_string(
-        "workspace/partials/panels.html", {"panels": panels, "la_code": workspace.la_code}
-    )
+    html = render_to_string("workspace/partials/panels.html", {"panels": panels})
     cache.set(key, (html, None), OVERVIEW_CACHE_SECONDS)
     return html, None
 

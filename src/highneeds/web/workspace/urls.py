@@ -31,6 +31,13 @@ urlpatterns = [
     path("<str:la_code>/data/", views.data, name="data"),
     path("<str:la_code>/jobs/<int:job_id>/", views.job, name="job"),
     path("<str:la_code>/jobs/<int:job_id>/status.json", views.job_status, name="job_status"),
+    path(
+        "<str:la_code>/jobs/<int:job_id>/<slug:key>.<fmt:fmt>",
+        views.job_download,
+        name="job_download",
+    ),
+    path("<str:la_code>/jobs/<int:job_id>/<slug:key>/chart.svg", views.job_chart, name="job_chart"),
+    path("<str:la_code>/forecast/", views.forecast, name="forecast"),
     path("<str:la_code>/audit/", views.audit_log, name="audit"),
     *[
         path(f"<str:la_code>/{page}/", views.coming, {"page": page}, name=page)

@@ -19,12 +19,11 @@ from highneeds.web.accounts.permissions import (
 )
 
 from . import core_api, figures, services
-from .forms import UploadForm
+from .forms import ForecastForm, UploadForm
 from .models import Job
 
 # Pages whose core is not written yet. Each names the issue that brings it.
 COMING = {
-    "forecast": ("Forecast", "Choose a model, run it and see fan charts by setting, need and age."),
     "finance": (
         "Finance and sufficiency",
         "High needs spend, unit costs and places against demand.",
@@ -143,14 +142,81 @@ def _job(workspace, job_id) -> Job:
 @workspace_role(Role.VIEWER)
 @require_GET
 def job(request, workspace, job_id):
+    found = _job(workspace, job_id)
+    finished_forecast = found.kind == Job.Kind.FORECAST and found.status == Job.Status.SUCCEEDED
     return render(
         request,
         "workspace/job.html",
         {
             "workspace": workspace,
-            "job": _job(workspace, job_id),
-            "active": "data",
+            "job": found,
+            "panels": services.job_panels(found) if finished_forecast else [],
+            "active": "forecast" if found.kind == Job.Kind.FORECAST else "data",
         },
+    )
+
+
+def _job_table(workspace, job_id, key):
+    tables = services.job_tables(_job(workspace, job_id))
+    if key not in tables:
+        raise Http404("No such table in this job's results.")
+    return tables[key]
+
+
+@workspace_role(Role.VIEWER)
+@require_GET
+def job_download(request, workspace, job_id, key, fmt):
+    frame = _job_table(workspace, job_id, key)
+    if fmt in ("svg", "png") and figures.chart_columns(frame) is None:
+        raise Http404("This table has no chart.")
+    audit.record(
+        audit.Action.EXPORT,
+        actor=request.user,
+        workspace=workspace,
+        target=f"job {job_id}/{key}.{fmt}",
+        detail={"rows": len(frame)},
+    )
+    title = core_api.FORECAST_TITLES.get(key, figures.title_of(key))
+    return figures.download(
+        frame, name=f"{workspace.la_code}-job{job_id}-{key}", title=title, fmt=fmt
+    )
+
+
+@workspace_role(Role.VIEWER)
+@require_GET
+def job_chart(request, workspace, job_id, key):
+    frame = _job_table(workspace, job_id, key)
+    if figures.chart_columns(frame) is None:
+        raise Http404("This table has no chart.")
+    title = core_api.FORECAST_TITLES.get(key, figures.title_of(key))
+    return figures.chart_image(frame, title=title)
+
+
+@workspace_role(Role.VIEWER)
+@require_http_methods(["GET", "POST"])
+def forecast(request, workspace):
+    """Run a forecast (analysts and admins) and see past forecasts (everyone)."""
+    can_run = has_role(request.user, workspace, Role.ANALYST)
+    form = ForecastForm()
+    if request.method == "POST":
+        if not can_run:
+            raise PermissionDenied("Viewers cannot run forecasts. Ask an analyst.")
+        form = ForecastForm(request.POST)
+        if form.is_valid():
+            started = services.start_forecast(workspace, request.user, form.cleaned_data)
+            return redirect("workspace:job", la_code=workspace.la_code, job_id=started.pk)
+    jobs = Job.objects.filter(workspace=workspace, kind=Job.Kind.FORECAST)
+    return render(
+        request,
+        "workspace/forecast.html",
+        {
+            "workspace": workspace,
+            "form": form,
+            "can_run": can_run,
+            "active": "forecast",
+            "jobs": jobs.select_related("created_by")[:20],
+        },
+        status=400 if form.errors else 200,
     )
 
 

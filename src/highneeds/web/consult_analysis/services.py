@@ -1,0 +1,269 @@
+"""Operations behind the analysis pages; views stay thin and call these.
+
+The responses table is built from the collection app's own export (column codes), so the
+analysis, the report and a downloaded CSV all see the same rows; the report's hash is of that
+CSV's bytes.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+from django.db import transaction
+
+from highneeds.consult.analysis import schema
+from highneeds.consult.analysis.agreement import group_differences, publication_table
+from highneeds.consult.analysis.codebook import codebook_from_frame
+from highneeds.consult.analysis.coding import CODEBOOK_METHOD, codebook_run, discovery_run
+from highneeds.consult.analysis.review import ThemeSet
+from highneeds.consult.export import responses_frame, to_csv
+from highneeds.consult.report import ProposalOutcome, WeDid, build_report, render
+from highneeds.web.accounts import audit
+from highneeds.web.accounts.models import AuditEvent
+from highneeds.web.consultations import services as collection
+from highneeds.web.consultations.models import Consultation
+
+from .models import ConsultationAnalysis, ThemeReview
+
+Action = AuditEvent.Action
+FILE_TYPES = {
+    "html": ("text/html; charset=utf-8", "html"),
+    "pdf": ("application/pdf", "pdf"),
+    "docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "docx",
+    ),
+}
+
+
+class AnalysisError(Exception):
+    """Something the analyst can fix (no responses yet, a bad codebook); the message says what."""
+
+
+def responses_table(consultation: Consultation) -> tuple[pd.DataFrame, bytes]:
+    """The responses in the analysis's layout, and the export CSV (column codes) they came from."""
+    columns = collection.export_columns(consultation)
+    frame = responses_frame(columns, collection.export_rows(consultation, labels=False))
+    export = to_csv(frame, columns, headers="codes")
+    keep = ["response_id", "version", "respondent_type", "source"]
+    for proposal in collection.proposals_of(consultation):
+        keep += [proposal.agree_key, proposal.why_key]
+    table = frame.reindex(columns=keep)
+    for column in keep:
+        if column.endswith(schema.WHY_SUFFIX):
+            table[column] = table[column].fillna("").astype(str)
+        elif column.endswith(schema.AGREE_SUFFIX):
+            table[column] = table[column].map(lambda v: v if isinstance(v, str) and v else None)
+    return table.reset_index(drop=True), export
+
+
+def setup_for(consultation: Consultation) -> ConsultationAnalysis:
+    setup, _ = ConsultationAnalysis.objects.get_or_create(
+        consultation=consultation, defaults={"report_title": f"{consultation.title}: outcome"}
+    )
+    return setup
+
+
+def agreement_view(consultation: Consultation, by: str) -> dict:
+    """Suppressed tables per proposal by ``by`` and the notable differences, for the page."""
+    table, _ = responses_table(consultation)
+    if table.empty:
+        return {"tables": [], "differences": [], "responses": 0}
+    proposals = collection.proposals_of(consultation)
+    tables = []
+    for proposal in proposals:
+        published = publication_table(table, proposal.code, by)
+        names = {**schema.GROUPINGS[by], "all": "All respondents"}
+        tables.append(
+            {
+                "proposal": proposal,
+                "header": [schema.AGREEMENT_LABELS.get(c, c) for c in published.columns],
+                "rows": [
+                    (names.get(group, group), list(values))
+                    for group, values in zip(
+                        published.index, published.to_numpy().tolist(), strict=True
+                    )
+                ],
+            }
+        )
+    differences = group_differences(table, by=by)
+    return {
+        "tables": tables,
+        "differences": differences[differences["notable"]]["statement"].tolist(),
+        "responses": len(table),
+    }
+
+
+def review_for(consultation: Consultation, question: str) -> ThemeReview:
+    codes = [p.code for p in collection.proposals_of(consultation)]
+    if question not in codes:
+        raise AnalysisError(f"No proposal {question!r} in this consultation.")
+    review, _ = ThemeReview.objects.get_or_create(consultation=consultation, question=question)
+    return review
+
+
+def theme_set_of(review: ThemeReview) -> ThemeSet | None:
+    return ThemeSet.from_dict(review.state) if review.state else None
+
+
+def start_run(review: ThemeReview, mode: str, actor) -> ThemeReview:
+    """Queue a machine run (discovery or codebook coding) for one question."""
+    if mode == ThemeReview.Mode.CODEBOOK and not setup_for(review.consultation).codebook_text:
+        raise AnalysisError("Upload a codebook first.")
+    review.mode, review.status, review.message = mode, ThemeReview.Status.QUEUED, ""
+    review.save(update_fields=["mode", "status", "message", "updated_at"])
+    audit.record(
+        Action.RUN,
+        actor=actor,
+        workspace=review.consultation.workspace,
+        target=f"consultation {review.consultation.pk} themes {review.question}",
+        detail={"mode": mode},
+    )
+    from .tasks import run_themes
+
+    transaction.on_commit(lambda: run_themes.enqueue(review.pk))
+    return review
+
+
+def _codebook(setup: ConsultationAnalysis):
+    frame = pd.read_csv(io.StringIO(setup.codebook_text), dtype=str, keep_default_na=False)
+    return codebook_from_frame(frame, file=setup.codebook_name or "codebook")
+
+
+def run_themes(review_id: int) -> None:
+    """The background job: fold a machine run into the stored themes, keeping people's work."""
+    review = ThemeReview.objects.get(pk=review_id)
+    review.status = ThemeReview.Status.RUNNING
+    review.save(update_fields=["status", "updated_at"])
+    try:
+        table, _ = responses_table(review.consultation)
+        texts = schema.free_text(table, review.question) if not table.empty else pd.Series()
+        if len(texts) < 2:
+            raise AnalysisError("Fewer than two people answered this question in their own words.")
+        with transaction.atomic():
+            locked = ThemeReview.objects.select_for_update().get(pk=review_id)
+            current = theme_set_of(locked)
+            if locked.mode == ThemeReview.Mode.CODEBOOK:
+                book = _codebook(setup_for(locked.consultation))
+                theme_set, landing = codebook_run(
+                    texts, locked.question, book, current, locked.landing or None
+                )
+                locked.landing = landing
+            else:
+                theme_set = discovery_run(texts, locked.question, current)
+            locked.state = theme_set.to_dict()
+            locked.status, locked.message = ThemeReview.Status.DONE, ""
+            locked.save()
+    except Exception as error:  # the page shows why; nothing stored changes
+        ThemeReview.objects.filter(pk=review_id).update(
+            status=ThemeReview.Status.FAILED, message=str(error)[:500]
+        )
+        if not isinstance(error, AnalysisError | ValueError):
+            raise
+
+
+OPERATIONS = ("rename", "add", "delete", "merge", "split", "assign", "unassign", "reviewed")
+
+
+@transaction.atomic
+def apply(review: ThemeReview, operation: str, actor, **arguments) -> ThemeSet:
+    """Apply one person's operation to the stored themes (all recorded as human decisions)."""
+    locked = ThemeReview.objects.select_for_update().get(pk=review.pk)
+    theme_set = theme_set_of(locked)
+    if theme_set is None:
+        raise AnalysisError("Run theme discovery or codebook coding first.")
+    try:
+        if operation == "rename":
+            theme_set.rename(arguments["theme_id"], arguments["label"], arguments.get("description"))
+        elif operation == "add":
+            theme_set.add_theme(arguments["label"], arguments.get("description", ""))
+        elif operation == "delete":
+            theme_set.delete_theme(arguments["theme_id"])
+        elif operation == "merge":
+            theme_set.merge(arguments["theme_ids"], label=arguments.get("label") or None)
+        elif operation == "split":
+            theme_set.split(arguments["theme_id"], arguments["labels"], arguments["placement"])
+        elif operation == "assign":
+            theme_set.assign(arguments["response_id"], arguments["theme_id"])
+        elif operation == "unassign":
+            theme_set.unassign(arguments["response_id"], arguments["theme_id"])
+        elif operation == "reviewed":
+            theme_set.mark_reviewed(arguments["response_ids"])
+        else:
+            raise AnalysisError(f"Unknown operation {operation!r}.")
+    except (KeyError, ValueError) as error:
+        raise AnalysisError(f"Could not {operation}: {error}") from error
+    locked.state = theme_set.to_dict()
+    locked.save(update_fields=["state", "updated_at"])
+    audit.record(
+        Action.CHANGE,
+        actor=actor,
+        workspace=locked.consultation.workspace,
+        target=f"consultation {locked.consultation.pk} themes {locked.question}",
+        detail={"operation": operation},
+    )
+    review.state = locked.state
+    return theme_set
+
+
+def save_codebook(consultation: Consultation, name: str, content: bytes) -> int:
+    """Check and store an uploaded codebook (CSV). Returns the number of themes."""
+    try:
+        text = content.decode("utf-8-sig")
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        book = codebook_from_frame(frame, file=name)
+    except Exception as error:
+        raise AnalysisError(f"The codebook could not be read: {error}") from error
+    setup = setup_for(consultation)
+    setup.codebook_text, setup.codebook_name = text, name[:200]
+    setup.save(update_fields=["codebook_text", "codebook_name", "updated_at"])
+    return len(book.themes)
+
+
+def we_did_of(consultation: Consultation) -> WeDid:
+    setup = setup_for(consultation)
+    proposals = {
+        p.code: ProposalOutcome(
+            title=p.area.title, we_asked=p.text, we_did=str(setup.we_did.get(p.code, ""))
+        )
+        for p in collection.proposals_of(consultation)
+    }
+    return WeDid(
+        title=setup.report_title or f"{consultation.title}: outcome",
+        council=setup.council or consultation.workspace.name,
+        period=setup.period,
+        notice=setup.notice,
+        introduction=setup.introduction or consultation.summary,
+        proposals=proposals,
+    )
+
+
+def report_file(consultation: Consultation, file_format: str, actor) -> tuple[bytes, str, str]:
+    """(bytes, content type, file name) of the outcome report; the download is audit-logged."""
+    if file_format not in FILE_TYPES:
+        raise AnalysisError("Choose HTML, PDF or Word.")
+    table, export = responses_table(consultation)
+    if table.empty:
+        raise AnalysisError("There are no responses to report on yet.")
+    reviews = ThemeReview.objects.filter(consultation=consultation).exclude(state={})
+    theme_sets = {r.question: ThemeSet.from_dict(r.state) for r in reviews}
+    method = CODEBOOK_METHOD if any(r.mode == "codebook" for r in reviews) else None
+    built = build_report(
+        table,
+        we_did=we_did_of(consultation),
+        theme_sets=theme_sets,
+        source=f"{consultation.slug}-responses.csv",
+        source_bytes=export,
+        theme_method=method,
+    )
+    body = render(built, file_format)
+    content_type, suffix = FILE_TYPES[file_format]
+    audit.record(
+        Action.EXPORT,
+        actor=actor,
+        workspace=consultation.workspace,
+        target=f"consultation {consultation.pk} outcome report",
+        detail={"format": file_format, "rows": len(table)},
+    )
+    return body, content_type, f"{consultation.slug}-outcome-report.{suffix}"

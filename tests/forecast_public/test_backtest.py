@@ -1,0 +1,111 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from highneeds.errors import ModelInputError
+from highneeds.forecast.backtest import backtest, backtest_summary, best_baseline
+from highneeds.forecast.baselines import BASELINES, baseline_forecasts
+from highneeds.forecast.public import Panel, PublicStockFlowForecaster
+
+
+def test_baselines_on_a_hand_computed_series():
+    years = np.arange(2015, 2021)
+    total = np.array([[100.0, 110, 120, 130, 140, 150], [50.0, 80, 60, 70, 100, 90]])
+    base = baseline_forecasts(total, years, origin=2020, horizon=2)
+    assert list(base) == list(BASELINES)
+    np.testing.assert_allclose(base["last_value"], [[150, 150], [90, 90]])
+    # straight line through 110..150 (slope 10); through 80, 60, 70, 100, 90: mean 80 at
+    # 2018, slope (−2·80 − 60 + 0 + 100 + 2·90) / 10 = 6
+    np.testing.assert_allclose(base["linear_trend_5y"], [[160, 170], [98, 104]])
+    g1, g2 = (150 / 120) ** (1 / 3), (90 / 60) ** (1 / 3)
+    np.testing.assert_allclose(
+        base["compound_growth_3y"], [[150 * g1, 150 * g1**2], [90 * g2, 90 * g2**2]]
+    )
+
+
+def test_baselines_use_nothing_after_the_origin_and_propagate_gaps():
+    years = np.arange(2015, 2022)
+    total = np.array([[100.0, 110, 120, 130, 140, 150, 1e9], [50.0, np.nan, 60, 70, 100, 90, 1]])
+    base = baseline_forecasts(total, years, origin=2020, horizon=1)
+    assert base["last_value"][0, 0] == 150
+    assert np.isnan(base["linear_trend_5y"][1, 0])  # a gap in its window: no guess
+    assert np.isfinite(base["compound_growth_3y"][1, 0])  # its rule does not need 2016
+    with pytest.raises(ModelInputError, match="4 earlier years"):
+        baseline_forecasts(total, years, origin=2017, horizon=1)
+
+
+class _Fixed:
+    """A stand-in model: forecasts a fixed multiple of the origin's total with set bounds."""
+
+    def __init__(self, factor, lo, hi):
+        self.factor, self.lo, self.hi = factor, lo, hi
+
+    def fit(self, panel, origin):
+        self.panel, self.origin = panel, origin
+        return self
+
+    def predict(self, horizon):
+        o = list(self.panel.years).index(self.origin)
+        start = self.panel.caseload[:, o].sum(axis=1)
+        rows = []
+        for h in range(1, horizon + 1):
+            median = start * self.factor
+            rows.append(
+                pd.DataFrame(
+                    {
+                        "area_code": self.panel.areas["area_code"],
+                        "horizon": h,
+                        "age_band": "total",
+                        "median": median,
+                        "q10": median * self.lo,
+                        "q90": median * self.hi,
+                        "q2.5": median * self.lo * 0.9,
+                        "q97.5": median * self.hi * 1.1,
+                    }
+                )
+            )
+        return pd.concat(rows)
+
+
+def _panel(series: dict[str, list[float]]) -> Panel:
+    codes = list(series)
+    values = np.array([series[c] for c in codes], dtype=float)
+    caseload = np.zeros((*values.shape, 5))
+    caseload[:, :, 1] = values  # all children in one band: the total is the series
+    years = np.arange(2014, 2014 + values.shape[1])
+    return Panel(pd.DataFrame({"area_code": codes}), years, caseload, caseload * 0)
+
+
+def test_backtest_scores_ape_and_coverage_by_hand():
+    panel = _panel({"a": [100, 100, 100, 100, 100, 110], "b": [50, 50, 50, 50, 50, 40]})
+    errors = backtest(panel, _Fixed(1.0, 0.95, 1.2), origins=[2018], horizon=1)
+    ours = errors[errors["method"] == "public_stock_flow"].set_index("area_code")
+    # a: forecast 100, actual 110 -> APE 100·10/110; inside [95, 120]. b: 50 vs 40 -> 25%, outside
+    np.testing.assert_allclose(ours.loc["a", "ape"], 100 * 10 / 110)
+    np.testing.assert_allclose(ours.loc["b", "ape"], 25.0)
+    assert ours["covered80"].tolist() == [1.0, 0.0]
+    assert ours["covered95"].tolist() == [1.0, 0.0]  # b's 95% bound is 42.75
+    assert errors[errors["method"] != "public_stock_flow"]["covered80"].isna().all()
+    summary = backtest_summary(errors).set_index(["method", "horizon"])
+    np.testing.assert_allclose(summary.loc[("public_stock_flow", 1), "mape"], (100 / 11 + 25) / 2)
+    assert summary.loc[("public_stock_flow", 1), "coverage80"] == 50.0
+    assert summary.loc[("last_value", 1), "mape"] == summary.loc[("public_stock_flow", 1), "mape"]
+    assert best_baseline(backtest_summary(errors), 1)[0] in BASELINES
+
+
+def test_backtest_skips_horizons_past_the_data_and_scores_methods_on_the_same_las():
+    panel = _panel({"a": [100, 100, 100, 100, 100, 110], "b": [50, 50, np.nan, 50, 50, 40]})
+    errors = backtest(panel, _Fixed(1.0, 0.9, 1.1), origins=[2018], horizon=3)
+    assert errors["horizon"].unique().tolist() == [1]  # 2020, 2021 are not in the data
+    # b has a gap inside the 5-year trend window, so nobody is scored on b
+    assert set(errors["area_code"]) == {"a"}
+    assert errors.groupby("method").size().nunique() == 1
+    with pytest.raises(ModelInputError, match="no origin"):
+        backtest(panel, _Fixed(1.0, 0.9, 1.1), origins=[2019], horizon=1)
+
+
+def test_model_beats_last_value_on_a_growing_synthetic_process(synthetic_panel):
+    errors = backtest(synthetic_panel, PublicStockFlowForecaster(), [2017, 2018, 2019], 3)
+    summary = backtest_summary(errors).set_index(["method", "horizon"])
+    assert summary.loc[("public_stock_flow", 3), "mape"] < summary.loc[("last_value", 3), "mape"]
+    assert summary.loc[("public_stock_flow", 1), "mape"] < 5

@@ -1,0 +1,74 @@
+"""The Done-when targets on the bundled DfE release, as regression tests."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from highneeds.forecast.backtest import (
+    DEFAULT_ORIGINS,
+    backtest,
+    backtest_summary,
+    best_baseline,
+)
+from highneeds.forecast.public import Panel, PublicStockFlowForecaster
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def summary(bundled_panel):
+    errors = backtest(bundled_panel, PublicStockFlowForecaster(), DEFAULT_ORIGINS, 3)
+    return backtest_summary(errors).set_index(["method", "horizon"])
+
+
+def test_model_beats_the_best_baseline_at_every_horizon(summary):
+    flat = summary.reset_index()
+    for h in (1, 2, 3):
+        _, best = best_baseline(flat, h)
+        assert summary.loc[("public_stock_flow", h), "mape"] < best
+    assert summary.loc[("public_stock_flow", 3), "forecasts"] >= 3 * 140  # ~every LA scored
+
+
+def test_80_percent_intervals_hold_for_70_to_90_percent_of_las(summary):
+    for h in (1, 2, 3):
+        assert 70 <= summary.loc[("public_stock_flow", h), "coverage80"] <= 90
+        assert 88 <= summary.loc[("public_stock_flow", h), "coverage95"] <= 99
+
+
+def test_every_current_la_is_forecast_from_2022_without_peeking(bundled_panel):
+    table = PublicStockFlowForecaster().forecast(bundled_panel, origin=2019, horizon=3)
+    caseload = bundled_panel.caseload.copy()
+    caseload[:, bundled_panel.years > 2019] *= 2
+    perturbed = Panel(bundled_panel.areas, bundled_panel.years, caseload, bundled_panel.new_plans)
+    again = PublicStockFlowForecaster().forecast(perturbed, origin=2019, horizon=3)
+    pd.testing.assert_frame_equal(table, again)
+    model = PublicStockFlowForecaster().fit(bundled_panel, origin=2022)
+    latest = model.predict(3)
+    assert len(model.left_out_) == 0
+    assert {"928+940+941", "835+836+837+838+839", "420"} <= set(latest["area_code"])
+    assert latest["area_code"].nunique() == len(bundled_panel.areas)
+
+
+def test_cli_forecasts_every_la_as_csv_and_backtests(bundled_panel, monkeypatch):
+    from highneeds.cli import forecast as cli
+
+    monkeypatch.setattr(cli, "_public_panel", lambda release: bundled_panel)
+    args = ["public", "--origin", "2022", "--horizon", "3", "--all-las", "--format", "csv"]
+    result = CliRunner().invoke(cli.app, args)
+    assert result.exit_code == 0, result.output
+    from io import StringIO
+
+    table = pd.read_csv(StringIO(result.stdout), dtype={"area_code": str})
+    assert len(table) == len(bundled_panel.areas) * 3 * 6
+    assert sorted(table["year"].unique()) == [2023, 2024, 2025]
+    assert np.all(table["q10"] <= table["median"]) and np.all(table["median"] <= table["q90"])
+    one = CliRunner().invoke(cli.app, ["public", "--origin", "2022", "--la", "941"])
+    assert one.exit_code == 0 and "928+940+941" in one.stdout
+    bad = CliRunner().invoke(cli.app, ["public", "--origin", "2031"])
+    assert bad.exit_code == 1 and "origin 2031" in bad.output
+    bt = CliRunner().invoke(cli.app, ["backtest", "--origins", "2019,2020", "--format", "csv"])
+    assert bt.exit_code == 0, bt.output
+    scored = pd.read_csv(StringIO(bt.stdout))
+    assert set(scored["horizon"]) == {1, 2, 3}
+    assert {"public_stock_flow", "last_value"} <= set(scored["method"])
