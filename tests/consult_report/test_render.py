@@ -110,3 +110,21 @@ def test_we_did_typo_is_named(tmp_path):
     path.write_text("proposals:\n  P1:\n    we_dd: Done.\n")
     with pytest.raises(InputFileError, match="we_dd"):
         read_we_did(path)
+
+
+def test_reviewed_share_and_human_theme_names_reach_the_report(synthetic_responses):
+    from highneeds.consult.analysis.coding import discovery_run
+    from highneeds.consult.analysis.schema import free_text
+    from highneeds.consult.report import build_report
+
+    responses = synthetic_responses.head(120)
+    texts = free_text(responses, "P1")
+    theme_set = discovery_run(texts, "P1")
+    first = theme_set.active_theme_ids()[0]
+    theme_set.rename(first, "Named by the analyst")
+    theme_set.mark_reviewed(list(texts.index[:30]))
+    report = build_report(responses, theme_sets={"P1": theme_set})
+    p1 = next(q for q in report.questions if q.code == "P1")
+    assert f"A person reviewed 30 of {len(texts)} answers" in p1.review
+    assert "Named by the analyst" in [t.label for t in p1.themes]
+    assert report.review.startswith(f"A person reviewed the themes of 30 of {len(texts)}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from highneeds.readers.la_lineage import continuous_series, lineage_group, load_lineage
+from highneeds.reference.changes import REORGANISATIONS
 
 
 @pytest.fixture(scope="module")
@@ -95,3 +96,18 @@ def test_unreorganised_la_is_its_own_series(las):
     stockport = continuous_series(las, "356")
     assert set(stockport["area_code"]) == {"356"}
     assert _caseload(stockport)[2022] == 2618
+
+
+def test_lineage_agrees_with_the_reference_reorganisations():
+    """Two records of the same history (the reference builder's and this table) must agree."""
+    moves = load_lineage()
+    moves = moves[moves["change"] == "reorganisation"]
+    recorded = {
+        (p, s) for p, s in zip(moves["predecessor_code"], moves["successor_code"], strict=True)
+    }
+    expected = {(p, s) for r in REORGANISATIONS for p in r.predecessors for s in r.successors_of(p)}
+    assert recorded == expected
+    for r in REORGANISATIONS:
+        # Reorganised on 1 April: the successors' first January census is the next January.
+        first = moves.loc[moves["successor_code"].isin(r.successors), "first_year"]
+        assert set(first) == {int(r.date[:4]) + 1}

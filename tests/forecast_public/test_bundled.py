@@ -72,3 +72,18 @@ def test_cli_forecasts_every_la_as_csv_and_backtests(bundled_panel, monkeypatch)
     scored = pd.read_csv(StringIO(bt.stdout))
     assert set(scored["horizon"]) == {1, 2, 3}
     assert {"public_stock_flow", "last_value"} <= set(scored["method"])
+
+
+def test_cli_writes_one_las_workbook_and_fan_chart(bundled_panel, monkeypatch, tmp_path):
+    from highneeds.cli import forecast as cli
+
+    monkeypatch.setattr(cli, "_public_panel", lambda release: bundled_panel)
+    out, chart = tmp_path / "356.xlsx", tmp_path / "356.png"
+    args = ["public", "--origin", "2022", "--la", "356", "--out", str(out), "--chart", str(chart)]
+    result = CliRunner().invoke(cli.app, args)
+    assert result.exit_code == 0, result.output
+    sheet = pd.read_excel(out, dtype={"area_code": str})
+    assert set(sheet["area_code"]) == {"356"} and len(sheet) == 3 * 6
+    assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    no_la = CliRunner().invoke(cli.app, ["public", "--origin", "2022", "--chart", str(chart)])
+    assert no_la.exit_code == 1 and "--chart needs --la" in no_la.output

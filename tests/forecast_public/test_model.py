@@ -102,7 +102,7 @@ def test_erratic_la_gets_wider_intervals_than_a_steady_one(synthetic_panel):
 
 
 def test_reorganised_las_become_one_continuous_series():
-    tidy = synthetic_tidy(las=12)
+    tidy = synthetic_tidy(las=20)
     split = build_panel(tidy, combine_lineage=False)
     combined = build_panel(tidy)
     codes = list(combined.areas["area_code"])
@@ -148,3 +148,17 @@ def test_bad_requests_fail_with_a_clear_message(synthetic_panel):
     with pytest.raises(ModelInputError, match="missing column"):
         build_panel(synthetic_tidy(las=2).drop(columns="category"))
     assert YEARS[0] == 2010
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        ({"trend_years": 2}, "trend_years must be at least 3"),
+        ({"damping": 1.5}, "damping must be between 0 and 1"),
+        ({"flow_years": 0}, "flow_years must be at least 1"),
+        ({"share_prior": -1}, "priors must not be negative"),
+    ],
+)
+def test_bad_settings_are_refused_at_fit(synthetic_panel, option, message):
+    with pytest.raises(ModelInputError, match=message):
+        PublicStockFlowForecaster(**option).fit(synthetic_panel, origin=2020)

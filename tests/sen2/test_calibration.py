@@ -70,6 +70,7 @@ def test_new_plans_and_twenty_week_rate(prepared, year):
     assert abs(len(new) - target(targets, year, "new_plans")) <= max(0.1 * len(new), 10)
 
 
+@pytest.mark.slow
 def test_a_stated_twenty_week_rate_is_met():
     from highneeds.sen2.synth import SynthConfig, generate
 

@@ -3,7 +3,6 @@ import pytest
 import sqlalchemy as sa
 
 from highneeds.errors import StoreError
-
 from highneeds.readers.dfe_schema import TIDY_COLUMNS, ehcp_stats
 
 
@@ -79,7 +78,7 @@ def test_failed_import_leaves_store_unchanged(store):
         kind="dfe_ehcp", file_name="a.zip", sha256="ef" * 32, frames={ehcp_stats: good}
     )
     bad = _frame([2.0]).assign(area_name=None)  # violates NOT NULL half-way through
-    with pytest.raises(StoreError, match="b.zip"):
+    with pytest.raises(StoreError, match=r"b\.zip"):
         store.import_tables(
             kind="dfe_ehcp",
             file_name="b.zip",

@@ -184,8 +184,8 @@ def report(
 ) -> None:
     """The outcome report: methods, who responded, agreement with intervals (small counts
     suppressed), themes with quotes by stance and group, and 'we asked, you said, we did'."""
-    from highneeds.consult.report import build_report, read_we_did, render
     from highneeds.consult.analysis.coding import codebook_theme_sets
+    from highneeds.consult.report import build_report, read_we_did, render
 
     file_format = out.suffix.lower().lstrip(".")
     if file_format not in ("pdf", "html", "docx"):

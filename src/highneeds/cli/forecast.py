@@ -149,7 +149,10 @@ def public(
         None, "--release", help="DfE EHCP release zip (default: bundled)."
     ),
     fmt: str = typer.Option("table", "--format", help="table or csv"),
-    out: Path = typer.Option(None, "--out", help="Write the CSV here instead of stdout."),
+    out: Path = typer.Option(
+        None, "--out", help="Write the table here (.csv, or .xlsx for a workbook)."
+    ),
+    chart: Path = typer.Option(None, "--chart", help="With --la: fan chart of its total (PNG)."),
 ) -> None:
     """Forecast EHCP caseloads by age band for LAs from DfE published data alone."""
     from highneeds.forecast.public import PublicStockFlowForecaster
@@ -174,13 +177,33 @@ def public(
         notes.print(
             "National sum of LA expected values; add --all-las for every LA with intervals."
         )
+    if chart:
+        if not la:
+            _fail(HighneedsError("--chart needs --la: a fan chart shows one LA's total"))
+        _public_fan_chart(panel, table, origin, chart)
+        notes.print(f"Fan chart written to {chart}")
     if out:
-        table.to_csv(out, index=False)
-        console.print(f"Written to {out}")
+        if out.suffix.lower() == ".xlsx":
+            table.to_excel(out, index=False, sheet_name="forecast")
+        else:
+            table.to_csv(out, index=False)
+        notes.print(f"Written to {out}")
     elif fmt == "csv":
         print(table.to_csv(index=False), end="")
     else:
         print(table.round(1).to_string(index=False))
+
+
+def _public_fan_chart(panel, table: pd.DataFrame, origin: int, path: Path) -> None:
+    """Fan chart of one LA's forecast total, starting from its published origin caseload."""
+    total = table[table["age_band"] == "total"]
+    code = total["area_code"].iloc[0]
+    row = list(panel.areas["area_code"]).index(code)
+    start = panel.caseload[row, list(panel.years).index(origin)].sum()
+    first = {c: start for c in total.columns if c not in ("area_code", "area_name", "age_band")}
+    first.update(year=origin, horizon=0, std=0.0)
+    series = pd.concat([pd.DataFrame([first]), total], ignore_index=True)
+    fan_chart(series, path, title=f"EHCP caseload, {total['area_name'].iloc[0]}")
 
 
 @app.command("backtest")
@@ -225,10 +248,10 @@ def backtest_command(
     if fmt == "markdown":
         print(summary_markdown(summary))
         return
-    console.print(summary.round(2).to_string(index=False))
+    print(summary.round(2).to_string(index=False))  # plain print: rich would wrap the table
     for h, (name, mape) in sorted(best.items()):
         ours = summary[(summary["method"] == "public_stock_flow") & (summary["horizon"] == h)]
-        console.print(
+        print(
             f"horizon {h}: model MAPE {ours['mape'].iloc[0]:.2f}% vs best baseline "
             f"({name}) {mape:.2f}%; 80% intervals held for {ours['coverage80'].iloc[0]:.1f}% of LAs"
         )

@@ -1,28 +1,32 @@
-"""The finance demo: a synthetic LA's forecast turned into money, places and scenarios.
+"""The finance demo: the demo LA's forecast turned into money, places and scenarios.
 
-Uses the forecast engine's public API on its synthetic LA (invented children, no real data),
-the shipped example unit costs, capacity register and three example scenarios (status quo;
-new special school; early help + inclusion), and writes the comparison workbook and charts.
+The demo LA is "Stockbridge (fictional)", whose SEN2 returns 2019–2024 ship in
+``highneeds/data/demo/`` (invented children, see docs/synthetic-la.md): its yearly transitions
+come from the SEN2 derived tables (:mod:`highneeds.sen2.derived`) and train the child-level
+forecast. ``source="synthetic"`` uses the forecast's own synthetic LA instead (faster, used by
+tests). The shipped example unit costs, capacity register and three example scenarios (status
+quo; new special school; early help + inclusion) are in ``highneeds/data/finance/examples/``.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from highneeds.finance.bundled import DATA_DIR
-from highneeds.finance.caseload import caseload_from_forecast
 from highneeds.finance.dsg import financial_year_of_census, project_allocation, scenario_positions
-from highneeds.finance.scenarios import compare_scenarios, read_scenario
+from highneeds.finance.projection import ScenarioRun, comparison_table, run_scenarios
+from highneeds.finance.scenarios import Scenario, read_scenario
 from highneeds.finance.templates import read_capacity, read_unit_costs
 from highneeds.finance.workbook import write_comparison_charts, write_plan_workbook
 
 EXAMPLES = DATA_DIR / "examples"
 
-#: The synthetic LA's settings and the DSG management plan category each is funded as.
+#: The forecast's synthetic LA's settings and the DSG management plan category of each.
 SYNTHETIC_CATEGORIES = {
     "MAIN": "mainstream",
     "RP": "resourced_provision",
@@ -31,71 +35,172 @@ SYNTHETIC_CATEGORIES = {
     "FE": "post16_fe",
     "EY": "other",
 }
+#: The years every demo projects to (the example capacity register and scenarios' years).
+DEMO_LAST_YEAR = 2030
+SOURCES = ("sen2", "synthetic")
+
+
+def example_scenarios() -> list[Path]:
+    return sorted(EXAMPLES.glob("*.toml"))
 
 
 @dataclass
-class DemoResult:
+class DemoLA:
+    model: object  # a fitted MarkovForecaster
+    funding_categories: Mapping[str, str] | None
+    description: str
+
+
+def demo_la(source: str = "sen2", *, seed: int = 1) -> DemoLA:
+    """The demo LA's fitted forecast: from its shipped SEN2 returns, or synthetic."""
+    from highneeds.forecast.markov import MarkovForecaster
+
+    if source == "sen2":
+        transitions = demo_transitions()
+        model = MarkovForecaster().fit(transitions)
+        return DemoLA(
+            model,
+            None,
+            "Demo LA 'Stockbridge (fictional)': transitions from its shipped SEN2 returns "
+            "2019–2024 (invented children).",
+        )
+    if source == "synthetic":
+        from highneeds.forecast.synthetic import synthetic_la
+
+        la = synthetic_la(children=2500, years=4, first_year=2022, seed=seed)
+        model = MarkovForecaster().fit(
+            la.transitions, population=la.population, valid_states=la.valid_states
+        )
+        return DemoLA(
+            model, SYNTHETIC_CATEGORIES, "The forecast's synthetic LA (invented children)."
+        )
+    raise ValueError(f"source must be one of {SOURCES}")
+
+
+def demo_transitions() -> pd.DataFrame:
+    """Yearly transitions of the shipped demo LA through the SEN2 derived tables."""
+    from highneeds.importers.sen2 import DEMO_KEY
+    from highneeds.sen2 import derived
+    from highneeds.sen2.demo import demo_paths
+    from highneeds.sen2.establishments import demo_establishments
+    from highneeds.sen2.read import read_returns
+
+    establishments = demo_establishments()
+    prepared = [
+        derived.prepare(ret, DEMO_KEY, establishments) for ret in read_returns(demo_paths())
+    ]
+    states = pd.concat([p.states for p in prepared], ignore_index=True)
+    events = pd.concat([p.events for p in prepared], ignore_index=True)
+    return derived.transitions(states, events).drop(columns=["leave_reason"])
+
+
+@dataclass
+class ComparisonResult:
     workbook: Path
     charts: list[Path]
     comparison: pd.DataFrame
     position: pd.DataFrame
+    run: ScenarioRun
     seconds: float
     notes: list[str]
 
 
-def run_demo(
+def run_comparison(
+    la: DemoLA,
+    scenarios: Sequence[Scenario],
     out_dir: str | Path,
     *,
-    simulations: int = 500,
-    children: int = 2500,
+    unit_costs: pd.DataFrame,
+    capacity: pd.DataFrame | None,
+    simulations: int = 1000,
     seed: int = 1,
+    last_year: int = DEMO_LAST_YEAR,
     inflation: float = 0.03,
     allocation_growth: float = 0.03,
-) -> DemoResult:
-    """Forecast the synthetic LA, cost three scenarios and write workbook and charts."""
-    from highneeds.forecast.markov import MarkovForecaster
-    from highneeds.forecast.synthetic import synthetic_la
-
+    notes: Sequence[str] = (),
+) -> ComparisonResult:
+    """Forecast the baseline and every scenario with the same draws, cost them, and write the
+    comparison workbook (DSG management plan layout) and charts (PNG and SVG)."""
     start = time.perf_counter()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    la = synthetic_la(children=children, years=4, first_year=2022, seed=seed)
-    model = MarkovForecaster().fit(
-        la.transitions, population=la.population, valid_states=la.valid_states
-    )
-    result = model.simulate(horizon=4, simulations=simulations, seed=seed)
-    caseload = caseload_from_forecast(result, funding_categories=SYNTHETIC_CATEGORIES)
-    price_year = int(result.years[0])
-    unit_costs = read_unit_costs(EXAMPLES / "unit_costs.csv")
-    capacity = read_capacity(EXAMPLES / "capacity.csv")
-    scenarios = [read_scenario(p) for p in sorted(EXAMPLES.glob("*.toml"))]
-    comparison, costed = compare_scenarios(
-        caseload,
+    horizon = last_year - la.model.base_year_
+    run = run_scenarios(
+        la.model,
         scenarios,
         unit_costs,
-        price_year=price_year,
+        horizon=horizon,
+        simulations=simulations,
+        seed=seed,
         inflation=inflation,
         capacity=capacity,
+        funding_categories=la.funding_categories,
     )
-    # Demo assumption (synthetic LA): the allocation covers 95% of the first year's cost.
+    comparison = comparison_table(run)
+    costed = run.costed()
+    price_year = run.years[0]
+    # Demo assumption: the allocation covers 95% of the baseline's first-year cost.
     first = comparison[(comparison.scenario == "Baseline") & (comparison.year == price_year)]
     base = round(float(first.cost_gbp_mean.iloc[0]) * 0.95, -5)
     history = pd.DataFrame(
         {"financial_year": [financial_year_of_census(price_year)], "allocation_gbp": [base]}
     )
     allocation = project_allocation(
-        history, financial_year_of_census(int(result.years[-1])), growth=allocation_growth
+        history, financial_year_of_census(run.years[-1]), growth=allocation_growth
     )
     position = scenario_positions(costed, allocation, opening_balance_gbp=0.0)
-    notes = [
-        "Synthetic demo LA: invented children, example unit costs and capacity.",
+    all_notes = [
+        la.description,
         f"Prices at January {price_year}, inflation {inflation:.0%} a year.",
         f"Demo allocation: £{base:,.0f} in {history.financial_year.iloc[0]} (95% of the "
         f"baseline's first-year cost), growing {allocation_growth:.0%} a year.",
-        f"{simulations} simulations; every scenario uses the same draws (common random numbers).",
+        f"{simulations} simulations, seed {seed}. Each scenario is simulated jointly with the "
+        "baseline from the same draws (common random numbers); savings are per simulation "
+        "against that jointly simulated baseline.",
+        "Early help cuts new plans (joiners); moves redirect new placements (joiners and "
+        "movers), not children already placed.",
+        *notes,
     ]
     workbook = write_plan_workbook(
-        out_dir / "scenario_comparison.xlsx", costed, comparison, position, notes
+        out_dir / "scenario_comparison.xlsx", costed, comparison, position, all_notes
     )
     charts = write_comparison_charts(comparison, out_dir)
-    return DemoResult(workbook, charts, comparison, position, time.perf_counter() - start, notes)
+    return ComparisonResult(
+        workbook,
+        charts,
+        comparison,
+        position,
+        run,
+        time.perf_counter() - start,
+        all_notes,
+    )
+
+
+def run_demo(
+    out_dir: str | Path,
+    *,
+    simulations: int = 1000,
+    seed: int = 1,
+    source: str = "sen2",
+    scenario_paths: Sequence[str | Path] | None = None,
+    inflation: float = 0.03,
+    allocation_growth: float = 0.03,
+) -> ComparisonResult:
+    """The demo LA, the example unit costs, capacity and scenarios: workbook and charts."""
+    start = time.perf_counter()
+    la = demo_la(source, seed=seed)
+    scenarios = [read_scenario(p) for p in (scenario_paths or example_scenarios())]
+    result = run_comparison(
+        la,
+        scenarios,
+        out_dir,
+        unit_costs=read_unit_costs(EXAMPLES / "unit_costs.csv"),
+        capacity=read_capacity(EXAMPLES / "capacity.csv"),
+        simulations=simulations,
+        seed=seed,
+        inflation=inflation,
+        allocation_growth=allocation_growth,
+        notes=["Example unit costs and capacity register (highneeds/data/finance/examples)."],
+    )
+    result.seconds = time.perf_counter() - start
+    return result

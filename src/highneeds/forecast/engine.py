@@ -58,6 +58,69 @@ def prepare_routes(params: MarkovParameters, space: StateSpace) -> Routes:
     )
 
 
+@dataclass(frozen=True)
+class Adjustment:
+    """A scenario's hook into the projection: fewer joiners and redirected placements.
+
+    ``joiner_factor`` (T, A*K), in [0, 1]: share of the joiners into each cell in projected
+    year t who still join (early help: 1 − reduction × ramp). ``redirect_share`` (T, A*K),
+    in [0, 1]: share of the *new placements* into each cell in year t — joiners and movers
+    arriving there, not children staying put — sent instead to ``redirect_to`` (A*K,), a
+    cell of the same NCY (e.g. special → mainstream, independent → in-area). ``None`` = no
+    change. Children are never lost: a redirected child is placed elsewhere, a prevented
+    joiner never joins.
+    """
+
+    joiner_factor: np.ndarray | None = None
+    redirect_share: np.ndarray | None = None
+    redirect_to: np.ndarray | None = None
+
+    @property
+    def is_identity(self) -> bool:
+        joiners = self.joiner_factor is None or bool(np.all(self.joiner_factor == 1.0))
+        moves = self.redirect_share is None or not bool(np.any(self.redirect_share > 0))
+        return joiners and moves
+
+    def check(self, horizon: int, cells: int, valid: np.ndarray) -> None:
+        """Shapes and ranges; a redirect must land on a valid cell of the same NCY."""
+        for name in ("joiner_factor", "redirect_share"):
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if value.shape != (horizon, cells):
+                raise ValueError(f"{name} must have shape {(horizon, cells)}, not {value.shape}")
+            if np.any((value < 0) | (value > 1)):
+                raise ValueError(f"{name} must lie between 0 and 1")
+        if self.redirect_share is not None:
+            if self.redirect_to is None or self.redirect_to.shape != (cells,):
+                raise ValueError("redirect_share needs redirect_to, one target cell per cell")
+            used = self.redirect_share.max(axis=0) > 0
+            target = self.redirect_to[used]
+            source = np.flatnonzero(used)
+            flat_valid = valid.reshape(-1)
+            cells_per_ncy = valid.shape[1]
+            if np.any(target < 0) or not np.all(flat_valid[target]):
+                raise ValueError("a redirect points to a cell that cannot hold children")
+            if np.any(target // cells_per_ncy != source // cells_per_ncy):
+                raise ValueError("a redirect must keep the child's NCY")
+
+    def factor(self, t: int, cells: int) -> np.ndarray:
+        return np.ones(cells) if self.joiner_factor is None else self.joiner_factor[t]
+
+    def share(self, t: int, cells: int) -> np.ndarray:
+        return np.zeros(cells) if self.redirect_share is None else self.redirect_share[t]
+
+
+def _redirect_expected(arrivals: np.ndarray, share: np.ndarray, target: np.ndarray | None):
+    """Expected new placements after a redirect (1-D over cells)."""
+    if target is None or not np.any(share > 0):
+        return arrivals
+    moved = arrivals * share
+    out = arrivals - moved
+    np.add.at(out, target[share > 0], moved[share > 0])
+    return out
+
+
 def _route(n, leavers, movers, stay_ok, has_dest):
     """Split one year's non-leavers into (to_stay, to_move, outstay_leavers); arrays or floats."""
     stayers = n - leavers - movers
@@ -86,6 +149,8 @@ class Path:
     #: "aged_out" (past NCY 20, age 25) and "no_valid_setting" (outgrew a setting with no
     #: valid setting to move on to). They add up to ``leavers``.
     leavers_by_reason: dict[str, np.ndarray] | None = None
+    #: A scenario's run only: the baseline simulated jointly with it (common random numbers).
+    coupled_baseline: Path | None = None
 
 
 def expected_path(
@@ -94,8 +159,11 @@ def expected_path(
     initial: np.ndarray,
     exposure: np.ndarray,
     base_year: int,
+    adjustment: Adjustment | None = None,
 ) -> Path:
-    """Exact expected path. ``exposure`` is (T, A): population (or ones) for each TO year."""
+    """Exact expected path. ``exposure`` is (T, A): population (or ones) for each TO year.
+
+    With an ``adjustment`` it is the scenario's exact expected path (the hook is linear)."""
     A, K = params.leave_alpha.shape
     T = exposure.shape[0]
     pl = params.leave_mean().reshape(-1)
@@ -118,12 +186,24 @@ def expected_path(
         to_stay, to_move, out_leave = _route(n, left, moving, routes.stay_ok, routes.has_dest)
         nxt = np.zeros(A * K)
         nxt[K:] += to_stay[:-K]
+        arrivals = np.zeros(A * K)
         moved = np.einsum("ak,akj->aj", to_move.reshape(A, K)[:-1], routes.dest[:-1])
-        nxt[K:] += moved.reshape(-1)
+        arrivals[K:] += moved.reshape(-1)
         year = base_year + t + 1
         join = rate * exposure[t] * trend_factor_mean(params, year)
         join = np.where(params.joiner_split.sum(axis=1) > 0, join, 0.0)
-        nxt += (join[:, None] * split).reshape(-1)
+        join_cells = (join[:, None] * split).reshape(-1)
+        if adjustment is not None:
+            join_cells = join_cells * adjustment.factor(t, A * K)
+            join = join_cells.reshape(A, K).sum(axis=1)
+            arrivals = arrivals + join_cells
+            arrivals = _redirect_expected(
+                arrivals, adjustment.share(t, A * K), adjustment.redirect_to
+            )
+            nxt += arrivals
+        else:
+            nxt += arrivals
+            nxt += join_cells
         leavers[0, t] = aged_out + left.sum() + out_leave.sum()
         reasons["left"][0, t] = left.sum()
         reasons["aged_out"][0, t] = aged_out
@@ -218,19 +298,38 @@ def monte_carlo(
     *,
     simulations: int,
     seed: int | None,
+    adjustment: Adjustment | None = None,
 ) -> Path:
     """All simulations at once; stock is int32 (S, T + 1, A*K).
+
+    With an ``adjustment`` (a scenario) the path is the scenario's, and its
+    ``coupled_baseline`` is the baseline simulated *jointly* with it, so the two differ only
+    by the children the scenario changes (common random numbers, child by child). Each
+    simulation then carries three layers of children, all with that simulation's parameter
+    draws: children common to both worlds; children only in the baseline (prevented joiners,
+    and the baseline's placement of a redirected child); children only in the scenario (the
+    redirected child where the scenario places it). Baseline = common + baseline-only;
+    scenario = common + scenario-only. The parameter draws and the year-one draws are those of
+    the run without an adjustment (the same seed); adjustment draws use a separate stream.
+    An adjustment that changes nothing returns exactly the unadjusted run.
 
     ``valid`` is the (A, K) mask of states that can hold children; a child found elsewhere
     (which the routes never produce) would be a bug, and is checked for.
     """
     if routes.silent_drop is not None:
         raise ValueError("silent drops exist only to reproduce witan.send's expected path")
-    rng = np.random.default_rng(seed)
+    sequence = np.random.SeedSequence(seed)
+    rng = np.random.default_rng(sequence)  # the same stream as default_rng(seed)
     A, K = params.leave_alpha.shape
     AK = A * K
     S = simulations
     T = exposure.shape[0]
+    paired = adjustment is not None and not adjustment.is_identity
+    if paired:
+        adjustment.check(T, AK, valid)
+    side = np.random.default_rng(sequence.spawn(1)[0]) if paired else None
+    L = 3 if paired else 1  # layers: common, baseline only, scenario only
+    SL = S * L
 
     # Parameter draws, once per simulation, only for rows that can hold children.
     # Only cells that can hold children (valid states below the last NCY) need draws.
@@ -272,20 +371,21 @@ def monte_carlo(
     movers = _MoverSampler(routes, params.dest_concentration.reshape(-1), rng)
 
     stock = np.zeros((S, T + 1, AK), dtype=np.int32)
-    x = np.broadcast_to(initial.reshape(1, AK).astype(np.int64), (S, AK)).copy()
-    stock[:, 0] = x
-    leavers = np.zeros((S, T), dtype=np.int64)
-    joiners = np.zeros((S, T), dtype=np.int64)
-    reasons = {r: np.zeros((S, T), dtype=np.int64) for r in LEAVER_REASONS}
+    x = np.zeros((SL, AK), dtype=np.int64)
+    x[::L] = initial.reshape(1, AK).astype(np.int64)  # everyone starts in the common layer
+    stock[:, 0] = x[::L]
+    baseline_stock = stock.copy() if paired else None
+    units = {r: np.zeros((SL, T), dtype=np.int64) for r in LEAVER_REASONS}
+    join_units = np.zeros((SL, T), dtype=np.int64)
     for t in range(T):
         flat = np.flatnonzero(x)
         n = x.reshape(-1)[flat]
-        sim, row = np.divmod(flat, AK)
+        unit, row = np.divmod(flat, AK)
+        sim = unit // L
         last = routes.last_ncy[row]
-        out = np.bincount(sim[last], weights=n[last], minlength=S).astype(float)
-        reasons["aged_out"][:, t] = out.astype(np.int64)
+        units["aged_out"][:, t] = np.bincount(unit[last], weights=n[last], minlength=SL)
         keep = ~last
-        flat, n, sim, row = flat[keep], n[keep], sim[keep], row[keep]
+        flat, n, unit, sim, row = flat[keep], n[keep], unit[keep], sim[keep], row[keep]
         col = column[row]
         if np.any(col < 0):
             raise AssertionError("a simulated child is in a state that cannot hold children")
@@ -294,28 +394,79 @@ def monte_carlo(
         to_stay, to_move, out_leave = _route(
             n, left, moving, routes.stay_ok[row], routes.has_dest[row]
         )
-        nxt = np.bincount(flat + K, weights=to_stay, minlength=S * AK)
+        nxt = np.bincount(flat + K, weights=to_stay, minlength=SL * AK)
+        arrivals = np.zeros(SL * AK, dtype=np.int64)
         has_movers = to_move > 0
         if has_movers.any():
             counts = to_move[has_movers]
             k_to = movers.destinations(row[has_movers], counts)
             child = np.repeat(flat[has_movers], counts)  # same order as k_to
-            nxt += np.bincount(child - child % K + K + k_to, minlength=S * AK)
-        reasons["left"][:, t] = np.bincount(sim, weights=left, minlength=S).astype(np.int64)
-        reasons["no_valid_setting"][:, t] = np.bincount(sim, weights=out_leave, minlength=S).astype(
-            np.int64
-        )
-        out += np.bincount(sim, weights=left + out_leave, minlength=S)
+            arrivals = np.bincount(child - child % K + K + k_to, minlength=SL * AK)
+        units["left"][:, t] = np.bincount(unit, weights=left, minlength=SL)
+        units["no_valid_setting"][:, t] = np.bincount(unit, weights=out_leave, minlength=SL)
 
         year = base_year + t + 1
         mu = rate * exposure[t][None, :] * np.exp(trend * (year - params.trend_ref_year))[:, None]
         # Poisson splitting: joiners per cell are independent Poisson(mu * share). For
         # witan's binomial rates (a few per thousand) this is the binomial's Poisson limit.
         count = rng.poisson(mu[:, cell_ncy] * join_share)
-        grid = nxt.reshape(S, AK)
-        grid[:, cells] += count
-        joiners[:, t] = count.sum(axis=1)
-        leavers[:, t] = out.astype(np.int64)
-        x = nxt.reshape(S, AK).astype(np.int64)
-        stock[:, t + 1] = x
-    return Path(np.arange(base_year, base_year + T + 1), stock, leavers, joiners, reasons)
+        if paired:
+            layered = arrivals.reshape(S, L, AK)
+            kept = side.binomial(count, adjustment.factor(t, AK)[cells])
+            layered[:, 0, cells] += kept
+            layered[:, 1, cells] += count - kept  # prevented joiners: the baseline's only
+            join_units[0::L, t] = kept.sum(axis=1)
+            join_units[1::L, t] = (count - kept).sum(axis=1)
+            _redirect_layers(layered, adjustment.share(t, AK), adjustment.redirect_to, side)
+            nxt += arrivals
+        else:
+            nxt += arrivals
+            grid = nxt.reshape(S, AK)
+            grid[:, cells] += count
+            join_units[:, t] = count.sum(axis=1)
+        x = nxt.reshape(SL, AK).astype(np.int64)
+        if paired:
+            stock[:, t + 1] = x[0::L] + x[2::L]
+            baseline_stock[:, t + 1] = x[0::L] + x[1::L]
+        else:
+            stock[:, t + 1] = x
+    if not paired:
+        return _world_path(base_year, stock, units, join_units, (0,), 1)
+    scenario = _world_path(base_year, stock, units, join_units, (0, 2), L)
+    scenario.coupled_baseline = _world_path(base_year, baseline_stock, units, join_units, (0, 1), L)
+    return scenario
+
+
+def _redirect_layers(layered: np.ndarray, share: np.ndarray, target, side) -> None:
+    """Redirect a share of new placements in place: (S, 3, AK) arrivals by layer.
+
+    A common-layer child redirected leaves the common layer: the baseline keeps its original
+    placement (layer 1), the scenario places it at the target (layer 2). Scenario-only
+    children's own new placements are redirected within layer 2. Redirected children are
+    not redirected twice in one year.
+    """
+    moving = np.flatnonzero(share > 0)
+    if moving.size == 0:
+        return
+    goes = target[moving]
+    p = share[moving]
+    from_common = side.binomial(layered[:, 0, moving], p)
+    from_scenario = side.binomial(layered[:, 2, moving], p)
+    layered[:, 0, moving] -= from_common
+    layered[:, 1, moving] += from_common
+    layered[:, 2, moving] -= from_scenario
+    sims = np.arange(layered.shape[0])[:, None]
+    np.add.at(layered[:, 2, :], (sims, goes[None, :]), from_common + from_scenario)
+
+
+def _world_path(base_year, stock, units, join_units, layers, L) -> Path:
+    """Flows of one world (the sum of some layers) as a :class:`Path`."""
+    S = stock.shape[0]
+    T = stock.shape[1] - 1
+
+    def world(values: np.ndarray) -> np.ndarray:
+        return sum(values[layer::L] for layer in layers).reshape(S, T)
+
+    reasons = {r: world(units[r]) for r in LEAVER_REASONS}
+    leavers = sum(reasons.values())
+    return Path(np.arange(base_year, base_year + T + 1), stock, leavers, world(join_units), reasons)

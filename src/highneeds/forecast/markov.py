@@ -22,7 +22,13 @@ import pandas as pd
 
 from highneeds.errors import ModelInputError
 from highneeds.forecast import transitions as tr
-from highneeds.forecast.engine import Path, expected_path, monte_carlo, prepare_routes
+from highneeds.forecast.engine import (
+    Adjustment,
+    Path,
+    expected_path,
+    monte_carlo,
+    prepare_routes,
+)
 from highneeds.forecast.estimate import (
     MarkovParameters,
     estimate_bayes,
@@ -193,14 +199,27 @@ class MarkovForecaster:
         )
 
     def simulate(
-        self, horizon: int = 5, simulations: int = 1000, seed: int | None = None
+        self,
+        horizon: int = 5,
+        simulations: int = 1000,
+        seed: int | None = None,
+        adjustment: Adjustment | None = None,
     ) -> ForecastResult:
-        """Run the Monte Carlo and the expected path; returns a :class:`ForecastResult`."""
+        """Run the Monte Carlo and the expected path; returns a :class:`ForecastResult`.
+
+        ``adjustment`` (a scenario's fewer joiners and redirected placements, see
+        :class:`~highneeds.forecast.engine.Adjustment`) gives the scenario's forecast; its
+        :meth:`ForecastResult.coupled_baseline` is the baseline simulated jointly with it
+        from the same seed (common random numbers). An adjustment that changes nothing gives
+        exactly the result without one.
+        """
         if simulations < 2:
             raise ModelInputError("simulations must be at least 2")
         exposure = self._exposure(horizon)
         routes = prepare_routes(self.params_, self.space_)
-        expected = expected_path(self.params_, routes, self.initial_, exposure, self.base_year_)
+        expected = expected_path(
+            self.params_, routes, self.initial_, exposure, self.base_year_, adjustment
+        )
         simulated = monte_carlo(
             self.params_,
             routes,
@@ -210,8 +229,14 @@ class MarkovForecaster:
             self.base_year_,
             simulations=simulations,
             seed=seed,
+            adjustment=adjustment,
         )
-        return ForecastResult(space=self.space_, simulated=simulated, expected=expected)
+        result = ForecastResult(space=self.space_, simulated=simulated, expected=expected)
+        if simulated.coupled_baseline is not None:
+            result.baseline_expected = expected_path(
+                self.params_, routes, self.initial_, exposure, self.base_year_
+            )
+        return result
 
     def predict(
         self,

@@ -17,7 +17,13 @@ the national shares).
 
 Prediction intervals are empirical: the model is re-run from earlier origins (using only
 data up to each), its errors at each horizon on log scale across all LAs give the quantiles,
-which are applied to the forecast. Everything uses only data up to the chosen origin.
+which are applied to the forecast, scaled for each LA by the volatility of its own caseload
+growth (shrunk toward the typical LA's). Everything uses only data up to the chosen origin.
+
+LAs reorganised within the data's years are forecast as one series for their whole territory
+(:func:`combine_reorganised`), never by apportioning a predecessor's history. Defaults were
+chosen by the rolling-origin backtest in :mod:`highneeds.forecast.backtest`; the numbers are in
+docs/forecast.md.
 
 Input: the tidy DfE EHCP table (highneeds.readers.dfe_ehcp): LA rows of measures
 ``caseload`` and ``new_plans`` by ``age_band`` with ``setting == 'total'``.
@@ -198,12 +204,13 @@ class PublicStockFlowForecaster:
     def __init__(
         self,
         *,
-        flow_years: int = 2,
-        trend_years: int = 5,
-        retention_prior: float = 2000.0,
+        # Defaults chosen by backtest (docs/forecast.md, "Choosing the defaults").
+        flow_years: int = 1,
+        trend_years: int = 6,
+        retention_prior: float = 20000.0,
         share_prior: float = 50.0,
-        damping: float = 0.8,
-        calibration_origins: int = 4,
+        damping: float = 0.5,
+        calibration_origins: int = 2,
         volatility_years: int = 6,
         volatility_prior: float | None = 4.0,
     ):
@@ -215,6 +222,23 @@ class PublicStockFlowForecaster:
         self.calibration_origins = calibration_origins
         self.volatility_years = volatility_years
         self.volatility_prior = volatility_prior
+
+    def _check_params(self) -> None:
+        problems = []
+        if self.flow_years < 1:
+            problems.append(f"flow_years must be at least 1, not {self.flow_years}")
+        if self.trend_years < 3:
+            problems.append(f"trend_years must be at least 3, not {self.trend_years}")
+        if not 0 <= self.damping <= 1:
+            problems.append(f"damping must be between 0 and 1, not {self.damping}")
+        if self.calibration_origins < 1:
+            problems.append(
+                f"calibration_origins must be at least 1, not {self.calibration_origins}"
+            )
+        if min(self.retention_prior, self.share_prior, self.volatility_prior or 0) < 0:
+            problems.append("priors must not be negative")
+        if problems:
+            raise ModelInputError("public-data model: " + "; ".join(problems))
 
     # -- one origin ---------------------------------------------------------------------------
 
@@ -324,6 +348,7 @@ class PublicStockFlowForecaster:
     ) -> PublicStockFlowForecaster:
         """Learn every LA's rates from ``history`` up to January ``origin`` (default: the
         last year). ``history`` is a :class:`Panel` or the tidy DfE EHCP table."""
+        self._check_params()
         panel = history if isinstance(history, Panel) else build_panel(history)
         origin = int(panel.years.max()) if origin is None else int(origin)
         self.fit_ = self._fit_at(panel, origin)

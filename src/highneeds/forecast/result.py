@@ -65,6 +65,20 @@ class ForecastResult:
     simulated: Path
     expected: Path
     age_band_of_ncy: Callable[[int], str] = vocabulary.age_band_of_ncy
+    #: A scenario's run only: the baseline's exact expected path.
+    baseline_expected: Path | None = None
+
+    def coupled_baseline(self) -> ForecastResult:
+        """The baseline simulated jointly with this scenario (the same draws), or ``self``
+        when this run has no adjustment."""
+        if self.simulated.coupled_baseline is None:
+            return self
+        return ForecastResult(
+            space=self.space,
+            simulated=self.simulated.coupled_baseline,
+            expected=self.baseline_expected or self.expected,
+            age_band_of_ncy=self.age_band_of_ncy,
+        )
 
     @property
     def years(self) -> np.ndarray:

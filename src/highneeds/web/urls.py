@@ -11,5 +11,6 @@ urlpatterns = [
     path("accounts/", include("highneeds.web.accounts.urls")),
     path("workspaces/", include("highneeds.web.workspace.urls")),
     path("", include("highneeds.web.consultations.urls")),
+    path("", include("highneeds.web.consult_analysis.urls")),
     path("django-admin/", admin.site.urls),
 ]

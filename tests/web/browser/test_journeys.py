@@ -172,3 +172,43 @@ def test_phone_sized_viewport_keeps_navigation_usable(browser, live_server, sign
         assert_accessible(page)
     finally:
         context.close()
+
+
+def test_analyst_runs_a_forecast_and_sees_the_fan_chart(
+    page, live_server, sign_in, demo, monkeypatch
+):
+    """The form, the background job (inline in tests) and the result page, in a real browser.
+    The model itself is tested in tests/forecast and end to end in test_workspace_views."""
+    calls = []
+
+    def run_forecast(store, la_code, **options):
+        calls.append(options)
+        return {
+            "total": pd.DataFrame(
+                {
+                    "January census year": [2024, 2025, 2026],
+                    "Expected": [404.0, 416.6, 433.2],
+                    "Lower 95% bound": [404.0, 395.0, 406.0],
+                    "Lower 80% bound": [404.0, 403.9, 416.9],
+                    "Median": [404.0, 417.0, 434.0],
+                    "Upper 80% bound": [404.0, 424.0, 452.0],
+                    "Upper 95% bound": [404.0, 436.0, 461.0],
+                }
+            )
+        }
+
+    monkeypatch.setattr(core_api, "run_forecast", run_forecast)
+    sign_in(page, demo[Role.ANALYST])
+    page.goto(f"{live_server.url}/workspaces/990/")
+    page.get_by_role("link", name="Forecast", exact=True).click()
+    page.get_by_label("How many years ahead").fill("2")
+    page.get_by_label("Number of simulations").fill("200")
+    page.get_by_role("button", name="Run the forecast").click()
+    page.get_by_role("heading", name="EHCP caseload forecast").wait_for()
+    assert calls == [{"horizon": 2, "simulations": 200, "estimation": "bayes", "seed": 50}]
+    chart = page.get_by_role("img", name="Chart: EHCP caseload forecast")
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=chart.element_handle()
+    )
+    assert page.get_by_role("cell", name="461").is_visible()
+    assert_accessible(page)

@@ -27,11 +27,15 @@ class ReportTextForm(GovukFormMixin, forms.Form):
     report_title = forms.CharField(label="Report title", max_length=200)
     council = forms.CharField(label="Council", max_length=200, required=False)
     period = forms.CharField(
-        label="When the consultation ran", max_length=200, required=False,
+        label="When the consultation ran",
+        max_length=200,
+        required=False,
         help_text="For example, 1 March to 31 May 2026",
     )
     notice = forms.CharField(
-        label="Notice on every page", max_length=200, required=False,
+        label="Notice on every page",
+        max_length=200,
+        required=False,
         help_text="For example, DRAFT – not for publication",
     )
     introduction = forms.CharField(label="Introduction", widget=forms.Textarea, required=False)
@@ -43,7 +47,14 @@ class ReportTextForm(GovukFormMixin, forms.Form):
             self.fields[f"we_did_{proposal.code}"] = forms.CharField(
                 label=f"{proposal.code}: we did",
                 help_text=f"We asked: {proposal.text}",
-                widget=forms.Textarea(attrs={"rows": 4}),
+                # Added after GovukFormMixin styled the fixed fields, so styled here.
+                widget=forms.Textarea(
+                    attrs={
+                        "rows": 4,
+                        "class": "govuk-textarea",
+                        "aria-describedby": f"id_we_did_{proposal.code}-hint",
+                    }
+                ),
                 required=False,
                 max_length=5000,
             )
@@ -52,7 +63,6 @@ class ReportTextForm(GovukFormMixin, forms.Form):
                 self.initial[name] = getattr(setup, name)
             for code in self.codes:
                 self.initial[f"we_did_{code}"] = setup.we_did.get(code, "")
-        self.apply_govuk_classes() if hasattr(self, "apply_govuk_classes") else None
 
     def save(self):
         for name in ("report_title", "council", "period", "notice", "introduction"):

@@ -175,7 +175,9 @@ def apply(review: ThemeReview, operation: str, actor, **arguments) -> ThemeSet:
         raise AnalysisError("Run theme discovery or codebook coding first.")
     try:
         if operation == "rename":
-            theme_set.rename(arguments["theme_id"], arguments["label"], arguments.get("description"))
+            theme_set.rename(
+                arguments["theme_id"], arguments["label"], arguments.get("description")
+            )
         elif operation == "add":
             theme_set.add_theme(arguments["label"], arguments.get("description", ""))
         elif operation == "delete":

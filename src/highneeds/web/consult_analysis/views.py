@@ -28,12 +28,12 @@ def _consultation(workspace, pk: int) -> Consultation:
     return get_object_or_404(Consultation, workspace=workspace, pk=pk)
 
 
-def _page(request, template, workspace, consultation, **context):
+def _page(request, template, workspace, consultation, status=200, **context):
     return render(
         request,
         f"consult_analysis/{template}",
         {"workspace": workspace, "consultation": consultation, **context},
-        status=context.pop("status", 200),
+        status=status,
     )
 
 
@@ -57,8 +57,13 @@ def index(request, workspace, pk: int):
         by = "respondent_type"
     reviews = {r.question: r for r in consultation.theme_reviews.all()}
     questions = [
-        (p, reviews.get(p.code), services.theme_set_of(reviews[p.code]) if p.code in reviews
-         and reviews[p.code].state else None)
+        (
+            p,
+            reviews.get(p.code),
+            services.theme_set_of(reviews[p.code])
+            if p.code in reviews and reviews[p.code].state
+            else None,
+        )
         for p in collection.proposals_of(consultation)
     ]
     return _page(
@@ -67,6 +72,7 @@ def index(request, workspace, pk: int):
         workspace,
         consultation,
         by=by,
+        by_label=GROUPINGS[by],
         groupings=GROUPINGS,
         agreement=services.agreement_view(consultation, by),
         questions=[
@@ -88,7 +94,9 @@ def themes(request, workspace, pk: int, question: str):
     try:
         review = services.review_for(consultation, question)
     except services.AnalysisError as error:
-        return _page(request, "problem.html", workspace, consultation, message=str(error), status=404)
+        return _page(
+            request, "problem.html", workspace, consultation, message=str(error), status=404
+        )
     theme_set = services.theme_set_of(review)
     rows = []
     if theme_set is not None:
@@ -224,9 +232,14 @@ def theme_detail(request, workspace, pk: int, question: str, theme_id: str):
     review = get_object_or_404(ThemeReview, consultation=consultation, question=question)
     theme_set = services.theme_set_of(review)
     if theme_set is None or theme_id not in theme_set.active_theme_ids():
-        return _page(request, "problem.html", workspace, consultation,
-                     message="That theme does not exist or has been merged or deleted.",
-                     status=404)
+        return _page(
+            request,
+            "problem.html",
+            workspace,
+            consultation,
+            message="That theme does not exist or has been merged or deleted.",
+            status=404,
+        )
     table, _ = services.responses_table(consultation)
     texts = schema.free_text(table, question)
     frame = theme_set.assignments_frame()
@@ -306,8 +319,15 @@ def codebook(request, workspace, pk: int):
         else:
             messages.success(request, f"Codebook saved: {count} themes.")
             return redirect("consult_analysis:index", la_code=workspace.la_code, pk=pk)
-    return _page(request, "codebook.html", workspace, consultation, form=form, setup=setup,
-                 status=400 if form.errors else 200)
+    return _page(
+        request,
+        "codebook.html",
+        workspace,
+        consultation,
+        form=form,
+        setup=setup,
+        status=400 if form.errors else 200,
+    )
 
 
 @workspace_role(Role.ANALYST)
@@ -321,8 +341,14 @@ def report_text(request, workspace, pk: int):
         form.save()
         messages.success(request, "The report text has been saved.")
         return redirect("consult_analysis:index", la_code=workspace.la_code, pk=pk)
-    return _page(request, "report_text.html", workspace, consultation, form=form,
-                 status=400 if form.errors else 200)
+    return _page(
+        request,
+        "report_text.html",
+        workspace,
+        consultation,
+        form=form,
+        status=400 if form.errors else 200,
+    )
 
 
 @workspace_role(Role.ANALYST)

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "highneeds.web.accounts",
     "highneeds.web.workspace",
     "highneeds.web.consultations",
+    "highneeds.web.consult_analysis",
 ]
 
 MIDDLEWARE = [

@@ -41,3 +41,42 @@ def setup_demo(public_la: str = PUBLIC_DEMO_LA) -> DemoLogin:
             user=user, workspace=workspace, defaults={"role": Membership.Role.ADMIN}
         )
     return DemoLogin(DEMO_USERNAME, password, workspaces)
+
+
+def load_demo_data(store, *, children: int = 600) -> list[str]:
+    """Load the bundled national DfE release and the synthetic LA's SEN2 returns (2019–2024)
+    into the store; both idempotent. Returns what was done, one line each, for printing."""
+    import tempfile
+    from pathlib import Path
+
+    from highneeds import config
+    from highneeds.importers.dfe import bundled_release_path, import_release
+    from highneeds.importers.sen2 import import_sen2
+    from highneeds.sen2.synth import SynthConfig, generate
+    from highneeds.sen2.write import write_xml
+
+    done = []
+    national = import_release(store, bundled_release_path(), imported_by="demo")
+    done.append(
+        "National DfE statistics: already loaded"
+        if national.already_imported
+        else f"National DfE statistics: {national.rows:,} figures loaded"
+    )
+    if config.installation_secret() is None:
+        done.append(
+            "Synthetic SEN2 returns not loaded: set HIGHNEEDS_SECRET (any long random text, kept "
+            "private) so children's identifiers can be pseudonymised, then run this again"
+        )
+        return done
+    with tempfile.TemporaryDirectory() as folder:
+        paths = []
+        for ret in generate(SynthConfig(first_year=2019, last_year=2024, children=children)):
+            path = Path(folder) / f"sen2-{ret.year}.xml"
+            write_xml(ret, path)
+            paths.append(path)
+        results = import_sen2(paths, store, imported_by="demo")
+    done.append(
+        f"Synthetic SEN2 returns for {SYNTHETIC_LA_NAME}: "
+        + ", ".join(str(r.year) for r in results)
+    )
+    return done
