@@ -166,6 +166,7 @@ def test_codebook_upload_and_coding(client_as, demo, tmp_path, django_capture_on
     assert review.landing
 
 
+@pytest.mark.slow
 def test_we_did_text_and_report_downloads(client_as, demo):
     client = client_as("analyst", demo.workspace)
     form = client.get(_url("report_text", demo)).content.decode()
@@ -205,3 +206,5 @@ def test_seed_demo_responses_marks_them_and_runs_once():
     call_command("seed_demo_responses", "--count", "30", stdout=out)
     assert Response.objects.count() == 30
     assert Response.objects.filter(source_note__startswith=NOTE).count() == 30
+    setup = Consultation.objects.get(slug="high-needs-review").analysis
+    assert setup.notice == NOTICE and setup.we_did["P2"].startswith("We will open")

@@ -21,7 +21,7 @@ scenario with no interventions at all equals the baseline exactly.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -105,15 +105,6 @@ def build_cells(result, categories: Mapping[str, str], overflow_setting: str) ->
     overflow["funding_category"] = funding_category_of(overflow_setting)
     table = pd.concat([grid, overflow[grid.columns]], ignore_index=True)
     return Cells(table, used)
-
-
-def stock_on_cells(result, cells: Cells) -> np.ndarray:
-    """(S, T + 1, C) children by simulation, year (the base year first) and cell; overflow
-    cells start empty."""
-    stock = result.simulated.stock[:, :, cells.grid_index]
-    out = np.zeros((stock.shape[0], stock.shape[1], cells.n), dtype=np.float64)
-    out[:, :, : len(cells.grid_index)] = stock
-    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -221,9 +212,7 @@ def overflow_cells(cells: Cells) -> np.ndarray:
     labels = cells.labels
     is_overflow = labels["overflow_from"].notna().to_numpy()
     key = list(zip(labels["ncy"], labels["need"].astype(str), strict=True))
-    lookup = {
-        (key[i], labels["overflow_from"].iloc[i]): i for i in np.flatnonzero(is_overflow)
-    }
+    lookup = {(key[i], labels["overflow_from"].iloc[i]): i for i in np.flatnonzero(is_overflow)}
     category = labels["funding_category"].to_numpy()
     return np.array(
         [
@@ -300,18 +289,51 @@ def price_cells(
 
 
 @dataclass
-class WorldCosts:
-    """One world's caseload and costs as arrays; pounds a year at the year's prices."""
+class Groups:
+    """The rows of the costed output: funding category × age band × whether the unit cost is
+    a reference default. ``matrix`` (C, G) sums cells into groups."""
 
-    children: np.ndarray  # (S, T, C) after the capacity constraint
-    place: np.ndarray  # (S, T, C)
-    top_up: np.ndarray  # (S, T, C)
-    empty_places: np.ndarray  # (S, T, F) empty commissioned places
+    table: pd.DataFrame  # funding_category, age_band, uses_reference_default, cost_source
+    matrix: np.ndarray
+    category: np.ndarray  # (G, F) one-hot funding category of each group
+
+    @classmethod
+    def of(cls, cells: Cells, prices: CellPrices) -> Groups:
+        keys = cells.labels[["funding_category", "age_band"]].astype(str).copy()
+        keys["uses_reference_default"] = prices.default
+        columns = list(keys.columns)
+        codes = keys.groupby(columns, sort=False).ngroup().to_numpy()
+        table = keys.drop_duplicates().reset_index(drop=True)  # in the order of the codes
+        table["cost_source"] = (
+            pd.Series(prices.source)
+            .groupby(codes)
+            .agg(lambda s: "; ".join(sorted(set(s))))
+            .to_numpy()
+        )
+        matrix = np.zeros((cells.n, len(table)))
+        matrix[np.arange(cells.n), codes] = 1.0
+        category = np.zeros((len(table), len(CATEGORY_CODES)))
+        pos = table["funding_category"].map({c: i for i, c in enumerate(CATEGORY_CODES)})
+        if pos.isna().any():
+            unknown = sorted(set(table["funding_category"]) - set(CATEGORY_CODES))
+            raise ModelInputError(f"unknown funding categories {unknown}")
+        category[np.arange(len(table)), pos.to_numpy(dtype=int)] = 1.0
+        return cls(table, matrix, category)
+
+
+@dataclass
+class WorldCosts:
+    """One world's caseload and costs by simulation, year and output group (see
+    :class:`Groups`); pounds a year at each year's prices."""
+
+    children: np.ndarray  # (S, T, G) after the capacity constraint
+    place: np.ndarray  # (S, T, G) place funding of filled places
+    top_up: np.ndarray  # (S, T, G)
+    empty_places: np.ndarray  # (S, T, F) commissioned places left empty
     empty_cost: np.ndarray  # (S, T, F)
     capital: np.ndarray  # (T,)
-    demand: np.ndarray | None = None  # (S, T, F) before the constraint, capped categories
+    demand: np.ndarray | None = None  # (S, T, F) children before the constraint
     places: np.ndarray | None = None  # (T, F) commissioned places
-    attrs: dict = field(default_factory=dict)
 
     def total(self) -> np.ndarray:
         """(S, T) cost: children's place funding and top-up, empty places and capital."""
@@ -322,74 +344,86 @@ class WorldCosts:
             + self.capital[None, :]
         )
 
+    def by_category(self, groups: Groups) -> np.ndarray:
+        """(S, T, F) cost by funding category (capital left out)."""
+        return (self.place + self.top_up) @ groups.category + self.empty_cost
 
-def _category_matrix(cells: Cells) -> np.ndarray:
-    """(C, F) one-hot: the funding category of each cell."""
-    pos = {c: i for i, c in enumerate(CATEGORY_CODES)}
-    codes = cells.labels["funding_category"].map(pos)
-    if codes.isna().any():
-        raise ModelInputError(
-            f"unknown funding categories {sorted(set(cells.labels['funding_category']) - set(pos))}"
-        )
-    matrix = np.zeros((cells.n, len(CATEGORY_CODES)))
-    matrix[np.arange(cells.n), codes.to_numpy(dtype=int)] = 1.0
-    return matrix
+
+def _places_by_year(register: pd.DataFrame, years: Sequence[int]) -> np.ndarray:
+    places = np.zeros((len(years), len(CATEGORY_CODES)))
+    year_pos = {int(y): i for i, y in enumerate(years)}
+    cat_pos = {c: i for i, c in enumerate(CATEGORY_CODES)}
+    for row in register.itertuples():
+        if int(row.year) in year_pos and row.funding_category in cat_pos:
+            places[year_pos[int(row.year)], cat_pos[row.funding_category]] += row.places
+    return places
 
 
 def cost_world(
-    stock: np.ndarray,
+    result,
     cells: Cells,
     prices: CellPrices,
+    groups: Groups,
     scenario: Scenario,
     years: Sequence[int],
     capacity: pd.DataFrame | None,
 ) -> WorldCosts:
     """Capacity constraint, place funding (filled and empty commissioned places), top-up,
-    unit-cost changes and capital for one world's (S, T, C) caseload."""
-    T = len(years)
-    to_category = _category_matrix(cells)
-    F = to_category.shape[1]
-    demand = places = None
+    unit-cost changes and capital for one world (a ForecastResult), a year at a time so no
+    (S, T, cells) array of pounds is ever held."""
+    T, G, F = len(years), groups.matrix.shape[1], len(CATEGORY_CODES)
+    stock = result.simulated.stock
+    S = stock.shape[0]
     if capacity is None and any(i["type"] == "places" for i in scenario.interventions):
         raise InputFileError(
             f"scenario {scenario.name!r} opens or closes places: give a capacity register"
         )
+    order = places = demand = None
     if capacity is not None:
         register = apply_places(capacity, scenario, list(years))
-        demand = stock @ to_category
-        stock = constrain_cells(stock, cells, register, years)
-        places = np.zeros((T, F))
-        year_pos = {int(y): i for i, y in enumerate(years)}
-        cat_pos = {c: i for i, c in enumerate(CATEGORY_CODES)}
-        for row in register.itertuples():
-            if int(row.year) in year_pos and row.funding_category in cat_pos:
-                places[year_pos[int(row.year)], cat_pos[row.funding_category]] += row.places
+        covered = register[register["funding_category"].isin(DEFAULT_CONSTRAINED)]
+        order = list(_fill_order(covered))
+        places = _places_by_year(register, years)
+        demand = np.zeros((S, T, F))
+        overflow_of = overflow_cells(cells)
     factor = np.ones((T, F))
     for item in scenario.interventions:
         if item["type"] == "unit_cost":
             hit = np.asarray(years) >= int(item["from_year"])
             factor[hit, CATEGORY_CODES.index(item["funding_category"])] *= float(item["factor"])
-    cell_factor = factor @ to_category.T  # (T, C)
-    place = stock * (prices.place * cell_factor)[None]
-    top_up = stock * (prices.top_up * cell_factor)[None]
-    empty = np.zeros((stock.shape[0], T, F))
-    if places is not None:
-        paid = prices.place > 0
-        filled = (stock * paid[None]) @ to_category
-        empty = np.clip(places[None] - filled, 0.0, None)
+    cell_category = groups.matrix @ groups.category  # (C, F)
+    children = np.zeros((S, T, G))
+    place = np.zeros((S, T, G))
+    top_up = np.zeros((S, T, G))
+    empty = np.zeros((S, T, F))
+    n_grid = len(cells.grid_index)
+    for t, year in enumerate(years):
+        x = np.zeros((S, cells.n))
+        x[:, :n_grid] = stock[:, t, cells.grid_index]
+        if order is not None:
+            demand[:, t] = x @ cell_category
+            constrain_year(
+                x, cells, [p for p in order if int(p.year) == int(year)], overflow_of=overflow_of
+            )
+        cell_factor = cell_category @ factor[t]
+        children[:, t] = x @ groups.matrix
+        place[:, t] = x @ (groups.matrix * (prices.place[t] * cell_factor)[:, None])
+        top_up[:, t] = x @ (groups.matrix * (prices.top_up[t] * cell_factor)[:, None])
+        if places is not None:
+            filled = x @ (cell_category * (prices.place[t] > 0)[:, None])
+            empty[:, t] = np.clip(places[t][None, :] - filled, 0.0, None)
     empty_cost = empty * (prices.empty_rate * factor)[None]
     capital = np.zeros(T)
     for item in scenario.interventions:
         if item["type"] == "capital":
             year = int(item["year"])
-            if year in years:
-                capital[list(years).index(year)] += float(item["amount_gbp"])
-            else:
+            if year not in years:
                 raise ModelInputError(
                     f"scenario {scenario.name!r}: capital in {year}, outside the projected "
                     f"years {years[0]}–{years[-1]}"
                 )
-    return WorldCosts(stock, place, top_up, empty, empty_cost, capital, demand, places)
+            capital[list(years).index(year)] += float(item["amount_gbp"])
+    return WorldCosts(children, place, top_up, empty, empty_cost, capital, demand, places)
 
 
 # --------------------------------------------------------------------------------------------
@@ -397,40 +431,28 @@ def cost_world(
 # --------------------------------------------------------------------------------------------
 
 
-def costed_frame(world: WorldCosts, cells: Cells, prices: CellPrices, years) -> pd.DataFrame:
+def costed_frame(world: WorldCosts, groups: Groups, prices: CellPrices, years) -> pd.DataFrame:
     """Per simulation, year, funding category and age band: children, place funding, top-up,
     cost — the frame :func:`highneeds.finance.workbook.management_plan_table` and
-    :func:`highneeds.finance.dsg.scenario_positions` read (plus empty places and capital
-    rows). ``uses_reference_default`` and ``cost_source`` say what each row rests on."""
-    S, T, _ = world.children.shape
-    labels = cells.labels
-    group_keys = labels[["funding_category", "age_band"]].astype(str)
-    group_keys["default"] = prices.default
-    codes, uniques = pd.factorize(pd.MultiIndex.from_frame(group_keys))
-    G = len(uniques)
-    matrix = np.zeros((cells.n, G))
-    matrix[np.arange(cells.n), codes] = 1.0
-    sources = pd.Series(prices.source).groupby(codes).agg(lambda s: "; ".join(sorted(set(s))))
-
-    def per_group(values: np.ndarray) -> np.ndarray:
-        return (values.reshape(S * T, -1) @ matrix).reshape(-1)
-
-    sim = np.repeat(np.arange(S), T * G)
-    year = np.tile(np.repeat(np.asarray(years), G), S)
+    :func:`highneeds.finance.dsg.scenario_positions` read (plus rows for empty commissioned
+    places and capital). ``uses_reference_default`` and ``cost_source`` say what each row
+    rests on."""
+    S, T, G = world.children.shape
     group = np.tile(np.arange(G), S * T)
     frames = [
         pd.DataFrame(
             {
-                "simulation": sim,
-                "year": year,
+                "simulation": np.repeat(np.arange(S), T * G),
+                "year": np.tile(np.repeat(np.asarray(years), G), S),
                 "setting": "",
-                "funding_category": np.asarray(uniques.get_level_values(0))[group],
-                "age_band": np.asarray(uniques.get_level_values(1))[group],
-                "count": per_group(world.children),
-                "place_funding_gbp": per_group(world.place),
-                "top_up_gbp": per_group(world.top_up),
-                "uses_reference_default": np.asarray(uniques.get_level_values(2))[group],
-                "cost_source": sources.to_numpy()[group],
+                "funding_category": groups.table["funding_category"].to_numpy()[group],
+                "age_band": groups.table["age_band"].to_numpy()[group],
+                "count": world.children.reshape(-1),
+                "places_paid": 0.0,
+                "place_funding_gbp": world.place.reshape(-1),
+                "top_up_gbp": world.top_up.reshape(-1),
+                "uses_reference_default": groups.table["uses_reference_default"].to_numpy()[group],
+                "cost_source": groups.table["cost_source"].to_numpy()[group],
             }
         )
     ]
@@ -445,13 +467,13 @@ def costed_frame(world: WorldCosts, cells: Cells, prices: CellPrices, years) -> 
                     "funding_category": np.tile(np.asarray(CATEGORY_CODES), S * T),
                     "age_band": None,
                     "count": 0.0,
+                    "places_paid": world.empty_places.reshape(-1),
                     "place_funding_gbp": world.empty_cost.reshape(-1),
                     "top_up_gbp": 0.0,
                     "uses_reference_default": np.tile(prices.empty_default, S * T),
                     "cost_source": np.tile(prices.empty_source, S * T),
-                    "places_paid": world.empty_places.reshape(-1),
                 }
-            ).query("places_paid > 0")
+            )
         )
     spent = np.flatnonzero(world.capital)
     if spent.size:
@@ -464,6 +486,7 @@ def costed_frame(world: WorldCosts, cells: Cells, prices: CellPrices, years) -> 
                     "funding_category": "capital",
                     "age_band": None,
                     "count": 0.0,
+                    "places_paid": 0.0,
                     "place_funding_gbp": 0.0,
                     "top_up_gbp": np.tile(world.capital[spent], S),
                     "uses_reference_default": False,
@@ -472,12 +495,9 @@ def costed_frame(world: WorldCosts, cells: Cells, prices: CellPrices, years) -> 
             )
         )
     frame = pd.concat(frames, ignore_index=True)
-    frame = frame[
-        (frame["count"] != 0) | (frame["place_funding_gbp"] != 0) | (frame["top_up_gbp"] != 0)
-    ]
+    keep = (frame["count"] != 0) | (frame["places_paid"] != 0) | (frame["top_up_gbp"] != 0)
+    frame = frame[keep | (frame["place_funding_gbp"] != 0)].reset_index(drop=True)
     frame["cost_gbp"] = frame["place_funding_gbp"] + frame["top_up_gbp"]
-    frame["places_paid"] = frame["places_paid"].fillna(0.0) if "places_paid" in frame else 0.0
-    frame = frame.reset_index(drop=True)
     if world.demand is not None:
         frame.attrs["sufficiency"] = sufficiency_table(world, years)
     return frame
@@ -518,13 +538,14 @@ class ScenarioRun:
     years: list[int]
     cells: Cells
     prices: CellPrices
+    groups: Groups
     worlds: dict[str, WorldCosts]
     baselines: dict[str, WorldCosts]  # the baseline simulated jointly with each scenario
     scenarios: dict[str, Scenario]
 
     def costed(self) -> dict[str, pd.DataFrame]:
         return {
-            name: costed_frame(world, self.cells, self.prices, self.years)
+            name: costed_frame(world, self.groups, self.prices, self.years)
             for name, world in self.worlds.items()
         }
 
@@ -568,6 +589,7 @@ def run_scenarios(
         used |= result._used_cells() | result.coupled_baseline()._used_cells()
     baseline._used = used
     cells = build_cells(baseline, categories, overflow_setting)
+    del baseline._used  # the cache holds the union; let each result recompute its own
     prices = price_cells(
         cells,
         unit_costs,
@@ -575,27 +597,24 @@ def run_scenarios(
         price_year=int(baseline.years[0]) if price_year is None else price_year,
         inflation=inflation,
     )
+    groups = Groups.of(cells, prices)
     worlds, baselines = {}, {}
-    base_world = cost_world(
-        stock_on_cells(baseline, cells), cells, prices, BASELINE, years, capacity
-    )
+    base_world = cost_world(baseline, cells, prices, groups, BASELINE, years, capacity)
     for scenario in everything:
         result = results[scenario.name]
         if scenario.is_baseline:
-            worlds[scenario.name] = base_world
-            baselines[scenario.name] = base_world
+            worlds[scenario.name] = baselines[scenario.name] = base_world
             continue
-        stock = stock_on_cells(result, cells)
-        worlds[scenario.name] = cost_world(stock, cells, prices, scenario, years, capacity)
+        worlds[scenario.name] = cost_world(result, cells, prices, groups, scenario, years, capacity)
         coupled = result.coupled_baseline()
         baselines[scenario.name] = (
             base_world
             if coupled is result
-            else cost_world(
-                stock_on_cells(coupled, cells), cells, prices, BASELINE, years, capacity
-            )
+            else cost_world(coupled, cells, prices, groups, BASELINE, years, capacity)
         )
-    return ScenarioRun(years, cells, prices, worlds, baselines, {s.name: s for s in everything})
+    return ScenarioRun(
+        years, cells, prices, groups, worlds, baselines, {s.name: s for s in everything}
+    )
 
 
 def comparison_table(
@@ -637,6 +656,7 @@ def comparison_table(
 
 def _uses_default(world: WorldCosts, run: ScenarioRun) -> np.ndarray:
     """(T,) does any pound of the year rest on a reference default?"""
-    cells = ((world.children > 0).any(axis=0) & run.prices.default[None, :]).any(axis=1)
+    flagged = run.groups.table["uses_reference_default"].to_numpy(dtype=bool)
+    cells = ((world.children > 0).any(axis=0) & flagged[None, :]).any(axis=1)
     empty = ((world.empty_places > 0).any(axis=0) & run.prices.empty_default[None, :]).any(axis=1)
     return cells | empty

@@ -394,14 +394,16 @@ def monte_carlo(
         to_stay, to_move, out_leave = _route(
             n, left, moving, routes.stay_ok[row], routes.has_dest[row]
         )
-        nxt = np.bincount(flat + K, weights=to_stay, minlength=SL * AK)
-        arrivals = np.zeros(SL * AK, dtype=np.int64)
+        # Stayers age one NCY: every occupied cell is listed once, so no sums are needed.
+        nxt = np.zeros(SL * AK, dtype=np.int64)
+        nxt[flat + K] = to_stay
+        arrived = np.empty(0, dtype=np.int64)  # movers' new cells, one entry per child
         has_movers = to_move > 0
         if has_movers.any():
             counts = to_move[has_movers]
             k_to = movers.destinations(row[has_movers], counts)
             child = np.repeat(flat[has_movers], counts)  # same order as k_to
-            arrivals = np.bincount(child - child % K + K + k_to, minlength=SL * AK)
+            arrived = child - child % K + K + k_to
         units["left"][:, t] = np.bincount(unit, weights=left, minlength=SL)
         units["no_valid_setting"][:, t] = np.bincount(unit, weights=out_leave, minlength=SL)
 
@@ -411,6 +413,7 @@ def monte_carlo(
         # witan's binomial rates (a few per thousand) this is the binomial's Poisson limit.
         count = rng.poisson(mu[:, cell_ncy] * join_share)
         if paired:
+            arrivals = np.bincount(arrived, minlength=SL * AK)
             layered = arrivals.reshape(S, L, AK)
             kept = side.binomial(count, adjustment.factor(t, AK)[cells])
             layered[:, 0, cells] += kept
@@ -420,11 +423,12 @@ def monte_carlo(
             _redirect_layers(layered, adjustment.share(t, AK), adjustment.redirect_to, side)
             nxt += arrivals
         else:
-            nxt += arrivals
+            where, many = np.unique(arrived, return_counts=True)
+            nxt[where] += many
             grid = nxt.reshape(S, AK)
             grid[:, cells] += count
             join_units[:, t] = count.sum(axis=1)
-        x = nxt.reshape(SL, AK).astype(np.int64)
+        x = nxt.reshape(SL, AK)
         if paired:
             stock[:, t + 1] = x[0::L] + x[2::L]
             baseline_stock[:, t + 1] = x[0::L] + x[1::L]

@@ -51,9 +51,7 @@ def codebook_run(
     coded: dict[str, set[str]] = {}
     if theme_set is not None and landing:
         back = {target: source for source, target in landing.items() if target}
-        for response_id, labels in theme_set.labels_by_response(
-            sorted(theme_set.reviewed)
-        ).items():
+        for response_id, labels in theme_set.labels_by_response(sorted(theme_set.reviewed)).items():
             if response_id in theme_set.reviewed and str(response_id) in texts.index:
                 coded[str(response_id)] = {back[t] for t in labels if t in back}
     classifier = CodebookClassifier(book).fit(texts, coded)

@@ -1,6 +1,7 @@
 """Validation rules for SEN2 returns: a registry of small functions, versioned by year.
 
-A rule is a function ``check(ctx) -> list[Flag]`` registered with :func:`rule`, which records
+Each rule is one function ``check(ctx) -> list[Flag]`` in a module of its own, with its test
+beside it (``test_<module>.py``), registered with :func:`rule`, which records
 its code, a message an analyst understands and the fields it reads. A rule only says where
 the problem is; :mod:`highneeds.sen2.rules.engine` builds the report. Rules never change
 their input.
@@ -54,6 +55,7 @@ class Rule:
 
 
 REGISTRY: dict[str, Rule] = {}
+_NOT_RULES = {"engine", "codelists", "conftest"}
 
 
 def rule(
@@ -86,9 +88,12 @@ def rule(
 
 
 def load_rules() -> dict[str, Rule]:
-    """Import every rule module in this package (tests excluded) and return the registry."""
+    """Import every rule module in this package and return the registry.
+
+    One module holds one rule; ``engine``, ``codelists``, tests and test fixtures are not rules.
+    """
     for info in pkgutil.iter_modules(__path__):
-        if not info.name.startswith(("test_", "engine")):
+        if info.name not in _NOT_RULES and not info.name.startswith("test_"):
             importlib.import_module(f"{__name__}.{info.name}")
     return REGISTRY
 

@@ -36,3 +36,25 @@ def flagged(code: str, ctx: Context) -> int:
 def first(frame: pd.DataFrame, mask=None):
     rows = frame.index if mask is None else frame.index[mask]
     return rows[0]
+
+
+def set_first(table: str, column: str, value, where=None):
+    """A change that sets ``column`` of the first record of ``table`` (matching ``where``)."""
+
+    def change(tables) -> None:
+        frame = tables[table]
+        mask = None if where is None else where(frame).to_numpy()
+        frame.loc[first(frame, mask), column] = value
+
+    return change
+
+
+def shift_first(table: str, column: str, other: str, delta, where=None):
+    """A change that sets ``column`` to ``other`` + ``delta`` on the first matching record."""
+
+    def change(tables) -> None:
+        frame = tables[table]
+        row = first(frame, None if where is None else where(frame).to_numpy())
+        frame.loc[row, column] = frame.loc[row, other] + delta
+
+    return change

@@ -8,13 +8,17 @@ so on every page.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from highneeds.consult.analysis.synthetic import build_responses
+from highneeds.consult.report import read_we_did
 from highneeds.web.consultations.demo import seed_demo_consultation
 from highneeds.web.consultations.services import import_responses
 
 from .services import setup_for
 
 NOTE = "SYNTHETIC demo response"
+DEMO_WE_DID = Path(__file__).parents[2] / "data" / "consult_demo" / "we_did.yaml"
 NOTICE = "DEMO – SYNTHETIC RESPONSES: no real person answered this consultation"
 
 
@@ -28,9 +32,13 @@ def seed_demo_responses(n: int = 300, seed: int = 2026) -> tuple[int, int]:
     existing = consultation.responses.filter(source_note__startswith=NOTE).count()
     setup = setup_for(consultation)
     if not setup.notice:
+        # The demo's report text, including an example "we did" (fictional decisions).
+        example = read_we_did(DEMO_WE_DID)
         setup.notice = NOTICE
-        setup.council = setup.council or f"{consultation.workspace.name} (fictional)"
-        setup.save(update_fields=["notice", "council", "updated_at"])
+        setup.report_title = example.title
+        setup.period = example.period
+        setup.we_did = setup.we_did or {c: p.we_did for c, p in example.proposals.items()}
+        setup.save()
     if existing:
         return 0, existing
     responses, _ = build_responses(n, seed=seed)

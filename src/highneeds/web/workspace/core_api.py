@@ -106,6 +106,8 @@ def _label(column: str) -> str:
         return SETTING_GROUP_BY_CODE[column].label
     if column.startswith("age_") and column[4:] in AGE_BAND_BY_CODE:
         return AGE_BAND_BY_CODE[column[4:]].label
+    if column in AGE_BAND_BY_CODE:
+        return AGE_BAND_BY_CODE[column].label
     words = column.replace("_", " ")
     return words[0].upper() + words[1:]
 
@@ -228,6 +230,18 @@ QUANTILE_LABELS = {
 }
 
 
+def _order(kind: str, code: str) -> tuple[int, str]:
+    """Vocabulary order for setting groups, needs and age bands (unknown codes last)."""
+    from highneeds import vocabulary
+
+    order = {
+        "setting_group": [g.code for g in vocabulary.SETTING_GROUPS],
+        "need": [n.code for n in vocabulary.NEEDS],
+        "age_band": [b.code for b in vocabulary.AGE_BANDS],
+    }.get(kind, [])
+    return (order.index(code) if code in order else len(order), str(code))
+
+
 def run_forecast(
     store, la_code: str, *, horizon: int, simulations: int, seed: int, estimation: str
 ) -> dict[str, pd.DataFrame] | Missing:
@@ -261,11 +275,69 @@ def run_forecast(
     panels = {"total": total}
     for name, column in FORECAST_TABLES.items():
         if column is not None:
+            wide = tables[name].pivot_table(index="year", columns=column, values="median")
+            ordered = sorted(wide.columns, key=lambda code, column=column: _order(column, code))
             panels[name] = (
-                tables[name]
-                .pivot_table(index="year", columns=column, values="median")
-                .reset_index()
-                .rename_axis(columns=None)
-                .rename(columns=_label)
+                wide[ordered].reset_index().rename_axis(columns=None).rename(columns=_label)
             )
     return panels
+
+
+SCENARIO_TITLES = {
+    "cost": "High needs cost by scenario (mean, £ a year)",
+    "children": "Children with an EHCP by scenario (mean)",
+    "cumulative_saving": "Cumulative saving against the baseline (mean, £)",
+    "closing_balance": "DSG closing balance by scenario (median, £)",
+    "comparison": "All figures by scenario and year",
+    "notes": "Assumptions",
+}
+
+
+def example_scenarios() -> list | Missing:
+    """The scenarios shipped with highneeds (name, description, interventions)."""
+    listing = find("highneeds.finance.demo", "example_scenarios", "Scenario comparison")
+    read = find("highneeds.finance.scenarios", "read_scenario", "Scenario comparison")
+    for function in (listing, read):
+        if isinstance(function, Missing):
+            return function
+    return [read(path) for path in listing()]
+
+
+def compare_scenarios(la_code: str, *, simulations: int, seed: int) -> dict | Missing:
+    """The baseline and the example scenarios forecast, costed and compared for the demo LA.
+
+    Only the synthetic demo LA has unit costs and a capacity register in this version, so other
+    LAs get Missing. Money in pounds a year at the first census year's prices.
+    """
+    import tempfile
+
+    from highneeds.sen2.synth import LA_CODE as DEMO_LA_CODE
+
+    run_demo = find("highneeds.finance.demo", "run_demo", "Scenario comparison")
+    if isinstance(run_demo, Missing):
+        return run_demo
+    if la_code != DEMO_LA_CODE:
+        return Missing(
+            "Scenario comparison for this LA",
+            "unit costs and a capacity register for it (only the demo LA has them so far)",
+        )
+    with tempfile.TemporaryDirectory() as folder:
+        result = run_demo(folder, simulations=simulations, seed=seed)
+    table, position = result.comparison, result.position
+
+    def wide(frame, index, column, label):
+        pivot = frame.pivot_table(index=index, columns="scenario", values=column, sort=False)
+        return pivot.reset_index().rename_axis(columns=None).rename(columns={index: label})
+
+    return {
+        "cost": wide(table, "year", "cost_gbp_mean", "January census year"),
+        "children": wide(table, "year", "children_mean", "January census year"),
+        "cumulative_saving": wide(
+            table, "year", "cumulative_saving_gbp_mean", "January census year"
+        ),
+        "closing_balance": wide(
+            position, "financial_year", "closing_balance_gbp_q50", "Financial year"
+        ),
+        "comparison": table.rename(columns=_label),
+        "notes": pd.DataFrame({"Note": result.notes}),
+    }

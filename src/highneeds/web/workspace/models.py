@@ -15,6 +15,7 @@ class Job(TimeStampedModel):
     class Kind(models.TextChoices):
         IMPORT = "import", "Import a file"
         FORECAST = "forecast", "Run a forecast"
+        SCENARIOS = "scenarios", "Compare scenarios"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Waiting to start"

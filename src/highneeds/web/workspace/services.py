@@ -88,6 +88,8 @@ def run_job(job_id: int) -> None:
             job.result = _run_import(job)
         elif job.kind == Job.Kind.FORECAST:
             job.result = _run_forecast(job)
+        elif job.kind == Job.Kind.SCENARIOS:
+            job.result = _run_scenarios(job)
         else:
             raise HighneedsError(f"{job.get_kind_display()} cannot run in the background yet.")
         job.status = Job.Status.SUCCEEDED
@@ -98,7 +100,7 @@ def run_job(job_id: int) -> None:
         job.message = (
             "The file was not imported: see the problems below."
             if job.kind == Job.Kind.IMPORT
-            else "The forecast could not run: see the problems below."
+            else "This could not run: see the problems below."
         )
         job.result = {"problems": [problem_of(error)]}
     except Exception:
@@ -181,6 +183,33 @@ def _run_forecast(job: Job) -> dict:
     return {"tables": {name: frame_to_json(frame) for name, frame in tables.items()}}
 
 
+def start_scenarios(workspace: Workspace, user, options: dict) -> Job:
+    """Queue a comparison of the baseline and the example scenarios."""
+    job = Job.objects.create(
+        workspace=workspace,
+        created_by=user,
+        kind=Job.Kind.SCENARIOS,
+        options=options,
+        message="Waiting for a worker to start the comparison.",
+    )
+    audit.record(
+        audit.Action.RUN,
+        actor=user,
+        workspace=workspace,
+        target=f"scenarios job {job.pk}",
+        detail={"job": job.pk, **options},
+    )
+    return enqueue(job)
+
+
+def _run_scenarios(job: Job) -> dict:
+    report_progress(job, 10, "Forecasting the baseline and every scenario with the same draws.")
+    tables = core_api.compare_scenarios(job.workspace.la_code, **job.options)
+    if isinstance(tables, core_api.Missing):
+        raise HighneedsError(str(tables))
+    return {"tables": {name: frame_to_json(frame) for name, frame in tables.items()}}
+
+
 def frame_to_json(frame: pd.DataFrame) -> dict:
     """A table as JSON-safe lists (missing values as null), for Job.result."""
     values = frame.astype(object).where(frame.notna(), None).to_numpy().tolist()
@@ -193,12 +222,18 @@ def job_tables(job: Job) -> dict[str, pd.DataFrame]:
     return {name: pd.DataFrame(t["data"], columns=t["columns"]) for name, t in stored.items()}
 
 
+def job_titles(job: Job) -> dict[str, str]:
+    if job.kind == Job.Kind.SCENARIOS:
+        return core_api.SCENARIO_TITLES
+    return core_api.FORECAST_TITLES
+
+
 def job_panels(job: Job) -> list[dict]:
     la = job.workspace.la_code
     return [
         figures.panel(
             name,
-            core_api.FORECAST_TITLES.get(name, figures.title_of(name)),
+            job_titles(job).get(name, figures.title_of(name)),
             frame,
             chart_src=reverse("workspace:job_chart", args=[la, job.pk, name]),
             download_url=lambda fmt, name=name: reverse(

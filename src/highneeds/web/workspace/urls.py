@@ -38,6 +38,7 @@ urlpatterns = [
     ),
     path("<str:la_code>/jobs/<int:job_id>/<slug:key>/chart.svg", views.job_chart, name="job_chart"),
     path("<str:la_code>/forecast/", views.forecast, name="forecast"),
+    path("<str:la_code>/scenarios/", views.scenarios, name="scenarios"),
     path("<str:la_code>/audit/", views.audit_log, name="audit"),
     *[
         path(f"<str:la_code>/{page}/", views.coming, {"page": page}, name=page)

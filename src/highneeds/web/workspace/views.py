@@ -19,7 +19,7 @@ from highneeds.web.accounts.permissions import (
 )
 
 from . import core_api, figures, services
-from .forms import ForecastForm, UploadForm
+from .forms import ForecastForm, ScenariosForm, UploadForm
 from .models import Job
 
 # Pages whose core is not written yet. Each names the issue that brings it.
@@ -28,7 +28,6 @@ COMING = {
         "Finance and sufficiency",
         "High needs spend, unit costs and places against demand.",
     ),
-    "scenarios": ("Scenarios", "Create interventions and compare them against the baseline."),
 }
 
 
@@ -143,15 +142,17 @@ def _job(workspace, job_id) -> Job:
 @require_GET
 def job(request, workspace, job_id):
     found = _job(workspace, job_id)
-    finished_forecast = found.kind == Job.Kind.FORECAST and found.status == Job.Status.SUCCEEDED
+    finished = found.status == Job.Status.SUCCEEDED
     return render(
         request,
         "workspace/job.html",
         {
             "workspace": workspace,
             "job": found,
-            "panels": services.job_panels(found) if finished_forecast else [],
-            "active": "forecast" if found.kind == Job.Kind.FORECAST else "data",
+            "panels": services.job_panels(found) if finished else [],
+            "active": {Job.Kind.FORECAST: "forecast", Job.Kind.SCENARIOS: "scenarios"}.get(
+                found.kind, "data"
+            ),
         },
     )
 
@@ -176,7 +177,7 @@ def job_download(request, workspace, job_id, key, fmt):
         target=f"job {job_id}/{key}.{fmt}",
         detail={"rows": len(frame)},
     )
-    title = core_api.FORECAST_TITLES.get(key, figures.title_of(key))
+    title = services.job_titles(_job(workspace, job_id)).get(key, figures.title_of(key))
     return figures.download(
         frame, name=f"{workspace.la_code}-job{job_id}-{key}", title=title, fmt=fmt
     )
@@ -188,7 +189,7 @@ def job_chart(request, workspace, job_id, key):
     frame = _job_table(workspace, job_id, key)
     if figures.chart_columns(frame) is None:
         raise Http404("This table has no chart.")
-    title = core_api.FORECAST_TITLES.get(key, figures.title_of(key))
+    title = services.job_titles(_job(workspace, job_id)).get(key, figures.title_of(key))
     return figures.chart_image(frame, title=title)
 
 
@@ -263,4 +264,35 @@ def audit_log(request, workspace):
             "events": audit.recent(workspace, limit=200),
             "active": "audit",
         },
+    )
+
+
+@workspace_role(Role.VIEWER)
+@require_http_methods(["GET", "POST"])
+def scenarios(request, workspace):
+    """Compare the example scenarios against the baseline (analysts); see past comparisons."""
+    can_run = has_role(request.user, workspace, Role.ANALYST)
+    form = ScenariosForm()
+    if request.method == "POST":
+        if not can_run:
+            raise PermissionDenied("Viewers cannot run scenario comparisons. Ask an analyst.")
+        form = ScenariosForm(request.POST)
+        if form.is_valid():
+            started = services.start_scenarios(workspace, request.user, form.cleaned_data)
+            return redirect("workspace:job", la_code=workspace.la_code, job_id=started.pk)
+    examples = core_api.example_scenarios()
+    jobs = Job.objects.filter(workspace=workspace, kind=Job.Kind.SCENARIOS)
+    return render(
+        request,
+        "workspace/scenarios.html",
+        {
+            "workspace": workspace,
+            "form": form,
+            "can_run": can_run,
+            "active": "scenarios",
+            "examples": [] if isinstance(examples, core_api.Missing) else examples,
+            "unavailable": str(examples) if isinstance(examples, core_api.Missing) else None,
+            "jobs": jobs.select_related("created_by")[:20],
+        },
+        status=400 if form.errors else 200,
     )

@@ -1,0 +1,16 @@
+"""S2-306 fires on a broken record and passes on a clean synthetic return."""
+
+import pandas as pd
+
+from highneeds.sen2.rules.conftest import flagged, set_first
+
+CODE = "S2-306"
+BREAK = set_first("request", "received_date", pd.NaT)
+
+
+def test_passes_on_clean_return(broken):
+    assert flagged(CODE, broken(lambda t: None)) == 0
+
+
+def test_fires(broken):
+    assert flagged(CODE, broken(BREAK)) >= 1

@@ -1,0 +1,14 @@
+"""S2-205 fires on a broken record and passes on a clean synthetic return."""
+
+from highneeds.sen2.rules.conftest import flagged, set_first
+
+CODE = "S2-205"
+BREAK = set_first("placement", "sen_setting", "HOME")
+
+
+def test_passes_on_clean_return(broken):
+    assert flagged(CODE, broken(lambda t: None)) == 0
+
+
+def test_fires(broken):
+    assert flagged(CODE, broken(BREAK)) >= 1
