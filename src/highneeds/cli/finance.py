@@ -6,9 +6,9 @@ import math
 from pathlib import Path
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from highneeds.cli.output import console
 from highneeds.errors import HighneedsError
 
 app = typer.Typer(
@@ -19,8 +19,6 @@ template_app = typer.Typer(
     help="Write a blank template for an LA to fill in.", no_args_is_help=True
 )
 app.add_typer(template_app, name="template")
-
-console = Console()
 
 
 def money(value: float, *, digits: int = 0) -> str:
@@ -370,13 +368,14 @@ def _print_comparison(comparison) -> None:
 @app.command()
 def demo(
     out: Path = typer.Argument(Path("finance-demo"), help="folder for workbook and charts"),
-    simulations: int = typer.Option(500, help="forecast simulations"),
+    simulations: int = typer.Option(1000, help="forecast simulations"),
+    source: str = typer.Option("sen2", help="demo LA data: sen2 (shipped returns) or synthetic"),
 ) -> None:
-    """Synthetic LA: forecast, three example scenarios, comparison workbook and charts."""
+    """Demo LA: forecast, three example scenarios, comparison workbook and charts."""
     from highneeds.finance.demo import run_demo
 
     try:
-        result = run_demo(out, simulations=simulations)
+        result = run_demo(out, simulations=simulations, source=source)
     except HighneedsError as error:
         _fail(error)
         return

@@ -9,7 +9,7 @@ import pandas as pd
 import typer
 from rich.console import Console
 
-from highneeds.errors import HighneedsError
+from highneeds.errors import HighneedsError, ModelInputError
 from highneeds.forecast.backtest import DEFAULT_ORIGINS
 from highneeds.forecast.export import fan_chart, forecast_tables, write_tables
 from highneeds.forecast.markov import ESTIMATIONS, MarkovForecaster
@@ -89,7 +89,12 @@ def witan(
 
 @app.command()
 def markov(
-    transitions: Path = typer.Argument(..., help="CSV in the transitions contract."),
+    transitions: Path = typer.Argument(
+        None, help="CSV in the transitions contract (or use --la to read them from the store)."
+    ),
+    la: str = typer.Option(
+        None, "--la", help="LA code whose imported SEN2 returns give the transitions."
+    ),
     population: Path = typer.Option(None, "--population", help="CSV: year, ncy, population."),
     valid_states: Path = typer.Option(
         None,
@@ -110,10 +115,23 @@ def markov(
     """Forecast from highneeds transitions (e.g. built from SEN2); CSV, XLSX and fan chart."""
     try:
         start = time.perf_counter()
-        frame = pd.read_csv(
-            transitions,
-            dtype={"need_from": str, "setting_from": str, "need_to": str, "setting_to": str},
-        )
+        if (transitions is None) == (la is None):
+            raise ModelInputError("give either a transitions CSV or --la CODE, not both")
+        if la is not None:
+            from highneeds.importers.sen2 import stored_transitions
+            from highneeds.store import open_store
+
+            frame = stored_transitions(open_store(), la)
+            if frame.empty:
+                raise ModelInputError(
+                    f"no transitions stored for LA {la}: import its SEN2 returns first "
+                    "(highneeds sen2 import FILE…) — at least two consecutive years"
+                )
+        else:
+            frame = pd.read_csv(
+                transitions,
+                dtype={"need_from": str, "setting_from": str, "need_to": str, "setting_to": str},
+            )
         pop = pd.read_csv(population) if population else None
         valid = pd.read_csv(valid_states) if valid_states else None
         cost_table = pd.read_csv(costs) if costs else None

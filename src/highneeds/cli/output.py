@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import json
 import math
+import os
 import sys
 
 import pandas as pd
@@ -13,6 +14,13 @@ from rich.table import Table
 
 console = Console()
 errors = Console(stderr=True)
+
+
+def table_width() -> int | None:
+    """Width for tables: the terminal's (or $COLUMNS); 160 when piped, so rows don't wrap."""
+    if sys.stdout.isatty() or os.environ.get("COLUMNS"):
+        return None
+    return 160
 
 
 class Format(enum.StrEnum):
@@ -62,7 +70,7 @@ def emit(
             for c, v in row.items()
         ]
         table.add_row(*cells)
-    console.print(table)
+    console.print(table, width=table_width())
 
 
 def fail(message: str, code: int = 1) -> None:

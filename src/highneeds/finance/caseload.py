@@ -16,6 +16,9 @@ import pandas as pd
 from highneeds.errors import ModelInputError
 
 DEFAULT_BY = ("setting", "need", "age_band")
+#: The full state: what the capacity constraint needs (designated needs, NCY ranges). The
+#: cost model derives the age band from ``ncy``.
+STATE_BY = ("setting", "need", "ncy")
 
 
 def caseload_from_forecast(
@@ -27,6 +30,9 @@ def caseload_from_forecast(
 ) -> pd.DataFrame:
     """The forecast's caseload as a long frame, one row per (simulation,) year and group.
 
+    ``by=STATE_BY`` gives setting × need × NCY, so that
+    :func:`highneeds.finance.sufficiency.constrain_to_capacity` can match children to
+    provisions by designated needs and NCY range (an ``age_band`` column is added from NCY).
     ``result``: a ``ForecastResult`` (anything with ``draws(by)`` returning group labels, an
     (S, T, G) array of simulated counts and a (T, G) expected array, and ``years``).
     ``simulations=False`` gives the expected path without a ``simulation`` column.
@@ -56,6 +62,9 @@ def caseload_from_forecast(
                 "count": expected.reshape(-1).astype(float),
             }
         )
+    if "ncy" in frame.columns and "age_band" not in frame.columns:
+        band = {int(n): result.age_band_of_ncy(int(n)) for n in pd.unique(frame["ncy"])}
+        frame["age_band"] = frame["ncy"].map(band).astype("category")
     if funding_categories is not None:
         unknown = sorted(set(frame["setting"]) - set(funding_categories))
         if unknown:
@@ -64,7 +73,10 @@ def caseload_from_forecast(
     return frame
 
 
-def _tiled(labels: pd.Series, times: int) -> pd.Categorical:
-    """``labels`` repeated ``times`` over, as a categorical (cheap for millions of rows)."""
+def _tiled(labels: pd.Series, times: int) -> pd.Categorical | np.ndarray:
+    """``labels`` repeated ``times`` over, as a categorical (cheap for millions of rows);
+    numbers (NCY) stay numbers, so they can be compared with an NCY range."""
+    if pd.api.types.is_numeric_dtype(labels):
+        return np.tile(labels.to_numpy(), times)
     codes, uniques = pd.factorize(labels)
     return pd.Categorical.from_codes(np.tile(codes, times), categories=uniques)

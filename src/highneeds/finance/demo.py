@@ -77,21 +77,50 @@ def demo_la(source: str = "sen2", *, seed: int = 1) -> DemoLA:
     raise ValueError(f"source must be one of {SOURCES}")
 
 
-def demo_transitions() -> pd.DataFrame:
-    """Yearly transitions of the shipped demo LA through the SEN2 derived tables."""
+_TRANSITION_DTYPES = {
+    "year": "int64",
+    "child_id": "string",
+    "ncy_from": "Int64",
+    "need_from": "string",
+    "setting_from": "string",
+    "ncy_to": "Int64",
+    "need_to": "string",
+    "setting_to": "string",
+}
+
+
+def demo_transitions(*, cache: bool = True) -> pd.DataFrame:
+    """Yearly transitions of the shipped demo LA through the SEN2 derived tables.
+
+    Reading six years of SEN2 XML takes several seconds, so the derived transitions (of
+    invented children) are cached under ``$HIGHNEEDS_HOME/cache``, keyed by the returns'
+    SHA-256: a changed demo file is never read from a stale cache.
+    """
+    from highneeds import config
     from highneeds.importers.sen2 import DEMO_KEY
     from highneeds.sen2 import derived
     from highneeds.sen2.demo import demo_paths
     from highneeds.sen2.establishments import demo_establishments
     from highneeds.sen2.read import read_returns
+    from highneeds.store import file_sha256
 
+    paths = demo_paths()
+    key = file_sha256("".join(file_sha256(p) for p in paths).encode() + DEMO_KEY)[:20]
+    cached = config.home() / "cache" / f"demo-transitions-{key}.csv"
+    if cache and cached.exists():
+        return pd.read_csv(cached, dtype=_TRANSITION_DTYPES)
     establishments = demo_establishments()
-    prepared = [
-        derived.prepare(ret, DEMO_KEY, establishments) for ret in read_returns(demo_paths())
-    ]
+    prepared = [derived.prepare(ret, DEMO_KEY, establishments) for ret in read_returns(paths)]
     states = pd.concat([p.states for p in prepared], ignore_index=True)
     events = pd.concat([p.events for p in prepared], ignore_index=True)
-    return derived.transitions(states, events).drop(columns=["leave_reason"])
+    transitions = derived.transitions(states, events).drop(columns=["leave_reason"])
+    transitions = transitions[list(_TRANSITION_DTYPES)].astype(_TRANSITION_DTYPES)
+    if cache:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_suffix(".tmp")
+        transitions.to_csv(partial, index=False)
+        partial.replace(cached)  # atomic: a reader never sees half a file
+    return transitions
 
 
 @dataclass

@@ -27,6 +27,7 @@ exactly. Savings are computed per simulation, then summarised.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -76,23 +77,56 @@ def read_scenario(path: str | Path) -> Scenario:
     """A scenario from a TOML file; a bad field is refused naming the file and intervention."""
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputFileError("file not found", file=str(path)) from None
+    return scenario_from_toml(text, source=path.name)
+
+
+def scenario_from_toml(text: str, *, source: str = "scenario") -> Scenario:
+    """A scenario from TOML text (``source`` names it in error messages)."""
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise InputFileError(f"not valid TOML ({error})", file=path.name) from None
+        raise InputFileError(f"not valid TOML ({error})", file=source) from None
     if not isinstance(data.get("name"), str) or not data["name"].strip():
-        raise InputFileError("a scenario needs a name", file=path.name, column="name")
+        raise InputFileError("a scenario needs a name", file=source, column="name")
     items = data.get("intervention", [])
     checked = tuple(
-        _check_intervention(item, path.name, number) for number, item in enumerate(items, 1)
+        _check_intervention(item, source, number) for number, item in enumerate(items, 1)
     )
     date = data.get("date")
     if date is not None and not isinstance(date, dt.date):
         raise InputFileError(
-            f"date {date!r} is not a TOML date like 2026-03-01", file=path.name, column="date"
+            f"date {date!r} is not a TOML date like 2026-03-01", file=source, column="date"
         )
     return Scenario(data["name"].strip(), date, str(data.get("description", "")), checked)
+
+
+def scenario_to_toml(scenario: Scenario) -> str:
+    """The readable TOML file of a scenario; :func:`scenario_from_toml` reads it back equal."""
+    lines = [f"name = {_toml_value(scenario.name)}"]
+    if scenario.date is not None:
+        lines.append(f"date = {_toml_value(scenario.date)}")
+    lines.append(f"description = {_toml_value(scenario.description)}")
+    for item in scenario.interventions:
+        lines += ["", "[[intervention]]"]
+        lines += [f"{key} = {_toml_value(value)}" for key, value in item.items()]
+    return "\n".join(lines) + "\n"
+
+
+def _toml_value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)  # a TOML basic string
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    raise TypeError(f"cannot write {value!r} to a scenario file")
 
 
 def _check_intervention(item: Mapping, file: str, number: int) -> dict:

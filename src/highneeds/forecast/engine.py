@@ -371,8 +371,11 @@ def monte_carlo(
     movers = _MoverSampler(routes, params.dest_concentration.reshape(-1), rng)
 
     stock = np.zeros((S, T + 1, AK), dtype=np.int32)
-    x = np.zeros((SL, AK), dtype=np.int64)
-    x[::L] = initial.reshape(1, AK).astype(np.int64)  # everyone starts in the common layer
+    # Two reused count buffers (this year's, next year's): no fresh pages every year.
+    buffers = [np.zeros(SL * AK, dtype=np.int32) for _ in range(2)]
+    arrivals = np.zeros(SL * AK, dtype=np.int32) if paired else None
+    x = buffers[0].reshape(SL, AK)
+    x[::L] = initial.reshape(1, AK).astype(np.int32)  # everyone starts in the common layer
     stock[:, 0] = x[::L]
     baseline_stock = stock.copy() if paired else None
     units = {r: np.zeros((SL, T), dtype=np.int64) for r in LEAVER_REASONS}
@@ -395,7 +398,8 @@ def monte_carlo(
             n, left, moving, routes.stay_ok[row], routes.has_dest[row]
         )
         # Stayers age one NCY: every occupied cell is listed once, so no sums are needed.
-        nxt = np.zeros(SL * AK, dtype=np.int64)
+        nxt = buffers[(t + 1) % 2]
+        nxt.fill(0)
         nxt[flat + K] = to_stay
         arrived = np.empty(0, dtype=np.int64)  # movers' new cells, one entry per child
         has_movers = to_move > 0
@@ -413,7 +417,9 @@ def monte_carlo(
         # witan's binomial rates (a few per thousand) this is the binomial's Poisson limit.
         count = rng.poisson(mu[:, cell_ncy] * join_share)
         if paired:
-            arrivals = np.bincount(arrived, minlength=SL * AK)
+            arrivals.fill(0)
+            where, many = np.unique(arrived, return_counts=True)
+            arrivals[where] = many
             layered = arrivals.reshape(S, L, AK)
             kept = side.binomial(count, adjustment.factor(t, AK)[cells])
             layered[:, 0, cells] += kept

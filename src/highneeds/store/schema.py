@@ -11,6 +11,7 @@ SCHEMA_MODULES: list[str] = [
     "highneeds.store.schema",
     "highneeds.readers.dfe_schema",
     "highneeds.sen2.schema",
+    "highneeds.finance.schema",
 ]
 
 imports = sa.Table(
