@@ -39,16 +39,16 @@ def main() -> None:
         f"  state grid {la.model.space_.n_ncy * la.model.space_.n_pairs:,} cells, "
         f"{int(la.model.space_.valid.sum()):,} valid; base year {la.model.base_year_}"
     )
-    with stage(f"forecast + cost baseline and 3 scenarios, {simulations} sims", totals):
-        with tempfile.TemporaryDirectory() as out:
-            result = run_comparison(
-                la,
-                [read_scenario(p) for p in example_scenarios()],
-                out,
-                unit_costs=read_unit_costs(EXAMPLES / "unit_costs.csv"),
-                capacity=read_capacity(EXAMPLES / "capacity.csv"),
-                simulations=simulations,
-            )
+    name = f"forecast + cost baseline and 3 scenarios, {simulations} sims"
+    with stage(name, totals), tempfile.TemporaryDirectory() as out:
+        result = run_comparison(
+            la,
+            [read_scenario(p) for p in example_scenarios()],
+            out,
+            unit_costs=read_unit_costs(EXAMPLES / "unit_costs.csv"),
+            capacity=read_capacity(EXAMPLES / "capacity.csv"),
+            simulations=simulations,
+        )
     wall = sum(w for w, _ in totals.values())
     cpu = sum(c for _, c in totals.values())
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -1,9 +1,11 @@
 """Load test of the planning workspace with Locust against gunicorn on loopback.
 
 Sets up a fresh database (SQLite file, or a new PostgreSQL database), loads the whole bundled
-national DfE release, creates the demo workspaces and login and one finished import job, starts
+national DfE release and the demo LA's synthetic SEN2 returns, creates the demo workspaces and
+login, runs one forecast (1,000 simulations, 5 years) for the demo LA, starts
 gunicorn (production settings, DEBUG off), warms up, then runs Locust headless with N users and
-prints p50/p95/p99 per page. Target (issue 6): overview and result pages p95 < 300 ms with 20 users.
+prints p50/p95/p99 per page (each page view also fetches its chart images, as a browser does).
+Target (issue 6): overview and forecast result pages p95 < 300 ms with 20 users.
 
     .venv/bin/python benchmarks/web_load.py --database sqlite --users 20 --seconds 60
     .venv/bin/python benchmarks/web_load.py --database postgres --users 20 --seconds 60
@@ -49,38 +51,27 @@ def manage(env: dict, *args: str) -> str:
 
 
 def prepare(env: dict) -> tuple[str, int]:
-    """Migrate, load national data, create the demo login and a finished job; (user, job id)."""
+    """Migrate, load the national data and the demo LA's SEN2 returns, create the demo login and
+    run one forecast for the demo LA; (username, forecast job id)."""
     started = time.perf_counter()
     manage(env, "migrate", "--noinput")
-    # The whole national release shipped with highneeds, into the same database.
-    run(
-        [
-            sys.executable,
-            "-c",
-            (
-                "from highneeds.importers.dfe import bundled_release_path, import_release;"
-                "from highneeds.store import open_store;"
-                "print(import_release(open_store(), bundled_release_path()))"
-            ),
-        ],
-        env,
-    )
-    print(
-        f"  database ready with the bundled national data in {time.perf_counter() - started:.0f} s"
-    )
-    out = manage(env, "setup_demo_workspace", "--public-la", LA)
+    out = manage(env, "setup_demo_workspace", "--public-la", LA, "--load-data")
     username = re.search(r"username '([^']+)'", out).group(1)
+    print(f"  data loaded in {time.perf_counter() - started:.0f} s: " + out.splitlines()[0])
     job = manage(
         env,
         "shell",
         "-c",
         (
             "from highneeds.web.workspace.models import Job;"
+            "from highneeds.web.workspace import services;"
             "from highneeds.web.accounts.models import Workspace;"
-            f"w = Workspace.objects.get(la_code='{LA}');"
-            "j = Job.objects.create(workspace=w, kind='import', status='succeeded', progress=100,"
-            " input_name='caseload.csv', result={'sheets': [{'name': '', 'rows': 2,"
-            " 'columns': ['year', 'ehcps']}], 'imported': False});"
+            "from highneeds.sen2.synth import LA_CODE;"
+            "w = Workspace.objects.get(la_code=LA_CODE);"
+            "j = Job.objects.create(workspace=w, kind='forecast', options={'horizon': 5,"
+            " 'simulations': 1000, 'estimation': 'bayes', 'seed': 50});"
+            "services.run_job(j.pk); j.refresh_from_db();"
+            "assert j.status == 'succeeded', j.result;"
             "print(j.pk)"
         ),
     )
@@ -153,6 +144,7 @@ def locust(env: dict, url: str, users: int, seconds: int, prefix: Path) -> list[
 def bench(database: str, users: int, seconds: int, workers: int, postgres_url: str) -> None:
     home = Path(tempfile.mkdtemp(prefix="hn_web_load_"))
     env = {
+        "HIGHNEEDS_SECRET": "benchmark-only-pseudonymisation-secret",
         **os.environ,
         "HIGHNEEDS_HOME": str(home),
         "DJANGO_SETTINGS_MODULE": "highneeds.web.settings.production",
@@ -193,6 +185,7 @@ def bench(database: str, users: int, seconds: int, workers: int, postgres_url: s
             "HN_SESSIONS": ",".join(keys),
             "HN_LA_CODE": LA,
             "HN_JOB_ID": str(job_id),
+            "HN_DEMO_LA_CODE": "999",
         }
         locust(load_env, url, users, 15, home / "warmup")  # each worker builds its cache
         rows = locust(load_env, url, users, seconds, home / "run")

@@ -227,3 +227,20 @@ def test_every_output_resting_on_a_reference_default_says_so(model):
         ]
         == "yes"
     ).all()
+
+
+def test_sufficiency_covers_only_the_years_and_categories_the_register_has(model):
+    years = _years(model)
+    register = _register(model, 30)
+    register = register[register["year"] >= years[2]]
+    run = _run(model, [], capacity=register)
+    table = run.costed()["Baseline"].attrs["sufficiency"]
+    assert sorted(table["year"].unique()) == years[2:]
+    assert set(table["funding_category"]) == {"maintained_special"}
+    world = run.worlds["Baseline"]
+    f = CATEGORY_CODES.index("maintained_special")
+    # uncovered years are unconstrained: demand there is served in the category itself
+    assert np.allclose((world.children @ run.groups.category)[:, :2, f], world.demand[:, :2, f])
+    row = table[table["year"] == years[-1]].iloc[0]
+    assert row["demand"] == pytest.approx(world.demand[:, -1, f].mean())
+    assert row["probability_short"] == pytest.approx((world.demand[:, -1, f] > 30).mean())

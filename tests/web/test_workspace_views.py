@@ -789,3 +789,16 @@ def test_demo_la_scenario_comparison_against_the_baseline(client_as):
     html = client.get(response.url).content.decode()
     assert "High needs cost by scenario (mean, £ a year)" in html
     assert reverse("workspace:job_chart", args=[LA_CODE, job.pk, "cost"]) in html
+
+
+def test_charts_are_drawn_once_and_served_from_cache(client_as, workspace, job, monkeypatch):
+    from highneeds.web.workspace import figures
+
+    drawn = []
+    real_draw = figures.draw
+    monkeypatch.setattr(figures, "draw", lambda *a, **k: drawn.append(a[1]) or real_draw(*a, **k))
+    client = client_as(Role.VIEWER)
+    url = reverse("workspace:job_chart", args=[workspace.la_code, job.pk, "total"])
+    first, second = client.get(url), client.get(url)
+    assert first.content == second.content
+    assert drawn == ["EHCP caseload forecast"]

@@ -13,6 +13,13 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
+
+@app.callback()
+def main() -> None:
+    """Scenarios of the change programme: run them against the baseline forecast."""
+    # A callback keeps `run` a named subcommand even while it is the only one.
+
+
 #: LA code of the shipped demo LA, "Stockbridge (fictional)": owner of its saved scenarios.
 DEMO_LA_CODE = "999"
 

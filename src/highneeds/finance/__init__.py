@@ -8,9 +8,14 @@
 - :mod:`~highneeds.finance.caseload`: caseload frames from a forecast's simulations.
 - :mod:`~highneeds.finance.dsg`: allocation growth, DSG balance, S251 mapping, reconciliation.
 - :mod:`~highneeds.finance.sufficiency`: demand against places; the capacity constraint.
-- :mod:`~highneeds.finance.scenarios`: TOML scenarios compared on common random numbers.
+- :mod:`~highneeds.finance.scenarios`: TOML scenarios (read, write, check; caseload-frame path).
+- :mod:`~highneeds.finance.projection`: scenarios run on the forecast (early help on joiners,
+  redirected placements) jointly with the baseline; constraint and costs on NumPy arrays.
+- :mod:`~highneeds.finance.schema`, :mod:`~highneeds.finance.scenario_store`: scenarios
+  saved per LA in the store.
 - :mod:`~highneeds.finance.workbook`: DSG management plan layout workbook and charts.
-- :mod:`~highneeds.finance.demo`: the synthetic-LA demonstration of all of the above.
+- :mod:`~highneeds.finance.demo`: the demo LA (its shipped SEN2 returns) through all of the
+  above.
 
 The core never imports Django; money is in pounds, years are January census years (forecast)
 or UK financial years ("2024-25").

@@ -177,7 +177,9 @@ def run_comparison(
     allocation = project_allocation(
         history, financial_year_of_census(run.years[-1]), growth=allocation_growth
     )
-    position = scenario_positions(costed, allocation, opening_balance_gbp=0.0)
+    position = _flag_defaults(
+        scenario_positions(costed, allocation, opening_balance_gbp=0.0), costed
+    )
     all_notes = [
         la.description,
         f"Prices at January {price_year}, inflation {inflation:.0%} a year.",
@@ -203,6 +205,17 @@ def run_comparison(
         time.perf_counter() - start,
         all_notes,
     )
+
+
+def _flag_defaults(position: pd.DataFrame, costed: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Add ``uses_reference_default``: does the year's modelled spend rest on a default?"""
+    flags = {}
+    for name, frame in costed.items():
+        by_year = frame.groupby("year")["uses_reference_default"].any()
+        for year, flag in by_year.items():
+            flags[(name, financial_year_of_census(int(year)))] = bool(flag)
+    keys = zip(position["scenario"], position["financial_year"], strict=True)
+    return position.assign(uses_reference_default=[flags.get(k, False) for k in keys])
 
 
 def run_demo(

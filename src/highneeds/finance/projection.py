@@ -333,7 +333,7 @@ class WorldCosts:
     empty_cost: np.ndarray  # (S, T, F)
     capital: np.ndarray  # (T,)
     demand: np.ndarray | None = None  # (S, T, F) children before the constraint
-    places: np.ndarray | None = None  # (T, F) commissioned places
+    places: np.ndarray | None = None  # (T, F) commissioned places (NaN: not covered)
 
     def total(self) -> np.ndarray:
         """(S, T) cost: children's place funding and top-up, empty places and capital."""
@@ -350,12 +350,15 @@ class WorldCosts:
 
 
 def _places_by_year(register: pd.DataFrame, years: Sequence[int]) -> np.ndarray:
-    places = np.zeros((len(years), len(CATEGORY_CODES)))
+    """(T, F) commissioned places; NaN where the register has no row for the year and
+    category (not covered: unconstrained, and left out of the sufficiency table)."""
+    places = np.full((len(years), len(CATEGORY_CODES)), np.nan)
     year_pos = {int(y): i for i, y in enumerate(years)}
     cat_pos = {c: i for i, c in enumerate(CATEGORY_CODES)}
     for row in register.itertuples():
         if int(row.year) in year_pos and row.funding_category in cat_pos:
-            places[year_pos[int(row.year)], cat_pos[row.funding_category]] += row.places
+            t, f = year_pos[int(row.year)], cat_pos[row.funding_category]
+            places[t, f] = np.nan_to_num(places[t, f]) + row.places
     return places
 
 
@@ -411,7 +414,7 @@ def cost_world(
         top_up[:, t] = x @ (groups.matrix * (prices.top_up[t] * cell_factor)[:, None])
         if places is not None:
             filled = x @ (cell_category * (prices.place[t] > 0)[:, None])
-            empty[:, t] = np.clip(places[t][None, :] - filled, 0.0, None)
+            empty[:, t] = np.clip(np.nan_to_num(places[t])[None, :] - filled, 0.0, None)
     empty_cost = empty * (prices.empty_rate * factor)[None]
     capital = np.zeros(T)
     for item in scenario.interventions:
@@ -508,11 +511,13 @@ def sufficiency_table(world: WorldCosts, years) -> pd.DataFrame:
     category: means over simulations and the probability of being short of places."""
     rows = []
     for f, code in enumerate(CATEGORY_CODES):
-        if code not in DEFAULT_CONSTRAINED or not world.places[:, f].any():
+        if code not in DEFAULT_CONSTRAINED:
             continue
         for t, year in enumerate(years):
-            demand = world.demand[:, t, f]
             places = world.places[t, f]
+            if np.isnan(places):
+                continue  # the register does not cover this year and category
+            demand = world.demand[:, t, f]
             rows.append(
                 {
                     "year": int(year),

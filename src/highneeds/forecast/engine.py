@@ -377,7 +377,10 @@ def monte_carlo(
     x = buffers[0].reshape(SL, AK)
     x[::L] = initial.reshape(1, AK).astype(np.int32)  # everyone starts in the common layer
     stock[:, 0] = x[::L]
-    baseline_stock = stock.copy() if paired else None
+    baseline_stock = None
+    if paired:
+        baseline_stock = np.zeros_like(stock)
+        baseline_stock[:, 0] = stock[:, 0]
     units = {r: np.zeros((SL, T), dtype=np.int64) for r in LEAVER_REASONS}
     join_units = np.zeros((SL, T), dtype=np.int64)
     for t in range(T):

@@ -53,7 +53,7 @@ def is_fan(frame: pd.DataFrame) -> bool:
 
 def _draw_fan(axes, frame: pd.DataFrame) -> None:
     """Median line with 80% and 95% intervals shaded: the forecast's honest uncertainty."""
-    x = frame.iloc[:, 0].astype(str).tolist()
+    x = range(len(frame))  # positions; the caller labels them (years as text, not numbers)
     low95, low80, middle, high80, high95 = (frame[c].astype(float) for c in FAN)
     axes.fill_between(x, low95, high95, alpha=0.2, color="#1d70b8", label="95% interval")
     axes.fill_between(x, low80, high80, alpha=0.35, color="#1d70b8", label="80% interval")
@@ -72,9 +72,11 @@ def draw(frame: pd.DataFrame, title: str, fmt: str) -> bytes:
     labels = frame[x].astype(str).tolist()
     if is_fan(frame):
         _draw_fan(axes, frame)
+        axes.set_xticks(range(len(labels)), labels)
     elif is_time_series(frame):
         for name in series:
-            axes.plot(labels, frame[name], marker="o", label=name)
+            axes.plot(range(len(labels)), frame[name], marker="o", label=name)
+        axes.set_xticks(range(len(labels)), labels)
     else:
         width = 0.8 / len(series)
         positions = range(len(labels))
@@ -123,9 +125,21 @@ def download(frame: pd.DataFrame, *, name: str, title: str, fmt: str) -> HttpRes
     return response
 
 
-def chart_image(frame: pd.DataFrame, *, title: str) -> HttpResponse:
-    """The chart as an inline SVG image for <img src>."""
-    return HttpResponse(draw(frame, title, "svg"), content_type=FORMATS["svg"])
+CHART_CACHE_SECONDS = 3600
+
+
+def chart_image(frame: pd.DataFrame, *, title: str, cache_key: str) -> HttpResponse:
+    """The chart as an inline SVG image for <img src>. Drawing takes tens of milliseconds, so
+    the SVG is cached under cache_key, which must change whenever the figures do."""
+    from django.core.cache import cache
+
+    svg = cache.get(cache_key)
+    if svg is None:
+        svg = draw(frame, title, "svg")
+        cache.set(cache_key, svg, CHART_CACHE_SECONDS)
+    response = HttpResponse(svg, content_type=FORMATS["svg"])
+    response["Cache-Control"] = "private, max-age=300"
+    return response
 
 
 def display_value(value) -> str:

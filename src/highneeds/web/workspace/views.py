@@ -99,7 +99,11 @@ def overview_chart(request, workspace, key):
     frame = _overview_table(workspace, key)
     if figures.chart_columns(frame) is None:
         raise Http404("This table has no chart.")
-    return figures.chart_image(frame, title=core_api.PANEL_TITLES.get(key, figures.title_of(key)))
+    return figures.chart_image(
+        frame,
+        title=core_api.PANEL_TITLES.get(key, figures.title_of(key)),
+        cache_key=f"chart:overview:{workspace.la_code}:{services.store_fingerprint()}:{key}",
+    )
 
 
 @workspace_role(Role.VIEWER)
@@ -190,7 +194,8 @@ def job_chart(request, workspace, job_id, key):
     if figures.chart_columns(frame) is None:
         raise Http404("This table has no chart.")
     title = services.job_titles(_job(workspace, job_id)).get(key, figures.title_of(key))
-    return figures.chart_image(frame, title=title)
+    # A finished job's results never change, so its id names its charts for good.
+    return figures.chart_image(frame, title=title, cache_key=f"chart:job:{job_id}:{key}")
 
 
 @workspace_role(Role.VIEWER)
