@@ -404,17 +404,6 @@ def test_data_page_shows_provenance_from_the_store(client_as, workspace, other_w
     assert "theirs.xml" not in html
 
 
-def test_coming_pages_are_clearly_marked(client_as, workspace):
-    for page in ("finance",):
-        html = (
-            client_as(Role.VIEWER)
-            .get(reverse(f"workspace:{page}", args=[workspace.la_code]))
-            .content.decode()
-        )
-        assert "Coming" in html
-        assert "not built yet" in html
-
-
 def test_audit_page_lists_workspace_events_for_admins(client_as, workspace, other_workspace):
     from highneeds.web.accounts import audit
 
@@ -720,75 +709,7 @@ def services_tables(job):
 # --- scenarios --------------------------------------------------------------------------------
 
 
-def test_scenarios_page_lists_the_example_scenarios_for_viewers(client_as, workspace):
-    html = client_as(Role.VIEWER).get(reverse("workspace:scenarios", args=[workspace.la_code]))
-    text = html.content.decode()
-    names = [scenario.name for scenario in core_api.example_scenarios()]
-    assert names, "highneeds ships example scenarios"
-    assert all(name in text for name in names)
-    assert "Compare scenarios" not in text  # no form for viewers
-    response = client_as(Role.VIEWER).post(
-        reverse("workspace:scenarios", args=[workspace.la_code]),
-        {"simulations": "100", "seed": "1"},
-    )
-    assert response.status_code == 403
-
-
-def test_csrf_less_scenarios_post_is_refused(client_as, workspace):
-    client = client_as(Role.ANALYST, enforce_csrf_checks=True)
-    response = client.post(
-        reverse("workspace:scenarios", args=[workspace.la_code]),
-        {"simulations": "100", "seed": "1"},
-    )
-    assert response.status_code == 403
-    assert not Job.objects.exists()
-
-
-def test_scenario_options_are_checked(client_as, workspace):
-    response = client_as(Role.ANALYST).post(
-        reverse("workspace:scenarios", args=[workspace.la_code]), {"simulations": "5", "seed": ""}
-    )
-    assert response.status_code == 400
-    html = response.content.decode()
-    assert "Run at least 100 simulations" in html
-    assert "Enter a random seed" in html
-
-
-def test_scenarios_for_an_la_without_costs_fail_with_a_reason(client_as, workspace):
-    client = client_as(Role.ANALYST)
-    response = client.post(
-        reverse("workspace:scenarios", args=[workspace.la_code]),
-        {"simulations": "100", "seed": "1"},
-    )
-    job = Job.objects.get()
-    assert response.url == reverse("workspace:job", args=[workspace.la_code, job.pk])
-    assert job.status == Job.Status.FAILED
-    assert "only the demo LA has them" in job.result["problems"][0]["message"]
-
-
-@pytest.mark.slow
-def test_demo_la_scenario_comparison_against_the_baseline(client_as):
-    from highneeds.sen2.synth import LA_CODE
-
-    from .factories import WorkspaceFactory
-
-    demo = WorkspaceFactory(la_code=LA_CODE, name="Stockbridge (fictional)")
-    client = client_as(Role.ANALYST, demo)
-    response = client.post(
-        reverse("workspace:scenarios", args=[LA_CODE]), {"simulations": "100", "seed": "1"}
-    )
-    job = Job.objects.get()
-    assert job.status == Job.Status.SUCCEEDED, job.result
-    from highneeds.web.workspace import services
-
-    tables = services.job_tables(job)
-    saving = tables["cumulative_saving"]
-    assert "Baseline" in saving.columns
-    assert (saving["Baseline"] == 0).all()  # the baseline saves nothing against itself
-    assert len(saving.columns) > 2  # the baseline and at least one scenario
-    html = client.get(response.url).content.decode()
-    assert "High needs cost by scenario (mean, £ a year)" in html
-    assert reverse("workspace:job_chart", args=[LA_CODE, job.pk, "cost"]) in html
+# Finance, sufficiency and scenarios: tests/web/test_finance_scenario_views.py
 
 
 def test_charts_are_drawn_once_and_served_from_cache(client_as, workspace, job, monkeypatch):

@@ -48,6 +48,12 @@ def validate(
     ),
     csv: Path | None = typer.Option(None, "--csv", help="Write the issue report as CSV"),
     xlsx: Path | None = typer.Option(None, "--xlsx", help="Write the issue report as XLSX"),
+    year: int | None = typer.Option(
+        None, help="Collection year (only for the m1-m5 CSVs, which do not say it)"
+    ),
+    la: str | None = typer.Option(
+        None, "--la", help="Three-digit LA code (only for the m1-m5 CSVs)"
+    ),
 ) -> None:
     """Check returns against their year's rules; exit code 1 if any error is found."""
     from highneeds.sen2.read import read_returns
@@ -55,7 +61,7 @@ def validate(
     from highneeds.sen2.validate import validate as run
 
     try:
-        returns = read_returns(list(files))
+        returns = read_returns(list(files), year=year, la_code=la)
         est = _establishments(establishments)
     except HighneedsError as exc:
         console.print(f"[red]error:[/red] {exc}")
@@ -73,6 +79,9 @@ def validate(
             console.print(
                 f"[yellow]elements not read (not in any SEN2 version known):[/yellow] {names}"
             )
+        if report.attrs.get("not_applicable"):
+            codes = ", ".join(sorted(report.attrs["not_applicable"]))
+            console.print(f"[yellow]rules not run (module not in this layout):[/yellow] {codes}")
         if len(report):
             _show(report)
         for path in (csv, xlsx):
@@ -89,6 +98,12 @@ def import_(
     establishments: Path | None = typer.Option(
         None, help="Establishments CSV: urn,name,gias_type_code"
     ),
+    year: int | None = typer.Option(
+        None, help="Collection year (only for the m1-m5 CSVs, which do not say it)"
+    ),
+    la: str | None = typer.Option(
+        None, "--la", help="Three-digit LA code (only for the m1-m5 CSVs)"
+    ),
 ) -> None:
     """Pseudonymise and load returns into the store (needs HIGHNEEDS_SECRET)."""
     from highneeds.importers.sen2 import import_sen2
@@ -96,7 +111,11 @@ def import_(
 
     try:
         results = import_sen2(
-            list(files), open_store(), establishments=_establishments(establishments)
+            list(files),
+            open_store(),
+            establishments=_establishments(establishments),
+            year=year,
+            la_code=la,
         )
     except HighneedsError as exc:
         console.print(f"[red]error:[/red] {exc}")
@@ -107,6 +126,8 @@ def import_(
             f"SEN2 {r.year} LA {r.la_code}: {state}; {r.children} children with a plan; "
             f"{len(r.issues)} validation issues"
         )
+        for reason in sorted(set(r.unavailable.values())):
+            console.print(f"[yellow]not derived:[/yellow] {reason}")
 
 
 @rules_app.command("list")

@@ -227,11 +227,14 @@ def run_demo(
     scenario_paths: Sequence[str | Path] | None = None,
     inflation: float = 0.03,
     allocation_growth: float = 0.03,
+    scenarios: Sequence[Scenario] | None = None,
 ) -> ComparisonResult:
-    """The demo LA, the example unit costs, capacity and scenarios: workbook and charts."""
+    """The demo LA, the example unit costs, capacity and scenarios: workbook and charts.
+    ``scenarios`` (e.g. saved in the store) replace the files when given."""
     start = time.perf_counter()
     la = demo_la(source, seed=seed)
-    scenarios = [read_scenario(p) for p in (scenario_paths or example_scenarios())]
+    if scenarios is None:
+        scenarios = [read_scenario(p) for p in (scenario_paths or example_scenarios())]
     result = run_comparison(
         la,
         scenarios,
@@ -246,3 +249,23 @@ def run_demo(
     )
     result.seconds = time.perf_counter() - start
     return result
+
+
+def demo_sufficiency(
+    *, simulations: int = 500, seed: int = 1, source: str = "sen2"
+) -> pd.DataFrame:
+    """Places against forecast demand for the demo LA with the example capacity register:
+    ``year, funding_category, demand`` (mean children), ``places``, ``gap`` (places − demand;
+    negative = short) and ``probability_short``, for each capped category and year."""
+    la = demo_la(source, seed=seed)
+    run = run_scenarios(
+        la.model,
+        [],
+        read_unit_costs(EXAMPLES / "unit_costs.csv"),
+        horizon=DEMO_LAST_YEAR - la.model.base_year_,
+        simulations=simulations,
+        seed=seed,
+        capacity=read_capacity(EXAMPLES / "capacity.csv"),
+        funding_categories=la.funding_categories,
+    )
+    return run.costed()["Baseline"].attrs["sufficiency"]

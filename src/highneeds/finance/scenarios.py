@@ -30,7 +30,7 @@ import datetime as dt
 import json
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -157,6 +157,29 @@ def _check_intervention(item: Mapping, file: str, number: int) -> dict:
     if kind == "capital" and float(item["amount_gbp"]) < 0:
         raise InputFileError(f"{where}: amount_gbp cannot be negative", file=file)
     return dict(item)
+
+
+def with_intervention(scenario: Scenario, item: Mapping, position: int | None = None) -> Scenario:
+    """The scenario with ``item`` checked and appended, or replacing intervention number
+    ``position`` (1-based), as an officer's form edits it."""
+    items = list(scenario.interventions)
+    if position is not None and not 1 <= position <= len(items):
+        raise InputFileError(f"{scenario.name!r} has no intervention {position}")
+    number = len(items) + 1 if position is None else position
+    checked = _check_intervention(item, scenario.name, number)
+    if position is None:
+        items.append(checked)
+    else:
+        items[number - 1] = checked
+    return replace(scenario, interventions=tuple(items))
+
+
+def without_intervention(scenario: Scenario, position: int) -> Scenario:
+    """The scenario without intervention number ``position`` (1-based)."""
+    if not 1 <= position <= len(scenario.interventions):
+        raise InputFileError(f"{scenario.name!r} has no intervention {position}")
+    items = [x for n, x in enumerate(scenario.interventions, 1) if n != position]
+    return replace(scenario, interventions=tuple(items))
 
 
 # --------------------------------------------------------------------------------------------

@@ -157,3 +157,85 @@ def summary_markdown(summary: pd.DataFrame) -> str:
             cells.append("" if pd.isna(value) else f"{value:.1f}")
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def backtest_groups(panel, model, origins: Sequence[int], horizon: int = 3) -> pd.DataFrame:
+    """Errors of the setting-group forecasts against a last-share baseline: one row per
+    LA × origin × horizon × setting group × method (``public_stock_flow`` or ``last_share``,
+    the origin's shares applied to the model's own total median, so the comparison isolates
+    the share model). Scored where the group's actual caseload is positive (APE is undefined
+    at zero); ``covered80`` is NaN for the baseline."""
+    from highneeds.forecast.public_groups import GROUPS
+
+    if panel.groups is None:
+        raise ModelInputError("backtest_groups: the panel has no setting-group breakdown")
+    years = np.asarray(panel.years)
+    codes = panel.areas["area_code"].astype(str).to_numpy()
+    rows = []
+    for origin in origins:
+        o = int(np.nonzero(years == origin)[0][0])
+        table = model.fit(panel, origin=int(origin)).predict(horizon, setting_groups=True)
+        last = panel.groups[:, o] / panel.groups[:, o].sum(axis=1, keepdims=True)
+        for h in range(1, horizon + 1):
+            if origin + h > years.max():
+                continue
+            t = int(np.nonzero(years == origin + h)[0][0])
+            part = table[table["horizon"] == h]
+            total = part[(part["age_band"] == "total") & (part["setting_group"] == "total")]
+            total = total.set_index("area_code")["median"].reindex(codes).to_numpy()
+            for g, group in enumerate(GROUPS):
+                ours = part[part["setting_group"] == group].set_index("area_code").reindex(codes)
+                actual = panel.groups[:, t, g]
+                usable = np.isfinite(actual) & (actual > 0) & ours["median"].notna().to_numpy()
+                usable &= np.isfinite(last[:, g])
+                frame = {
+                    "area_code": codes[usable],
+                    "origin": int(origin),
+                    "horizon": h,
+                    "setting_group": group,
+                    "actual": actual[usable],
+                }
+                inside = (actual >= ours["q10"].to_numpy()) & (actual <= ours["q90"].to_numpy())
+                covered = np.where(ours["q10"].notna().to_numpy(), inside, np.nan)
+                rows.append(
+                    pd.DataFrame(
+                        {
+                            **frame,
+                            "method": "public_stock_flow",
+                            "forecast": ours["median"].to_numpy()[usable],
+                            "covered80": covered[usable],
+                        }
+                    )
+                )
+                baseline = (total * last[:, g])[usable]
+                rows.append(pd.DataFrame({**frame, "method": "last_share", "forecast": baseline}))
+    if not rows:
+        raise ModelInputError(f"backtest_groups: no origin in {list(origins)} can be checked")
+    out = pd.concat(rows, ignore_index=True)
+    out["ape"] = 100 * (out["forecast"] - out["actual"]).abs() / out["actual"]
+    return out
+
+
+def group_summary_markdown(errors: pd.DataFrame) -> str:
+    """MAPE % by setting group and horizon, model vs last share, as a Markdown table; the
+    model's 80% interval coverage alongside."""
+    summary = errors.groupby(["setting_group", "horizon", "method"], sort=False).agg(
+        mape=("ape", "mean"), covered80=("covered80", "mean"), n=("ape", "size")
+    )
+    wide = summary.unstack("method")
+    horizons = sorted(errors["horizon"].unique())
+    header = ["setting group"]
+    for h in horizons:
+        header += [f"h{h} model", f"h{h} last share", f"h{h} 80% cover"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for group in errors["setting_group"].unique():
+        cells = [str(group)]
+        for h in horizons:
+            row = wide.loc[(group, h)]
+            cells += [
+                f"{row[('mape', 'public_stock_flow')]:.1f}",
+                f"{row[('mape', 'last_share')]:.1f}",
+                f"{100 * row[('covered80', 'public_stock_flow')]:.0f}",
+            ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)

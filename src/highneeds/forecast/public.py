@@ -38,6 +38,17 @@ import numpy as np
 import pandas as pd
 
 from highneeds.errors import ModelInputError
+from highneeds.forecast.public_groups import (
+    GROUPS,
+    ShareFit,
+    clr,
+    fit_shares,
+    group_caseload,
+    group_draws,
+    pooled_trend,
+    project_clr,
+    softmax,
+)
 from highneeds.forecast.result import QUANTILES
 from highneeds.vocabulary import AGE_BANDS
 
@@ -54,6 +65,8 @@ class Panel:
     years: np.ndarray  # January census years
     caseload: np.ndarray  # (L, Y, B)
     new_plans: np.ndarray  # (L, Y, B); year t holds plans issued in calendar year t - 1
+    #: (L, Y, G) caseload by setting group (public_groups.GROUPS); None: no breakdown
+    groups: np.ndarray | None = None
 
 
 def build_panel(tidy: pd.DataFrame, *, combine_lineage: bool = True) -> Panel:
@@ -116,7 +129,8 @@ def build_panel(tidy: pd.DataFrame, *, combine_lineage: bool = True) -> Panel:
         absent = np.isnan(target).all(axis=0)  # (Y, B)
         for y, b in zip(*np.nonzero(absent), strict=True):
             target[:, y, b] = np.where(np.isnan(target[:, y, :]).all(axis=1), np.nan, 0.0)
-    panel = Panel(areas, years, arrays["caseload"], arrays["new_plans"])
+    groups = group_caseload(tidy, areas["area_code"], years, arrays["caseload"].sum(axis=2))
+    panel = Panel(areas, years, arrays["caseload"], arrays["new_plans"], groups)
     return combine_reorganised(panel) if combine_lineage else panel
 
 
@@ -145,11 +159,13 @@ def combine_reorganised(panel: Panel) -> Panel:
     drop = {m for g in groups.values() for m in g.members}
     keep = [i for i, c in enumerate(codes) if c not in drop]
     areas = [panel.areas.iloc[keep]]
-    caseload = [panel.caseload[keep]]
-    new_plans = [panel.new_plans[keep]]
+    sources = {"caseload": panel.caseload, "new_plans": panel.new_plans}
+    if panel.groups is not None:
+        sources["groups"] = panel.groups
+    parts = {name: [source[keep]] for name, source in sources.items()}
     for group in groups.values():
         rows = {}
-        for name, source in (("caseload", panel.caseload), ("new_plans", panel.new_plans)):
+        for name, source in sources.items():
             combined = np.full(source.shape[1:], np.nan)
             for t, year in enumerate(panel.years):
                 members = group.expected(int(year))
@@ -162,13 +178,15 @@ def combine_reorganised(panel: Panel) -> Panel:
         if "region_code" in panel.areas:
             area["region_code"] = first["region_code"]
         areas.append(pd.DataFrame([area]))
-        caseload.append(rows["caseload"][None])
-        new_plans.append(rows["new_plans"][None])
+        for name in sources:
+            parts[name].append(rows[name][None])
+    joined = {name: np.concatenate(part) for name, part in parts.items()}
     return Panel(
         pd.concat(areas, ignore_index=True)[list(panel.areas.columns)],
         panel.years,
-        np.concatenate(caseload),
-        np.concatenate(new_plans),
+        joined["caseload"],
+        joined["new_plans"],
+        joined.get("groups"),
     )
 
 
@@ -186,6 +204,7 @@ class _Fit:
     start: np.ndarray  # (L, B) caseload at the origin
     ok: np.ndarray  # (L,) LA has the data the fit needs
     scale: np.ndarray  # (L,) LA's interval width relative to the pool (1 = typical)
+    shares: ShareFit | None = None  # setting-group share trends, when the panel has groups
 
 
 class PublicStockFlowForecaster:
@@ -198,7 +217,9 @@ class PublicStockFlowForecaster:
     origins used for the empirical intervals), ``volatility_years`` and ``volatility_prior``
     (an LA's interval width follows the spread of its own yearly caseload growth over the last
     ``volatility_years`` years, shrunk toward the typical LA's with a prior worth
-    ``volatility_prior`` years; ``None`` gives every LA the same relative width).
+    ``volatility_prior`` years; ``None`` gives every LA the same relative width),
+    ``share_years`` and ``share_damping`` (the setting-group share trend's window and its
+    damping each further year ahead; :mod:`highneeds.forecast.public_groups`).
     """
 
     def __init__(
@@ -213,6 +234,8 @@ class PublicStockFlowForecaster:
         calibration_origins: int = 2,
         volatility_years: int = 6,
         volatility_prior: float | None = 4.0,
+        share_years: int = 4,
+        share_damping: float = 0.5,
     ):
         self.flow_years = flow_years
         self.trend_years = trend_years
@@ -222,6 +245,8 @@ class PublicStockFlowForecaster:
         self.calibration_origins = calibration_origins
         self.volatility_years = volatility_years
         self.volatility_prior = volatility_prior
+        self.share_years = share_years
+        self.share_damping = share_damping
 
     def _check_params(self) -> None:
         problems = []
@@ -231,6 +256,10 @@ class PublicStockFlowForecaster:
             problems.append(f"trend_years must be at least 3, not {self.trend_years}")
         if not 0 <= self.damping <= 1:
             problems.append(f"damping must be between 0 and 1, not {self.damping}")
+        if not 0 <= self.share_damping <= 1:
+            problems.append(f"share_damping must be between 0 and 1, not {self.share_damping}")
+        if self.share_years < 1:
+            problems.append(f"share_years must be at least 1, not {self.share_years}")
         if self.calibration_origins < 1:
             problems.append(
                 f"calibration_origins must be at least 1, not {self.calibration_origins}"
@@ -288,18 +317,8 @@ class PublicStockFlowForecaster:
             raise ModelInputError(f"origin {origin}: fewer than three years of new plans")
         # half a plan keeps a year with none (the Isles of Scilly) on the log scale
         logn = np.log(np.where(ok[:, None], window, 1.0) + PLAN_OFFSET)
-        xc = x - x.mean()
-        sxx = (xc**2).sum()
-        slope = (logn * xc).sum(axis=1) / sxx
-        level_mean = logn.mean(axis=1)
-        resid = logn - level_mean[:, None] - slope[:, None] * xc[None, :]
-        se2 = (resid**2).sum(axis=1) / max(len(x) - 2, 1) / sxx
         national = np.log(np.nansum(np.where(ok[:, None], window, 0.0), axis=0))
-        nat_slope = (national * xc).sum() / sxx
-        between = max(np.var(slope[ok]) - np.mean(se2[ok]), 1e-6)
-        weight = between / (between + se2)  # precision weighting toward the national slope
-        shrunk = weight * slope + (1 - weight) * nat_slope
-        level = level_mean + shrunk * xc[-1]
+        level, shrunk = pooled_trend(logn, national, x, ok)
 
         recent = N[:, max(0, o - 2) : o + 1, :].sum(axis=1)  # (L, B)
         nat_share = np.nansum(np.where(ok[:, None], recent, 0.0), axis=0)
@@ -308,7 +327,10 @@ class PublicStockFlowForecaster:
             np.nansum(recent, axis=1, keepdims=True) + self.share_prior
         )
         scale = self._volatility_scale(C[:, max(0, o - self.volatility_years) : o + 1], ok)
-        return _Fit(keep, up, factor, level, shrunk, share, C[:, o, :].copy(), ok, scale)
+        shares = None
+        if panel.groups is not None:
+            shares = fit_shares(panel.groups, years, o, self.share_years)
+        return _Fit(keep, up, factor, level, shrunk, share, C[:, o, :].copy(), ok, scale, shares)
 
     def _volatility_scale(self, caseload: np.ndarray, ok: np.ndarray) -> np.ndarray:
         """(L,) each LA's typical forecast error relative to the pool's: the standard
@@ -360,24 +382,40 @@ class PublicStockFlowForecaster:
             f"caseload or new plans by age band unpublished (DfE symbol or not yet an LA) in "
             f"{origin - max(self.flow_years, self.trend_years - 1)}–{origin}"
         )
+        # LAs forecast in total but without a setting-group breakdown at the origin
+        no_groups = self.fit_.ok & ~(self.fit_.shares.ok if self.fit_.shares else False)
+        self.groups_left_out_ = panel.areas.loc[no_groups].reset_index(drop=True)
         return self
 
-    def predict(self, horizon: int = 3) -> pd.DataFrame:
-        """One row per LA × year × band (and 'total'): expected, mean, std, median and the
-        interval bounds (children), for the ``horizon`` years after the fitted origin."""
+    def predict(self, horizon: int = 3, *, setting_groups: bool = False) -> pd.DataFrame:
+        """One row per LA × year × breakdown: expected, mean, std, median and the interval
+        bounds (children), for the ``horizon`` years after the fitted origin. Breakdowns are
+        the total, each age band (``age_band``) and, with ``setting_groups``, each setting
+        group (``setting_group``, :data:`highneeds.forecast.public_groups.GROUPS`); the other
+        column reads ``'total'``. Setting groups add up to the total in the expected path and
+        in every joint draw the statistics come from."""
         if not hasattr(self, "fit_"):
             raise ModelInputError("public-data model: call fit(history, origin) before predict")
-        return self._table(self.panel_, self.origin_, self.fit_, horizon)
+        return self._table(self.panel_, self.origin_, self.fit_, horizon, setting_groups)
 
-    def forecast(self, panel: Panel, origin: int, horizon: int = 3) -> pd.DataFrame:
+    def forecast(
+        self, panel: Panel, origin: int, horizon: int = 3, *, setting_groups: bool = False
+    ) -> pd.DataFrame:
         """``fit(panel, origin).predict(horizon)`` in one call."""
-        return self.fit(panel, origin).predict(horizon)
+        return self.fit(panel, origin).predict(horizon, setting_groups=setting_groups)
 
-    def _table(self, panel: Panel, origin: int, fit: _Fit, horizon: int) -> pd.DataFrame:
+    def _table(
+        self, panel: Panel, origin: int, fit: _Fit, horizon: int, setting_groups: bool = False
+    ) -> pd.DataFrame:
         if horizon < 1:
             raise ModelInputError(f"horizon must be at least 1 year, not {horizon}")
+        if setting_groups and fit.shares is None:
+            raise ModelInputError(
+                f"no setting-group breakdown at origin {origin}: the data must publish "
+                "caseload by setting group (the 2022 release does from 2015, when FE starts)"
+            )
         point = self._project(fit, horizon)
-        errors = self._calibration_errors(panel, origin, horizon)
+        errors, share_errors = self._calibration_errors(panel, origin, horizon)
         rows = []
         band_names = [*BANDS, "total"]
         values = np.concatenate([point, point.sum(axis=2, keepdims=True)], axis=2)
@@ -408,6 +446,7 @@ class PublicStockFlowForecaster:
                         "year": origin + h + 1,
                         "horizon": h + 1,
                         "age_band": band,
+                        "setting_group": "total",
                         "expected": v,
                         "mean": v * mean_factor[:, j],
                         "std": v * std_factor[:, j],
@@ -415,6 +454,13 @@ class PublicStockFlowForecaster:
                     }
                 )
                 rows.append(frame[fit.ok])
+            if setting_groups:
+                draws = _share_error_draws(share_errors, h + 1, err.shape[0])
+                rows.extend(
+                    self._group_frames(
+                        panel, origin, fit, h + 1, values[:, h, -1], err[:, -1], draws
+                    )
+                )
         out = pd.concat(rows, ignore_index=True)
         if "area_name" in panel.areas:
             out.insert(
@@ -424,12 +470,59 @@ class PublicStockFlowForecaster:
                     dict(zip(panel.areas["area_code"], panel.areas["area_name"], strict=True))
                 ),
             )
-        return out.sort_values(["area_code", "year", "age_band"]).reset_index(drop=True)
+        return out.sort_values(["area_code", "year", "age_band", "setting_group"]).reset_index(
+            drop=True
+        )
 
-    def _calibration_errors(self, panel: Panel, origin: int, horizon: int) -> dict[int, np.ndarray]:
-        """Log errors (actual / forecast) from earlier origins, by horizon: (n, B + 1)."""
+    def _group_frames(
+        self,
+        panel: Panel,
+        origin: int,
+        fit: _Fit,
+        h: int,
+        total: np.ndarray,
+        total_err: np.ndarray,
+        draws: tuple[np.ndarray, np.ndarray] | None,
+    ) -> list[pd.DataFrame]:
+        """Rows of each setting group at horizon ``h``: the expected total split by the
+        projected shares, and statistics over joint draws of (total, shares)."""
+        centre = project_clr(fit.shares, h, self.share_damping)
+        expected = total[:, None] * softmax(centre)  # (L, G), sums to the total
+        L, G = expected.shape
+        stats = {c: np.full((L, G), np.nan) for c in ("mean", "std", *(n for n, _ in QUANTILES))}
+        if draws is not None:  # else no earlier breakdown to learn share errors from
+            rows, share_err = draws
+            totals = total[:, None] * np.exp(fit.scale[:, None] * total_err[None, rows])
+            sample = group_draws(totals, np.nan_to_num(centre), share_err)  # (L, n, G)
+            stats["mean"] = sample.mean(axis=1)
+            stats["std"] = sample.std(axis=1, ddof=1)
+            qs = np.quantile(sample, [q for _, q in QUANTILES], axis=1)
+            stats.update({name: qs[k] for k, (name, _) in enumerate(QUANTILES)})
+        ok = fit.ok & fit.shares.ok
+        return [
+            pd.DataFrame(
+                {
+                    "area_code": panel.areas["area_code"],
+                    "year": origin + h,
+                    "horizon": h,
+                    "age_band": "total",
+                    "setting_group": group,
+                    "expected": expected[:, g],
+                    **{name: value[:, g] for name, value in stats.items()},
+                }
+            )[ok]
+            for g, group in enumerate(GROUPS)
+        ]
+
+    def _calibration_errors(
+        self, panel: Panel, origin: int, horizon: int
+    ) -> tuple[dict[int, np.ndarray], dict[int, np.ndarray]]:
+        """Log errors (actual / forecast) from earlier origins, by horizon: (n, B + 1); and,
+        row for row, the setting-group clr errors (actual − forecast), (n, G), NaN where an
+        earlier origin or year has no breakdown."""
         years = panel.years
         out: dict[int, list[np.ndarray]] = {}
+        shares: dict[int, list[np.ndarray]] = {}
         for h in range(1, horizon + 1):
             for back in range(h, h + self.calibration_origins):
                 earlier = origin - back
@@ -449,7 +542,46 @@ class PublicStockFlowForecaster:
                     ratio = np.log(act[good] / both[good]) / fit.scale[good, None]
                 ratio[~np.isfinite(ratio)] = np.nan  # a band forecast or found empty
                 out.setdefault(h, []).append(ratio)
-        return {h: np.vstack(v) for h, v in out.items()}
+                share_err = np.full((int(good.sum()), len(GROUPS)), np.nan)
+                if fit.shares is not None:
+                    forecast = project_clr(fit.shares, h, self.share_damping)
+                    share_err = (clr(panel.groups[:, t]) - forecast)[good]
+                shares.setdefault(h, []).append(share_err)
+        return (
+            {h: np.vstack(v) for h, v in out.items()},
+            {h: np.vstack(v) for h, v in shares.items()},
+        )
+
+
+#: Fewest earlier LA forecasts that may set a horizon's setting-group share errors.
+MIN_SHARE_ERRORS = 30
+
+
+def _share_error_draws(
+    share_errors: dict[int, np.ndarray], h: int, n: int
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """(rows of the total's errors, share errors (rows, G)) to draw horizon ``h`` from.
+
+    Where the horizon's own earlier forecasts have a breakdown, each is paired with the same
+    LA-origin's total error, keeping their correlation. Where too few do (the breakdown
+    starts in 2015, so from origin 2017 no 3-year-ahead share forecast can be checked), the
+    errors of the longest shorter horizon are used, widened by sqrt(h / h') as for a random
+    walk in clr space, and paired in turn with the total's errors. None if there are none.
+    Errors are centred on each group's median, like the total's."""
+    for used in range(h, 0, -1):
+        errors = share_errors.get(used)
+        if errors is None:
+            continue
+        finite = np.isfinite(errors).all(axis=1)
+        if finite.sum() < MIN_SHARE_ERRORS:
+            continue
+        chosen = errors[finite]
+        chosen = (chosen - np.median(chosen, axis=0)) * np.sqrt(h / used)
+        if used == h:
+            return np.nonzero(finite)[0], chosen
+        rows = np.arange(n)
+        return rows, chosen[rows % len(chosen)]
+    return None
 
 
 # Baselines and backtests live in their own modules; these names stay importable from here.

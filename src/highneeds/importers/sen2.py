@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -37,6 +37,8 @@ class Sen2ImportResult:
     result: ImportResult
     issues: pd.DataFrame  # the validation report (pseudonymous)
     children: int  # children with an active plan at the census
+    #: derived tables the return's layout cannot give (m1-m5 CSVs: caseload, transitions)
+    unavailable: dict[str, str] = field(default_factory=dict)
 
 
 def _hash_files(ret: Sen2Return, files: list[Path]) -> str:
@@ -52,15 +54,20 @@ def import_sen2(
     establishments: pd.DataFrame | None = None,
     imported_by: str | None = None,
     key: bytes | None = None,
+    year: int | None = None,
+    la_code: str | None = None,
 ) -> list[Sen2ImportResult]:
     """Import every return in ``paths``; refuse (MissingSecretError) without HIGHNEEDS_SECRET.
 
-    ``key`` overrides the installation secret; only :func:`import_demo` uses it.
+    ``key`` overrides the installation secret; only :func:`import_demo` uses it. ``year`` and
+    ``la_code`` name the return of m1-m5 CSVs (those files do not say them). Such a return
+    stores no child states or caseload (it has no placements or needs); its result's
+    ``unavailable`` says so.
     """
     key = key or require_secret()
     establishments = establishments if establishments is not None else demo_establishments()
     files = expand(paths)
-    returns = read_returns(files)  # raises InputFileError before the store is touched
+    returns = read_returns(files, year=year, la_code=la_code)  # fails before the store is touched
     results = []
     for ret in returns:
         issues = validate(ret, establishments, key)
@@ -79,7 +86,14 @@ def import_sen2(
         log.info(
             "SEN2 %s for LA %s: %d rows, %d issues", ret.year, ret.la_code, result.rows, len(issues)
         )
-        results.append(Sen2ImportResult(ret.year, ret.la_code, result, issues, len(data.states)))
+        children = (
+            len(data.states)
+            if data.states is not None
+            else ret["active_plan"]["person_key"].nunique()
+        )
+        results.append(
+            Sen2ImportResult(ret.year, ret.la_code, result, issues, children, data.unavailable)
+        )
     for la_code in sorted({r.la_code for r in returns}):
         refresh_transitions(store, la_code)
     return results
@@ -112,15 +126,19 @@ def _frames(data: derived.Pseudonymised) -> dict[sa.Table, pd.DataFrame]:
     la, year = data.la_code, data.year
     made = derived.all_derived(data.states, data.events)
     persons = data.persons.drop(columns=["person_key"])
-    return {
+    frames = {
         tables.persons: _with(persons, la, year),
-        tables.states: _with(data.states, la),
         tables.events: _with(data.events.astype({"week20": "Int64"}), la),
-        tables.caseload: _with(made["caseload"], la),
         tables.funnel: _with(made["funnel"], la),
         tables.timeliness: _with(made["timeliness"], la),
         tables.ceased: _with(made["ceased"], la),
     }
+    # A layout without placements and needs (m1-m5) stores no states or caseload rows; the
+    # tables are still listed so that replacing an earlier return of the year clears them.
+    none = pd.DataFrame()
+    frames[tables.states] = _with(data.states, la) if data.states is not None else none
+    frames[tables.caseload] = _with(made["caseload"], la) if "caseload" in made else none
+    return frames
 
 
 def stored_states(store: Store, la_code: str) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -8,10 +8,11 @@ plans active on the census day in January Y).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
+from highneeds.errors import ModelInputError
 from highneeds.sen2.establishments import placement_settings
 from highneeds.sen2.model import Sen2Return
 from highneeds.sen2.pseudonymise import pseudonymise_persons
@@ -36,15 +37,38 @@ EVENT_COLUMNS = [
 ]
 
 
+#: Modules the census states (setting and need of each child with a plan) are made from.
+CENSUS_MODULES = ("active_plan", "placement", "need")
+#: Tables made from census states; a layout without placements and needs cannot give them.
+STATE_TABLES = ("caseload", "transitions")
+
+
+class NotDerivableError(ModelInputError):
+    """A derived table was asked of returns whose layout does not hold what it needs."""
+
+
+def not_derivable_reason(layout: str) -> str:
+    return (
+        f"caseload by setting and need, and yearly transitions, cannot be derived from the "
+        f"{layout} layout: it has no placement or need records. Import the return as DfE XML "
+        f"or as the COLLECT Blade CSV export to get them"
+    )
+
+
 @dataclass
 class Pseudonymised:
-    """What is kept of one return: child states at the census and request-level events."""
+    """What is kept of one return: child states at the census and request-level events.
+
+    ``states`` is None when the return's layout has no placements and needs (the m1-m5
+    CSVs); ``unavailable`` then maps each table that cannot be derived to the reason.
+    """
 
     year: int
     la_code: str
     persons: pd.DataFrame  # child_id, birth_month, ncy, sex, ethnicity, upn_unknown, id_basis
-    states: pd.DataFrame  # STATE_COLUMNS: one row per child with an active plan at the census
+    states: pd.DataFrame | None  # STATE_COLUMNS: one row per child with a plan at the census
     events: pd.DataFrame  # EVENT_COLUMNS: one row per request record
+    unavailable: dict[str, str] = field(default_factory=dict)
 
 
 def _period(year: int) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -120,30 +144,45 @@ def request_events(ret: Sen2Return, persons: pd.DataFrame) -> pd.DataFrame:
 def prepare(ret: Sen2Return, key: bytes, establishments: pd.DataFrame) -> Pseudonymised:
     """Pseudonymise a return: from here on no name, UPN, postcode or birth date exists."""
     persons = pseudonymise_persons(ret["person"], ret.year, key)
+    has_states = ret.carries(*CENSUS_MODULES)
+    reason = not_derivable_reason(ret.layout)
     return Pseudonymised(
         year=ret.year,
         la_code=ret.la_code,
         persons=persons,
-        states=census_states(ret, persons, establishments),
+        states=census_states(ret, persons, establishments) if has_states else None,
         events=request_events(ret, persons),
+        unavailable={} if has_states else dict.fromkeys(STATE_TABLES, reason),
     )
 
 
-def caseload(states: pd.DataFrame) -> pd.DataFrame:
-    """Children with an active plan at each census by NCY, need, setting and setting group."""
+def _require_states(states: pd.DataFrame | None, table: str) -> pd.DataFrame:
+    if states is None:
+        raise NotDerivableError(f"{table}: {not_derivable_reason('m1-m5 module CSV')}")
+    return states
+
+
+def caseload(states: pd.DataFrame | None) -> pd.DataFrame:
+    """Children with an active plan at each census by NCY, need, setting and setting group.
+
+    Raises :class:`NotDerivableError` when ``states`` is None (a layout without placements).
+    """
+    states = _require_states(states, "caseload")
     keys = ["year", "ncy", "age_band", "need", "setting", "setting_group"]
     out = states.groupby(keys, dropna=False).size().rename("children").reset_index()
     return out.sort_values(keys).reset_index(drop=True)
 
 
-def transitions(states: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+def transitions(states: pd.DataFrame | None, events: pd.DataFrame) -> pd.DataFrame:
     """Per child, January census ``year`` to ``year + 1``: stayer, mover, joiner or leaver.
 
     Columns: year, child_id, ncy_from, need_from, setting_from, ncy_to, need_to, setting_to,
     leave_reason. Only pairs of consecutive years that both have a return are compared.
     A joiner has need_from/setting_from missing; a leaver has need_to/setting_to missing and
     ``leave_reason`` = the SEN2 CeaseReason of the plan ceased between the two censuses.
+    Raises :class:`NotDerivableError` when ``states`` is None (a layout without placements).
     """
+    states = _require_states(states, "transitions")
     years = sorted(states["year"].unique())
     pairs = [(y, y + 1) for y in years if y + 1 in years]
     parts = []
@@ -290,11 +329,16 @@ def ceased(events: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def all_derived(states: pd.DataFrame, events: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Every derived table, by name, from the states and events of one or more returns."""
-    return {
-        "caseload": caseload(states),
-        "transitions": transitions(states, events),
+def all_derived(states: pd.DataFrame | None, events: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Every derived table, by name, from the states and events of one or more returns.
+
+    With ``states`` None (returns read from the m1-m5 CSVs, which hold no placements or
+    needs) only the funnel, timeliness and ceased tables are given; caseload and transitions
+    are left out rather than filled with zeros (see :data:`STATE_TABLES`).
+    """
+    made = {"caseload": caseload, "transitions": lambda s: transitions(s, events)}
+    out = {name: make(states) for name, make in made.items()} if states is not None else {}
+    return out | {
         "funnel": funnel(events),
         "timeliness": timeliness(events),
         "ceased": ceased(events),

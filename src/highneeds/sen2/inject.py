@@ -86,4 +86,10 @@ def inject_errors(ret: Sen2Return, kinds, *, seed: int = 0, count: int = 3) -> S
             t["placement"].loc[pick(pl, pl["urn"].notna().to_numpy()), "urn"] = "123456"
         else:
             raise ValueError(f"unknown error kind {kind!r}; choose from {', '.join(ERROR_KINDS)}")
-    return Sen2Return(header=dict(ret.header), tables=t, file_name=ret.file_name, layout=ret.layout)
+    return Sen2Return(
+        header=dict(ret.header),
+        tables=t,
+        file_name=ret.file_name,
+        layout=ret.layout,
+        modules=ret.modules,
+    )

@@ -181,6 +181,8 @@ MODULES: tuple[Module, ...] = (
     ),
 )
 MODULE_BY_NAME = {module.name: module for module in MODULES}
+#: Every module; a layout that lacks some (the D2I m1-m5 CSVs) says so in ``Sen2Return.modules``.
+ALL_MODULES = frozenset(MODULE_BY_NAME)
 MODULE_BY_ELEMENT = {module.element.lower(): module for module in MODULES}
 
 #: Fields that identify a person; pseudonymisation drops or transforms every one of them.
@@ -212,13 +214,20 @@ class Sen2Return:
     ``header`` holds the collection details (``year`` int, ``reference_date`` Timestamp,
     ``lea`` three-digit LA code). ``tables`` maps module name to a typed DataFrame.
     ``source_row`` in each table locates a record in the file (XML: position of the
-    ``Person``; CSV: spreadsheet row number in that module's file).
+    ``Person``; CSV: spreadsheet row number in that module's file). ``modules`` names the
+    modules the layout carries: a module it cannot carry (placements in the m1-m5 CSVs) has
+    an empty table, which means "not in this layout", not "none".
     """
 
     header: dict
     tables: dict[str, pd.DataFrame]
     file_name: str
-    layout: str  # "xml" | "blade_csv"
+    layout: str  # "xml" | "blade_csv" | "module_csv"
+    modules: frozenset[str] = ALL_MODULES
+
+    def carries(self, *names: str) -> bool:
+        """Whether the layout holds every one of the modules ``names``."""
+        return set(names) <= self.modules
 
     @property
     def year(self) -> int:

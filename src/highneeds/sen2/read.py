@@ -1,4 +1,5 @@
-"""Open a SEN2 return in whichever layout it comes: one XML file, or the Blade CSV files."""
+"""Open a SEN2 return in whichever layout it comes: one XML file, the Blade CSV files, or the
+D2I m1-m5 module CSVs (told apart by their headers: m-files have a ``Person ID`` column)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from highneeds import config
 from highneeds.errors import InputFileError
 from highneeds.sen2.model import Sen2Return
 from highneeds.sen2.read_csv import read_blade_csv
+from highneeds.sen2.read_csv import read_header_row as _blade_header
+from highneeds.sen2.read_modules import looks_like_module_csv, read_module_csv
 from highneeds.sen2.read_xml import read_xml
 
 
@@ -32,6 +35,10 @@ def _kind(path: Path) -> str:
     return "csv" if name.endswith(".csv") else "other"
 
 
+def _looks_like_blade(path: Path) -> bool:
+    return any(name.endswith("tableid") for name in _blade_header(path))
+
+
 def expand(paths: list[str | Path]) -> list[Path]:
     """Files named, with a folder standing for the CSV and XML files inside it."""
     files: list[Path] = []
@@ -43,8 +50,13 @@ def expand(paths: list[str | Path]) -> list[Path]:
     return files
 
 
-def read_returns(paths: list[str | Path]) -> list[Sen2Return]:
-    """Every return in ``paths``: each XML file is one return; all CSV files together are one."""
+def read_returns(
+    paths: list[str | Path], *, year: int | None = None, la_code: str | None = None
+) -> list[Sen2Return]:
+    """Every return in ``paths``: each XML file is one return; all CSV files together are one.
+
+    ``year`` and ``la_code`` are needed only for the m1-m5 CSVs, which do not say them.
+    """
     files = expand(paths)
     if not files:
         raise InputFileError("no SEN2 files given", hint="name an .xml file or the Blade CSV files")
@@ -58,15 +70,28 @@ def read_returns(paths: list[str | Path]) -> list[Sen2Return]:
             "not a SEN2 file type", file=other[0].name, hint="give .xml or Blade .csv files"
         )
     returns = [read_xml(p) for p in xml]
-    if csvs:
+    # Any file with "Person ID" makes the CSVs an m1-m5 return; a file that then fits no
+    # m-module gets that reader's expected-vs-found error, unless it is plainly Blade.
+    if any(looks_like_module_csv(p) for p in csvs):
+        blade = [p for p in csvs if _looks_like_blade(p)]
+        if blade:
+            raise InputFileError(
+                "m1-m5 module CSVs and Blade CSVs given together",
+                file=blade[0].name,
+                hint="give the CSV files of one return in one layout",
+            )
+        returns.append(read_module_csv(csvs, year=year, la_code=la_code))
+    elif csvs:
         returns.append(read_blade_csv(csvs))
     return returns
 
 
-def read_return(paths: str | Path | list[str | Path]) -> Sen2Return:
-    """Exactly one return from ``paths`` (an XML file, a folder, or the Blade CSV files)."""
+def read_return(
+    paths: str | Path | list[str | Path], *, year: int | None = None, la_code: str | None = None
+) -> Sen2Return:
+    """Exactly one return from ``paths`` (an XML file, a folder, or the CSV files)."""
     items = paths if isinstance(paths, list) else [paths]
-    returns = read_returns(items)
+    returns = read_returns(items, year=year, la_code=la_code)
     if len(returns) != 1:
         raise InputFileError(
             f"expected one return, found {len(returns)}",

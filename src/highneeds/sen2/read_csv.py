@@ -43,13 +43,13 @@ def _parent_key(module: Module) -> str:
     return _own_key(MODULE_BY_NAME[module.parent].blade) if module.parent else "sen2tableid"
 
 
-def _read_header_row(path: Path) -> list[str]:
+def read_header_row(path: Path) -> list[str]:
     with open(path, newline="", encoding="utf-8-sig") as handle:
         return [name.strip().lower() for name in next(csv.reader(handle), [])]
 
 
 def _identify(path: Path) -> str:
-    columns = set(_read_header_row(path))
+    columns = set(read_header_row(path))
     for blade in [_HEADER_BLADE] + [module.blade for module in MODULES]:
         if f"{blade}orderseqcolumn" in columns or (
             _own_key(blade) in columns and path.stem.lower().endswith(f"_{blade}")

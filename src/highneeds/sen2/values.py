@@ -83,9 +83,10 @@ def parse_ints(series: pd.Series, *, file: str, column: str, rows: pd.Series) ->
     return numbers.astype("Int64")
 
 
-def type_item(frame: pd.DataFrame, item: Item, *, file: str) -> pd.Series:
+def type_item(frame: pd.DataFrame, item: Item, *, file: str, label: str | None = None) -> pd.Series:
+    """Typed values of ``item``; errors name ``label`` (the file's header), else the element."""
     rows = frame["source_row"]
-    column = item.element
+    column = label or item.element
     if item.kind == "date":
         return parse_dates(frame[item.column], file=file, column=column, rows=rows)
     if item.kind == "flag":
@@ -100,14 +101,20 @@ def type_item(frame: pd.DataFrame, item: Item, *, file: str) -> pd.Series:
     return text.str.replace(r"^(\d+)\.0$", r"\1", regex=True)
 
 
-def type_table(raw: pd.DataFrame, module: Module, *, file: str) -> pd.DataFrame:
-    """Typed table with exactly :func:`table_columns` for ``module``."""
+def type_table(
+    raw: pd.DataFrame, module: Module, *, file: str, labels: dict[str, str] | None = None
+) -> pd.DataFrame:
+    """Typed table with exactly :func:`table_columns` for ``module``.
+
+    ``labels`` maps an item's column to the header it was read from, for error messages.
+    """
+    labels = labels or {}
     frame = raw.reindex(columns=table_columns(module))
     out = pd.DataFrame(index=frame.index)
     for key in key_columns(module):
         out[key] = frame[key].astype("string")
     for item in module.items:
-        out[item.column] = type_item(frame, item, file=file)
+        out[item.column] = type_item(frame, item, file=file, label=labels.get(item.column))
     out["source_row"] = pd.to_numeric(frame["source_row"]).astype("Int64")
     return out.reset_index(drop=True)
 

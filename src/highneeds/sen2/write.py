@@ -114,3 +114,44 @@ def write_blade_csv(ret: Sen2Return, folder: str | Path, *, stamp: str | None = 
         out.to_csv(path, index=False)
         paths.append(path)
     return paths
+
+
+def write_module_csv(ret: Sen2Return, folder: str | Path) -> list[Path]:
+    """The return as the D2I m1-m5 CSVs ``m1.csv`` ... ``m5.csv`` in ``folder``.
+
+    Uses the reader's own column mapping (:data:`highneeds.sen2.read_modules.MODULE_FILES`),
+    so what the layout holds round-trips exactly. Placements, needs and plan details are not
+    in this layout and are not written; m2's "New start date" is written empty.
+    """
+    from highneeds.sen2.read_modules import GENDER, MODULE_FILES, PERSON_ID
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    # m3-m5 rows are keyed by their request: find each assessment's request.
+    to_request = ret["assessment"].set_index("assessment_key")["request_key"]
+    paths = []
+    for spec in MODULE_FILES:
+        module = MODULE_BY_NAME[spec.module]
+        frame = ret[spec.module]
+        if spec.module == "named_plan":
+            record = frame["assessment_key"].map(to_request)
+        elif spec.module == "person":
+            record = frame["person_key"]
+        else:
+            record = frame["request_key"] if spec.module != "request" else frame[module.key]
+        out = pd.DataFrame({PERSON_ID: frame["person_key"].to_numpy()})
+        if spec.record_id != PERSON_ID:
+            out[spec.record_id] = record.to_numpy()
+        kinds = {item.column: item.kind for item in module.items}
+        for header, column in spec.items:
+            if column == GENDER:
+                values = frame["sex"].fillna(frame["gender_current"])
+            elif column is None:
+                values = pd.Series(None, index=frame.index, dtype="object")
+            else:
+                values = frame[column]
+            out[header] = [_text(v, kinds.get(column, "str")) for v in values]
+        path = folder / f"{spec.label}.csv"
+        out.to_csv(path, index=False)
+        paths.append(path)
+    return paths

@@ -28,6 +28,15 @@ class Flag:
     field: str
 
 
+class ModuleNotCarried(LookupError):
+    """A rule asked for a module the return's layout does not hold (placements in the m1-m5
+    CSVs): the rule does not apply to that return, which is not an error in the return."""
+
+    def __init__(self, module: str):
+        super().__init__(module)
+        self.module = module
+
+
 @dataclass
 class Context:
     """What every rule may read: the return and the LA's establishment list."""
@@ -36,6 +45,9 @@ class Context:
     establishments: pd.DataFrame
 
     def table(self, name: str) -> pd.DataFrame:
+        """The module's table; :class:`ModuleNotCarried` if the layout has no such module."""
+        if name not in self.ret.modules:
+            raise ModuleNotCarried(name)
         return self.ret[name]
 
 

@@ -2,7 +2,9 @@
 
 Report columns: code, severity, module, record (key in the file), row (XML line or CSV row),
 field, child_id (pseudonymous), message. A rule that raises is reported as a rule failure
-(code ``ENGINE``) and logged; the other rules still run.
+(code ``ENGINE``) and logged; the other rules still run. A rule that needs a module the
+return's layout does not carry (``Sen2Return.modules``) is not run: the report's
+``attrs["not_applicable"]`` maps its code to the missing module.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import logging
 import pandas as pd
 
 from highneeds.sen2.model import MODULE_BY_NAME
-from highneeds.sen2.rules import Context, Rule, rules_for_year
+from highneeds.sen2.rules import Context, ModuleNotCarried, Rule, rules_for_year
 
 log = logging.getLogger(__name__)
 REPORT_COLUMNS = ["code", "severity", "module", "record", "row", "field", "child_id", "message"]
@@ -25,9 +27,13 @@ def run_rules(
     rules = rules if rules is not None else rules_for_year(ctx.ret.year)
     ids = child_ids.drop_duplicates("person_key").set_index("person_key")["child_id"]
     parts = []
+    not_applicable: dict[str, str] = {}
     for rule in rules:
         try:
             flags = rule.check(ctx)
+        except ModuleNotCarried as missing:
+            not_applicable[rule.code] = missing.module
+            continue
         except Exception as exc:  # one broken rule must never break a run
             log.exception("rule %s failed", rule.code)
             parts.append(
@@ -68,6 +74,10 @@ def run_rules(
                 )
             )
     if not parts:
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in REPORT_COLUMNS})
-    report = pd.concat(parts, ignore_index=True)[REPORT_COLUMNS]
-    return report.sort_values(["severity", "code", "row"], kind="stable").reset_index(drop=True)
+        report = pd.DataFrame({c: pd.Series(dtype="object") for c in REPORT_COLUMNS})
+    else:
+        report = pd.concat(parts, ignore_index=True)[REPORT_COLUMNS]
+        report = report.sort_values(["severity", "code", "row"], kind="stable")
+        report = report.reset_index(drop=True)
+    report.attrs["not_applicable"] = not_applicable
+    return report

@@ -19,6 +19,8 @@ def orphan_records(ctx: Context) -> list[Flag]:
         ("placement", "active_plan"),
         ("need", "active_plan"),
     ):
+        if not ctx.ret.carries(child, parent):  # e.g. no placements in the m1-m5 CSVs
+            continue
         frame, keys = ctx.table(child), set(ctx.table(parent)[f"{parent}_key"])
         flags.append(
             Flag(child, rows_where(frame, ~frame[f"{parent}_key"].isin(keys)), f"{parent}_key")

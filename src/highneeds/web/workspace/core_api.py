@@ -303,11 +303,14 @@ def example_scenarios() -> list | Missing:
     return [read(path) for path in listing()]
 
 
-def compare_scenarios(la_code: str, *, simulations: int, seed: int) -> dict | Missing:
-    """The baseline and the example scenarios forecast, costed and compared for the demo LA.
+def compare_scenarios(
+    la_code: str, *, simulations: int, seed: int, scenarios=None, workbook_to=None
+) -> dict | Missing:
+    """The baseline and scenarios (default: the examples) forecast, costed and compared.
 
     Only the synthetic demo LA has unit costs and a capacity register in this version, so other
-    LAs get Missing. Money in pounds a year at the first census year's prices.
+    LAs get Missing. Money in pounds a year at the first census year's prices. ``workbook_to``
+    (a callable taking the DSG-plan workbook's bytes) keeps the workbook.
     """
     import tempfile
 
@@ -322,7 +325,9 @@ def compare_scenarios(la_code: str, *, simulations: int, seed: int) -> dict | Mi
             "unit costs and a capacity register for it (only the demo LA has them so far)",
         )
     with tempfile.TemporaryDirectory() as folder:
-        result = run_demo(folder, simulations=simulations, seed=seed)
+        result = run_demo(folder, simulations=simulations, seed=seed, scenarios=scenarios)
+        if workbook_to is not None:
+            workbook_to(result.workbook.read_bytes())
     table, position = result.comparison, result.position
 
     def wide(frame, index, column, label):
@@ -341,3 +346,141 @@ def compare_scenarios(la_code: str, *, simulations: int, seed: int) -> dict | Mi
         "comparison": table.rename(columns=_label),
         "notes": pd.DataFrame({"Note": result.notes}),
     }
+
+
+def _no_costs(la_code: str) -> Missing | None:
+    from highneeds.sen2.synth import LA_CODE as DEMO_LA_CODE
+
+    if la_code == DEMO_LA_CODE:
+        return None
+    return Missing(
+        "Costs, places and scenarios for this LA",
+        "unit costs and a capacity register for it (only the demo LA has them so far)",
+    )
+
+
+def has_costs(la_code: str) -> bool:
+    """Does this LA have unit costs and a capacity register (so sufficiency and scenarios run)?"""
+    return _no_costs(la_code) is None
+
+
+SUFFICIENCY_TITLES = {
+    "sufficiency": "Places against forecast demand by year (mean children)",
+    "gap": "Spare places (negative: short of places) by year",
+}
+
+
+def sufficiency_tables(la_code: str, *, simulations: int, seed: int) -> dict | Missing:
+    """Commissioned places against the forecast demand by year and capped category."""
+    missing = _no_costs(la_code)
+    if missing:
+        return missing
+    demo_sufficiency = find("highneeds.finance.demo", "demo_sufficiency", "Place sufficiency")
+    if isinstance(demo_sufficiency, Missing):
+        return demo_sufficiency
+    from highneeds.vocabulary import FUNDING_CATEGORY_BY_CODE
+
+    table = demo_sufficiency(simulations=simulations, seed=seed)
+    table = table.assign(
+        funding_category=table["funding_category"].map(
+            lambda code: FUNDING_CATEGORY_BY_CODE[code].label
+        )
+    )
+    gap = table.pivot_table(index="year", columns="funding_category", values="gap", sort=False)
+    readable = table.rename(
+        columns={
+            "year": "January census year",
+            "funding_category": "Type of provision",
+            "demand": "Forecast demand (children)",
+            "places": "Commissioned places",
+            "gap": "Spare places (negative: short)",
+            "probability_short": "Chance of being short",
+        }
+    )
+    return {
+        "sufficiency": readable,
+        "gap": gap.reset_index()
+        .rename_axis(columns=None)
+        .rename(columns={"year": "January census year"}),
+    }
+
+
+FINANCE_TITLES = {
+    "spend_by_line": "High Needs spend by Section 251 line (£)",
+    "per_head": "Budget per resident aged 2 to 18, beside comparators (£)",
+    "per_ehcp": "Budget per EHCP, beside comparators (£)",
+    "unit_costs": "Implied unit cost per EHCP by provision type, beside comparators (£)",
+    "allocation": "High needs block allocation by year (£)",
+    "allocation_per_head": "Allocation per resident aged 2 to 18, beside comparators (£)",
+    "balance": "Cumulative DSG balance as a share of DSG income (%)",
+    "neighbours": "Statistical neighbours compared",
+    "notes": "Notes on these figures",
+}
+
+
+def finance_tables(la_code: str) -> tuple[str, dict[str, pd.DataFrame]] | Missing:
+    """(the LA's name, its published High Needs money beside neighbours and England, one
+    table per unit). Raises NotFoundError for an LA without published data."""
+    profile_of = find("highneeds.finance.benchmark", "la_finance_profile", "Finance benchmarks")
+    if isinstance(profile_of, Missing):
+        return profile_of
+    profile = profile_of(la_code)
+    lines = profile.lines
+    line_label = {"label": "Section 251 line"}
+
+    def compare(prefix: str, statement: str = "budget") -> pd.DataFrame:
+        return lines[
+            [
+                "label",
+                f"{statement}_{prefix}_gbp",
+                f"neighbours_median_{statement}_{prefix}_gbp",
+                f"england_{statement}_{prefix}_gbp",
+            ]
+        ].set_axis(["Section 251 line", profile.la_name, "Neighbours' median", "England"], axis=1)
+
+    tables = {
+        "spend_by_line": lines[["label", "s251_lines", "budget_gbp", "outturn_gbp"]]
+        .rename(columns=line_label)
+        .rename(
+            columns={
+                "s251_lines": "S251 lines",
+                "budget_gbp": "Budget 2021-22",
+                "outturn_gbp": "Outturn 2020-21",
+            }
+        ),
+        "per_head": compare("per_head"),
+        "per_ehcp": compare("per_ehcp"),
+        "unit_costs": profile.unit_costs[
+            ["label", "unit_cost_gbp", "neighbours_median_gbp", "england_gbp"]
+        ].set_axis(["Provision type", profile.la_name, "Neighbours' median", "England"], axis=1),
+        "allocation": profile.allocation[["financial_year", "allocation_gbp"]].set_axis(
+            ["Financial year", profile.la_name], axis=1
+        ),
+        "allocation_per_head": profile.allocation[
+            [
+                "financial_year",
+                "per_head_gbp",
+                "neighbours_median_per_head_gbp",
+                "england_per_head_gbp",
+            ]
+        ].set_axis(["Financial year", profile.la_name, "Neighbours' median", "England"], axis=1),
+        "balance": profile.balance.set_axis(
+            ["Financial year", profile.la_name, "Neighbours' median", "England"], axis=1
+        ),
+        "neighbours": profile.neighbours[["la_name", "rank", "closeness"]]
+        .astype({"rank": str})
+        .set_axis(["Local authority", "Rank", "Closeness"], axis=1),
+        "notes": pd.DataFrame(
+            {
+                "Note": [
+                    *profile.notes,
+                    *(
+                        f"{row.label}: {row.caveat}"
+                        for row in profile.unit_costs.itertuples()
+                        if row.caveat
+                    ),
+                ]
+            }
+        ),
+    }
+    return profile.la_name, tables

@@ -55,7 +55,7 @@ def load_demo_data(store, *, children: int = 600) -> list[str]:
     from highneeds.sen2.synth import SynthConfig, generate
     from highneeds.sen2.write import write_xml
 
-    done = []
+    done = [save_example_scenarios(store)]
     national = import_release(store, bundled_release_path(), imported_by="demo")
     done.append(
         "National DfE statistics: already loaded"
@@ -80,3 +80,22 @@ def load_demo_data(store, *, children: int = 600) -> list[str]:
         + ", ".join(str(r.year) for r in results)
     )
     return done
+
+
+def save_example_scenarios(store) -> str:
+    """Save the shipped example scenarios for the demo LA unless it has them (idempotent: an
+    officer's edits to them are kept)."""
+    from highneeds.finance.demo import example_scenarios
+    from highneeds.finance.scenario_store import list_scenarios, save_scenario
+    from highneeds.finance.scenarios import read_scenario
+
+    saved = set(list_scenarios(store, SYNTHETIC_LA_CODE)["name"])
+    added = []
+    for path in example_scenarios():
+        scenario = read_scenario(path)
+        if scenario.name not in saved:
+            save_scenario(store, SYNTHETIC_LA_CODE, scenario, saved_by="demo")
+            added.append(scenario.name)
+    return f"Example scenarios for {SYNTHETIC_LA_NAME}: " + (
+        ", ".join(added) + " saved" if added else "already saved"
+    )

@@ -93,30 +93,3 @@ class ForecastForm(GovukFormMixin, forms.Form):
             "invalid": "The seed must be a whole number, like 50",
         },
     )
-
-
-class ScenariosForm(GovukFormMixin, forms.Form):
-    simulations = forms.IntegerField(
-        label="Number of simulations",
-        min_value=100,
-        max_value=2000,
-        initial=500,
-        help_text="Every scenario uses the same simulated futures as the baseline (100 to 2,000).",
-        error_messages={
-            "required": "Enter the number of simulations",
-            "min_value": "Run at least 100 simulations",
-            "max_value": "Run at most 2,000 simulations",
-            "invalid": "The number of simulations must be a whole number, like 500",
-        },
-    )
-    seed = forms.IntegerField(
-        label="Random seed",
-        min_value=0,
-        initial=1,
-        help_text="The same options and seed always give the same comparison.",
-        error_messages={
-            "required": "Enter a random seed",
-            "min_value": "The seed must be 0 or more",
-            "invalid": "The seed must be a whole number, like 1",
-        },
-    )

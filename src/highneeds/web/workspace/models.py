@@ -16,6 +16,7 @@ class Job(TimeStampedModel):
         IMPORT = "import", "Import a file"
         FORECAST = "forecast", "Run a forecast"
         SCENARIOS = "scenarios", "Compare scenarios"
+        SUFFICIENCY = "sufficiency", "Check place sufficiency"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Waiting to start"

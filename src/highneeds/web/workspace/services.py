@@ -5,6 +5,7 @@ Views call these; these call the core. Nothing here renders HTML.
 
 from __future__ import annotations
 
+import base64
 import logging
 import shutil
 import uuid
@@ -90,6 +91,8 @@ def run_job(job_id: int) -> None:
             job.result = _run_forecast(job)
         elif job.kind == Job.Kind.SCENARIOS:
             job.result = _run_scenarios(job)
+        elif job.kind == Job.Kind.SUFFICIENCY:
+            job.result = _run_sufficiency(job)
         else:
             raise HighneedsError(f"{job.get_kind_display()} cannot run in the background yet.")
         job.status = Job.Status.SUCCEEDED
@@ -183,31 +186,147 @@ def _run_forecast(job: Job) -> dict:
     return {"tables": {name: frame_to_json(frame) for name, frame in tables.items()}}
 
 
-def start_scenarios(workspace: Workspace, user, options: dict) -> Job:
-    """Queue a comparison of the baseline and the example scenarios."""
+def _start(workspace: Workspace, user, kind: str, options: dict, what: str) -> Job:
     job = Job.objects.create(
         workspace=workspace,
         created_by=user,
-        kind=Job.Kind.SCENARIOS,
+        kind=kind,
         options=options,
-        message="Waiting for a worker to start the comparison.",
+        message=f"Waiting for a worker to start the {what}.",
     )
     audit.record(
         audit.Action.RUN,
         actor=user,
         workspace=workspace,
-        target=f"scenarios job {job.pk}",
+        target=f"{kind} job {job.pk}",
         detail={"job": job.pk, **options},
     )
     return enqueue(job)
 
 
+def start_scenarios(workspace: Workspace, user, options: dict) -> Job:
+    """Queue a comparison of the baseline and scenarios: ``options["scenarios"]`` names saved
+    scenarios of this LA (without it, the examples shipped with highneeds)."""
+    return _start(workspace, user, Job.Kind.SCENARIOS, options, "comparison")
+
+
+def start_sufficiency(workspace: Workspace, user, options: dict) -> Job:
+    """Queue the places-against-demand check (simulations, seed)."""
+    return _start(workspace, user, Job.Kind.SUFFICIENCY, options, "sufficiency check")
+
+
 def _run_scenarios(job: Job) -> dict:
     report_progress(job, 10, "Forecasting the baseline and every scenario with the same draws.")
-    tables = core_api.compare_scenarios(job.workspace.la_code, **job.options)
+    options = dict(job.options)
+    names = options.pop("scenarios", None)
+    scenarios = None
+    if names is not None:
+        scenarios = [load_scenario(job.workspace, name) for name in names]
+    kept = {}
+    tables = core_api.compare_scenarios(
+        job.workspace.la_code,
+        **options,
+        scenarios=scenarios,
+        workbook_to=lambda data: kept.update(workbook=base64.b64encode(data).decode("ascii")),
+    )
+    if isinstance(tables, core_api.Missing):
+        raise HighneedsError(str(tables))
+    return {"tables": {name: frame_to_json(frame) for name, frame in tables.items()}, **kept}
+
+
+def job_workbook(job: Job) -> bytes | None:
+    """The DSG management plan workbook a finished comparison wrote (None if it has none)."""
+    stored = (job.result or {}).get("workbook")
+    return base64.b64decode(stored) if stored else None
+
+
+def _run_sufficiency(job: Job) -> dict:
+    report_progress(job, 10, "Forecasting demand and setting it against the places.")
+    tables = core_api.sufficiency_tables(job.workspace.la_code, **job.options)
     if isinstance(tables, core_api.Missing):
         raise HighneedsError(str(tables))
     return {"tables": {name: frame_to_json(frame) for name, frame in tables.items()}}
+
+
+# Saved scenarios live in the core's store, per LA (owner = LA code).
+
+
+def saved_scenarios(workspace: Workspace) -> pd.DataFrame:
+    from highneeds.finance.scenario_store import list_scenarios
+
+    return list_scenarios(get_store(), workspace.la_code)
+
+
+def load_scenario(workspace: Workspace, name: str):
+    from highneeds.finance.scenario_store import load_scenario as load
+
+    return load(get_store(), workspace.la_code, name)
+
+
+def find_scenario(workspace: Workspace, name: str):
+    """The saved scenario, or None when this LA has none of that name."""
+    if name not in set(saved_scenarios(workspace)["name"]):
+        return None
+    return load_scenario(workspace, name)
+
+
+def save_scenario(workspace: Workspace, user, scenario, *, action=None, replacing=None) -> None:
+    """Save (or replace) a scenario; ``replacing`` names the one it renames."""
+    from highneeds.finance.scenario_store import delete_scenario
+    from highneeds.finance.scenario_store import save_scenario as save
+
+    store = get_store()
+    save(store, workspace.la_code, scenario, saved_by=user.get_username())
+    if replacing and replacing != scenario.name:
+        delete_scenario(store, workspace.la_code, replacing)
+    audit.record(
+        action or audit.Action.CHANGE,
+        actor=user,
+        workspace=workspace,
+        target=f"scenario {scenario.name}",
+        detail={"interventions": len(scenario.interventions)},
+    )
+
+
+def delete_scenario(workspace: Workspace, user, name: str) -> bool:
+    from highneeds.finance.scenario_store import delete_scenario as delete
+
+    deleted = delete(get_store(), workspace.la_code, name)
+    if deleted:
+        audit.record(
+            audit.Action.DELETE, actor=user, workspace=workspace, target=f"scenario {name}"
+        )
+    return deleted
+
+
+def scenario_toml(workspace: Workspace, name: str) -> str:
+    from highneeds.finance.scenario_store import scenario_toml as toml
+
+    return toml(get_store(), workspace.la_code, name)
+
+
+def copy_example_scenarios(workspace: Workspace, user) -> list[str]:
+    """Save the scenarios shipped with highneeds into this LA's store (a starting point)."""
+    examples = core_api.example_scenarios()
+    if isinstance(examples, core_api.Missing):
+        raise HighneedsError(str(examples))
+    for scenario in examples:
+        save_scenario(workspace, user, scenario, action=audit.Action.CREATE)
+    return [s.name for s in examples]
+
+
+FINANCE_CACHE_SECONDS = 3600
+
+
+def finance_tables(workspace: Workspace):
+    """(LA name, tables) of the published money data (static: cached an hour), or Missing.
+    Raises NotFoundError for an LA without published finance data."""
+    key = f"finance:{workspace.la_code}"
+    found = cache.get(key)
+    if found is None:
+        found = core_api.finance_tables(workspace.la_code)
+        cache.set(key, found, FINANCE_CACHE_SECONDS)
+    return found
 
 
 def frame_to_json(frame: pd.DataFrame) -> dict:
@@ -225,6 +344,8 @@ def job_tables(job: Job) -> dict[str, pd.DataFrame]:
 def job_titles(job: Job) -> dict[str, str]:
     if job.kind == Job.Kind.SCENARIOS:
         return core_api.SCENARIO_TITLES
+    if job.kind == Job.Kind.SUFFICIENCY:
+        return core_api.SUFFICIENCY_TITLES
     return core_api.FORECAST_TITLES
 
 

@@ -38,7 +38,47 @@ urlpatterns = [
     ),
     path("<str:la_code>/jobs/<int:job_id>/<slug:key>/chart.svg", views.job_chart, name="job_chart"),
     path("<str:la_code>/forecast/", views.forecast, name="forecast"),
+    path("<str:la_code>/finance/", views.finance, name="finance"),
+    path(
+        "<str:la_code>/finance/<slug:key>.<fmt:fmt>",
+        views.finance_download,
+        name="finance_download",
+    ),
+    path("<str:la_code>/finance/<slug:key>/chart.svg", views.finance_chart, name="finance_chart"),
+    path("<str:la_code>/jobs/<int:job_id>/workbook.xlsx", views.job_workbook, name="job_workbook"),
     path("<str:la_code>/scenarios/", views.scenarios, name="scenarios"),
+    path("<str:la_code>/scenarios/new/", views.scenario_new, name="scenario_new"),
+    path("<str:la_code>/scenarios/saved/<str:name>/", views.scenario, name="scenario"),
+    path(
+        "<str:la_code>/scenarios/saved/<str:name>/details/",
+        views.scenario_edit,
+        name="scenario_edit",
+    ),
+    path(
+        "<str:la_code>/scenarios/saved/<str:name>/scenario.toml",
+        views.scenario_download,
+        name="scenario_download",
+    ),
+    path(
+        "<str:la_code>/scenarios/saved/<str:name>/delete/",
+        views.scenario_delete,
+        name="scenario_delete",
+    ),
+    path(
+        "<str:la_code>/scenarios/saved/<str:name>/add/<slug:kind>/",
+        views.scenario_intervention,
+        name="intervention_add",
+    ),
+    path(
+        "<str:la_code>/scenarios/saved/<str:name>/interventions/<int:number>/",
+        views.scenario_intervention,
+        name="intervention_edit",
+    ),
+    path(
+        "<str:la_code>/scenarios/saved/<str:name>/interventions/<int:number>/remove/",
+        views.scenario_intervention_delete,
+        name="intervention_remove",
+    ),
     path("<str:la_code>/audit/", views.audit_log, name="audit"),
     *[
         path(f"<str:la_code>/{page}/", views.coming, {"page": page}, name=page)
