@@ -20,7 +20,7 @@ from highneeds.web.workspace.models import Job
 from .factories import WorkspaceFactory
 
 Role = Membership.Role
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)  # the Store writes on its own connection
 
 STOCKPORT = "356"
 PLAN = Scenario(
