@@ -230,3 +230,12 @@ def test_no_personal_field_reaches_the_store(tmp_path, store, small_la, establis
     assert len(store.read_frame(sa.select(sen2_tables.funnel))) > 0
     assert store.read_frame(sa.select(sen2_tables.caseload)).empty
     assert store.read_frame(sa.select(sen2_tables.states)).empty
+
+
+def test_module_and_blade_csvs_together_are_refused(tmp_path, small_la):
+    from highneeds.sen2.write import write_blade_csv
+
+    ret = small_la[-1]
+    paths = write_module_csv(ret, tmp_path / "m") + write_blade_csv(ret, tmp_path / "b")[:1]
+    with pytest.raises(InputFileError, match="module CSVs and Blade CSVs given together"):
+        read_return(paths, year=ret.year, la_code=ret.la_code)

@@ -317,13 +317,7 @@ def _register_subcommands() -> None:
         ("highneeds.cli.scenario", "scenario"),
         ("highneeds.cli.consult", "consult"),
     ):
-        try:
-            sub = import_module(module)
-        except ModuleNotFoundError as error:  # TEMPORARY while capabilities land
-            if error.name != module:
-                raise
-            continue
-        app.add_typer(sub.app, name=name)
+        app.add_typer(import_module(module).app, name=name)
     # Single commands that read best at the top level.
     from highneeds.cli import forecast, synth
 
