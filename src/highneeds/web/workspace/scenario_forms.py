@@ -59,12 +59,16 @@ def _percent(label: str, help_text: str, low: float = 0, high: float = 100) -> f
         decimal_places=2,
         help_text=help_text,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-4"}),
+        # Django formats these messages with %: the label's "%" is escaped.
         error_messages={
-            "required": f"Enter the {label.lower()}",
-            "invalid": f"The {label.lower()} must be a number, like 5",
-            "min_value": f"The {label.lower()} must be {low:g} or more",
-            "max_value": f"The {label.lower()} must be {high:g} or less",
-            "max_decimal_places": f"The {label.lower()} can have at most 2 decimal places",
+            key: text.replace("%", "%%")
+            for key, text in {
+                "required": f"Enter the {label.lower()}",
+                "invalid": f"The {label.lower()} must be a number, like 5",
+                "min_value": f"The {label.lower()} must be {low:g} or more",
+                "max_value": f"The {label.lower()} must be {high:g} or less",
+                "max_decimal_places": f"The {label.lower()} can have at most 2 decimal places",
+            }.items()
         },
     )
 

@@ -31,6 +31,7 @@ urlpatterns = [
     path("<str:la_code>/data/", views.data, name="data"),
     path("<str:la_code>/jobs/<int:job_id>/", views.job, name="job"),
     path("<str:la_code>/jobs/<int:job_id>/status.json", views.job_status, name="job_status"),
+    path("<str:la_code>/jobs/<int:job_id>/workbook.xlsx", views.job_workbook, name="job_workbook"),
     path(
         "<str:la_code>/jobs/<int:job_id>/<slug:key>.<fmt:fmt>",
         views.job_download,
@@ -45,7 +46,6 @@ urlpatterns = [
         name="finance_download",
     ),
     path("<str:la_code>/finance/<slug:key>/chart.svg", views.finance_chart, name="finance_chart"),
-    path("<str:la_code>/jobs/<int:job_id>/workbook.xlsx", views.job_workbook, name="job_workbook"),
     path("<str:la_code>/scenarios/", views.scenarios, name="scenarios"),
     path("<str:la_code>/scenarios/new/", views.scenario_new, name="scenario_new"),
     path("<str:la_code>/scenarios/saved/<str:name>/", views.scenario, name="scenario"),
