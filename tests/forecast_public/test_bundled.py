@@ -37,11 +37,20 @@ def test_80_percent_intervals_hold_for_70_to_90_percent_of_las(summary):
 
 
 def test_every_current_la_is_forecast_from_2022_without_peeking(bundled_panel):
-    table = PublicStockFlowForecaster().forecast(bundled_panel, origin=2019, horizon=3)
+    table = PublicStockFlowForecaster().forecast(
+        bundled_panel, origin=2019, horizon=3, setting_groups=True
+    )
+    later = bundled_panel.years > 2019
     caseload = bundled_panel.caseload.copy()
-    caseload[:, bundled_panel.years > 2019] *= 2
-    perturbed = Panel(bundled_panel.areas, bundled_panel.years, caseload, bundled_panel.new_plans)
-    again = PublicStockFlowForecaster().forecast(perturbed, origin=2019, horizon=3)
+    caseload[:, later] *= 2
+    groups = bundled_panel.groups.copy()
+    groups[:, later, 1] *= 3  # special schools triple after the origin
+    perturbed = Panel(
+        bundled_panel.areas, bundled_panel.years, caseload, bundled_panel.new_plans, groups
+    )
+    again = PublicStockFlowForecaster().forecast(
+        perturbed, origin=2019, horizon=3, setting_groups=True
+    )
     pd.testing.assert_frame_equal(table, again)
     model = PublicStockFlowForecaster().fit(bundled_panel, origin=2022)
     latest = model.predict(3)
@@ -87,3 +96,38 @@ def test_cli_writes_one_las_workbook_and_fan_chart(bundled_panel, monkeypatch, t
     assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     no_la = CliRunner().invoke(cli.app, ["public", "--origin", "2022", "--chart", str(chart)])
     assert no_la.exit_code == 1 and "--chart needs --la" in no_la.output
+
+
+def test_setting_groups_split_every_las_total_and_beat_holding_shares_for_special(
+    bundled_panel, monkeypatch
+):
+    from io import StringIO
+
+    from highneeds.cli import forecast as cli
+    from highneeds.forecast.backtest import backtest_groups
+    from highneeds.forecast.public_groups import GROUPS
+
+    monkeypatch.setattr(cli, "_public_panel", lambda release: bundled_panel)
+    args = ["public", "--origin", "2022", "--all-las", "--by", "setting_group", "--format", "csv"]
+    result = CliRunner().invoke(cli.app, args)
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(StringIO(result.stdout), dtype={"area_code": str})
+    groups = table[table["setting_group"] != "total"]
+    total = table[(table["age_band"] == "total") & (table["setting_group"] == "total")]
+    assert len(groups) == len(total) * len(GROUPS) == len(bundled_panel.areas) * 3 * len(GROUPS)
+    summed = groups.groupby(["area_code", "year"])["expected"].sum()
+    np.testing.assert_allclose(summed, total.set_index(["area_code", "year"])["expected"])
+    assert (groups["q10"] <= groups["median"]).all() and (groups["median"] <= groups["q90"]).all()
+    errors = backtest_groups(bundled_panel, PublicStockFlowForecaster(), DEFAULT_ORIGINS, 3)
+    mape = errors.groupby(["setting_group", "horizon", "method"])["ape"].mean()
+    for h in (1, 2, 3):
+        assert (
+            mape[("special", h, "public_stock_flow_expected")] < mape[("special", h, "last_share")]
+        )
+        cover = errors[(errors["horizon"] == h) & (errors["method"] == "public_stock_flow")]
+        assert 70 <= 100 * cover["covered80"].mean() <= 95
+    bt = CliRunner().invoke(
+        cli.app, ["backtest", "--by", "setting_group", "--origins", "2020", "--format", "markdown"]
+    )
+    assert bt.exit_code == 0, bt.output
+    assert "| special | 1 |" in bt.stdout

@@ -157,6 +157,8 @@ def test_bad_requests_fail_with_a_clear_message(synthetic_panel):
         ({"damping": 1.5}, "damping must be between 0 and 1"),
         ({"flow_years": 0}, "flow_years must be at least 1"),
         ({"share_prior": -1}, "priors must not be negative"),
+        ({"share_damping": -0.1}, "share_damping must be between 0 and 1"),
+        ({"share_years": 0}, "share_years must be at least 1"),
     ],
 )
 def test_bad_settings_are_refused_at_fit(synthetic_panel, option, message):

@@ -171,15 +171,23 @@ def public(
         None, "--out", help="Write the table here (.csv, or .xlsx for a workbook)."
     ),
     chart: Path = typer.Option(None, "--chart", help="With --la: fan chart of its total (PNG)."),
+    by: str = typer.Option(
+        "age_band",
+        "--by",
+        help="age_band (total and age bands) or setting_group (also each setting group).",
+    ),
 ) -> None:
-    """Forecast EHCP caseloads by age band for LAs from DfE published data alone."""
+    """Forecast EHCP caseloads by age band (and setting group) for LAs from DfE published
+    data alone."""
     from highneeds.forecast.public import PublicStockFlowForecaster
 
     notes = Console(stderr=True)  # stdout may be the CSV
     try:
+        if by not in ("age_band", "setting_group"):
+            raise ModelInputError(f"--by: give age_band or setting_group, not {by!r}")
         panel = _public_panel(release)
         model = PublicStockFlowForecaster().fit(panel, origin)
-        table = model.predict(horizon)
+        table = model.predict(horizon, setting_groups=by == "setting_group")
     except HighneedsError as error:
         _fail(error)
     if len(model.left_out_):
@@ -191,7 +199,8 @@ def public(
         if table.empty:
             _fail(HighneedsError(f"no forecast for LA {la!r}: unknown number or incomplete data"))
     elif not all_las:
-        table = table.groupby(["year", "horizon", "age_band"])[["expected"]].sum().reset_index()
+        keys = ["year", "horizon", "age_band", "setting_group"]
+        table = table.groupby(keys)[["expected"]].sum().reset_index()
         notes.print(
             "National sum of LA expected values; add --all-las for every LA with intervals."
         )
@@ -214,11 +223,12 @@ def public(
 
 def _public_fan_chart(panel, table: pd.DataFrame, origin: int, path: Path) -> None:
     """Fan chart of one LA's forecast total, starting from its published origin caseload."""
-    total = table[table["age_band"] == "total"]
+    total = table[(table["age_band"] == "total") & (table["setting_group"] == "total")]
     code = total["area_code"].iloc[0]
     row = list(panel.areas["area_code"]).index(code)
     start = panel.caseload[row, list(panel.years).index(origin)].sum()
-    first = {c: start for c in total.columns if c not in ("area_code", "area_name", "age_band")}
+    labels = ("area_code", "area_name", "age_band", "setting_group")
+    first = {c: start for c in total.columns if c not in labels}
     first.update(year=origin, horizon=0, std=0.0)
     series = pd.concat([pd.DataFrame([first]), total], ignore_index=True)
     fan_chart(series, path, title=f"EHCP caseload, {total['area_name'].iloc[0]}")
@@ -237,9 +247,16 @@ def backtest_command(
     ),
     errors_out: Path = typer.Option(None, "--errors-out", help="CSV of every LA's errors."),
     fmt: str = typer.Option("table", "--format", help="table, csv or markdown"),
+    by: str = typer.Option(
+        "total",
+        "--by",
+        help="total (LA caseload vs three baselines) or setting_group (each group's "
+        "forecast vs the last-share baseline).",
+    ),
 ) -> None:
     """Rolling-origin backtest of the public-data model against three baselines, every LA:
-    MAPE and median APE by horizon, and 80%/95% interval coverage."""
+    MAPE and median APE by horizon, and 80%/95% interval coverage (``--by setting_group``:
+    each setting group's MAPE against holding the origin's shares)."""
     from highneeds.forecast.backtest import (
         backtest,
         backtest_summary,
@@ -248,6 +265,11 @@ def backtest_command(
     )
     from highneeds.forecast.public import PublicStockFlowForecaster
 
+    if by == "setting_group":
+        _backtest_groups(origins, horizon, release, errors_out, fmt)
+        return
+    if by != "total":
+        _fail(HighneedsError(f"--by: give total or setting_group, not {by!r}"))
     try:
         panel = _public_panel(release)
         years = [int(y) for y in origins.split(",")]
@@ -273,3 +295,40 @@ def backtest_command(
             f"horizon {h}: model MAPE {ours['mape'].iloc[0]:.2f}% vs best baseline "
             f"({name}) {mape:.2f}%; 80% intervals held for {ours['coverage80'].iloc[0]:.1f}% of LAs"
         )
+
+
+def _backtest_groups(
+    origins: str, horizon: int, release: Path | None, errors_out: Path | None, fmt: str
+) -> None:
+    """``highneeds backtest --by setting_group``: group MAPE vs the last-share baseline."""
+    from highneeds.forecast.backtest import backtest_groups, group_summary_markdown
+    from highneeds.forecast.public import PublicStockFlowForecaster
+
+    try:
+        panel = _public_panel(release)
+        years = [int(y) for y in origins.split(",")]
+        errors = backtest_groups(panel, PublicStockFlowForecaster(), years, horizon)
+    except HighneedsError as error:
+        _fail(error)
+    except ValueError:
+        _fail(HighneedsError(f"--origins: give years like 2017,2018, not {origins!r}"))
+    if errors_out:
+        errors.to_csv(errors_out, index=False)
+    if fmt == "markdown":
+        print(group_summary_markdown(errors))
+        return
+    summary = (
+        errors.groupby(["setting_group", "horizon", "method"], sort=False)
+        .agg(
+            forecasts=("ape", "size"),
+            mape=("ape", "mean"),
+            median_ape=("ape", "median"),
+            coverage80=("covered80", "mean"),
+        )
+        .reset_index()
+    )
+    summary["coverage80"] *= 100
+    if fmt == "csv":
+        print(summary.to_csv(index=False), end="")
+    else:
+        print(summary.round(2).to_string(index=False))

@@ -20,13 +20,18 @@ data up to each), its errors at each horizon on log scale across all LAs give th
 which are applied to the forecast, scaled for each LA by the volatility of its own caseload
 growth (shrunk toward the typical LA's). Everything uses only data up to the chosen origin.
 
+With ``predict(..., setting_groups=True)`` each LA's total is also split by setting group
+(:mod:`highneeds.forecast.public_groups`: a damped, pooled share trend in log-ratio space,
+sampled jointly with the total so the groups add up to it in every draw).
+
 LAs reorganised within the data's years are forecast as one series for their whole territory
 (:func:`combine_reorganised`), never by apportioning a predecessor's history. Defaults were
 chosen by the rolling-origin backtest in :mod:`highneeds.forecast.backtest`; the numbers are in
 docs/forecast.md.
 
 Input: the tidy DfE EHCP table (highneeds.readers.dfe_ehcp): LA rows of measures
-``caseload`` and ``new_plans`` by ``age_band`` with ``setting == 'total'``.
+``caseload`` and ``new_plans`` by ``age_band`` with ``setting == 'total'``, and ``caseload``
+with setting ``group:<code>`` for the setting-group breakdown.
 """
 
 from __future__ import annotations
@@ -493,7 +498,8 @@ class PublicStockFlowForecaster:
         if draws is not None:  # else no earlier breakdown to learn share errors from
             rows, share_err = draws
             totals = total[:, None] * np.exp(fit.scale[:, None] * total_err[None, rows])
-            sample = group_draws(totals, np.nan_to_num(centre), share_err)  # (L, n, G)
+            # (L, n, G)
+            sample = group_draws(totals, np.nan_to_num(centre), share_err, fit.shares.scale)
             stats["mean"] = sample.mean(axis=1)
             stats["std"] = sample.std(axis=1, ddof=1)
             qs = np.quantile(sample, [q for _, q in QUANTILES], axis=1)
@@ -545,7 +551,8 @@ class PublicStockFlowForecaster:
                 share_err = np.full((int(good.sum()), len(GROUPS)), np.nan)
                 if fit.shares is not None:
                     forecast = project_clr(fit.shares, h, self.share_damping)
-                    share_err = (clr(panel.groups[:, t]) - forecast)[good]
+                    miss = clr(panel.groups[:, t]) - forecast
+                    share_err = (miss / fit.shares.scale[:, None])[good]
                 shares.setdefault(h, []).append(share_err)
         return (
             {h: np.vstack(v) for h, v in out.items()},

@@ -277,7 +277,7 @@ def read_module_csv(
         raise InputFileError(
             "the m1-m5 CSVs do not say which collection year or LA they are",
             file=names,
-            hint="give the year and LA code (CLI: --year 2024 --la 123)",
+            hint="name them: --year 2024 --la 123 on the command line",
         )
     ref = pd.Timestamp(reference_date) if reference_date is not None else census_day(int(year))
     header = type_header(

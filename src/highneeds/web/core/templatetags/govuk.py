@@ -9,10 +9,11 @@ register = template.Library()
 def widget_kind(field) -> str:
     """'radios', 'checkboxes', 'checkbox' or 'input' — which GOV.UK pattern draws the field."""
     widget = field.field.widget
-    if isinstance(widget, forms.RadioSelect):
-        return "radios"
+    # CheckboxSelectMultiple is a subclass of RadioSelect: ask about it first.
     if isinstance(widget, forms.CheckboxSelectMultiple):
         return "checkboxes"
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
     if isinstance(widget, forms.CheckboxInput):
         return "checkbox"
     return "input"
