@@ -74,3 +74,34 @@ def bundled_stats():
     from highneeds.readers.dfe_ehcp import read_release
 
     return read_release(bundled_release_path())
+
+
+# -- Browser tests --------------------------------------------------------------------------
+# One Chromium for the whole session, defined here so every folder's browser tests share it:
+# Playwright's sync API allows one instance per thread, and a fixture registered in two
+# conftests would start two.
+CHROMIUM = os.environ.get("HIGHNEEDS_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright (never Playwright's own download)."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run scripts/install-browser.sh")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()

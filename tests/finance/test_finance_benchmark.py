@@ -73,9 +73,12 @@ def test_any_la_by_code_or_name():
 def test_cli_show_prints_the_breakdown():
     result = CliRunner().invoke(app, ["show", "Stockport"], env={"COLUMNS": "220"})
     assert result.exit_code == 0, result.output
-    assert "Stockport (356" in result.output
-    assert "£9.49m" in result.output  # place funding budget 2021-22, cell P
-    assert "Open Government Licence" in result.output
+    # Rich wraps to the terminal's width, which a test run cannot always fix: compare the
+    # text with its line breaks and padding removed.
+    text = "".join(result.output.split())
+    assert "Stockport(356" in text
+    assert "£9.49m" in text  # place funding budget 2021-22, cell P
+    assert "OpenGovernmentLicence" in text
 
 
 def test_cli_show_unknown_la_fails_cleanly():

@@ -18,6 +18,17 @@ def _seeded_factories():
     factory.random.reseed_random(20261123)
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: pages cache per-LA tables, and a table cached by
+    one test must not answer another (tests share a process under xdist)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def workspace(db):
     return WorkspaceFactory(la_code="990", name="Fictional Borough")

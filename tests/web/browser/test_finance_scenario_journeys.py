@@ -187,10 +187,11 @@ def test_finance_and_scenario_pages_pass_axe(page, live_server, sign_in, las):
     assert_accessible(page)
 
     # Stockport's published money, charts and all, as a viewer
+    page.context.clear_cookies()
     sign_in(page, las["viewer"])
     page.goto(f"{live_server.url}/workspaces/{STOCKPORT}/finance/")
     _wait_for_chart(page, "Chart: Budget per EHCP, beside comparators (£)")
-    assert page.get_by_role("cell", name="Cheshire West And Chester").is_visible()
+    assert page.get_by_role("rowheader", name="Cheshire West And Chester").is_visible()
     assert_accessible(page)
     page.goto(f"{live_server.url}/workspaces/{STOCKPORT}/scenarios/")
     assert_accessible(page)
@@ -226,5 +227,42 @@ def test_consultation_analysis_pages_pass_axe(page, live_server, sign_in, member
     # The report is a download; open its HTML as a page and check it too.
     report = page.request.get(f"{root}/report.html")
     assert report.ok
+    page.goto("about:blank")  # a document without the workspace's CSP (the report has styles)
     page.set_content(report.text())
     assert_accessible(page)
+
+
+@pytest.mark.slow
+def test_consultation_staff_pages_not_covered_elsewhere_pass_axe(
+    page, live_server, sign_in, member
+):
+    """The staff pages tests/consultations/browser does not open (setting up, responses,
+    erasure), as an admin, and the public home page."""
+    from highneeds.web.consult_analysis.demo import seed_demo_responses
+    from highneeds.web.consultations.models import Consultation
+
+    seed_demo_responses(10, seed=5)
+    consultation = Consultation.objects.get(slug="high-needs-review")
+    area = consultation.areas.order_by("pk").first()
+    proposal = area.proposals.order_by("pk").first()
+    reference = consultation.responses.order_by("pk").first().reference
+    page.goto(f"{live_server.url}/")
+    assert_accessible(page)
+    sign_in(page, member(Role.ADMIN, consultation.workspace))
+    root = f"{live_server.url}/workspaces/{consultation.workspace.la_code}/consultations"
+    paths = [
+        "new/",
+        f"{consultation.pk}/edit/",
+        f"{consultation.pk}/links/new/",
+        f"{consultation.pk}/areas/new/",
+        f"{consultation.pk}/areas/{area.pk}/",
+        f"{consultation.pk}/areas/{area.pk}/proposals/new/",
+        f"{consultation.pk}/areas/{area.pk}/proposals/{proposal.pk}/",
+        f"{consultation.pk}/responses/",
+        f"{consultation.pk}/responses/{reference}/",
+        f"{consultation.pk}/erase/",
+    ]
+    for path in paths:
+        assert page.goto(f"{root}/{path}").status == 200, path
+        assert page.locator("h1").count() == 1, path
+        assert_accessible(page)
