@@ -8,6 +8,7 @@ erase responses on request.
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 
 from django.contrib import messages
 from django.db.models import Count, Q
@@ -45,9 +46,31 @@ def _detail_url(consultation: Consultation) -> str:
     )
 
 
+def _page_url(workspace, consultation: Consultation, page: str) -> str:
+    """The address of one of a consultation's staff pages (e.g. "enter", "moderation")."""
+    return reverse(
+        f"consultations:{page}", kwargs={"la_code": workspace.la_code, "pk": consultation.pk}
+    )
+
+
 def _form_page(
-    request, *, workspace, consultation, form, title, back_url, submit="Save", note=None, status=200
+    request,
+    workspace,
+    consultation,
+    form,
+    *,
+    title,
+    back_url=None,
+    submit="Save",
+    note=None,
+    status=None,
 ):
+    """The shared staff form page. back_url defaults to the consultation's page; status
+    defaults to 400 when the form has errors, else 200."""
+    if back_url is None:
+        back_url = _detail_url(consultation)
+    if status is None:
+        status = 400 if form.errors else 200
     return render(
         request,
         "consultations/staff/form.html",
@@ -62,6 +85,43 @@ def _form_page(
         },
         status=status,
     )
+
+
+def _saved_part(request, form, save, **parent) -> bool:
+    """Save a valid posted form's object through the service ``save``, after setting its
+    parent (e.g. ``area=area``). True when saved; False when not posted, invalid or refused
+    (the service's refusal is added to the form)."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    part = form.save(commit=False)
+    for name, value in parent.items():
+        setattr(part, name, value)
+    try:
+        save(part, request.user)
+    except services.ConsultationError as error:
+        form.add_error(None, str(error))
+        return False
+    return True
+
+
+def _responses_page(request, workspace, consultation, viewed, template, **context):
+    """Record in the audit log that this person viewed responses (``viewed`` says which),
+    then render a staff page showing them."""
+    services.record_view(request.user, consultation, viewed)
+    return render(
+        request,
+        f"consultations/staff/{template}",
+        {"workspace": workspace, "consultation": consultation, **context},
+    )
+
+
+@contextmanager
+def _refusal_as_message(request):
+    """Show a service's refusal (ConsultationError) as an error message on the next page."""
+    try:
+        yield
+    except services.ConsultationError as error:
+        messages.error(request, str(error))
 
 
 @workspace_role(Role.VIEWER)
@@ -96,15 +156,7 @@ def consultation_create(request, workspace):
         )
         messages.success(request, "Consultation created as a draft. Add areas and proposals next.")
         return redirect(_detail_url(consultation))
-    return _form_page(
-        request,
-        workspace=workspace,
-        consultation=None,
-        form=form,
-        title="New consultation",
-        back_url=back,
-        status=400 if form.errors else 200,
-    )
+    return _form_page(request, workspace, None, form, title="New consultation", back_url=back)
 
 
 @workspace_role(Role.VIEWER)
@@ -157,14 +209,7 @@ def consultation_edit(request, workspace, pk: int):
         else None
     )
     return _form_page(
-        request,
-        workspace=workspace,
-        consultation=consultation,
-        form=form,
-        title="Consultation details",
-        back_url=_detail_url(consultation),
-        note=note,
-        status=400 if form.errors else 200,
+        request, workspace, consultation, form, title="Consultation details", note=note
     )
 
 
@@ -181,12 +226,12 @@ def link_add(request, workspace, pk: int):
         return redirect(_detail_url(consultation))
     return _form_page(
         request,
-        workspace=workspace,
-        consultation=consultation,
-        form=form,
+        workspace,
+        consultation,
+        form,
         title="Add a background document or link",
-        back_url=_detail_url(consultation),
         submit="Add link",
+        status=200,
     )
 
 
@@ -199,23 +244,10 @@ def area_edit(request, workspace, pk: int, area_pk: int | None = None):
         messages.error(request, "This consultation has opened: no new areas can be added.")
         return redirect(_detail_url(consultation))
     form = AreaForm(request.POST or None, instance=area)
-    if request.method == "POST" and form.is_valid():
-        saved = form.save(commit=False)
-        saved.consultation = consultation
-        try:
-            services.save_area(saved, request.user)
-        except services.ConsultationError as error:
-            form.add_error(None, str(error))
-        else:
-            return redirect(_detail_url(consultation))
+    if _saved_part(request, form, services.save_area, consultation=consultation):
+        return redirect(_detail_url(consultation))
     return _form_page(
-        request,
-        workspace=workspace,
-        consultation=consultation,
-        form=form,
-        title="Edit area" if area else "Add an area",
-        back_url=_detail_url(consultation),
-        status=400 if form.errors else 200,
+        request, workspace, consultation, form, title="Edit area" if area else "Add an area"
     )
 
 
@@ -230,23 +262,14 @@ def proposal_edit(request, workspace, pk: int, area_pk: int, proposal_pk: int | 
         messages.error(request, "This consultation has opened: no new proposals can be added.")
         return redirect(_detail_url(consultation))
     form = ProposalForm(request.POST or None, instance=proposal, locked=locked)
-    if request.method == "POST" and form.is_valid():
-        saved = form.save(commit=False)
-        saved.area = area
-        try:
-            services.save_proposal(saved, request.user)
-        except services.ConsultationError as error:
-            form.add_error(None, str(error))
-        else:
-            return redirect(_detail_url(consultation))
+    if _saved_part(request, form, services.save_proposal, area=area):
+        return redirect(_detail_url(consultation))
     return _form_page(
         request,
-        workspace=workspace,
-        consultation=consultation,
-        form=form,
+        workspace,
+        consultation,
+        form,
         title="Edit proposal" if proposal else f"Add a proposal to {area.title}",
-        back_url=_detail_url(consultation),
-        status=400 if form.errors else 200,
     )
 
 
@@ -255,10 +278,8 @@ def proposal_edit(request, workspace, pk: int, area_pk: int, proposal_pk: int | 
 def area_delete(request, workspace, pk: int, area_pk: int):
     consultation = _consultation(workspace, pk)
     area = get_object_or_404(Area, consultation=consultation, pk=area_pk)
-    try:
+    with _refusal_as_message(request):
         services.delete_area(area, request.user)
-    except services.ConsultationError as error:
-        messages.error(request, str(error))
     return redirect(_detail_url(consultation))
 
 
@@ -269,10 +290,8 @@ def proposal_delete(request, workspace, pk: int, area_pk: int, proposal_pk: int)
     proposal = get_object_or_404(
         Proposal, area__consultation=consultation, area_id=area_pk, pk=proposal_pk
     )
-    try:
+    with _refusal_as_message(request):
         services.delete_proposal(proposal, request.user)
-    except services.ConsultationError as error:
-        messages.error(request, str(error))
     return redirect(_detail_url(consultation))
 
 
@@ -280,15 +299,13 @@ def proposal_delete(request, workspace, pk: int, area_pk: int, proposal_pk: int)
 @require_POST
 def publish(request, workspace, pk: int):
     consultation = _consultation(workspace, pk)
-    try:
+    with _refusal_as_message(request):
         if request.POST.get("action") == "unpublish":
             services.unpublish(consultation, request.user)
             messages.success(request, "Back to draft.")
         else:
             services.publish(consultation, request.user)
             messages.success(request, "Published. It opens to the public at its opening time.")
-    except services.ConsultationError as error:
-        messages.error(request, str(error))
     return redirect(_detail_url(consultation))
 
 
@@ -303,17 +320,15 @@ def responses(request, workspace, pk: int):
     )
     if request.GET.get("flagged"):
         rows = rows.filter(open_flags__gt=0)
-    services.record_view(request.user, consultation, "response list")
-    return render(
+    return _responses_page(
         request,
-        "consultations/staff/responses.html",
-        {
-            "workspace": workspace,
-            "consultation": consultation,
-            "responses": rows[:500],
-            "total": rows.count(),
-            "flagged_only": bool(request.GET.get("flagged")),
-        },
+        workspace,
+        consultation,
+        "response list",
+        "responses.html",
+        responses=rows[:500],
+        total=rows.count(),
+        flagged_only=bool(request.GET.get("flagged")),
     )
 
 
@@ -329,20 +344,18 @@ def response_detail(request, workspace, pk: int, reference: str):
             services.decide_duplicate(flag, form.cleaned_data["decision"], request.user)
             messages.success(request, "Decision recorded.")
         return redirect(request.path)
-    services.record_view(request.user, consultation, f"response {reference}")
     answers = {a.proposal_id: a for a in response.answers.all()}
     items = [(p, answers.get(p.pk)) for p in services.proposals_of(consultation)]
-    return render(
+    return _responses_page(
         request,
-        "consultations/staff/response_detail.html",
-        {
-            "workspace": workspace,
-            "consultation": consultation,
-            "response": response,
-            "items": items,
-            "flags": response.duplicate_flags.select_related("duplicate_of"),
-            "equality": getattr(response, "equality", None),
-        },
+        workspace,
+        consultation,
+        f"response {reference}",
+        "response_detail.html",
+        response=response,
+        items=items,
+        flags=response.duplicate_flags.select_related("duplicate_of"),
+        equality=getattr(response, "equality", None),
     )
 
 
@@ -391,12 +404,7 @@ def response_enter(request, workspace, pk: int):
                 detail={"source": response.source},
             )
             messages.success(request, f"Response saved with reference {response.reference}.")
-            return redirect(
-                reverse(
-                    "consultations:enter",
-                    kwargs={"la_code": workspace.la_code, "pk": consultation.pk},
-                )
-            )
+            return redirect(_page_url(workspace, consultation, "enter"))
     return render(
         request,
         "consultations/staff/enter.html",
@@ -425,16 +433,14 @@ def moderation(request, workspace, pk: int):
     )
     if show == "todo":
         answers = answers.filter(why_published__isnull=True)
-    services.record_view(request.user, consultation, "free text for moderation")
-    return render(
+    return _responses_page(
         request,
-        "consultations/staff/moderation.html",
-        {
-            "workspace": workspace,
-            "consultation": consultation,
-            "answers": answers[:200],
-            "show": show,
-        },
+        workspace,
+        consultation,
+        "free text for moderation",
+        "moderation.html",
+        answers=answers[:200],
+        show=show,
     )
 
 
@@ -453,28 +459,18 @@ def moderate(request, workspace, pk: int, answer_pk: int):
     if request.method == "POST" and form.is_valid():
         services.moderate_answer(answer, form.cleaned_data["published_text"], request.user)
         messages.success(request, "Moderated wording saved.")
-        return redirect(
-            reverse(
-                "consultations:moderation",
-                kwargs={"la_code": workspace.la_code, "pk": consultation.pk},
-            )
-        )
-    services.record_view(request.user, consultation, f"response {answer.response.reference}")
-    return render(
+        return redirect(_page_url(workspace, consultation, "moderation"))
+    return _responses_page(
         request,
-        "consultations/staff/moderate.html",
-        {
-            "workspace": workspace,
-            "consultation": consultation,
-            "answer": answer,
-            "form": form,
-            "found": suggestion.kinds,
-            "history": answer.redactions.select_related("moderator"),
-            "back_url": reverse(
-                "consultations:moderation",
-                kwargs={"la_code": workspace.la_code, "pk": consultation.pk},
-            ),
-        },
+        workspace,
+        consultation,
+        f"response {answer.response.reference}",
+        "moderate.html",
+        answer=answer,
+        form=form,
+        found=suggestion.kinds,
+        history=answer.redactions.select_related("moderator"),
+        back_url=_page_url(workspace, consultation, "moderation"),
     )
 
 
@@ -493,13 +489,11 @@ def erase(request, workspace, pk: int):
         form.add_error("reference", "No response in this consultation has that reference")
     return _form_page(
         request,
-        workspace=workspace,
-        consultation=consultation,
-        form=form,
+        workspace,
+        consultation,
+        form,
         title="Delete a response on request",
-        back_url=_detail_url(consultation),
         submit="Delete response",
-        status=400 if form.errors else 200,
         note="This deletes the response, its answers and equality answers for good.",
     )
 

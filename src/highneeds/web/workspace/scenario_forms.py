@@ -192,8 +192,34 @@ class PlacesForm(GovukFormMixin, forms.Form):
         }
 
 
-class MoveForm(GovukFormMixin, forms.Form):
+class _RampedShareMixin:
+    """An intervention whose answers go to the core as they are, except one percentage the
+    core takes as a share 0–1; ``ramp_years`` is 1 when an item leaves it out."""
+
+    kind: str  # the core's intervention type
+    item_fields: tuple[str, ...]  # the answers in the item, in the core's order
+    percent_field: str  # the one answered in % (0–100), stored as a share (0–1)
+
+    def to_item(self) -> dict:
+        data = self.cleaned_data
+        item = {"type": self.kind, **{name: data[name] for name in self.item_fields}}
+        item[self.percent_field] = float(data[self.percent_field]) / 100
+        return _with_note(item, data)
+
+    @classmethod
+    def initial_of(cls, item: dict) -> dict:
+        return {
+            **item,
+            cls.percent_field: round(float(item[cls.percent_field]) * 100, 2),
+            "ramp_years": item.get("ramp_years", 1),
+        }
+
+
+class MoveForm(_RampedShareMixin, GovukFormMixin, forms.Form):
     title = "Move a share of placements"
+    kind = "move"
+    item_fields = ("from_category", "to_setting", "share", "from_year", "ramp_years")
+    percent_field = "share"
     from_category = _choice("Move placements from", CATEGORY_CHOICES, "type of provision")
     to_setting = _choice("Move them to", SETTING_CHOICES, "setting")
     share = _percent("Share moved (%)", "The share of new placements moved, 0 to 100.")
@@ -201,51 +227,16 @@ class MoveForm(GovukFormMixin, forms.Form):
     ramp_years = _ramp()
     note = _note()
 
-    def to_item(self) -> dict:
-        data = self.cleaned_data
-        item = {
-            "type": "move",
-            "from_category": data["from_category"],
-            "to_setting": data["to_setting"],
-            "share": float(data["share"]) / 100,
-            "from_year": data["from_year"],
-            "ramp_years": data["ramp_years"],
-        }
-        return _with_note(item, data)
 
-    @staticmethod
-    def initial_of(item: dict) -> dict:
-        return {
-            **item,
-            "share": round(float(item["share"]) * 100, 2),
-            "ramp_years": item.get("ramp_years", 1),
-        }
-
-
-class EarlyHelpForm(GovukFormMixin, forms.Form):
+class EarlyHelpForm(_RampedShareMixin, GovukFormMixin, forms.Form):
     title = "Early help"
+    kind = "early_help"
+    item_fields = ("reduction", "from_year", "ramp_years")
+    percent_field = "reduction"
     reduction = _percent("Fewer new plans (%)", "How many fewer plans at full effect, 0 to 100.")
     from_year = _year("First year")
     ramp_years = _ramp()
     note = _note()
-
-    def to_item(self) -> dict:
-        data = self.cleaned_data
-        item = {
-            "type": "early_help",
-            "reduction": float(data["reduction"]) / 100,
-            "from_year": data["from_year"],
-            "ramp_years": data["ramp_years"],
-        }
-        return _with_note(item, data)
-
-    @staticmethod
-    def initial_of(item: dict) -> dict:
-        return {
-            **item,
-            "reduction": round(float(item["reduction"]) * 100, 2),
-            "ramp_years": item.get("ramp_years", 1),
-        }
 
 
 class UnitCostForm(GovukFormMixin, forms.Form):

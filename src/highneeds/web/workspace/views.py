@@ -73,6 +73,40 @@ def overview(request, workspace):
     )
 
 
+def _charted(frame):
+    """The frame, or 404 when it cannot be drawn."""
+    if figures.chart_columns(frame) is None:
+        raise Http404("This table has no chart.")
+    return frame
+
+
+def _table_download(request, workspace, frame, fmt, *, target, name, title):
+    """Record the export of one page table in the audit log and send it as a file in fmt."""
+    if fmt in ("svg", "png"):
+        _charted(frame)
+    audit.record(
+        audit.Action.EXPORT,
+        actor=request.user,
+        workspace=workspace,
+        target=target,
+        detail={"rows": len(frame)},
+    )
+    return figures.download(frame, name=name, title=title, fmt=fmt)
+
+
+def _la_table_download(request, workspace, page, frame, titles, key, fmt):
+    """_table_download for a table of an LA-wide page (overview, finance)."""
+    return _table_download(
+        request,
+        workspace,
+        frame,
+        fmt,
+        target=f"{page}/{key}.{fmt}",
+        name=f"{workspace.la_code}-{key}",
+        title=titles.get(key, figures.title_of(key)),
+    )
+
+
 def _overview_table(workspace, key):
     tables, _ = _overview_tables(workspace)
     if key not in tables:
@@ -84,31 +118,16 @@ def _overview_table(workspace, key):
 @require_GET
 def overview_download(request, workspace, key, fmt):
     frame = _overview_table(workspace, key)
-    if fmt in ("svg", "png") and figures.chart_columns(frame) is None:
-        raise Http404("This table has no chart.")
-    audit.record(
-        audit.Action.EXPORT,
-        actor=request.user,
-        workspace=workspace,
-        target=f"overview/{key}.{fmt}",
-        detail={"rows": len(frame)},
-    )
-    return figures.download(
-        frame,
-        name=f"{workspace.la_code}-{key}",
-        title=core_api.PANEL_TITLES.get(key, figures.title_of(key)),
-        fmt=fmt,
+    return _la_table_download(
+        request, workspace, "overview", frame, core_api.PANEL_TITLES, key, fmt
     )
 
 
 @workspace_role(Role.VIEWER)
 @require_GET
 def overview_chart(request, workspace, key):
-    frame = _overview_table(workspace, key)
-    if figures.chart_columns(frame) is None:
-        raise Http404("This table has no chart.")
     return figures.chart_image(
-        frame,
+        _charted(_overview_table(workspace, key)),
         title=core_api.PANEL_TITLES.get(key, figures.title_of(key)),
         cache_key=f"chart:overview:{workspace.la_code}:{services.store_fingerprint()}:{key}",
     )
@@ -182,27 +201,21 @@ def _job_table(workspace, job_id, key):
 @require_GET
 def job_download(request, workspace, job_id, key, fmt):
     frame = _job_table(workspace, job_id, key)
-    if fmt in ("svg", "png") and figures.chart_columns(frame) is None:
-        raise Http404("This table has no chart.")
-    audit.record(
-        audit.Action.EXPORT,
-        actor=request.user,
-        workspace=workspace,
+    return _table_download(
+        request,
+        workspace,
+        frame,
+        fmt,
         target=f"job {job_id}/{key}.{fmt}",
-        detail={"rows": len(frame)},
-    )
-    title = services.job_titles(_job(workspace, job_id)).get(key, figures.title_of(key))
-    return figures.download(
-        frame, name=f"{workspace.la_code}-job{job_id}-{key}", title=title, fmt=fmt
+        name=f"{workspace.la_code}-job{job_id}-{key}",
+        title=services.job_titles(_job(workspace, job_id)).get(key, figures.title_of(key)),
     )
 
 
 @workspace_role(Role.VIEWER)
 @require_GET
 def job_chart(request, workspace, job_id, key):
-    frame = _job_table(workspace, job_id, key)
-    if figures.chart_columns(frame) is None:
-        raise Http404("This table has no chart.")
+    frame = _charted(_job_table(workspace, job_id, key))
     title = services.job_titles(_job(workspace, job_id)).get(key, figures.title_of(key))
     # A finished job's results never change, so its id names its charts for good.
     return figures.chart_image(frame, title=title, cache_key=f"chart:job:{job_id}:{key}")
@@ -360,27 +373,16 @@ def finance(request, workspace):
 @require_GET
 def finance_download(request, workspace, key, fmt):
     frame = _finance_table(workspace, key)
-    if fmt in ("svg", "png") and figures.chart_columns(frame) is None:
-        raise Http404("This table has no chart.")
-    audit.record(
-        audit.Action.EXPORT,
-        actor=request.user,
-        workspace=workspace,
-        target=f"finance/{key}.{fmt}",
-        detail={"rows": len(frame)},
+    return _la_table_download(
+        request, workspace, "finance", frame, core_api.FINANCE_TITLES, key, fmt
     )
-    title = core_api.FINANCE_TITLES.get(key, figures.title_of(key))
-    return figures.download(frame, name=f"{workspace.la_code}-{key}", title=title, fmt=fmt)
 
 
 @workspace_role(Role.VIEWER)
 @require_GET
 def finance_chart(request, workspace, key):
-    frame = _finance_table(workspace, key)
-    if figures.chart_columns(frame) is None:
-        raise Http404("This table has no chart.")
     return figures.chart_image(
-        frame,
+        _charted(_finance_table(workspace, key)),
         title=core_api.FINANCE_TITLES.get(key, figures.title_of(key)),
         cache_key=f"chart:finance:{workspace.la_code}:{key}",
     )
