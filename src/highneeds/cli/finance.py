@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from highneeds.cli.output import console
+from highneeds.cli.output import console, print_table
 from highneeds.errors import HighneedsError
 
 app = typer.Typer(
@@ -88,7 +88,7 @@ def show(
             money(row.neighbours_median_budget_per_ehcp_gbp),
             money(row.england_budget_per_ehcp_gbp),
         )
-    console.print(lines)
+    print_table(lines)
 
     unit = Table(title="Implied unit cost per EHCP a year (budget 2021-22 ÷ EHCPs)")
     for heading in (
@@ -111,7 +111,7 @@ def show(
             f"{money(row.neighbours_min_gbp)}–{money(row.neighbours_max_gbp)}",
             money(row.england_gbp),
         )
-    console.print(unit)
+    print_table(unit)
     for row in profile.unit_costs.itertuples():
         if row.caveat:
             console.print(f"* {row.label}: {row.caveat}")
@@ -127,7 +127,7 @@ def show(
             money(row.neighbours_median_per_head_gbp, digits=2),
             money(row.england_per_head_gbp, digits=2),
         )
-    console.print(allocation)
+    print_table(allocation)
 
     balance = Table(title="Cumulative DSG balance, % of DSG income (negative = deficit)")
     for heading in ("Year", profile.la_name, "Neighbours median", "England"):
@@ -139,7 +139,7 @@ def show(
             f"{row.neighbours_median_pct:.2f}%",
             f"{row.england_pct:.2f}%",
         )
-    console.print(balance)
+    print_table(balance)
     console.print(
         "The published lines omit S251 1.2.4 and 1.2.9–1.2.11; the allocation is "
         "before deductions for places ESFA funds directly."
@@ -257,7 +257,7 @@ def costs(
         rows = rows.set_index("year")
         flag = " *" if rows["uses_reference_default"].any() else ""
         result.add_row(category + flag, *[money(rows[value].get(y, float("nan"))) for y in years])
-    console.print(result)
+    print_table(result)
     note = default_note(costed)
     if note:
         console.print(note)
@@ -360,7 +360,7 @@ def _print_comparison(comparison) -> None:
             f"{money(row.saving_gbp_q95)}]",
             payback,
         )
-    console.print(result)
+    print_table(result)
     if comparison["uses_reference_default"].any():
         console.print("* rests in part on national reference default unit costs")
 
@@ -447,7 +447,7 @@ def position(
             money(row.in_year_gbp),
             money(row.closing_balance_gbp),
         )
-    console.print(result)
+    print_table(result)
     if not checked.empty:
         recon = Table(title=f"Reconciliation: {statement} vs caseload × unit cost")
         for heading in ("Year", "Line", "Actual", "Modelled", "Explained"):
@@ -461,7 +461,7 @@ def position(
                 money(row.modelled_gbp),
                 share,
             )
-        console.print(recon)
+        print_table(recon)
     note = default_note(costed)
     if note:
         console.print(note)

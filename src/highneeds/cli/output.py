@@ -5,22 +5,36 @@ from __future__ import annotations
 import enum
 import json
 import math
-import os
 import sys
 
 import pandas as pd
 from rich.console import Console
+from rich.measure import Measurement
 from rich.table import Table
 
 console = Console()
 errors = Console(stderr=True)
 
 
-def table_width() -> int | None:
-    """Width for tables: the terminal's (or $COLUMNS); 160 when piped, so rows don't wrap."""
-    if sys.stdout.isatty() or os.environ.get("COLUMNS"):
-        return None
-    return 160
+def print_table(table: Table) -> None:
+    """Print a table without ever cutting a figure short.
+
+    Rich shrinks a table that is wider than the terminal and ends cut cells with "…"; a
+    figure such as £9.49m must never be shown as £9.4…. So the table is laid out at least as
+    wide as it needs for no word to be cut (the terminal then wraps long lines, hiding nothing).
+    """
+    # The minimum width is where every cell may wrap between words but no word is cut.
+    # (Rich's measure leaves headers a character short, hence the margin per column.)
+    minimum = Measurement.get(console, console.options.update_width(400), table).minimum
+    needed = minimum + len(table.columns)
+    if needed <= console.width:
+        console.print(table)
+        return
+    # Console.print never lays out wider than its console, so use a wider one for this table.
+    wide = Console(
+        width=min(needed, 400), force_terminal=console.is_terminal, no_color=console.no_color
+    )
+    wide.print(table)
 
 
 class Format(enum.StrEnum):
@@ -70,7 +84,7 @@ def emit(
             for c, v in row.items()
         ]
         table.add_row(*cells)
-    console.print(table, width=table_width())
+    print_table(table)
 
 
 def fail(message: str, code: int = 1) -> None:
