@@ -150,60 +150,32 @@ def overview_panels(history: pd.DataFrame, comparison: pd.DataFrame, notes: list
 MAX_ISSUES_SHOWN = 200
 
 
-def _import_dfe_release(store, path, *, la_code, imported_by) -> dict:
-    from highneeds.importers.dfe import import_release
+def import_any(store, path, *, la_code, imported_by, year=None) -> dict:
+    """Import any file the core reads, told apart by its content (highneeds.importers.registry):
+    a summary (kind, rows_imported, already_imported, children, issue_count, issues)."""
+    from highneeds.importers.registry import import_file
 
-    outcome = import_release(store, path, imported_by=imported_by)
-    return {
-        "kind": "DfE EHCP statistics (national, public)",
-        "rows_imported": outcome.rows,
-        "already_imported": outcome.already_imported,
+    done = import_file(store, path, la_code=la_code, imported_by=imported_by, year=year)
+    summary = {
+        "kind": done.label,
+        "rows_imported": done.rows,
+        "already_imported": done.already_imported,
         "issues": [],
     }
-
-
-def _import_sen2(store, path, *, la_code, imported_by) -> dict:
-    from highneeds.errors import InputFileError
-    from highneeds.importers.sen2 import import_sen2
-    from highneeds.sen2.read import read_returns
-
-    # A workspace only takes its own LA's returns: an analyst of one LA must not load (or
-    # overwrite) another LA's children's records.
-    for found in read_returns([path]):
-        if str(found.la_code) != la_code:
-            raise InputFileError(
-                f"this is a SEN2 return for LA {found.la_code}, not for this workspace's LA "
-                f"{la_code}",
-                file=path.name,
-                hint="upload it in that LA's workspace",
-            )
-    results = import_sen2([path], store, imported_by=imported_by)
-    issues = pd.concat([r.issues for r in results], ignore_index=True) if results else None
-    shown = [] if issues is None else issues.head(MAX_ISSUES_SHOWN).astype(str).to_dict("records")
-    return {
-        "kind": "SEN2 return",
-        "rows_imported": sum(r.result.rows for r in results),
-        "already_imported": all(r.result.already_imported for r in results),
-        "children": sum(r.children for r in results),
-        "issue_count": 0 if issues is None else len(issues),
-        "issues": shown,
-    }
-
-
-IMPORTERS: dict[str, tuple[str, str, Callable]] = {
-    ".zip": ("highneeds.importers.dfe", "import_release", _import_dfe_release),
-    ".xml": ("highneeds.importers.sen2", "import_sen2", _import_sen2),
-}
+    if done.children is not None:
+        summary["children"] = done.children
+    if done.issues is not None:
+        summary["issue_count"] = len(done.issues)
+        summary["issues"] = done.issues.head(MAX_ISSUES_SHOWN).astype(str).to_dict("records")
+    return summary
 
 
 def importer_for(suffix: str) -> Callable | Missing:
-    """The importer for a file type: f(store, path, *, la_code, imported_by) -> summary dict
-    (kind, rows_imported, already_imported, issues). Missing when the core has none yet."""
-    if suffix not in IMPORTERS:
-        return Missing(f"Importing {suffix or 'these'} files", "an importer for this kind of file")
-    module, name, adapter = IMPORTERS[suffix]
-    found = find(module, name, f"Importing {suffix} files")
-    return found if isinstance(found, Missing) else adapter
+    """The importer for an uploaded file: f(store, path, *, la_code, imported_by, year) -> summary
+    dict (kind, rows_imported, already_imported, issues). The core decides what the file is by
+    its content, so ``suffix`` only matters when the core has no importer at all."""
+    found = find("highneeds.importers.registry", "import_file", f"Importing {suffix} files")
+    return found if isinstance(found, Missing) else import_any
 
 
 FORECAST_TABLES = {
@@ -303,29 +275,42 @@ def example_scenarios() -> list | Missing:
     return [read(path) for path in listing()]
 
 
+NO_COSTS = (
+    "unit costs and a capacity register for it: import its filled templates on the Data page "
+    "(until then only the demo LA has them)"
+)
+
+
+def _store(store):
+    if store is not None:
+        return store
+    from highneeds.web.core.store import get_store
+
+    return get_store()
+
+
 def compare_scenarios(
-    la_code: str, *, simulations: int, seed: int, scenarios=None, workbook_to=None
+    la_code: str, *, simulations: int, seed: int, scenarios=None, workbook_to=None, store=None
 ) -> dict | Missing:
     """The baseline and scenarios (default: the examples) forecast, costed and compared.
 
-    Only the synthetic demo LA has unit costs and a capacity register in this version, so other
-    LAs get Missing. Money in pounds a year at the first census year's prices. ``workbook_to``
-    (a callable taking the DSG-plan workbook's bytes) keeps the workbook.
+    Uses the LA's own unit costs and capacity register from the store (the demo LA falls back
+    to the shipped examples); an LA without them gets Missing. The notes table says which
+    inputs were used. Money in pounds a year at the first census year's prices.
+    ``workbook_to`` (a callable taking the DSG-plan workbook's bytes) keeps the workbook.
     """
     import tempfile
 
-    from highneeds.sen2.synth import LA_CODE as DEMO_LA_CODE
-
-    run_demo = find("highneeds.finance.demo", "run_demo", "Scenario comparison")
-    if isinstance(run_demo, Missing):
-        return run_demo
-    if la_code != DEMO_LA_CODE:
-        return Missing(
-            "Scenario comparison for this LA",
-            "unit costs and a capacity register for it (only the demo LA has them so far)",
-        )
+    la_comparison = find("highneeds.finance.la_inputs", "la_comparison", "Scenario comparison")
+    if isinstance(la_comparison, Missing):
+        return la_comparison
+    store = _store(store)
+    if not _has_costs(la_code, store):
+        return Missing("Scenario comparison for this LA", NO_COSTS)
     with tempfile.TemporaryDirectory() as folder:
-        result = run_demo(folder, simulations=simulations, seed=seed, scenarios=scenarios)
+        result = la_comparison(
+            store, la_code, folder, simulations=simulations, seed=seed, scenarios=scenarios
+        )
         if workbook_to is not None:
             workbook_to(result.workbook.read_bytes())
     table, position = result.comparison, result.position
@@ -348,39 +333,39 @@ def compare_scenarios(
     }
 
 
-def _no_costs(la_code: str) -> Missing | None:
-    from highneeds.sen2.synth import LA_CODE as DEMO_LA_CODE
-
-    if la_code == DEMO_LA_CODE:
-        return None
-    return Missing(
-        "Costs, places and scenarios for this LA",
-        "unit costs and a capacity register for it (only the demo LA has them so far)",
-    )
-
-
 def has_costs(la_code: str) -> bool:
-    """Does this LA have unit costs and a capacity register (so sufficiency and scenarios run)?"""
-    return _no_costs(la_code) is None
+    """Does this LA have unit costs and a capacity register (so sufficiency and scenarios run)?
+    Its own in the store, or (the demo LA only) the shipped examples."""
+    return _has_costs(la_code, None)
+
+
+def _has_costs(la_code: str, store) -> bool:
+    inputs = find("highneeds.finance.la_inputs", "finance_inputs", "Costs and places")
+    if isinstance(inputs, Missing):
+        return False
+    return inputs(_store(store), la_code) is not None
 
 
 SUFFICIENCY_TITLES = {
     "sufficiency": "Places against forecast demand by year (mean children)",
     "gap": "Spare places (negative: short of places) by year",
+    "notes": "Inputs used",
 }
 
 
-def sufficiency_tables(la_code: str, *, simulations: int, seed: int) -> dict | Missing:
-    """Commissioned places against the forecast demand by year and capped category."""
-    missing = _no_costs(la_code)
-    if missing:
-        return missing
-    demo_sufficiency = find("highneeds.finance.demo", "demo_sufficiency", "Place sufficiency")
-    if isinstance(demo_sufficiency, Missing):
-        return demo_sufficiency
+def sufficiency_tables(la_code: str, *, simulations: int, seed: int, store=None) -> dict | Missing:
+    """Commissioned places against the forecast demand by year and capped category, from the
+    LA's own capacity register (the demo LA: the shipped example)."""
+    la_sufficiency = find("highneeds.finance.la_inputs", "la_sufficiency", "Place sufficiency")
+    if isinstance(la_sufficiency, Missing):
+        return la_sufficiency
+    store = _store(store)
+    if not _has_costs(la_code, store):
+        return Missing("Costs, places and scenarios for this LA", NO_COSTS)
     from highneeds.vocabulary import FUNDING_CATEGORY_BY_CODE
 
-    table = demo_sufficiency(simulations=simulations, seed=seed)
+    table = la_sufficiency(store, la_code, simulations=simulations, seed=seed)
+    notes = table.attrs.get("notes", [])
     table = table.assign(
         funding_category=table["funding_category"].map(
             lambda code: FUNDING_CATEGORY_BY_CODE[code].label
@@ -402,6 +387,7 @@ def sufficiency_tables(la_code: str, *, simulations: int, seed: int) -> dict | M
         "gap": gap.reset_index()
         .rename_axis(columns=None)
         .rename(columns={"year": "January census year"}),
+        "notes": pd.DataFrame({"Note": notes}),
     }
 
 

@@ -22,6 +22,19 @@ class UploadForm(GovukFormMixin, forms.Form):
         },
     )
 
+    year = forms.IntegerField(
+        label="Collection year (only for SEN2 module files m1 to m5)",
+        help_text="The m1–m5 CSV files do not say which year's return they are, for example 2024.",
+        required=False,
+        min_value=2023,
+        max_value=2100,
+        error_messages={
+            "invalid": "Enter the collection year as a number, for example 2024",
+            "min_value": "The collection year must be 2023 or later (person-level SEN2 began then)",
+            "max_value": "Enter a real collection year, for example 2024",
+        },
+    )
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
         suffix = Path(upload.name).suffix.lower()

@@ -35,8 +35,9 @@ def upload_folder(workspace: Workspace) -> Path:
     return folder
 
 
-def start_import(workspace: Workspace, user, upload) -> Job:
-    """Save the uploaded file where the worker can read it and queue its import."""
+def start_import(workspace: Workspace, user, upload, year: int | None = None) -> Job:
+    """Save the uploaded file where the worker can read it and queue its import. ``year`` is
+    the collection year, which only SEN2 module CSVs (m1–m5) need to be told."""
     name = get_valid_filename(Path(upload.name).name) or "upload"
     folder = upload_folder(workspace) / uuid.uuid4().hex
     folder.mkdir()
@@ -50,6 +51,7 @@ def start_import(workspace: Workspace, user, upload) -> Job:
         kind=Job.Kind.IMPORT,
         input_name=Path(upload.name).name[:255],
         input_path=str(path),
+        options={"year": year} if year else {},
         message="Waiting for a worker to start the import.",
     )
     audit.record(
@@ -135,20 +137,39 @@ def problem_of(error: HighneedsError) -> dict:
     return {"message": str(error)}
 
 
+#: Table files the data page opens and describes (sheets, rows, columns) before importing.
+DESCRIBED = (".csv", ".xlsx", ".xls", ".ods", ".xml")
+
+
+def _unrecognised(error: InputFileError) -> bool:
+    from highneeds.importers import UnrecognisedFileError
+
+    return isinstance(error, UnrecognisedFileError)
+
+
 def _run_import(job: Job) -> dict:
     report_progress(job, 10, "Reading the file.")
     path = Path(job.input_path)
-    summary = {} if path.suffix.lower() == ".zip" else check_file(path, job.input_name)
+    described = path.suffix.lower() in DESCRIBED
+    summary = check_file(path, job.input_name) if described else {}
     importer = core_api.importer_for(path.suffix.lower())
     if isinstance(importer, core_api.Missing):
         return {**summary, "imported": False, "note": str(importer)}
     report_progress(job, 40, "The file can be read. Checking and importing it.")
-    outcome = importer(
-        get_store(),
-        path,
-        la_code=job.workspace.la_code,
-        imported_by=job.created_by.get_username() if job.created_by else None,
-    )
+    try:
+        outcome = importer(
+            get_store(),
+            path,
+            la_code=job.workspace.la_code,
+            imported_by=job.created_by.get_username() if job.created_by else None,
+            year=(job.options or {}).get("year"),
+        )
+    except InputFileError as error:
+        # A readable table that is none of the kinds the core imports: describe it and say
+        # what it would have to be, rather than fail (nothing was loaded either way).
+        if not (described and summary and _unrecognised(error)):
+            raise
+        return {**summary, "imported": False, "note": problem_of(error)["message"]}
     audit.record(
         audit.Action.IMPORT,
         actor=job.created_by,

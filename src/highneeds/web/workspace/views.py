@@ -146,7 +146,9 @@ def data(request, workspace):
             )
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
-            job = services.start_import(workspace, request.user, form.cleaned_data["file"])
+            job = services.start_import(
+                workspace, request.user, form.cleaned_data["file"], year=form.cleaned_data["year"]
+            )
             messages.success(request, f"{job.input_name} was uploaded.")
             return redirect("workspace:job", la_code=workspace.la_code, job_id=job.pk)
     loaded = services.provenance(workspace)
