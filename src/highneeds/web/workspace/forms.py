@@ -10,6 +10,40 @@ from highneeds.web.core.forms import GovukFormMixin
 ACCEPTED_SUFFIXES = (".csv", ".xlsx", ".xls", ".ods", ".xml", ".zip")
 
 
+def simulations_field(*, maximum: int, initial: int, help_text: str, widget=None):
+    """The number of simulated futures a run draws (at least 100), with its error messages."""
+    return forms.IntegerField(
+        label="Number of simulations",
+        min_value=100,
+        max_value=maximum,
+        initial=initial,
+        help_text=help_text,
+        widget=widget,
+        error_messages={
+            "required": "Enter the number of simulations",
+            "min_value": "Run at least 100 simulations",
+            "max_value": f"Run at most {maximum:,} simulations",
+            "invalid": f"The number of simulations must be a whole number, like {initial}",
+        },
+    )
+
+
+def seed_field(*, initial: int, help_text: str, widget=None):
+    """The random seed that makes a run repeatable, with its error messages."""
+    return forms.IntegerField(
+        label="Random seed",
+        min_value=0,
+        initial=initial,
+        help_text=help_text,
+        widget=widget,
+        error_messages={
+            "required": "Enter a random seed",
+            "min_value": "The seed must be 0 or more",
+            "invalid": f"The seed must be a whole number, like {initial}",
+        },
+    )
+
+
 class UploadForm(GovukFormMixin, forms.Form):
     file = forms.FileField(
         label="Upload a file",
@@ -75,18 +109,10 @@ class ForecastForm(GovukFormMixin, forms.Form):
             "invalid": "Years ahead must be a whole number, like 5",
         },
     )
-    simulations = forms.IntegerField(
-        label="Number of simulations",
-        min_value=100,
-        max_value=5000,
+    simulations = simulations_field(
+        maximum=5000,
         initial=1000,
         help_text="More simulations give smoother intervals and take longer (100 to 5,000).",
-        error_messages={
-            "required": "Enter the number of simulations",
-            "min_value": "Run at least 100 simulations",
-            "max_value": "Run at most 5,000 simulations",
-            "invalid": "The number of simulations must be a whole number, like 1000",
-        },
     )
     estimation = forms.ChoiceField(
         label="How to estimate the rates",
@@ -95,14 +121,6 @@ class ForecastForm(GovukFormMixin, forms.Form):
         choices=_estimations,
         error_messages={"required": "Choose how to estimate the rates"},
     )
-    seed = forms.IntegerField(
-        label="Random seed",
-        min_value=0,
-        initial=50,
-        help_text="The same data, options and seed always give the same forecast.",
-        error_messages={
-            "required": "Enter a random seed",
-            "min_value": "The seed must be 0 or more",
-            "invalid": "The seed must be a whole number, like 50",
-        },
+    seed = seed_field(
+        initial=50, help_text="The same data, options and seed always give the same forecast."
     )

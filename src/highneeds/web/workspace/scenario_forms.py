@@ -12,6 +12,7 @@ from django import forms
 
 from highneeds.vocabulary import FUNDING_CATEGORIES, SETTINGS
 from highneeds.web.core.forms import GovukFormMixin
+from highneeds.web.workspace.forms import seed_field, simulations_field
 
 CATEGORY_CHOICES = [(c.code, c.label) for c in FUNDING_CATEGORIES]
 SETTING_CHOICES = [(s.code, s.label) for s in SETTINGS]
@@ -317,6 +318,9 @@ INTERVENTION_FORMS: dict[str, type[forms.Form]] = {
 }
 
 
+_NUMERIC = forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-5"})
+
+
 class CompareForm(GovukFormMixin, forms.Form):
     scenarios = forms.MultipleChoiceField(
         label="Scenarios to compare with the baseline",
@@ -326,31 +330,16 @@ class CompareForm(GovukFormMixin, forms.Form):
             "invalid_choice": "Choose scenarios from the list",
         },
     )
-    simulations = forms.IntegerField(
-        label="Number of simulations",
-        min_value=100,
-        max_value=2000,
+    simulations = simulations_field(
+        maximum=2000,
         initial=500,
         help_text="Every scenario uses the same simulated futures as the baseline (100 to 2,000).",
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-5"}),
-        error_messages={
-            "required": "Enter the number of simulations",
-            "min_value": "Run at least 100 simulations",
-            "max_value": "Run at most 2,000 simulations",
-            "invalid": "The number of simulations must be a whole number, like 500",
-        },
+        widget=_NUMERIC,
     )
-    seed = forms.IntegerField(
-        label="Random seed",
-        min_value=0,
+    seed = seed_field(
         initial=1,
         help_text="The same options and seed always give the same comparison.",
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-5"}),
-        error_messages={
-            "required": "Enter a random seed",
-            "min_value": "The seed must be 0 or more",
-            "invalid": "The seed must be a whole number, like 1",
-        },
+        widget=_NUMERIC,
     )
 
     def __init__(self, *args, names=(), **kwargs):
