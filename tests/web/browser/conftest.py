@@ -10,11 +10,14 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls tests make between
 # browser steps are still ordinary synchronous calls, so Django's async guard is lifted here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+# What Chromium says when a document goes away under a running script.
+NAVIGATION_SIGNS = ("Execution context was destroyed", "reading 'documentElement'", "navigation")
 AXE_SOURCE = Path(__file__).resolve().parents[1] / "vendor" / "axe.min.js"
 
 
@@ -47,11 +50,28 @@ def page(browser):
     assert problems == []
 
 
-def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
-    """Run axe-core on the current page; return violations of the given impacts."""
+def _run_axe(page) -> dict:
+    page.wait_for_load_state("load")
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(AXE_SOURCE.read_text(encoding="utf-8"))
-    result = page.evaluate("async () => await window.axe.run(document)")
+    return page.evaluate("async () => await window.axe.run(document)")
+
+
+def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
+    """Run axe-core on the current page; return violations of the given impacts.
+
+    A click on a link returns before the browser has swapped documents, so axe can start on
+    the page being left and lose its document half-way. That is a race in the test, not a
+    finding: wait for the new page to load and run axe again on it (a few times at most)."""
+    for attempt in range(4):
+        try:
+            result = _run_axe(page)
+            break
+        except PlaywrightError as error:
+            navigating = any(sign in str(error) for sign in NAVIGATION_SIGNS)
+            if not navigating or attempt == 3:
+                raise
+            page.wait_for_timeout(200)
     return [
         {
             "id": v["id"],
