@@ -35,3 +35,21 @@ def upn_problems(upns: pd.Series) -> pd.Series:
     wrong = [check_letter(u[1:]) != u[0] for u in text[good_shape]]
     out[good_shape[good_shape].index[wrong]] = "check letter"
     return out
+
+
+#: LA numbers that allocated UPNs before 2019 and have since gone, so are in no reference
+#: table: Bedfordshire and Cheshire (abolished 2009). A 20-year-old's UPN can still carry them.
+FORMER_ENGLISH_LA_NUMBERS = frozenset({"820", "875"})
+#: Welsh LA numbers: schools in Wales allocate compatible UPNs, and children move.
+WELSH_LA_NUMBERS = frozenset(str(n) for n in range(660, 682))
+
+
+def is_temporary(upns: pd.Series) -> pd.Series:
+    """True where a well-shaped UPN ends in a letter: a school's placeholder, not the child's."""
+    text = upns.fillna("")
+    return text.str.fullmatch(UPN_SHAPE.pattern) & text.str[-1].str.isalpha()
+
+
+def la_number(upns: pd.Series) -> pd.Series:
+    """Characters 2–4: the number of the LA whose school or service allocated the UPN."""
+    return upns.where(upns.fillna("").str.fullmatch(UPN_SHAPE.pattern)).str[1:4]
