@@ -10,12 +10,20 @@ from __future__ import annotations
 
 from django import forms
 
-from highneeds.vocabulary import FUNDING_CATEGORIES, SETTINGS
+from highneeds.vocabulary import (
+    FUNDING_CATEGORIES,
+    NCY_MAX,
+    NCY_MIN,
+    NEEDS,
+    SETTINGS,
+    ncy_to_age,
+)
 from highneeds.web.core.forms import GovukFormMixin
 from highneeds.web.workspace.forms import seed_field, simulations_field
 
 CATEGORY_CHOICES = [(c.code, c.label) for c in FUNDING_CATEGORIES]
 SETTING_CHOICES = [(s.code, s.label) for s in SETTINGS]
+NEED_CHOICES = [(n.code, f"{n.label} ({n.code})") for n in NEEDS]
 YEAR_HELP = "The January census year it first applies to, like 2028."
 
 
@@ -85,6 +93,37 @@ def _choice(label: str, choices, what: str) -> forms.ChoiceField:
     )
 
 
+def _age(ncy: int) -> str:
+    """The ages a year group's children have during the school year, like "age 11 to 12"."""
+    return f"age {ncy_to_age(ncy)} to {ncy_to_age(ncy) + 1}"
+
+
+#: How national curriculum years count, from the vocabulary (its range and ages).
+NCY_HELP = (
+    f"A national curriculum year from {NCY_MIN} to {NCY_MAX}: Reception is 0 ({_age(0)}), "
+    f"nursery is -1 and younger children lower still, Year 7 is {_age(7)} and Year 14 "
+    f"is {_age(14)}."
+)
+
+
+def _ncy(label: str, help_text: str) -> forms.IntegerField:
+    what = label.lower()
+    return forms.IntegerField(
+        label=f"{label} (optional)",
+        required=False,
+        min_value=NCY_MIN,
+        max_value=NCY_MAX,
+        help_text=help_text,
+        # No numeric keypad: it has no minus sign, and nursery years are negative.
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-2", "spellcheck": "false"}),
+        error_messages={
+            "invalid": f"The {what} must be a whole number, like 7",
+            "min_value": f"The {what} must be {NCY_MIN} or more",
+            "max_value": f"The {what} must be {NCY_MAX} or less",
+        },
+    )
+
+
 def _note() -> forms.CharField:
     return forms.CharField(
         label="Note (optional)",
@@ -148,6 +187,18 @@ class PlacesForm(GovukFormMixin, forms.Form):
         "separated by commas, like 50, 100, 150. The last figure holds afterwards.",
         error_messages={"required": "Enter the number of places"},
     )
+    designated_needs = forms.MultipleChoiceField(
+        label="Designated for these needs (optional)",
+        required=False,
+        choices=NEED_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Leave all unticked for places open to children with any need.",
+        error_messages={"invalid_choice": "Choose needs from the list"},
+    )
+    min_ncy = _ncy("Youngest year group", f"{NCY_HELP} Leave blank for no lower limit.")
+    max_ncy = _ncy(
+        "Oldest year group", "Like 14 for places up to Year 14. Leave blank for no upper limit."
+    )
     note = _note()
 
     def clean_places(self):
@@ -168,6 +219,29 @@ class PlacesForm(GovukFormMixin, forms.Form):
             numbers.append(number)
         return numbers
 
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("min_ncy"), data.get("max_ncy")
+        if low is not None and high is not None and low > high:
+            self.add_error(
+                "max_ncy", "The oldest year group must be the same as or after the youngest"
+            )
+        if data.get("action") == "close":
+            # The core takes closed places from the category's provisions in proportion and
+            # ignores a designation: refuse one rather than save it to no effect.
+            given = [
+                n
+                for n in ("designated_needs", "min_ncy", "max_ncy")
+                if data.get(n) not in (None, [])
+            ]
+            if given:
+                self.add_error(
+                    given[0],
+                    "Only new places can be designated for needs or year groups: leave "
+                    "them blank when closing places",
+                )
+        return data
+
     def to_item(self) -> dict:
         data = self.cleaned_data
         sign = -1 if data["action"] == "close" else 1
@@ -178,6 +252,14 @@ class PlacesForm(GovukFormMixin, forms.Form):
             "from_year": data["from_year"],
             "places": places if len(places) > 1 else places[0],
         }
+        # Only what was given: a blank answer means "any", which the core reads as absence.
+        if data.get("designated_needs"):
+            # The core's format, as in the capacity register: codes joined by ";".
+            ticked = set(data["designated_needs"])
+            item["designated_needs"] = ";".join(n.code for n in NEEDS if n.code in ticked)
+        for key in ("min_ncy", "max_ncy"):
+            if data.get(key) is not None:
+                item[key] = data[key]
         return _with_note(item, data)
 
     @staticmethod
@@ -189,8 +271,20 @@ class PlacesForm(GovukFormMixin, forms.Form):
             "funding_category": item["funding_category"],
             "from_year": item["from_year"],
             "places": ", ".join(str(abs(int(p))) for p in places),
+            "designated_needs": _need_codes(item.get("designated_needs")),
+            "min_ncy": item.get("min_ncy"),
+            "max_ncy": item.get("max_ncy"),
             "note": item.get("note", ""),
         }
+
+
+def _need_codes(value) -> list[str]:
+    """Need codes from an item's ``designated_needs``: "ASD;SLD" as the core writes it (a list,
+    as a hand-written TOML file might give, is read too); blank or absent = any need."""
+    if value is None:
+        return []
+    parts = value if isinstance(value, list | tuple) else str(value).split(";")
+    return [str(p).strip() for p in parts if str(p).strip()]
 
 
 class _RampedShareMixin:
@@ -352,6 +446,23 @@ class SufficiencyForm(GovukFormMixin, forms.Form):
     seed = CompareForm.base_fields["seed"]
 
 
+def _designation(item: dict) -> str:
+    """Who new places are for, like ", for ASD, SLD, years 7–14"; "" when open to all."""
+    parts = []
+    needs = _need_codes(item.get("designated_needs"))
+    if needs:
+        parts.append("for " + ", ".join(needs))
+    low, high = item.get("min_ncy"), item.get("max_ncy")
+    if low is not None and high is not None:
+        dash = "–" if int(low) >= 0 else " to "  # "years -2–0" would read as a subtraction
+        parts.append(f"years {int(low)}{dash}{int(high)}")
+    elif low is not None:
+        parts.append(f"year {int(low)} and above")
+    elif high is not None:
+        parts.append(f"up to year {int(high)}")
+    return "".join(f", {part}" for part in parts)
+
+
 def describe_intervention(item: dict) -> dict:
     """(what, the intervention in a sentence) for the scenario's page."""
     from highneeds.vocabulary import FUNDING_CATEGORY_BY_CODE, SETTING_BY_CODE
@@ -367,6 +478,7 @@ def describe_intervention(item: dict) -> dict:
         counts = ", then ".join(f"{abs(int(p)):,}" for p in places)
         where = category(item["funding_category"])
         text = f"{verb} {counts} places in {where} from {item['from_year']}"
+        text += _designation(item)
     elif kind == "move":
         setting = SETTING_BY_CODE.get(item["to_setting"])
         text = (
