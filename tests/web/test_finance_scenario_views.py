@@ -372,6 +372,66 @@ def test_bad_intervention_input_is_refused_with_a_located_message(
     assert services.load_scenario(la, PLAN.name) == PLAN  # nothing saved
 
 
+DESIGNATED = {"action": "open", "funding_category": "maintained_special", "from_year": "2027",
+              "places": "150", "designated_needs": ["SLD", "ASD"], "min_ncy": "7",
+              "max_ncy": "14"}  # fmt: skip
+
+
+def test_analyst_designates_new_places_for_needs_and_year_groups(client_as, la):
+    client = client_as(Role.ANALYST, la)
+    add = _url("workspace:intervention_add", {**NAME, "kind": "places"})
+    form = client.get(add).content.decode()
+    # the needs are checkboxes in a fieldset whose legend names the question
+    assert '<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">' in form
+    assert "Designated for these needs (optional)" in form
+    assert 'name="designated_needs" type="checkbox" value="ASD"' in form
+    assert client.post(add, DESIGNATED).status_code == 302
+    item = services.load_scenario(la, PLAN.name).interventions[-1]
+    assert item == {"type": "places", "funding_category": "maintained_special",
+                    "from_year": 2027, "places": 150, "designated_needs": "ASD;SLD",
+                    "min_ncy": 7, "max_ncy": 14}  # fmt: skip
+    page = client.get(_url("workspace:scenario", NAME)).content.decode()
+    assert "from 2027, for ASD, SLD, years 7–14" in page
+    # the edit form shows the saved answers; saving it unchanged keeps the item
+    edit = _url("workspace:intervention_edit", {**NAME, "number": 3})
+    html = client.get(edit).content.decode()
+    assert 'value="ASD" checked' in html and 'value="SLD" checked' in html
+    assert 'value="SEMH">' in html  # not ticked
+    assert 'name="min_ncy" value="7"' in html and 'name="max_ncy" value="14"' in html
+    client.post(edit, {**DESIGNATED, "designated_needs": ["ASD"], "min_ncy": "", "max_ncy": ""})
+    changed = services.load_scenario(la, PLAN.name).interventions[-1]
+    assert changed["designated_needs"] == "ASD" and "min_ncy" not in changed
+    assert (
+        scenario_from_toml(
+            client.get(_url("workspace:scenario_download", NAME)).content.decode()
+        ).interventions[-1]
+        == changed
+    )
+
+
+@pytest.mark.parametrize(
+    ("answers", "anchor", "message"),
+    [
+        ({"min_ncy": "14", "max_ncy": "7"}, "id_max_ncy",
+         "The oldest year group must be the same as or after the youngest"),
+        ({"min_ncy": "-9"}, "id_min_ncy", "The youngest year group must be -5 or more"),
+        ({"designated_needs": ["ASD", "NOT_A_NEED"]}, "id_designated_needs_0",
+         "Choose needs from the list"),
+    ],
+)  # fmt: skip
+def test_bad_designations_are_refused_with_a_linked_message(
+    answers, anchor, message, client_as, la
+):
+    response = client_as(Role.ANALYST, la).post(
+        _url("workspace:intervention_add", {**NAME, "kind": "places"}), {**DESIGNATED, **answers}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f'<a href="#{anchor}">{message}' in html
+    assert f'id="{anchor.removesuffix("_0")}-error"' in html
+    assert services.load_scenario(la, PLAN.name) == PLAN  # nothing saved
+
+
 def test_bad_scenario_details_are_refused(client_as, la):
     response = client_as(Role.ANALYST, la).post(
         _url("workspace:scenario_new", {}), {"name": "", "date": "31/02/2026"}
@@ -466,3 +526,35 @@ def test_demo_la_compares_saved_scenarios_with_the_same_draws(client_as, la):
         io.BytesIO(client.get(reverse("workspace:job_workbook", args=[LA_CODE, job.pk])).content)
     )
     assert len(book.sheetnames) >= 2
+
+
+@pytest.mark.slow
+def test_demo_la_compares_a_scenario_with_designated_places(client_as, la):
+    """Places posted through the form with designated needs and year groups reach the
+    capacity constraint: the comparison runs, and places only some children may take cost
+    differently from the same places open to all."""
+    from highneeds.sen2.synth import LA_CODE
+
+    demo = WorkspaceFactory(la_code=LA_CODE, name="Stockbridge (fictional)")
+    client = client_as(Role.ANALYST, demo)
+    for name, answers in [
+        ("Open to all", {"designated_needs": [], "min_ncy": "", "max_ncy": ""}),
+        ("Hearing only", {"designated_needs": ["HI"], "min_ncy": "0", "max_ncy": "6"}),
+    ]:
+        client.post(reverse("workspace:scenario_new", args=[LA_CODE]), {"name": name})
+        response = client.post(
+            reverse("workspace:intervention_add", args=[LA_CODE, name, "places"]),
+            {**DESIGNATED, **answers},
+        )
+        assert response.status_code == 302
+    designated = services.load_scenario(demo, "Hearing only").interventions[0]
+    assert (designated["designated_needs"], designated["min_ncy"]) == ("HI", 0)
+    client.post(
+        reverse("workspace:scenarios", args=[LA_CODE]),
+        {"scenarios": ["Open to all", "Hearing only"], "simulations": "100", "seed": "1"},
+    )
+    job = Job.objects.get(kind=Job.Kind.SCENARIOS)
+    assert job.status == Job.Status.SUCCEEDED, job.result
+    cost = services.job_tables(job)["cost"].set_index("January census year")
+    later = cost.index >= 2028
+    assert (cost.loc[later, "Hearing only"] != cost.loc[later, "Open to all"]).any()

@@ -80,3 +80,28 @@ def _tiled(labels: pd.Series, times: int) -> pd.Categorical | np.ndarray:
         return np.tile(labels.to_numpy(), times)
     codes, uniques = pd.factorize(labels)
     return pd.Categorical.from_codes(np.tile(codes, times), categories=uniques)
+
+
+def caseload_from_transitions(moves: pd.DataFrame) -> pd.DataFrame:
+    """Children with a plan at each January census, from yearly transitions
+    (:func:`highneeds.sen2.derived.transitions`: a row per child from ``year`` to ``year + 1``).
+
+    A census is seen as the "to" side of the pair ending in it, and the first census (no pair
+    ends in it) as the "from" side of the pair starting in it, so every census counts each
+    child once. Returns ``year, setting, need, ncy, count`` for :func:`cost_caseload`.
+    """
+    columns = ["year", "setting", "need", "ncy", "count"]
+    if moves.empty:
+        return pd.DataFrame(columns=columns)
+    to = moves[moves["setting_to"].notna()].assign(census=moves["year"] + 1)
+    to = to.rename(columns={"setting_to": "setting", "need_to": "need", "ncy_to": "ncy"})
+    first = int(moves["year"].min())
+    start = moves[(moves["year"] == first) & moves["setting_from"].notna()].assign(census=first)
+    start = start.rename(
+        columns={"setting_from": "setting", "need_from": "need", "ncy_from": "ncy"}
+    )
+    keys = ["census", "setting", "need", "ncy"]
+    both = pd.concat([start[keys], to[keys]], ignore_index=True)
+    out = both.groupby(keys, dropna=False).size().rename("count").reset_index()
+    out = out.rename(columns={"census": "year"}).astype({"year": int, "count": float})
+    return out[columns].sort_values(columns[:4]).reset_index(drop=True)

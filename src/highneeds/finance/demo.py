@@ -44,6 +44,27 @@ def example_scenarios() -> list[Path]:
     return sorted(EXAMPLES.glob("*.toml"))
 
 
+def write_example_budget(path: str | Path) -> Path:
+    """The demo LA's invented budget, outturn and allocations (``examples/budget.csv`` and
+    ``allocation.csv``) as the filled budget template, the file an LA would upload (.xlsx)."""
+    from openpyxl import load_workbook
+
+    from highneeds.finance.templates import ALLOCATION, BUDGET, MONEY, write_template
+
+    path = write_template("budget", path)
+    book = load_workbook(path)
+    for spec, name in ((BUDGET, "budget.csv"), (ALLOCATION, "allocation.csv")):
+        sheet = book[spec.sheet]
+        sheet.delete_rows(2, sheet.max_row)  # the blank template's example rows
+        rows = pd.read_csv(EXAMPLES / name, dtype=str, keep_default_na=False)
+        money = {c.name for c in spec.columns if c.kind == MONEY}
+        for record in rows[spec.names].to_dict("records"):
+            # Numbers as number cells, as an officer's spreadsheet has them; text stays text.
+            sheet.append([float(v) if k in money else v for k, v in record.items()])
+    book.save(path)
+    return path
+
+
 @dataclass
 class DemoLA:
     model: object  # a fitted MarkovForecaster

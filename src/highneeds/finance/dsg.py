@@ -134,6 +134,18 @@ def scenario_positions(
 # Mapping modelled costs to Section 251 lines
 # --------------------------------------------------------------------------------------------
 
+_LINE_ORDER = {code: position for position, code in enumerate(S251_LINE_BY_CODE)}
+
+
+def _line_order(codes: pd.Series) -> pd.Series:
+    """Vocabulary order (1.2.2 before 1.2.10), the ``"all"`` total last."""
+    return codes.map(lambda code: _LINE_ORDER.get(code, len(_LINE_ORDER)))
+
+
+def _sort_key(column: pd.Series) -> pd.Series:
+    return _line_order(column) if column.name == "s251_line" else column
+
+
 #: Where the top-up for a setting is reported. Place funding is always line 1.0.2.
 _TOP_UP_LINE_BY_CATEGORY = {
     "independent_special": "1.2.3",
@@ -160,8 +172,11 @@ def s251_line_of_top_up(setting: str, funding_category: str) -> str:
 def costs_by_s251_line(costed: pd.DataFrame) -> pd.DataFrame:
     """Modelled costs (from :func:`highneeds.finance.costs.cost_caseload`) by S251 line.
 
-    Returns ``[simulation,] year, financial_year, s251_line, label, amount_gbp``. Synthetic
-    settings outside the vocabulary are mapped by funding category (maintained -> 1.2.1).
+    Returns ``[simulation,] year, financial_year, s251_line, label, amount_gbp``, plus
+    ``uses_reference_default`` when ``costed`` has it: True where a row priced in part at a
+    national reference default reaches the line (its top-up line always, since a default of
+    £0 is still an assumption; line 1.0.2 when it pays place funding). Synthetic settings
+    outside the vocabulary are mapped by funding category (maintained -> 1.2.1).
     """
     keys = ["simulation"] if "simulation" in costed.columns else []
     pairs = costed[["setting", "funding_category"]].drop_duplicates()
@@ -170,15 +185,28 @@ def costs_by_s251_line(costed: pd.DataFrame) -> pd.DataFrame:
         for s, c in pairs.itertuples(index=False)
     ]
     frame = costed.merge(pairs, on=["setting", "funding_category"])
-    place = frame.groupby([*keys, "year"], as_index=False)["place_funding_gbp"].sum()
+    flagged = "uses_reference_default" in frame.columns
+    if flagged:
+        # The cost model flags a row, not its place and top-up apart: a flagged row marks
+        # every line it reaches, erring towards saying "rests in part on a default".
+        frame["place_default"] = frame["uses_reference_default"] & (frame["place_funding_gbp"] > 0)
+        frame["top_up_default"] = frame["uses_reference_default"]
+    place_values = {"amount_gbp": ("place_funding_gbp", "sum")}
+    top_up_values = {"amount_gbp": ("top_up_gbp", "sum")}
+    if flagged:
+        place_values["uses_reference_default"] = ("place_default", "any")
+        top_up_values["uses_reference_default"] = ("top_up_default", "any")
+    place = frame.groupby([*keys, "year"], as_index=False).agg(**place_values)
     place["s251_line"] = "1.0.2"
-    place = place.rename(columns={"place_funding_gbp": "amount_gbp"})
-    top_up = frame.groupby([*keys, "year", "top_up_line"], as_index=False)["top_up_gbp"].sum()
-    top_up = top_up.rename(columns={"top_up_line": "s251_line", "top_up_gbp": "amount_gbp"})
+    top_up = frame.groupby([*keys, "year", "top_up_line"], as_index=False).agg(**top_up_values)
+    top_up = top_up.rename(columns={"top_up_line": "s251_line"})
     out = pd.concat([place, top_up], ignore_index=True)
     out["financial_year"] = out["year"].map(financial_year_of_census)
     out["label"] = out["s251_line"].map(lambda code: S251_LINE_BY_CODE[code].label)
-    return out.sort_values([*keys, "year", "s251_line"]).reset_index(drop=True)
+    columns = [*keys, "year", "financial_year", "s251_line", "label", "amount_gbp"]
+    if flagged:
+        columns.append("uses_reference_default")
+    return out.sort_values([*keys, "year", "s251_line"]).reset_index(drop=True)[columns]
 
 
 def reconcile(actual: pd.DataFrame, modelled: pd.DataFrame) -> pd.DataFrame:
@@ -189,12 +217,18 @@ def reconcile(actual: pd.DataFrame, modelled: pd.DataFrame) -> pd.DataFrame:
     Returns ``financial_year, s251_line, label, actual_gbp, modelled_gbp, difference_gbp``
     (actual − modelled) and ``explained_share`` (modelled ÷ actual), plus an ``"all"`` line per
     year. Lines with spend the model does not cover (support services, therapies…) show
-    ``modelled_gbp == 0``: that is what the model leaves unexplained.
+    ``modelled_gbp == 0``: that is what the model leaves unexplained. When ``modelled`` has
+    ``uses_reference_default`` (see :func:`costs_by_s251_line`) it is carried to each line, and
+    the ``"all"`` line is flagged when any line is.
     """
     if "simulation" in modelled.columns:
         raise ModelInputError("reconcile a single modelled path (take the mean first)")
+    flagged = "uses_reference_default" in modelled.columns
+    values = {"amount_gbp": ("amount_gbp", "sum")}
+    if flagged:
+        values["uses_reference_default"] = ("uses_reference_default", "any")
     left = actual.groupby(["financial_year", "s251_line"], as_index=False)["amount_gbp"].sum()
-    right = modelled.groupby(["financial_year", "s251_line"], as_index=False)["amount_gbp"].sum()
+    right = modelled.groupby(["financial_year", "s251_line"], as_index=False).agg(**values)
     years = sorted(set(left["financial_year"]))
     right = right[right["financial_year"].isin(years)]
     out = (
@@ -207,6 +241,10 @@ def reconcile(actual: pd.DataFrame, modelled: pd.DataFrame) -> pd.DataFrame:
         .fillna({"actual_gbp": 0.0, "modelled_gbp": 0.0})
     )
     totals = out.groupby("financial_year", as_index=False)[["actual_gbp", "modelled_gbp"]].sum()
+    if flagged:
+        out["uses_reference_default"] = out["uses_reference_default"].fillna(False).astype(bool)
+        any_flag = out.groupby("financial_year")["uses_reference_default"].any()
+        totals["uses_reference_default"] = totals["financial_year"].map(any_flag)
     totals["s251_line"] = "all"
     out = pd.concat([out, totals], ignore_index=True)
     out["label"] = out["s251_line"].map(
@@ -224,8 +262,83 @@ def reconcile(actual: pd.DataFrame, modelled: pd.DataFrame) -> pd.DataFrame:
                 "modelled_gbp",
                 "difference_gbp",
                 "explained_share",
+                *(["uses_reference_default"] if flagged else []),
             ]
         ]
-        .sort_values(["financial_year", "s251_line"])
+        .sort_values(["financial_year", "s251_line"], key=_sort_key)
         .reset_index(drop=True)
     )
+
+
+# --------------------------------------------------------------------------------------------
+# The LA's own budget and outturn (the budget template, highneeds.finance.templates)
+# --------------------------------------------------------------------------------------------
+
+
+def budget_outturn(lines: pd.DataFrame) -> pd.DataFrame:
+    """The budget template's rows side by side: budget, outturn and variance by line and year.
+
+    ``lines``: ``financial_year, s251_line, statement`` (budget or outturn) and ``amount_gbp``
+    (several periods of a year add up). Returns ``financial_year, s251_line, label,
+    budget_gbp, outturn_gbp, variance_gbp`` (outturn − budget: positive = overspent), one row
+    per line given and an ``"all"`` line per year. A statement not given for a line is missing,
+    never zero, and so is its variance. The ``"all"`` line adds what is given; its variance is
+    missing unless every line of the year has both, so totals of unlike lines never compare.
+    """
+    summed = lines.groupby(["financial_year", "s251_line", "statement"], as_index=False)[
+        "amount_gbp"
+    ].sum()
+    wide = summed.pivot_table(
+        index=["financial_year", "s251_line"], columns="statement", values="amount_gbp"
+    )
+    wide = wide.reindex(columns=["budget", "outturn"]).reset_index().rename_axis(columns=None)
+    wide["variance"] = wide["outturn"] - wide["budget"]
+    grouped = wide.groupby("financial_year")
+    totals = grouped[["budget", "outturn"]].sum(min_count=1)
+    complete = grouped["variance"].apply(lambda v: v.notna().all())
+    totals["variance"] = (totals["outturn"] - totals["budget"]).where(complete)
+    totals = totals.reset_index().assign(s251_line="all")
+    out = pd.concat([wide, totals], ignore_index=True)
+    out = out.rename(
+        columns={"budget": "budget_gbp", "outturn": "outturn_gbp", "variance": "variance_gbp"}
+    )
+    out["label"] = out["s251_line"].map(
+        lambda c: S251_LINE_BY_CODE[c].label if c in S251_LINE_BY_CODE else "All high needs lines"
+    )
+    out = out.sort_values(["financial_year", "s251_line"], key=_sort_key).reset_index(drop=True)
+    return out[
+        ["financial_year", "s251_line", "label", "budget_gbp", "outturn_gbp", "variance_gbp"]
+    ]
+
+
+def own_spend(lines: pd.DataFrame) -> pd.DataFrame:
+    """High Needs spend by financial year from the budget template, for :func:`dsg_position`.
+
+    Each line counts its outturn where given (what was spent), else its budget (what is
+    planned). Returns ``financial_year, spend_gbp`` and ``statement``: "outturn", "budget" or
+    "outturn and budget" (a year whose outturn is given for some lines only).
+    """
+    wide = lines.pivot_table(
+        index=["financial_year", "s251_line"],
+        columns="statement",
+        values="amount_gbp",
+        aggfunc="sum",
+    ).reindex(columns=["budget", "outturn"])
+    has_outturn = wide["outturn"].notna()
+    frame = pd.DataFrame(
+        {
+            "spend_gbp": wide["outturn"].where(has_outturn, wide["budget"]),
+            "outturn": has_outturn,
+        }
+    ).reset_index()
+    grouped = frame.groupby("financial_year")
+    out = grouped["spend_gbp"].sum().reset_index()
+    share = grouped["outturn"].mean()
+    out["statement"] = out["financial_year"].map(
+        lambda year: (
+            "outturn"
+            if share[year] == 1
+            else ("budget" if share[year] == 0 else "outturn and budget")
+        )
+    )
+    return out.sort_values("financial_year").reset_index(drop=True)

@@ -41,6 +41,23 @@ def las(transactional_db, make_workspace, member):
     for owner in (DEMO, STOCKPORT):
         for name in list_scenarios(store, owner)["name"]:
             delete_scenario(store, owner, name)
+    forget_budget(DEMO)
+
+
+def forget_budget(la_code):
+    """Remove an LA's imported budget template (the store is not rolled back either)."""
+    from highneeds.finance import schema as tables
+    from highneeds.store import schema
+
+    with get_store().engine.begin() as conn:
+        for table in (tables.budget_lines, tables.budget_allocation):
+            conn.execute(table.delete().where(table.c.la_code == la_code))
+        imports = schema.imports
+        conn.execute(
+            imports.delete().where(
+                (imports.c.owner == la_code) & (imports.c.kind == "finance_budget")
+            )
+        )
 
 
 def _wait_for_chart(page, name):
@@ -109,7 +126,12 @@ def test_analyst_creates_a_scenario_compares_it_and_downloads(
 
 
 def test_finance_and_scenario_pages_pass_axe(page, live_server, sign_in, las):
-    """Every finance and scenario page, each kind of job result, and the form states."""
+    """Every finance and scenario page, each kind of job result, and the form states; the
+    demo LA's finance page with its own budget and outturn (tables and warning) imported."""
+    from highneeds.web.workspace.demo import import_example_budget
+
+    forget_budget(DEMO)
+    import_example_budget(get_store())
     save_scenario(
         get_store(),
         DEMO,
@@ -118,7 +140,8 @@ def test_finance_and_scenario_pages_pass_axe(page, live_server, sign_in, las):
             description="One of each.",
             interventions=(
                 {"type": "places", "funding_category": "maintained_special",
-                 "from_year": 2028, "places": [50, 100]},
+                 "from_year": 2028, "places": [50, 100], "designated_needs": "ASD;SLD",
+                 "min_ncy": 7, "max_ncy": 14},
                 {"type": "move", "from_category": "independent_special",
                  "to_setting": "special_la_maintained", "share": 0.1, "from_year": 2027},
                 {"type": "early_help", "reduction": 0.05, "from_year": 2027, "ramp_years": 3},
@@ -173,12 +196,36 @@ def test_finance_and_scenario_pages_pass_axe(page, live_server, sign_in, las):
         assert response.status == 200, url
         assert page.locator("h1").count() == 1, url
         assert_accessible(page)
+        if url.endswith("/finance/"):
+            # the LA's own figures, not an empty section
+            page.get_by_role("heading", name="DSG position from your own figures (£)").wait_for()
     # a form with errors at every field
     page.goto(f"{saved}/add/move/")
     page.get_by_role("button", name="Save the intervention").click()
     page.locator(".govuk-error-summary").wait_for()
     assert page.locator(".govuk-error-message").count() >= 4
     assert_accessible(page)
+    # the places form's designation: needs ticked by their labels, a range backwards
+    page.goto(f"{saved}/add/places/")
+    page.get_by_label("Open places").check()
+    page.get_by_label("Type of provision").select_option("maintained_special")
+    page.get_by_label("First year").fill("2028")
+    page.get_by_label("Places", exact=True).fill("20")
+    needs = page.get_by_role("group", name="Designated for these needs (optional)")
+    needs.get_by_label("Autistic spectrum disorder (ASD)").check()
+    page.get_by_label("Youngest year group (optional)").fill("14")
+    page.get_by_label("Oldest year group (optional)").fill("7")
+    page.get_by_role("button", name="Save the intervention").click()
+    summary = page.locator(".govuk-error-summary")
+    summary.wait_for()
+    assert_accessible(page)
+    summary.get_by_role("link", name="The oldest year group must be").click()
+    assert page.evaluate("document.activeElement.id") == "id_max_ncy"
+    assert needs.get_by_label("Autistic spectrum disorder (ASD)").is_checked()
+    page.get_by_label("Oldest year group (optional)").fill("")
+    page.get_by_role("button", name="Save the intervention").click()
+    page.get_by_text("Open 20 places in maintained special schools and special academies "
+                     "from 2028, for ASD, year 14 and above").wait_for()  # fmt: skip
     # the comparison form's own errors (checkboxes)
     page.goto(f"{root}/scenarios/")
     page.get_by_label("Number of simulations").fill("5")
@@ -192,6 +239,7 @@ def test_finance_and_scenario_pages_pass_axe(page, live_server, sign_in, las):
     page.goto(f"{live_server.url}/workspaces/{STOCKPORT}/finance/")
     _wait_for_chart(page, "Chart: Budget per EHCP, beside comparators (£)")
     assert page.get_by_role("rowheader", name="Cheshire West And Chester").is_visible()
+    assert page.get_by_text("Nothing is imported yet").is_visible()  # no budget of its own
     assert_accessible(page)
     page.goto(f"{live_server.url}/workspaces/{STOCKPORT}/scenarios/")
     assert_accessible(page)

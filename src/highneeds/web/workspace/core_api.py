@@ -470,3 +470,93 @@ def finance_tables(la_code: str) -> tuple[str, dict[str, pd.DataFrame]] | Missin
         ),
     }
     return profile.la_name, tables
+
+
+OWN_FINANCE_TITLES = {
+    "own_lines": "Your budget and outturn by Section 251 line (£)",
+    "own_reconciliation": "Your outturn against caseload × unit cost, by Section 251 line (£)",
+    "own_position": "DSG position from your own figures (£)",
+    "own_notes": "Notes on your figures",
+}
+
+
+@dataclass(frozen=True)
+class OwnFinance:
+    """The LA's imported budget and outturn as page tables, and where they came from."""
+
+    file_name: str
+    imported_at: pd.Timestamp
+    imported_by: str | None
+    tables: dict[str, pd.DataFrame]
+    #: The core's sentence when some modelled lines rest on national reference defaults.
+    default_warning: str | None
+
+
+def own_finance(la_code: str, store=None) -> OwnFinance | Missing | None:
+    """The LA's own budget and outturn (highneeds.finance.la_inputs.la_budget_outturn) as
+    readable tables: by line and year, reconciled with the cost model, and the DSG position
+    from its own figures. None when the LA has imported no budget template."""
+    own_of = find("highneeds.finance.la_inputs", "la_budget_outturn", "Your budget and outturn")
+    if isinstance(own_of, Missing):
+        return own_of
+    own = own_of(_store(store), la_code)
+    if own is None:
+        return None
+    from highneeds.finance.workbook import DEFAULT_COLUMN
+
+    line = {"financial_year": "Financial year", "s251_line": "S251 line", "label": "Line"}
+    tables = {
+        "own_lines": own.lines.rename(
+            columns={
+                **line,
+                "budget_gbp": "Budget",
+                "outturn_gbp": "Outturn",
+                "variance_gbp": "Variance (outturn − budget)",
+            }
+        )
+    }
+    warning = None
+    if own.reconciliation is not None:
+        recon = own.reconciliation
+        flags = recon.get("uses_reference_default", pd.Series(False, index=recon.index))
+        tables["own_reconciliation"] = recon.assign(
+            explained_share=recon["explained_share"] * 100,
+            uses_reference_default=flags.map({True: "yes", False: ""}),
+        ).rename(
+            columns={
+                **line,
+                "actual_gbp": "Outturn",
+                "modelled_gbp": "Modelled (caseload × unit cost)",
+                "difference_gbp": "Not explained (outturn − modelled)",
+                "explained_share": "Share explained (%)",
+                "uses_reference_default": DEFAULT_COLUMN,
+            }
+        )
+        if flags.any():
+            warning = own.default_note
+    if own.position is not None:
+        tables["own_position"] = own.position[
+            [
+                "financial_year",
+                "allocation_gbp",
+                "spend_gbp",
+                "statement",
+                "in_year_gbp",
+                "opening_balance_gbp",
+                "closing_balance_gbp",
+            ]
+        ].set_axis(
+            [
+                "Financial year",
+                "Allocation",
+                "Spend",
+                "Spend from",
+                "In-year surplus (deficit −)",
+                "Opening balance",
+                "Closing balance (cumulative)",
+            ],
+            axis=1,
+        )
+    tables["own_notes"] = pd.DataFrame({"Note": own.notes})
+    source = own.source
+    return OwnFinance(source.file_name, source.imported_at, source.imported_by, tables, warning)

@@ -44,8 +44,9 @@ def setup_demo(public_la: str = PUBLIC_DEMO_LA) -> DemoLogin:
 
 
 def load_demo_data(store, *, children: int = 600) -> list[str]:
-    """Load the bundled national DfE release and the synthetic LA's SEN2 returns (2019–2024)
-    into the store; both idempotent. Returns what was done, one line each, for printing."""
+    """Load the bundled national DfE release, the synthetic LA's SEN2 returns (2019–2024) and
+    its example scenarios, budget and outturn into the store; all idempotent. Returns what was
+    done, one line each, for printing."""
     import tempfile
     from pathlib import Path
 
@@ -55,7 +56,7 @@ def load_demo_data(store, *, children: int = 600) -> list[str]:
     from highneeds.sen2.synth import SynthConfig, generate
     from highneeds.sen2.write import write_xml
 
-    done = [save_example_scenarios(store)]
+    done = [save_example_scenarios(store), import_example_budget(store)]
     national = import_release(store, bundled_release_path(), imported_by="demo")
     done.append(
         "National DfE statistics: already loaded"
@@ -80,6 +81,24 @@ def load_demo_data(store, *, children: int = 600) -> list[str]:
         + ", ".join(str(r.year) for r in results)
     )
     return done
+
+
+def import_example_budget(store) -> str:
+    """Import the demo LA's invented budget, outturn and allocations unless it has a budget
+    imported (idempotent: a budget an officer uploaded for the demo LA is kept)."""
+    import tempfile
+    from pathlib import Path
+
+    from highneeds.finance.demo import write_example_budget
+    from highneeds.finance.la_inputs import imported_file
+    from highneeds.importers.finance import import_finance, import_kind
+
+    if imported_file(store, import_kind("budget"), SYNTHETIC_LA_CODE) is not None:
+        return f"Budget and outturn for {SYNTHETIC_LA_NAME}: already loaded"
+    with tempfile.TemporaryDirectory() as folder:
+        path = write_example_budget(Path(folder) / "example-budget-and-outturn.xlsx")
+        result = import_finance(store, path, la_code=SYNTHETIC_LA_CODE, imported_by="demo")
+    return f"Budget and outturn for {SYNTHETIC_LA_NAME}: {result.result.rows} rows loaded"
 
 
 def save_example_scenarios(store) -> str:

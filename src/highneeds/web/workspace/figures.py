@@ -173,10 +173,14 @@ DOWNLOAD_LABELS = {
 }
 
 
-def panel(key: str, title: str, frame: pd.DataFrame, *, chart_src: str, download_url) -> dict:
+def panel(
+    key: str, title: str, frame: pd.DataFrame, *, chart_src: str, download_url, chart: bool = True
+) -> dict:
     """What templates/workspace/partials/panel.html shows for one table: its chart (when it
-    can be drawn), the table as text, and links to every download. download_url(fmt) -> URL."""
-    drawable = chart_columns(frame) is not None
+    can be drawn), the table as text, and links to every download. download_url(fmt) -> URL.
+    ``chart=False`` for a table whose rows are not one series (several lines of several
+    years): a chart of it would mislead, so it has none."""
+    drawable = chart and chart_columns(frame) is not None
     formats = ["csv", "xlsx", *(["png", "svg"] if drawable else [])]
     return {
         "key": key,

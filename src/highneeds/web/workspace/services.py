@@ -350,6 +350,18 @@ def finance_tables(workspace: Workspace):
     return found
 
 
+def own_finance(workspace: Workspace):
+    """The LA's own budget and outturn tables (core_api.OwnFinance), None when it has imported
+    none, or Missing; cached until the store changes (they rest on the LA's imports)."""
+    key = f"own-finance:{workspace.la_code}:{store_fingerprint()}"
+    found = cache.get(key)
+    if found is None:
+        found = core_api.own_finance(workspace.la_code, get_store())
+        # None is what the cache returns for a miss: keep "nothing imported" as False.
+        cache.set(key, False if found is None else found, OVERVIEW_CACHE_SECONDS)
+    return found or None
+
+
 def frame_to_json(frame: pd.DataFrame) -> dict:
     """A table as JSON-safe lists (missing values as null), for Job.result."""
     values = frame.astype(object).where(frame.notna(), None).to_numpy().tolist()

@@ -313,11 +313,43 @@ def _finance(workspace):
     return found[0], found[1], None
 
 
-def _finance_table(workspace, key):
+def _own_finance(workspace):
+    """(the LA's own budget and outturn as core_api.OwnFinance or None, unavailable message)."""
+    try:
+        found = services.own_finance(workspace)
+    except HighneedsError as error:
+        return None, str(error)
+    if isinstance(found, core_api.Missing):
+        return None, str(found)
+    return found, None
+
+
+def _finance_table(workspace, key, *, as_chart=True):
+    """A table on the finance page: a published one, or (not charted) one of the LA's own."""
     _, tables, _ = _finance(workspace)
-    if key not in tables:
+    if key in tables:
+        return tables[key]
+    own, _ = _own_finance(workspace)
+    if own is None or key not in own.tables or as_chart:
         raise Http404("No such table on the finance page.")
-    return tables[key]
+    return own.tables[key]
+
+
+def _panels(workspace, tables, titles, *, chart=True):
+    la = workspace.la_code
+    return [
+        figures.panel(
+            key,
+            titles.get(key, figures.title_of(key)),
+            frame,
+            chart_src=reverse("workspace:finance_chart", args=[la, key]),
+            download_url=lambda fmt, key=key: reverse(
+                "workspace:finance_download", args=[la, key, fmt]
+            ),
+            chart=chart,
+        )
+        for key, frame in tables.items()
+    ]
 
 
 @workspace_role(Role.VIEWER)
@@ -336,19 +368,14 @@ def finance(request, workspace):
             started = services.start_sufficiency(workspace, request.user, form.cleaned_data)
             return redirect("workspace:job", la_code=workspace.la_code, job_id=started.pk)
     la_name, tables, unavailable = _finance(workspace)
-    la = workspace.la_code
-    panels = [
-        figures.panel(
-            key,
-            core_api.FINANCE_TITLES.get(key, figures.title_of(key)),
-            frame,
-            chart_src=reverse("workspace:finance_chart", args=[la, key]),
-            download_url=lambda fmt, key=key: reverse(
-                "workspace:finance_download", args=[la, key, fmt]
-            ),
+    own, own_unavailable = _own_finance(workspace)
+    # By key: the template places each of the LA's own tables under its own heading.
+    own_panels = {
+        panel["key"]: panel
+        for panel in (
+            _panels(workspace, own.tables, core_api.OWN_FINANCE_TITLES, chart=False) if own else []
         )
-        for key, frame in tables.items()
-    ]
+    }
     jobs = Job.objects.filter(workspace=workspace, kind=Job.Kind.SUFFICIENCY)
     latest = jobs.filter(status=Job.Status.SUCCEEDED).first()
     return render(
@@ -357,8 +384,11 @@ def finance(request, workspace):
         {
             "workspace": workspace,
             "la_name": la_name,
-            "panels": panels,
+            "panels": _panels(workspace, tables, core_api.FINANCE_TITLES),
             "unavailable": unavailable,
+            "own": own,
+            "own_panels": own_panels,
+            "own_unavailable": own_unavailable,
             "has_costs": has_costs,
             "can_run": can_run,
             "form": form,
@@ -374,10 +404,9 @@ def finance(request, workspace):
 @workspace_role(Role.VIEWER)
 @require_GET
 def finance_download(request, workspace, key, fmt):
-    frame = _finance_table(workspace, key)
-    return _la_table_download(
-        request, workspace, "finance", frame, core_api.FINANCE_TITLES, key, fmt
-    )
+    frame = _finance_table(workspace, key, as_chart=fmt in ("svg", "png"))
+    titles = {**core_api.FINANCE_TITLES, **core_api.OWN_FINANCE_TITLES}
+    return _la_table_download(request, workspace, "finance", frame, titles, key, fmt)
 
 
 @workspace_role(Role.VIEWER)
