@@ -15,6 +15,8 @@ from highneeds.finance.scenarios import (
     compare_scenarios,
     cost_scenario,
     read_scenario,
+    scenario_from_toml,
+    scenario_to_toml,
 )
 from highneeds.finance.templates import read_capacity, read_unit_costs
 
@@ -182,3 +184,43 @@ def test_bad_scenarios_are_refused_with_the_file_named(tmp_path):
             read_unit_costs(EXAMPLES / "unit_costs.csv"),
             price_year=2026,
         )
+
+
+PLACES = 'name = "X"\n[[intervention]]\ntype = "places"\nfunding_category = "maintained_special"\n'
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (
+            'from_year = 2027\nplaces = 50\ndesignated_needs = "ASD;XYZ"\n',
+            r"\['XYZ'\] are not need",
+        ),
+        ("from_year = 2027\nplaces = 50\nmin_ncy = 30\n", "min_ncy must be a whole year group"),
+        ('from_year = 2027\nplaces = 50\nmax_ncy = "six"\n', "max_ncy must be a whole year"),
+        ("from_year = 2027\nplaces = 50\nmin_ncy = 9\nmax_ncy = 7\n", "min_ncy 9 is after max"),
+        ('from_year = 2027\nplaces = -20\ndesignated_needs = "ASD"\n', "cannot be designated"),
+        (
+            'from_year = 2027\nplaces = 50\nnote = "x"\n[[intervention]]\ntype = "early_help"\n'
+            'reduction = "lots"\nfrom_year = 2027\n',
+            "reduction must be a number",
+        ),
+    ],
+)
+def test_a_bad_designation_or_number_is_refused_naming_the_field(extra, message):
+    with pytest.raises(InputFileError, match=message):
+        scenario_from_toml(PLACES + extra, source="s.toml")
+
+
+def test_designated_needs_as_a_list_or_with_commas_are_read_as_the_constraint_reads_them():
+    listed = scenario_from_toml(
+        PLACES + 'from_year = 2027\nplaces = 50\ndesignated_needs = ["asd", "SLD"]\nmin_ncy = 0\n'
+    )
+    commas = scenario_from_toml(
+        PLACES + 'from_year = 2027\nplaces = 50\ndesignated_needs = "ASD, SLD"\n'
+    )
+    assert listed.interventions[0]["designated_needs"] == "ASD;SLD"
+    assert commas.interventions[0]["designated_needs"] == "ASD;SLD"
+    assert listed.interventions[0]["min_ncy"] == 0
+    # Written back, the file reads the same.
+    assert scenario_from_toml(scenario_to_toml(listed)) == listed

@@ -43,7 +43,14 @@ from highneeds.finance.sufficiency import (
     constrain_to_capacity,
     sufficiency,
 )
-from highneeds.vocabulary import FUNDING_CATEGORY_BY_CODE, SETTING_BY_CODE, funding_category_of
+from highneeds.vocabulary import (
+    FUNDING_CATEGORY_BY_CODE,
+    NCY_MAX,
+    NCY_MIN,
+    NEED_BY_CODE,
+    SETTING_BY_CODE,
+    funding_category_of,
+)
 
 #: Fields each intervention type needs (beyond ``type``), and optional ones.
 INTERVENTION_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -149,14 +156,74 @@ def _check_intervention(item: Mapping, file: str, number: int) -> dict:
             raise InputFileError(
                 f"{where}: {item[key]!r} is not a funding category", file=file, column=key
             )
+
+    def number(key: str) -> float:
+        value = item[key]
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise InputFileError(
+                f"{where}: {key} must be a number, not {value!r}", file=file, column=key
+            )
+        return float(value)
+
     for key in ("share", "reduction"):
-        if key in item and not 0 <= float(item[key]) <= 1:
+        if key in item and not 0 <= number(key) <= 1:
             raise InputFileError(f"{where}: {key} must be between 0 and 1", file=file, column=key)
-    if kind == "unit_cost" and float(item["factor"]) < 0:
+    if kind == "unit_cost" and number("factor") < 0:
         raise InputFileError(f"{where}: factor cannot be negative", file=file, column="factor")
-    if kind == "capital" and float(item["amount_gbp"]) < 0:
+    if kind == "capital" and number("amount_gbp") < 0:
         raise InputFileError(f"{where}: amount_gbp cannot be negative", file=file)
-    return dict(item)
+    checked = dict(item)
+    if kind == "places":
+        checked.update(_checked_designation(item, where, file))
+    return checked
+
+
+def _checked_designation(item: Mapping, where: str, file: str) -> dict:
+    """Designated needs as the ``"ASD;SLD"`` string the capacity constraint reads (a TOML list
+    or commas are accepted and rewritten), and an NCY range inside the vocabulary's. A wrong
+    code would otherwise make places that admit nobody, silently."""
+    out: dict = {}
+    needs = item.get("designated_needs")
+    if needs is not None:
+        parts = (
+            needs if isinstance(needs, list | tuple) else str(needs).replace(",", ";").split(";")
+        )
+        codes = [str(p).strip().upper() for p in parts if str(p).strip()]
+        unknown = [c for c in codes if c not in NEED_BY_CODE]
+        if unknown:
+            raise InputFileError(
+                f"{where}: designated_needs {unknown} are not need codes; "
+                f"choose from {', '.join(NEED_BY_CODE)}",
+                file=file,
+                column="designated_needs",
+            )
+        out["designated_needs"] = ";".join(codes)
+    for key in ("min_ncy", "max_ncy"):
+        value = item.get(key)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or not NCY_MIN <= value <= NCY_MAX:
+            raise InputFileError(
+                f"{where}: {key} must be a whole year group from {NCY_MIN} to {NCY_MAX}, "
+                f"not {value!r}",
+                file=file,
+                column=key,
+            )
+    low, high = item.get("min_ncy"), item.get("max_ncy")
+    if low is not None and high is not None and low > high:
+        raise InputFileError(
+            f"{where}: min_ncy {low} is after max_ncy {high}", file=file, column="min_ncy"
+        )
+    places = item["places"] if isinstance(item["places"], list | tuple) else [item["places"]]
+    designated = bool(out.get("designated_needs")) or low is not None or high is not None
+    if designated and any(isinstance(p, int | float) and p < 0 for p in places):
+        raise InputFileError(
+            f"{where}: closed places take from the whole category, so they cannot be "
+            "designated for needs or year groups",
+            file=file,
+            column="designated_needs",
+        )
+    return out
 
 
 def with_intervention(scenario: Scenario, item: Mapping, position: int | None = None) -> Scenario:
