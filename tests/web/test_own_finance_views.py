@@ -11,6 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from highneeds.finance import schema as tables
 from highneeds.finance.demo import EXAMPLES, write_example_budget
 from highneeds.sen2.synth import LA_CODE as DEMO
 from highneeds.web.accounts.models import AuditEvent, Membership
@@ -25,20 +26,9 @@ pytestmark = pytest.mark.django_db(transaction=True)  # the Store writes on its 
 
 def _forget_budget():
     """The store is not rolled back with the test: remove the demo LA's budget import."""
-    import sqlalchemy as sa
-
-    from highneeds.finance import schema as tables
-    from highneeds.store import schema
-
-    with get_store().engine.begin() as conn:
-        for table in (tables.budget_lines, tables.budget_allocation):
-            conn.execute(table.delete().where(table.c.la_code == DEMO))
-        imports = schema.imports
-        conn.execute(
-            imports.delete().where(
-                sa.and_(imports.c.owner == DEMO, imports.c.kind == "finance_budget")
-            )
-        )
+    get_store().delete_imports(
+        "finance_budget", DEMO, [tables.budget_lines, tables.budget_allocation]
+    )
 
 
 @pytest.fixture
@@ -80,13 +70,23 @@ def test_without_an_import_the_section_explains_itself_and_shows_no_table(client
     html = _page(client_as(Role.VIEWER, demo))
     assert "Your budget and outturn" in html
     assert "Nothing is imported yet" in html
-    assert "highneeds finance template budget" in html
     assert f'href="{reverse("workspace:data", args=[DEMO])}"' in html
+    # Viewers cannot download templates (analysts only), so they get no link to one.
+    budget_template = reverse("workspace:data_template", args=[DEMO, "budget", "xlsx"])
+    assert budget_template not in html and "An analyst can download" in html
     assert (
         'id="panel-own_lines"' not in html
         and "<table" not in html.split('id="own"')[1].split('id="sufficiency"')[0]
     )
     assert _download(client_as(Role.VIEWER, demo), "own_lines").status_code == 404
+
+
+def test_without_an_import_analysts_get_a_link_to_the_budget_template(client_as, demo):
+    html = _page(client_as(Role.ANALYST, demo))
+    own = html.split('id="own"')[1].split('id="sufficiency"')[0]
+    budget_template = reverse("workspace:data_template", args=[DEMO, "budget", "xlsx"])
+    assert f'href="{budget_template}"' in own
+    assert "highneeds finance template budget" in own  # the CLI, for analysts who script
 
 
 def test_after_import_the_page_shows_the_files_figures_and_provenance(client_as, imported):

@@ -126,6 +126,11 @@ class Store:
                 conn.execute(table.delete().where(table.c.import_id == import_id))
             conn.execute(schema.imports.delete().where(schema.imports.c.id == import_id))
 
+    def delete_imports(self, kind: str, owner: str, tables: Iterable[sa.Table]) -> None:
+        """Remove every import of ``kind`` for ``owner`` and its rows, in one transaction."""
+        with self.engine.begin() as conn:
+            self._delete_imports(conn, kind, owner, list(tables))
+
     def _delete_imports(self, conn, kind: str, owner: str, tables: list[sa.Table]) -> None:
         ids = (
             conn.execute(

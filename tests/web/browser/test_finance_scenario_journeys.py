@@ -47,17 +47,10 @@ def las(transactional_db, make_workspace, member):
 def forget_budget(la_code):
     """Remove an LA's imported budget template (the store is not rolled back either)."""
     from highneeds.finance import schema as tables
-    from highneeds.store import schema
 
-    with get_store().engine.begin() as conn:
-        for table in (tables.budget_lines, tables.budget_allocation):
-            conn.execute(table.delete().where(table.c.la_code == la_code))
-        imports = schema.imports
-        conn.execute(
-            imports.delete().where(
-                (imports.c.owner == la_code) & (imports.c.kind == "finance_budget")
-            )
-        )
+    get_store().delete_imports(
+        "finance_budget", la_code, [tables.budget_lines, tables.budget_allocation]
+    )
 
 
 def _wait_for_chart(page, name):
