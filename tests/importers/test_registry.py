@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from highneeds.errors import InputFileError
 from highneeds.importers.dfe import bundled_release_path
 from highneeds.importers.finance import load_capacity, load_unit_costs
-from highneeds.importers.registry import DFE_RELEASE, FINANCE, SEN2, import_file
-from highneeds.sen2.write import write_blade_csv, write_module_csv, write_xml
+from highneeds.importers.registry import DFE_RELEASE, FINANCE, SEN2, detect, import_file
+from highneeds.sen2.write import write_blade_csv, write_module_csv, write_workbook, write_xml
 from highneeds.store import schema
 
 
@@ -72,6 +72,30 @@ def test_m1_m5_csvs_need_a_year_and_take_the_workspace_la(store, tmp_path, small
     done = import_file(store, archive, la_code=small_return.la_code, year=small_return.year)
     assert done.kind == SEN2 and done.rows > 0
     assert f"sen2:{small_return.year}" in set(store.imports()["kind"])
+
+
+def test_a_sen2_template_workbook_is_sen2_and_a_finance_workbook_stays_finance(
+    store, tmp_path, small_return, budget_xlsx, secret
+):
+    # Named to mislead: the content, not the name, decides.
+    template = write_workbook(small_return, tmp_path / "budget-2024.xlsx")
+    assert detect(template, tmp_path) == (SEN2, [template])
+    assert detect(budget_xlsx, tmp_path) == (FINANCE, [budget_xlsx])
+    done = import_file(store, template, la_code=small_return.la_code)
+    assert done.kind == SEN2 and done.label == "SEN2 return" and done.children > 0
+    assert f"sen2:{small_return.year}" in set(store.imports()["kind"])
+    assert import_file(store, budget_xlsx, la_code=small_return.la_code).kind == FINANCE
+
+
+def test_a_pre_submission_workbook_needs_a_year(store, tmp_path, small_return, secret):
+    path = write_workbook(small_return, tmp_path / "upload.xlsx", layout="pre_submission")
+    before = _snapshot(store)
+    with pytest.raises(InputFileError, match="does not say its collection year") as raised:
+        import_file(store, path, la_code=small_return.la_code)
+    assert raised.value.location.file == "upload.xlsx"
+    assert _snapshot(store) == before
+    done = import_file(store, path, la_code=small_return.la_code, year=small_return.year)
+    assert done.kind == SEN2 and done.children > 0
 
 
 def test_another_las_sen2_return_is_refused_and_nothing_changes(

@@ -79,6 +79,27 @@ def test_synth_then_validate_clean_and_broken(tmp_path):
     assert pd.read_csv(tmp_path / "issues.csv").shape[0] == len(issues)
 
 
+def test_synth_writes_the_excel_template_and_validate_reads_it(tmp_path):
+    out = tmp_path / "la"
+    args = [str(out), "--first-year", "2024", "--last-year", "2024", "--children", "120"]
+    result = runner.invoke(synth_app, [*args, "--format", "xlsx"])
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in out.glob("sen2-*")] == ["sen2-2024.xlsx"]
+    checked = runner.invoke(
+        sen2_app,
+        [
+            "validate",
+            str(out / "sen2-2024.xlsx"),
+            "--establishments",
+            str(out / "establishments.csv"),
+        ],
+    )
+    assert checked.exit_code == 0, checked.output
+    assert "SEN2 2024, LA" in checked.output and "0 errors" in checked.output
+    wrong = runner.invoke(synth_app, [*args, "--format", "pdf"])
+    assert wrong.exit_code == 2 and "unknown format" in wrong.output
+
+
 def test_validate_reports_a_broken_file_clearly(tmp_path):
     path = tmp_path / "broken.xml"
     path.write_text("<Message><Header>")

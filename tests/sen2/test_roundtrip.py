@@ -1,4 +1,4 @@
-"""Synthetic LA -> XML and Blade CSV -> each reader -> identical derived tables."""
+"""Synthetic LA -> XML and every other full layout -> each reader -> identical tables."""
 
 from __future__ import annotations
 
@@ -7,9 +7,23 @@ import pytest
 
 from highneeds.sen2.derived import all_derived, prepare
 from highneeds.sen2.read import read_return
-from highneeds.sen2.write import write_blade_csv, write_xml
+from highneeds.sen2.write import write_blade_csv, write_workbook, write_xml
 
 KEY = b"roundtrip-key"
+
+#: Layout -> (write a return into a folder, read it back). The XML route is the reference.
+LAYOUTS = {
+    "blade_csv": lambda ret, folder: read_return(write_blade_csv(ret, folder / f"csv{ret.year}")),
+    "excel_template": lambda ret, folder: read_return(
+        write_workbook(ret, folder / f"sen2-{ret.year}.xlsx")
+    ),
+    # A pre-submission workbook has no header record: the year and LA are given.
+    "excel_pre_submission": lambda ret, folder: read_return(
+        write_workbook(ret, folder / f"pre-{ret.year}.xlsx", layout="pre_submission"),
+        year=ret.year,
+        la_code=ret.la_code,
+    ),
+}
 
 
 def _derived(returns, establishments):
@@ -20,22 +34,39 @@ def _derived(returns, establishments):
 
 
 @pytest.mark.slow
-def test_xml_and_csv_give_identical_derived_tables(tmp_path, synthetic_la, establishments):
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_xml_and_each_layout_give_identical_derived_tables(
+    layout, tmp_path, synthetic_la, establishments
+):
     returns = synthetic_la[-3:]  # three years, so transitions have two year pairs
     via_xml = [read_return(write_xml(r, tmp_path / f"{r.year}.xml")) for r in returns]
-    via_csv = [read_return(write_blade_csv(r, tmp_path / f"csv{r.year}")) for r in returns]
+    via_other = [LAYOUTS[layout](r, tmp_path) for r in returns]
     expected = _derived(returns, establishments)
     assert len(expected["transitions"]["year"].unique()) == 2
     for name, table in expected.items():
         assert len(table) > 0, name
         pd.testing.assert_frame_equal(_derived(via_xml, establishments)[name], table, obj=name)
-        pd.testing.assert_frame_equal(_derived(via_csv, establishments)[name], table, obj=name)
+        pd.testing.assert_frame_equal(_derived(via_other, establishments)[name], table, obj=name)
 
 
-def test_readers_give_the_same_tables_record_for_record(tmp_path, small_la):
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_small_returns_give_the_xml_routes_derived_tables(
+    layout, tmp_path, small_la, establishments
+):
+    via_xml = [read_return(write_xml(r, tmp_path / f"{r.year}.xml")) for r in small_la]
+    via_other = [LAYOUTS[layout](r, tmp_path) for r in small_la]
+    assert {r.layout for r in via_other} == {layout}
+    expected = _derived(via_xml, establishments)
+    assert len(expected["transitions"]) > 0
+    for name, table in _derived(via_other, establishments).items():
+        pd.testing.assert_frame_equal(table, expected[name], obj=name)
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_readers_give_the_same_tables_record_for_record(layout, tmp_path, small_la):
     ret = small_la[-1]
     xml = read_return(write_xml(ret, tmp_path / "r.xml"))
-    csv = read_return(write_blade_csv(ret, tmp_path / "csv"))
+    csv = LAYOUTS[layout](ret, tmp_path)
     for name, table in ret.tables.items():
         # Record keys differ by design (XML: position; CSV: table id); values must not.
         columns = [

@@ -42,17 +42,23 @@ def _show(report, limit: int = 50) -> None:
 
 @app.command()
 def validate(
-    files: list[Path] = typer.Argument(..., help="An .xml return, or the Blade CSV files / folder"),
+    files: list[Path] = typer.Argument(
+        ..., help="An .xml return, the DfE Excel template (.xlsx), or the Blade CSV files / folder"
+    ),
     establishments: Path | None = typer.Option(
         None, help="Establishments CSV: urn,name,gias_type_code"
     ),
     csv: Path | None = typer.Option(None, "--csv", help="Write the issue report as CSV"),
     xlsx: Path | None = typer.Option(None, "--xlsx", help="Write the issue report as XLSX"),
     year: int | None = typer.Option(
-        None, help="Collection year (only for the m1-m5 CSVs, which do not say it)"
+        None,
+        help="Collection year (only for the m1-m5 CSVs and pre-submission workbooks, which do "
+        "not say it)",
     ),
     la: str | None = typer.Option(
-        None, "--la", help="Three-digit LA code (only for the m1-m5 CSVs)"
+        None,
+        "--la",
+        help="Three-digit LA code (only for the m1-m5 CSVs and pre-submission workbooks)",
     ),
 ) -> None:
     """Check returns against their year's rules; exit code 1 if any error is found."""
@@ -94,15 +100,21 @@ def validate(
 
 @app.command("import")
 def import_(
-    files: list[Path] = typer.Argument(..., help="SEN2 returns (.xml, or Blade CSV files)"),
+    files: list[Path] = typer.Argument(
+        ..., help="SEN2 returns (.xml, the DfE Excel template .xlsx, or Blade CSV files)"
+    ),
     establishments: Path | None = typer.Option(
         None, help="Establishments CSV: urn,name,gias_type_code"
     ),
     year: int | None = typer.Option(
-        None, help="Collection year (only for the m1-m5 CSVs, which do not say it)"
+        None,
+        help="Collection year (only for the m1-m5 CSVs and pre-submission workbooks, which do "
+        "not say it)",
     ),
     la: str | None = typer.Option(
-        None, "--la", help="Three-digit LA code (only for the m1-m5 CSVs)"
+        None,
+        "--la",
+        help="Three-digit LA code (only for the m1-m5 CSVs and pre-submission workbooks)",
     ),
 ) -> None:
     """Pseudonymise and load returns into the store (needs HIGHNEEDS_SECRET)."""

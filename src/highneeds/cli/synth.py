@@ -1,4 +1,5 @@
-"""``highneeds synth``: write a synthetic LA's SEN2 returns as XML and Blade CSV."""
+"""``highneeds synth``: write a synthetic LA's SEN2 returns as XML, Blade CSV or the DfE
+Excel template."""
 
 from __future__ import annotations
 
@@ -26,13 +27,19 @@ def synth(
     inject: list[str] = typer.Option(
         [], help="Error kinds to inject (repeat); see docs/synthetic-la.md"
     ),
-    fmt: str = typer.Option("both", "--format", help="xml, csv or both"),
+    fmt: str = typer.Option(
+        "both", "--format", help="xml, csv, both (xml and csv) or xlsx (the DfE Excel template)"
+    ),
 ) -> None:
-    """Write one return per year: <out>/sen2-<year>.xml and/or <out>/csv-<year>/."""
+    """Write one return per year: <out>/sen2-<year>.xml, <out>/csv-<year>/ or
+    <out>/sen2-<year>.xlsx."""
     from highneeds.sen2.inject import ERROR_KINDS
     from highneeds.sen2.synth import SynthConfig, fictional_establishments, generate
-    from highneeds.sen2.write import write_blade_csv, write_xml
+    from highneeds.sen2.write import write_blade_csv, write_workbook, write_xml
 
+    if fmt not in {"xml", "csv", "both", "xlsx"}:
+        console.print(f"[red]unknown format {fmt!r}[/red]; choose xml, csv, both or xlsx")
+        raise typer.Exit(2)
     unknown = [k for k in inject if k not in ERROR_KINDS]
     if unknown:
         console.print(
@@ -53,6 +60,8 @@ def synth(
             write_xml(ret, out / f"sen2-{ret.year}.xml")
         if fmt in ("csv", "both"):
             write_blade_csv(ret, out / f"csv-{ret.year}")
+        if fmt == "xlsx":
+            write_workbook(ret, out / f"sen2-{ret.year}.xlsx")
         console.print(
             f"SEN2 {ret.year}: {len(ret['person'])} people, {len(ret['active_plan'])} active plans"
         )

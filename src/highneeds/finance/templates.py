@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from highneeds.errors import InputFileError, UnknownLabelError
+from highneeds.readers.archive import check_unpacked_size
 from highneeds.vocabulary import (
     AGE_BANDS,
     FUNDING_CATEGORIES,
@@ -300,6 +301,7 @@ def read_template(kind: str, path: str | Path, *, required_sheet: bool = True) -
             )
         elif path.suffix.lower() in {".xlsx", ".xlsm"}:
             sheet = spec.sheet
+            check_unpacked_size(path)
             with pd.ExcelFile(path) as book:
                 if sheet not in book.sheet_names:
                     if not required_sheet:

@@ -1,10 +1,12 @@
 """One entry point for any file an LA uploads: tell what it is by its content, then import it.
 
 Kinds: a DfE "Education, health and care plans" release (zip or folder); a SEN2 return (XML,
-or a zip/folder of its Blade or m1-m5 CSV files); an LA's filled finance template (unit costs,
-budget/outturn, capacity register; .xlsx or .csv). File names are never trusted: a release
-renamed ``.xml`` or a capacity register called ``costs.csv`` is still recognised, and a file
-that is none of these is refused with a located message before the store is touched.
+the DfE Excel template or a pre-submission workbook, or a zip/folder of its Blade or m1-m5 CSV
+files); an LA's filled finance template (unit costs, budget/outturn, capacity register; .xlsx
+or .csv). A workbook is a SEN2 return when its sheets say so, otherwise a finance template.
+File names are never trusted: a release renamed ``.xml`` or a capacity register called
+``costs.csv`` is still recognised, and a file that is none of these is refused with a located
+message before the store is touched.
 """
 
 from __future__ import annotations
@@ -16,16 +18,16 @@ from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
-from highneeds import config
 from highneeds.errors import InputFileError
 from highneeds.importers import UnrecognisedFileError
+from highneeds.readers.archive import check_unpacked_size
 from highneeds.store import Store
 
 DFE_RELEASE, SEN2, FINANCE = "dfe_release", "sen2", "finance"
 WHAT_WE_READ = (
-    "a DfE EHCP release (.zip), a SEN2 return (.xml, or a .zip of its Blade or m1-m5 CSV "
-    "files), or a finance template (unit costs, budget/outturn or capacity register; .xlsx "
-    "or .csv)"
+    "a DfE EHCP release (.zip), a SEN2 return (.xml, the DfE SEN2 Excel template, or a .zip "
+    "of its Blade or m1-m5 CSV files), or a finance template (unit costs, budget/outturn or "
+    "capacity register; .xlsx or .csv)"
 )
 
 
@@ -82,14 +84,10 @@ def _sen2_files(folder: Path) -> list[Path]:
 def _unzip(path: Path, into: Path) -> Path:
     """Extract a zip's files (flat, names only: no path from the archive is trusted), after
     checking the total unpacked size against the upload limit."""
-    limit = config.max_upload_bytes()
+    check_unpacked_size(path)
     try:
         with zipfile.ZipFile(path) as archive:
             members = [i for i in archive.infolist() if not i.is_dir()]
-            if sum(i.file_size for i in members) > limit:
-                raise InputFileError(
-                    f"unpacked, the zip holds over {limit / 1048576:.0f} MB", file=path.name
-                )
             for info in members:
                 name = PurePosixPath(info.filename).name
                 if name and not name.startswith("."):
@@ -118,7 +116,12 @@ def detect(path: str | Path, scratch: Path) -> tuple[str, list[Path]]:
     elif name.endswith((".xml", ".xml.gz")):
         return SEN2, [path]
     elif name.endswith((".xlsx", ".xlsm")):
+        check_unpacked_size(path)
         from highneeds.importers.finance import detect_template
+        from highneeds.sen2.read_excel import workbook_layout
+
+        if workbook_layout(path):
+            return SEN2, [path]
 
         detect_template(path)  # a workbook that is no template is refused here
         return FINANCE, [path]
@@ -168,9 +171,18 @@ def import_file(
 def _import_sen2(store, path, files, la_code, imported_by, year) -> ImportedFile:
     from highneeds.importers.sen2 import import_sen2
     from highneeds.sen2.read import read_returns
+    from highneeds.sen2.read_excel import workbook_layout
     from highneeds.sen2.read_modules import looks_like_module_csv
 
     modules = [p for p in files if p.suffix.lower() == ".csv" and looks_like_module_csv(p)]
+    books = [p for p in files if p.suffix.lower() in {".xlsx", ".xlsm"}]
+    if books and workbook_layout(books[0]) == "pre_submission" and year is None:
+        raise InputFileError(
+            "this is a SEN2 pre-submission workbook, which does not say its collection year",
+            file=path.name,
+            hint="give the year (on the command line: --year 2024), or upload the SEN2 XML "
+            "return or the DfE Excel template instead",
+        )
     if modules and year is None:
         raise InputFileError(
             "these are SEN2 m1-m5 module CSVs, which do not say their collection year",

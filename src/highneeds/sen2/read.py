@@ -1,5 +1,6 @@
-"""Open a SEN2 return in whichever layout it comes: one XML file, the Blade CSV files, or the
-D2I m1-m5 module CSVs (told apart by their headers: m-files have a ``Person ID`` column)."""
+"""Open a SEN2 return in whichever layout it comes: one XML file, the Blade CSV files, the
+D2I m1-m5 module CSVs (told apart by their headers: m-files have a ``Person ID`` column), or
+one workbook (the DfE Excel template or a pre-submission workbook, told apart by sheets)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ from pathlib import Path
 
 from highneeds import config
 from highneeds.errors import InputFileError
+from highneeds.readers.archive import check_unpacked_size
 from highneeds.sen2.model import Sen2Return
 from highneeds.sen2.read_csv import read_blade_csv
 from highneeds.sen2.read_csv import read_header_row as _blade_header
+from highneeds.sen2.read_excel import read_workbook
 from highneeds.sen2.read_modules import looks_like_module_csv, read_module_csv
 from highneeds.sen2.read_xml import read_xml
 
@@ -26,12 +29,15 @@ def check_size(path: Path) -> None:
             file=path.name,
             hint="raise HIGHNEEDS_MAX_UPLOAD_MB if this return really is that large",
         )
+    check_unpacked_size(path)
 
 
 def _kind(path: Path) -> str:
     name = path.name.lower()
     if name.endswith((".xml", ".xml.gz")):
         return "xml"
+    if name.endswith((".xlsx", ".xlsm")):
+        return "xlsx"
     return "csv" if name.endswith(".csv") else "other"
 
 
@@ -53,9 +59,11 @@ def expand(paths: list[str | Path]) -> list[Path]:
 def read_returns(
     paths: list[str | Path], *, year: int | None = None, la_code: str | None = None
 ) -> list[Sen2Return]:
-    """Every return in ``paths``: each XML file is one return; all CSV files together are one.
+    """Every return in ``paths``: each XML file or workbook is one return; all CSV files
+    together are one.
 
-    ``year`` and ``la_code`` are needed only for the m1-m5 CSVs, which do not say them.
+    ``year`` and ``la_code`` are needed only for the m1-m5 CSVs and pre-submission
+    workbooks, which do not say them.
     """
     files = expand(paths)
     if not files:
@@ -64,12 +72,16 @@ def read_returns(
         check_size(path)
     xml = [p for p in files if _kind(p) == "xml"]
     csvs = [p for p in files if _kind(p) == "csv"]
-    other = [p for p in files if p not in xml and p not in csvs]
+    books = [p for p in files if _kind(p) == "xlsx"]
+    other = [p for p in files if p not in xml and p not in csvs and p not in books]
     if other:
         raise InputFileError(
-            "not a SEN2 file type", file=other[0].name, hint="give .xml or Blade .csv files"
+            "not a SEN2 file type",
+            file=other[0].name,
+            hint="give .xml, Blade .csv files or the DfE Excel template (.xlsx)",
         )
     returns = [read_xml(p) for p in xml]
+    returns += [read_workbook(p, year=year, la_code=la_code) for p in books]
     # Any file with "Person ID" makes the CSVs an m1-m5 return; a file that then fits no
     # m-module gets that reader's expected-vs-found error, unless it is plainly Blade.
     if any(looks_like_module_csv(p) for p in csvs):

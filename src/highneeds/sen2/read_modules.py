@@ -29,7 +29,7 @@ from highneeds.sen2.model import (
     Sen2Return,
     empty_table,
 )
-from highneeds.sen2.values import clean_text, type_header, type_table
+from highneeds.sen2.values import clean_text, type_header, type_table, undo_float
 
 PERSON_ID = "Person ID"
 #: m1's "Gender" holds either Sex codes (M/F/U, 2024+) or GenderCurrent codes (0/1/2/9, 2023).
@@ -157,6 +157,14 @@ def _norm(header: str) -> str:
     return " ".join(header.split()).lower()
 
 
+def split_gender(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """A "Gender" column as (Sex, GenderCurrent): codes 0/1/2/9 are the 2023 GenderCurrent,
+    anything else (M/F/U) is Sex, so either year's codes read right."""
+    gender = clean_text(values)
+    numeric = undo_float(gender).isin(_GENDER_CURRENT_CODES)
+    return gender.mask(numeric), undo_float(gender).where(numeric)
+
+
 def read_header(path: Path) -> list[str]:
     with open(path, newline="", encoding="utf-8-sig") as handle:
         return [name.strip() for name in next(csv.reader(handle), [])]
@@ -234,13 +242,41 @@ def _module_frame(frame: pd.DataFrame, spec: ModuleFile, path: Path) -> pd.DataF
         out["person_key"] = clean_text(frame[_norm(PERSON_ID)])
     for header, column in spec.items:
         if column == GENDER:
-            gender = clean_text(frame[_norm(header)])
-            numeric = gender.isin(_GENDER_CURRENT_CODES)
-            out["sex"] = gender.mask(numeric)
-            out["gender_current"] = gender.where(numeric)
+            out["sex"], out["gender_current"] = split_gender(frame[_norm(header)])
         elif column:
             out[column] = frame[_norm(header)]
     return type_table(out, module, file=path.name, labels=spec.labels)
+
+
+def caller_header(
+    year: int | None,
+    la_code: str | None,
+    reference_date: str | pd.Timestamp | None,
+    *,
+    file: str,
+    what: str,
+) -> dict:
+    """The header of a layout that has none (m1-m5 CSVs, pre-submission workbooks), from the
+    caller's ``year`` and ``la_code``; the census day defaults to ``year``'s."""
+    if year is None or not la_code:
+        raise InputFileError(
+            f"{what} do not say which collection year or LA they are",
+            file=file,
+            hint="name them: --year 2024 --la 123 on the command line",
+        )
+    ref = pd.Timestamp(reference_date) if reference_date is not None else census_day(int(year))
+    header = type_header(
+        {
+            "collection": "SEN2",
+            "year": str(year),
+            "reference_date": ref.strftime("%Y-%m-%d"),
+            "lea": str(la_code),
+        },
+        HEADER_ITEMS,
+        file=file,
+    )
+    header["unknown_elements"] = []
+    return header
 
 
 def read_module_csv(
@@ -273,24 +309,7 @@ def read_module_csv(
             file=names,
             hint="give all five module CSVs of the return (or the folder holding them)",
         )
-    if year is None or not la_code:
-        raise InputFileError(
-            "the m1-m5 CSVs do not say which collection year or LA they are",
-            file=names,
-            hint="name them: --year 2024 --la 123 on the command line",
-        )
-    ref = pd.Timestamp(reference_date) if reference_date is not None else census_day(int(year))
-    header = type_header(
-        {
-            "collection": "SEN2",
-            "year": str(year),
-            "reference_date": ref.strftime("%Y-%m-%d"),
-            "lea": str(la_code),
-        },
-        HEADER_ITEMS,
-        file=names,
-    )
-    header["unknown_elements"] = []
+    header = caller_header(year, la_code, reference_date, file=names, what="the m1-m5 CSVs")
     tables = {
         spec.module: _module_frame(_load(by_label[label], spec), spec, by_label[label])
         for label, spec in specs.items()

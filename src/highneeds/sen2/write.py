@@ -1,4 +1,5 @@
-"""Write a return as DfE XML or as Blade CSV files (used for the synthetic LA)."""
+"""Write a return as DfE XML, Blade CSV files, the D2I m1-m5 CSVs or a workbook (the DfE
+Excel template or a pre-submission workbook); used for the synthetic LA and round-trip tests."""
 
 from __future__ import annotations
 
@@ -127,18 +128,11 @@ def write_module_csv(ret: Sen2Return, folder: str | Path) -> list[Path]:
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    # m3-m5 rows are keyed by their request: find each assessment's request.
-    to_request = ret["assessment"].set_index("assessment_key")["request_key"]
     paths = []
     for spec in MODULE_FILES:
         module = MODULE_BY_NAME[spec.module]
         frame = ret[spec.module]
-        if spec.module == "named_plan":
-            record = frame["assessment_key"].map(to_request)
-        elif spec.module == "person":
-            record = frame["person_key"]
-        else:
-            record = frame["request_key"] if spec.module != "request" else frame[module.key]
+        record = request_ids(ret, spec.module)  # m3-m5 rows are keyed by their request
         out = pd.DataFrame({PERSON_ID: frame["person_key"].to_numpy()})
         if spec.record_id != PERSON_ID:
             out[spec.record_id] = record.to_numpy()
@@ -155,3 +149,89 @@ def write_module_csv(ret: Sen2Return, folder: str | Path) -> list[Path]:
         out.to_csv(path, index=False)
         paths.append(path)
     return paths
+
+
+def request_ids(ret: Sen2Return, module: str) -> pd.Series:
+    """The request each record of ``module`` belongs to (the person's key for ``person``):
+    the key of the layouts that hang everything off the request (m1-m5 CSVs, workbooks)."""
+    frame = ret[module]
+    if module == "person":
+        return frame["person_key"]
+    if "request_key" in frame.columns:
+        return frame["request_key"]
+    parent = MODULE_BY_NAME[module].parent
+    upward = request_ids(ret, parent)
+    return frame[f"{parent}_key"].map(
+        pd.Series(upward.to_numpy(), index=ret[parent][f"{parent}_key"])
+    )
+
+
+def _cell(value, kind: str):
+    """A value as a spreadsheet cell: dates as date cells, flags, ranks and plain ids as
+    numbers (as Excel stores what an LA types), everything else as text."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    text = _text(value, kind)
+    if kind == "date":
+        return pd.Timestamp(value).to_pydatetime()
+    if kind in {"int", "flag"} or (kind == "key" and text.isdigit() and text[0] != "0"):
+        return int(text) if text.isdigit() else int(float(text))
+    return text
+
+
+def write_workbook(ret: Sen2Return, path: str | Path, *, layout: str = "template") -> Path:
+    """The return as the DfE Excel template (``layout="template"``: one "Data Entry
+    Template" sheet, module sections one below another, long headers) or as a pre-submission
+    workbook (``"pre_submission"``: a sheet per module, Blade item names, no header record).
+
+    Uses the reader's own mapping (:data:`highneeds.sen2.read_excel.SECTIONS`), so the layout
+    round-trips; records are keyed by Person ID and Requests record ID as the template is.
+    """
+    import openpyxl
+
+    from highneeds.sen2 import read_excel as xl
+
+    path = Path(path)
+    book = openpyxl.Workbook(write_only=True)
+    template = layout == "template"
+    if template:
+        sheet = book.create_sheet(xl.TEMPLATE_SHEET)
+        header = xl.SECTION_BY_MODULE[xl.HEADER]
+        sheet.append([header.title])
+        sheet.append([text for text, _ in header.labels])
+        values = {i.column: _cell(ret.header.get(i.column), i.kind) for i in HEADER_ITEMS}
+        sheet.append([values[column] for _, column in header.labels])
+        sheet.append([])
+        sheet.append([])
+    for section in xl.MODULE_SECTIONS:
+        module = MODULE_BY_NAME[section.module]
+        frame = ret[module.name]
+        items = _present_items(ret, module)
+        if template:
+            own = module.name == "person"
+            keys = [xl.PERSON_ID_OWN if own else xl.PERSON_ID]
+            if not own:
+                keys.append(xl.REQUEST_ID_OWN if module.name == "request" else xl.REQUEST_ID)
+            # 2023's GenderCurrent goes in the template's "Gender" column.
+            names = ["gender" if i.column == "gender_current" else i.column for i in items]
+            labels = keys + [xl.LA_COLUMN] + [section.label(name) for name in names]
+            sheet.append([section.title])
+        else:
+            sheet = book.create_sheet(section.sheet)
+            keys = ["persontableid"] + ([] if module.name == "person" else ["requeststableid"])
+            labels = keys + [i.element.lower() for i in items]
+        sheet.append(labels)
+        columns = [frame["person_key"]]
+        if module.name != "person":
+            columns.append(request_ids(ret, module.name))
+        if template:
+            columns.append(pd.Series(ret.la_code, index=frame.index))
+        columns += [frame[i.column] for i in items]
+        kinds = ["key"] * len(keys) + (["str"] if template else []) + [i.kind for i in items]
+        for record in zip(*(c.to_numpy() for c in columns), strict=True):
+            sheet.append([_cell(v, k) for v, k in zip(record, kinds, strict=True)])
+        if template:
+            sheet.append([])
+            sheet.append([])
+    book.save(path)
+    return path
