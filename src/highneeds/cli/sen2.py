@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -14,6 +15,25 @@ app = typer.Typer(help="SEN2 person-level returns: validate, import, rules.", no
 rules_app = typer.Typer(help="The validation rules.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
 console = Console()
+
+# Options validate and import share: the m1-m5 CSVs and pre-submission workbooks do not say
+# their year or LA, so the analyst does.
+Establishments = Annotated[
+    Path | None, typer.Option(help="Establishments CSV: urn,name,gias_type_code")
+]
+Year = Annotated[
+    int | None,
+    typer.Option(
+        help="Collection year (only for the m1-m5 CSVs and pre-submission workbooks, which do "
+        "not say it)"
+    ),
+]
+LaCode = Annotated[
+    str | None,
+    typer.Option(
+        "--la", help="Three-digit LA code (only for the m1-m5 CSVs and pre-submission workbooks)"
+    ),
+]
 
 
 def _establishments(path: Path | None):
@@ -45,21 +65,11 @@ def validate(
     files: list[Path] = typer.Argument(
         ..., help="An .xml return, the DfE Excel template (.xlsx), or the Blade CSV files / folder"
     ),
-    establishments: Path | None = typer.Option(
-        None, help="Establishments CSV: urn,name,gias_type_code"
-    ),
+    establishments: Establishments = None,
     csv: Path | None = typer.Option(None, "--csv", help="Write the issue report as CSV"),
     xlsx: Path | None = typer.Option(None, "--xlsx", help="Write the issue report as XLSX"),
-    year: int | None = typer.Option(
-        None,
-        help="Collection year (only for the m1-m5 CSVs and pre-submission workbooks, which do "
-        "not say it)",
-    ),
-    la: str | None = typer.Option(
-        None,
-        "--la",
-        help="Three-digit LA code (only for the m1-m5 CSVs and pre-submission workbooks)",
-    ),
+    year: Year = None,
+    la: LaCode = None,
 ) -> None:
     """Check returns against their year's rules; exit code 1 if any error is found."""
     from highneeds.sen2.read import read_returns
@@ -103,19 +113,9 @@ def import_(
     files: list[Path] = typer.Argument(
         ..., help="SEN2 returns (.xml, the DfE Excel template .xlsx, or Blade CSV files)"
     ),
-    establishments: Path | None = typer.Option(
-        None, help="Establishments CSV: urn,name,gias_type_code"
-    ),
-    year: int | None = typer.Option(
-        None,
-        help="Collection year (only for the m1-m5 CSVs and pre-submission workbooks, which do "
-        "not say it)",
-    ),
-    la: str | None = typer.Option(
-        None,
-        "--la",
-        help="Three-digit LA code (only for the m1-m5 CSVs and pre-submission workbooks)",
-    ),
+    establishments: Establishments = None,
+    year: Year = None,
+    la: LaCode = None,
 ) -> None:
     """Pseudonymise and load returns into the store (needs HIGHNEEDS_SECRET)."""
     from highneeds.importers.sen2 import import_sen2
