@@ -72,8 +72,9 @@ def stockport(transactional_db, settings, tmp_path):
 @pytest.mark.slow
 def test_uploaded_costs_and_places_drive_sufficiency_and_scenarios(client_as, stockport, tmp_path):
     client = client_as(Role.ANALYST, stockport)
+    # Nothing of this LA's is loaded yet (the page lists the templates, so look at provenance).
     assert (
-        "Capacity register" not in client.get(reverse("workspace:data", args=[LA])).content.decode()
+        "finance_capacity" not in client.get(reverse("workspace:data", args=[LA])).content.decode()
     )
 
     _upload(client, "our-costs.xlsx", _filled_unit_costs(tmp_path))

@@ -71,6 +71,7 @@ GET_VIEWS = [
     ("workspace:overview_download", {"key": "caseload_trend", "fmt": "csv"}, Role.VIEWER),
     ("workspace:overview_chart", {"key": "caseload_trend"}, Role.VIEWER),
     ("workspace:data", {}, Role.VIEWER),
+    ("workspace:data_template", {"kind": "budget", "fmt": "xlsx"}, Role.ANALYST),
     ("workspace:job", {"job_id": "JOB"}, Role.VIEWER),
     ("workspace:job_status", {"job_id": "JOB"}, Role.VIEWER),
     ("workspace:job_download", {"job_id": "JOB", "key": "total", "fmt": "csv"}, Role.VIEWER),

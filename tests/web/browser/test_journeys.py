@@ -74,9 +74,14 @@ def test_analyst_signs_in_sees_overview_downloads_and_uploads(
     assert_accessible(page)
 
 
-def test_upload_errors_are_summarised_and_linked_to_the_field(page, live_server, sign_in, demo):
+def test_data_page_offers_templates_and_summarises_upload_errors(page, live_server, sign_in, demo):
     sign_in(page, demo[Role.ANALYST])
     page.goto(f"{live_server.url}/workspaces/990/data/")
+    assert page.get_by_role("heading", name="Templates to fill in").is_visible()
+    assert_accessible(page)
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="XLSX template: High Needs budget and outturn").click()
+    assert download_info.value.suggested_filename == "990-budget-template.xlsx"
     page.get_by_role("button", name="Upload and check").click()
     summary = page.locator(".govuk-error-summary")
     summary.wait_for()
@@ -95,6 +100,7 @@ def test_viewer_sees_no_upload_form_and_every_page_passes_axe(page, live_server,
         assert_accessible(page)
     page.goto(f"{live_server.url}/workspaces/990/data/")
     assert page.locator("input[type=file]").count() == 0
+    assert page.get_by_role("heading", name="Templates to fill in").count() == 0
 
 
 def test_admin_pages_and_error_pages_pass_axe(page, live_server, sign_in, demo):

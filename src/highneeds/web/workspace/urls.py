@@ -29,6 +29,11 @@ urlpatterns = [
         "<str:la_code>/overview/<slug:key>/chart.svg", views.overview_chart, name="overview_chart"
     ),
     path("<str:la_code>/data/", views.data, name="data"),
+    path(
+        "<str:la_code>/data/templates/<slug:kind>.<fmt:fmt>",
+        views.data_template,
+        name="data_template",
+    ),
     path("<str:la_code>/jobs/<int:job_id>/", views.job, name="job"),
     path("<str:la_code>/jobs/<int:job_id>/status.json", views.job_status, name="job_status"),
     path("<str:la_code>/jobs/<int:job_id>/workbook.xlsx", views.job_workbook, name="job_workbook"),

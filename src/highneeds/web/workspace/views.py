@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import tempfile
+from pathlib import Path
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -13,6 +15,7 @@ from django.utils.text import get_valid_filename
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from highneeds.errors import HighneedsError
+from highneeds.finance import templates as finance_templates
 from highneeds.finance.scenarios import Scenario, with_intervention, without_intervention
 from highneeds.web.accounts import audit
 from highneeds.web.accounts.permissions import (
@@ -161,10 +164,65 @@ def data(request, workspace):
             "can_upload": can_upload,
             "provenance": loaded.astype(object).where(loaded.notna(), "").to_dict("records"),
             "jobs": services.recent_jobs(workspace),
+            "templates": _templates() if can_upload else [],
             "active": "data",
         },
         status=400 if form.errors else 200,
     )
+
+
+# What each template is for, in a line. The kinds, titles and sheets come from the core
+# (finance.templates), so a template the core adds is listed even before it has a line here.
+TEMPLATE_PURPOSES = {
+    "unit_costs": "What this LA pays for a place and a top-up, by funding category (and, if "
+    "you like, setting, need and age band). Forecast costs, scenarios and the place sufficiency "
+    "check use them instead of the national reference defaults.",
+    "budget": "This LA's High Needs budget and outturn by Section 251 line, and the High Needs "
+    "block allocation. The finance page sets them against each other and the cost model, and "
+    "works out the DSG position.",
+    "capacity": "Places commissioned, by provision and January census year. The place "
+    "sufficiency check on the finance page sets forecast demand against them.",
+}
+TEMPLATE_FORMATS = ("xlsx", "csv")
+
+
+def _templates() -> list[dict]:
+    """One entry per template the core writes, for the Data page's download list."""
+    listed = []
+    for kind, parts in finance_templates.WORKBOOKS.items():
+        specs = [finance_templates.SPECS[part] for part in parts]
+        listed.append(
+            {
+                "kind": kind,
+                "title": specs[0].title,
+                "purpose": TEMPLATE_PURPOSES.get(kind, ""),
+                # The core writes a CSV of the first data sheet only; say so when there are more.
+                "csv_sheet": specs[0].sheet if len(specs) > 1 else "",
+            }
+        )
+    return listed
+
+
+@workspace_role(Role.ANALYST)
+@require_GET
+def data_template(request, workspace, kind, fmt):
+    """A blank template (kind as the core names it) to fill in and upload on the Data page.
+    Analysts only, like uploading: a template is only of use to someone who can upload it."""
+    if kind not in finance_templates.WORKBOOKS or fmt not in TEMPLATE_FORMATS:
+        raise Http404("highneeds has no template of that kind.")
+    with tempfile.TemporaryDirectory() as folder:
+        body = finance_templates.write_template(kind, Path(folder) / f"template.{fmt}").read_bytes()
+    audit.record(
+        audit.Action.EXPORT,
+        actor=request.user,
+        workspace=workspace,
+        target=f"data/templates/{kind}.{fmt}",
+        detail={"template": kind},
+    )
+    response = HttpResponse(body, content_type=figures.FORMATS[fmt])
+    filename = f"{workspace.la_code}-{kind.replace('_', '-')}-template.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def _job(workspace, job_id) -> Job:
