@@ -39,15 +39,21 @@ def test_scenario_run_writes_the_plan_layout_workbook_and_charts(tmp_path):
     book = openpyxl.load_workbook(out / "scenario_comparison.xlsx", read_only=True)
     cost_sheets = [n for n in book.sheetnames if n.endswith(" cost")]
     assert len(cost_sheets) == 4  # baseline + three scenarios
-    plan = pd.read_excel(out / "scenario_comparison.xlsx", sheet_name=cost_sheets[0])
+    plan = pd.read_excel(
+        out / "scenario_comparison.xlsx", sheet_name=cost_sheets[0], engine="openpyxl"
+    )
     assert list(plan.columns[:2]) == ["Funding category", "Age band"]
     assert {2027, 2030} <= set(plan.columns)  # years across
     assert "All categories" in set(plan["Funding category"])
-    comparison = pd.read_excel(out / "scenario_comparison.xlsx", sheet_name="Scenario comparison")
+    comparison = pd.read_excel(
+        out / "scenario_comparison.xlsx", sheet_name="Scenario comparison", engine="openpyxl"
+    )
     quo = comparison[comparison.scenario == "Status quo"].cost_gbp_mean.to_numpy()
     base = comparison[comparison.scenario == "Baseline"].cost_gbp_mean.to_numpy()
     assert (quo == base).all()
-    notes = pd.read_excel(out / "scenario_comparison.xlsx", sheet_name="Notes")["Notes"]
+    notes = pd.read_excel(out / "scenario_comparison.xlsx", sheet_name="Notes", engine="openpyxl")[
+        "Notes"
+    ]
     assert notes.str.contains("reference default").any()  # example costs lack "other"
     saved = list_scenarios(Store(database), DEMO_LA_CODE)
     assert len(saved) == 3

@@ -26,7 +26,7 @@ def test_witan_command_writes_outputs_tables_workbook_and_charts(tmp_path):
     ):
         assert (out / name).stat().st_size > 0, name
     assert (out / "fan_chart_caseload.png").read_bytes()[:4] == b"\x89PNG"
-    sheets = pd.read_excel(out / "forecast.xlsx", sheet_name=None)
+    sheets = pd.read_excel(out / "forecast.xlsx", sheet_name=None, engine="openpyxl")
     assert {"total", "by_state", "cost_total"} <= set(sheets)
     assert sheets["total"]["year"].tolist() == [2017, 2018, 2019]
 

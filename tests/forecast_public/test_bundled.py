@@ -91,7 +91,7 @@ def test_cli_writes_one_las_workbook_and_fan_chart(bundled_panel, monkeypatch, t
     args = ["public", "--origin", "2022", "--la", "356", "--out", str(out), "--chart", str(chart)]
     result = CliRunner().invoke(cli.app, args)
     assert result.exit_code == 0, result.output
-    sheet = pd.read_excel(out, dtype={"area_code": str})
+    sheet = pd.read_excel(out, dtype={"area_code": str}, engine="openpyxl")
     assert set(sheet["area_code"]) == {"356"} and len(sheet) == 3 * 6
     assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     no_la = CliRunner().invoke(cli.app, ["public", "--origin", "2022", "--chart", str(chart)])

@@ -74,7 +74,7 @@ def test_synth_then_validate_clean_and_broken(tmp_path):
     )
     assert result.exit_code == 1
     assert "S2-101" in result.output
-    issues = pd.read_excel(report)
+    issues = pd.read_excel(report, engine="openpyxl")
     assert set(issues["code"]) == {"S2-101"}
     assert pd.read_csv(tmp_path / "issues.csv").shape[0] == len(issues)
 

@@ -207,7 +207,7 @@ def test_xlsx_png_and_svg_downloads_are_real_files(client_as, workspace, fake_ov
     client = client_as(Role.VIEWER)
     base = [workspace.la_code, "caseload_trend"]
     xlsx = client.get(reverse("workspace:overview_download", args=[*base, "xlsx"])).content
-    frame = pd.read_excel(io.BytesIO(xlsx))
+    frame = pd.read_excel(io.BytesIO(xlsx), engine="openpyxl")
     assert frame["EHCPs"].tolist() == [2618, 2790, 3012]
     png = client.get(reverse("workspace:overview_download", args=[*base, "png"])).content
     assert png.startswith(b"\x89PNG")

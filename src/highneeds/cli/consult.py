@@ -21,13 +21,12 @@ def _read_responses(path: Path):
 
     from highneeds.consult.analysis.schema import validate_responses
     from highneeds.errors import InputFileError
-    from highneeds.readers.archive import check_unpacked_size
+    from highneeds.readers.excel import read_excel
 
     if not path.exists():
         raise InputFileError("file not found", file=str(path))
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        check_unpacked_size(path)
-        frame = pd.read_excel(path, dtype=str)
+        frame = read_excel(path, dtype=str)
     else:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False).replace("", None)
     for column in frame.columns:

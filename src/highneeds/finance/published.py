@@ -23,6 +23,7 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from highneeds.errors import InputFileError
+from highneeds.readers.excel import excel_file
 from highneeds.reference.sheets import la_number, normalise_label, raw_table, to_number
 
 #: Code used for England totals in every tidy finance table (ONS code for England).
@@ -260,7 +261,7 @@ def _number_or_blank(value: object, **where) -> float:
 
 def _first_sheet(path: Path) -> str:
     try:
-        with pd.ExcelFile(path) as book:
+        with excel_file(path) as book:
             return str(book.sheet_names[0])
     except (ValueError, OSError) as error:
         raise InputFileError(f"cannot be opened as a workbook ({error})", file=path.name) from None
@@ -452,7 +453,7 @@ def read_dsg_by_year(path: str | Path) -> pd.DataFrame:
     """
     path = Path(path)
     try:
-        with pd.ExcelFile(path) as book:
+        with excel_file(path) as book:
             sheets = list(book.sheet_names)
     except (ValueError, OSError) as error:
         raise InputFileError(f"cannot be opened as a workbook ({error})", file=path.name) from None

@@ -30,6 +30,7 @@ from highneeds.finance.templates import (
     read_unit_costs,
 )
 from highneeds.importers import UnrecognisedFileError
+from highneeds.readers.excel import excel_file
 from highneeds.store import ImportResult, Store, file_sha256
 
 #: Template kind -> (the spec of its main data sheet, what people call it).
@@ -82,7 +83,7 @@ def detect_template(path: str | Path) -> str:
             hint="start from `highneeds finance template` and keep its header row",
         )
     try:
-        with pd.ExcelFile(path) as book:
+        with excel_file(path) as book:
             sheets = list(book.sheet_names)
     except (ValueError, OSError) as error:
         raise InputFileError(f"cannot be read as a workbook ({error})", file=path.name) from None

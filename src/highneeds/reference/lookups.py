@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from highneeds.errors import InputFileError, UnknownLabelError
+from highneeds.readers.excel import excel_file
 from highneeds.reference.names import normalise_label
 from highneeds.reference.sheets import (
     HEADER_SEARCH_ROWS,
@@ -109,7 +110,7 @@ def read_la_region(path: str | Path, *, sheet: str | None = None) -> pd.DataFram
     """
     path = Path(path)
     if sheet is None and path.suffix.lower() != ".csv":
-        with pd.ExcelFile(path) as book:
+        with excel_file(path) as book:
             sheet = book.sheet_names[0]
     raw = raw_table(path, sheet)
     rows = []

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from highneeds.errors import InputFileError
+from highneeds.readers.excel import excel_file
 from highneeds.reference.names import normalise_label
 
 #: How far down a sheet the header may sit before we give up looking for it.
@@ -52,7 +53,7 @@ def raw_table(path: Path, sheet: str | None, nrows: int | None = None) -> pd.Dat
 
 
 def _raw_sheet(path: Path, sheet: str | None, nrows: int | None) -> pd.DataFrame:
-    with pd.ExcelFile(path) as book:
+    with excel_file(path) as book:
         if sheet not in book.sheet_names:
             raise InputFileError(
                 f"sheet {sheet!r} is missing",

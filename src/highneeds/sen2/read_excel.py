@@ -244,10 +244,29 @@ class Block:
     rows: list[tuple[int, list[str | None]]]
 
 
-def _text_rows(sheet) -> list[tuple[int, list[str | None]]]:
-    """Every non-blank row of ``sheet`` as (sheet row, cell texts)."""
+class Book:
+    """A workbook's cell values by sheet, read with calamine (Rust): ~50 times faster than
+    openpyxl on a template of 50,000 children, which matters at the size of a real LA."""
+
+    def __init__(self, path: str | Path):
+        from python_calamine import CalamineWorkbook
+
+        self._book = CalamineWorkbook.from_path(str(path))
+        self.sheetnames: list[str] = list(self._book.sheet_names)
+
+    def rows(self, name: str, max_rows: int | None = None) -> list[list]:
+        """The sheet's rows from A1 (row 1 first, blank rows kept so numbers match Excel)."""
+        sheet = self._book.get_sheet_by_name(name)
+        return sheet.to_python(skip_empty_area=False, nrows=max_rows)
+
+    def close(self) -> None:
+        self._book.close()
+
+
+def _text_rows(book: Book, name: str) -> list[tuple[int, list[str | None]]]:
+    """Every non-blank row of sheet ``name`` as (sheet row, cell texts)."""
     out = []
-    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+    for number, values in enumerate(book.rows(name), start=1):
         cells = [cell_text(v) for v in values]
         cells = [None if c is None or not c.strip() else c for c in cells]
         if any(c is not None for c in cells):
@@ -274,7 +293,7 @@ def template_sheet(book) -> str | None:
         if norm(name) == norm(TEMPLATE_SHEET):
             return name
     for name in book.sheetnames:
-        for values in book[name].iter_rows(max_row=30, max_col=1, values_only=True):
+        for values in book.rows(name, max_rows=30):
             if values and values[0] and _title_of([cell_text(values[0])]) in {HEADER, "person"}:
                 return name
     return None
@@ -292,10 +311,8 @@ def _pre_submission_sheets(book) -> dict[str, str]:
 
 def workbook_layout(path: str | Path) -> str | None:
     """ "template", "pre_submission" or None: which SEN2 workbook ``path`` is, by its sheets."""
-    import openpyxl
-
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        book = Book(path)
     except Exception:  # any unreadable file is simply not a SEN2 workbook
         return None
     try:
@@ -312,7 +329,7 @@ def _template_blocks(book, file: str) -> tuple[str, dict[str, Block]]:
     name = template_sheet(book)
     blocks: dict[str, list] = {}
     current = None
-    for number, cells in _text_rows(book[name]):
+    for number, cells in _text_rows(book, name):
         module = _title_of(cells)
         if module is not None:
             if module in blocks:
@@ -353,7 +370,7 @@ def _pre_submission_blocks(book, file: str) -> dict[str, Block]:
         )
     blocks = {}
     for module, name in sheets.items():
-        rows = _text_rows(book[name])
+        rows = _text_rows(book, name)
         if not rows:
             raise InputFileError("the sheet is empty: no header row", file=file, sheet=name, row=1)
         blocks[module] = _block(name, rows)
@@ -501,8 +518,6 @@ def read_workbook(
     ``year`` and ``la_code`` are needed only for a pre-submission workbook (it has no header
     record); ``reference_date`` then defaults to the census day of ``year``.
     """
-    import openpyxl
-
     path = Path(path)
     file = path.name
     check_unpacked_size(path)
@@ -515,7 +530,7 @@ def read_workbook(
             hint="give the DfE SEN2 Excel template, a pre-submission workbook, the XML return "
             "or its CSV export",
         )
-    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    book = Book(path)
     try:
         if layout == "template":
             _, blocks = _template_blocks(book, file)

@@ -25,7 +25,7 @@ from sklearn.linear_model import LogisticRegression
 
 from highneeds.consult.analysis.themes import make_vectorizer
 from highneeds.errors import InputFileError, ModelInputError
-from highneeds.readers.archive import check_unpacked_size
+from highneeds.readers.excel import read_excel
 
 TOKENS = re.compile(r"[a-z0-9]+")
 
@@ -130,8 +130,7 @@ def read_codebook(path: str | Path) -> Codebook:
     if suffix == ".csv":
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     elif suffix in (".xlsx", ".xlsm"):
-        check_unpacked_size(path)
-        frame = pd.read_excel(path, dtype=str).fillna("")
+        frame = read_excel(path, dtype=str).fillna("")
     elif suffix in (".yaml", ".yml"):
         import yaml
 

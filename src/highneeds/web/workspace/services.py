@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 
 from highneeds.errors import HighneedsError, InputFileError
-from highneeds.readers.archive import check_unpacked_size
+from highneeds.readers.excel import read_excel
 from highneeds.web.accounts import audit
 from highneeds.web.accounts.models import Workspace
 from highneeds.web.core.store import get_store
@@ -407,8 +407,7 @@ def check_file(path: Path, name: str) -> dict:
         if suffix == ".csv":
             sheets = {"": pd.read_csv(path, dtype=str, keep_default_na=False)}
         elif suffix in (".xlsx", ".xls", ".ods"):
-            check_unpacked_size(path)
-            sheets = pd.read_excel(path, sheet_name=None, dtype=str)
+            sheets = read_excel(path, sheet_name=None, dtype=str)
         elif suffix == ".xml":
             from defusedxml import ElementTree
 

@@ -1,0 +1,36 @@
+"""Opening spreadsheet files with pandas, one way everywhere.
+
+pandas picks openpyxl for .xlsx today and warns, whenever calamine is installed (it is: the
+SEN2 workbook reader uses it), that the default will change. Our finance, reference and
+consultation readers were written and tested against openpyxl's cell types, so they name
+it; other formats keep pandas' choice (xlrd for .xls, odf for .ods).
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+
+
+def engine_for(path: str | Path) -> str | None:
+    return "openpyxl" if Path(path).suffix.lower() in {".xlsx", ".xlsm"} else None
+
+
+def excel_file(path: str | Path) -> pd.ExcelFile:
+    """``pd.ExcelFile`` for ``path``; a file that is no workbook raises ``ValueError`` (as
+    pandas does when it sniffs the format itself), whatever the engine's own error."""
+    try:
+        return pd.ExcelFile(path, engine=engine_for(path))
+    except zipfile.BadZipFile as error:
+        raise ValueError(f"not a valid workbook: {error}") from None
+
+
+def read_excel(path: str | Path, **options) -> pd.DataFrame | dict[str, pd.DataFrame]:
+    """``pd.read_excel`` of ``path`` after the unpacked-size check, opened as above."""
+    from highneeds.readers.archive import check_unpacked_size
+
+    check_unpacked_size(path)
+    with excel_file(path) as book:
+        return pd.read_excel(book, **options)
