@@ -103,9 +103,9 @@ def test_after_import_the_page_shows_the_files_figures_and_provenance(client_as,
     assert (
         '<th scope="row" class="govuk-table__header">2023-24</th><td class="govuk-table__cell">'
         '1.2.3</td><td class="govuk-table__cell">Top-up and other funding – non-maintained and '
-        'independent providers</td><td class="govuk-table__cell">10,200,000</td>'
-        '<td class="govuk-table__cell">12,300,000</td><td class="govuk-table__cell">'
-        "2,100,000</td>"
+        'independent providers</td><td class="govuk-table__cell govuk-table__cell--numeric">'
+        '10,200,000</td><td class="govuk-table__cell govuk-table__cell--numeric">12,300,000</td>'
+        '<td class="govuk-table__cell govuk-table__cell--numeric">2,100,000</td>'
     ) in html
     # the DSG position: 43.5m − 45.66m, 46.8m − 50.03m, 49.9m − 52.14m carried forward
     assert "-7,630,000" in html

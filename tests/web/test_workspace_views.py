@@ -599,7 +599,20 @@ def test_display_values_are_rounded_for_reading_only():
     from highneeds.web.workspace import figures
 
     frame = pd.DataFrame({"year": [2022], "ehcps": [12345.0], "rate": [31.18151], "gap": [None]})
-    assert figures.display_rows(frame) == [["2022", "12,345", "31.2", ""]]
+    assert figures.display_rows(frame) == [["2022", "12,345", "31.2", "–"]]
+
+
+def test_panels_right_align_figures_and_explain_the_dash():
+    from highneeds.web.workspace import figures
+
+    frame = pd.DataFrame({"Line": ["1.0.2", "1.2.1"], "Label": ["a", "b"], "Budget": [5.0, None]})
+    panel = figures.panel("t", "T", frame, chart_src="", download_url=lambda fmt: fmt, chart=False)
+    assert [c["numeric"] for c in panel["columns"]] == [False, False, True]
+    assert panel["rows"][1][2] == {"text": "–", "numeric": True}
+    assert panel["has_missing"]
+    full = frame.fillna(1.0)
+    shown = figures.panel("t", "T", full, chart_src="", download_url=lambda fmt: fmt, chart=False)
+    assert not shown["has_missing"]
 
 
 # --- forecast ---------------------------------------------------------------------------------

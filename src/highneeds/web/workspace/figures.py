@@ -144,9 +144,9 @@ def chart_image(frame: pd.DataFrame, *, title: str, cache_key: str) -> HttpRespo
 
 def display_value(value) -> str:
     """A cell as the page shows it: whole numbers with thousands separators, others to one
-    decimal place, missing as an empty cell (downloads keep full precision)."""
+    decimal place, missing as a dash, as the CLI shows it (downloads keep full precision)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
+        return MISSING
     if isinstance(value, bool | str):
         return str(value)
     if isinstance(value, int | float) and float(value).is_integer():
@@ -156,8 +156,21 @@ def display_value(value) -> str:
     return str(value)
 
 
+#: How a missing figure reads on a page; panel.html explains it under any table that has one.
+MISSING = "–"
+
+
 def display_rows(frame: pd.DataFrame) -> list[list[str]]:
     return [[display_value(v) for v in row] for row in frame.to_numpy(dtype=object).tolist()]
+
+
+def numeric_columns(frame: pd.DataFrame) -> list[bool]:
+    """Per column, whether it holds figures: GOV.UK tables right-align those so digits line
+    up. A column of missing values only is not a figure column."""
+    return [
+        pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
+        for c in frame.columns
+    ]
 
 
 def title_of(key: str) -> str:
@@ -181,12 +194,18 @@ def panel(
     ``chart=False`` for a table whose rows are not one series (several lines of several
     years): a chart of it would mislead, so it has none."""
     drawable = chart and chart_columns(frame) is not None
+    rows, numeric = display_rows(frame), numeric_columns(frame)
     formats = ["csv", "xlsx", *(["png", "svg"] if drawable else [])]
     return {
         "key": key,
         "title": title,
         "chart_src": chart_src if drawable else "",
-        "columns": [str(c) for c in frame.columns],
-        "rows": display_rows(frame),
+        "columns": [
+            {"name": str(c), "numeric": n} for c, n in zip(frame.columns, numeric, strict=True)
+        ],
+        "rows": [
+            [{"text": t, "numeric": n} for t, n in zip(row, numeric, strict=True)] for row in rows
+        ],
+        "has_missing": any(t == MISSING for row in rows for t in row),
         "downloads": [(DOWNLOAD_LABELS[fmt], download_url(fmt)) for fmt in formats],
     }
