@@ -107,6 +107,40 @@ NEEDS: tuple[Need, ...] = (
 NEED_BY_CODE = {need.code: need for need in NEEDS}
 
 # --------------------------------------------------------------------------------------------
+# Sex and reasons a plan ceased (SEN2 person and named plan codes), for published tables
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sex:
+    code: str  # SEN2 Sex; GenderCurrent 1/2/0/9 becomes M/F/U on import
+    label: str
+
+
+SEXES: tuple[Sex, ...] = (Sex("F", "Female"), Sex("M", "Male"), Sex("U", "Not known"))
+SEX_BY_CODE = {sex.code: sex for sex in SEXES}
+
+
+@dataclass(frozen=True)
+class CeaseReason:
+    code: str  # SEN2 CeaseReason, 1-9
+    label: str
+
+
+CEASE_REASONS: tuple[CeaseReason, ...] = (
+    CeaseReason("1", "Reached maximum age"),
+    CeaseReason("2", "Needs met without a plan"),
+    CeaseReason("3", "Moved on to higher education"),
+    CeaseReason("4", "Moved on to paid employment (not an apprenticeship)"),
+    CeaseReason("5", "Transferred to another LA"),
+    CeaseReason("6", "Young person no longer engaging"),
+    CeaseReason("7", "Moved outside England"),
+    CeaseReason("8", "Deceased"),
+    CeaseReason("9", "Other"),
+)
+CEASE_REASON_BY_CODE = {reason.code: reason for reason in CEASE_REASONS}
+
+# --------------------------------------------------------------------------------------------
 # Settings, setting groups and DSG management plan funding categories
 # --------------------------------------------------------------------------------------------
 

@@ -4,7 +4,8 @@ Percentages of the five-point answers are of those who answered on the scale; "d
 "not answered" are shown separately as percentages of everyone in the group. Intervals are Wilson
 score intervals (good coverage for small groups and for percentages near 0 or 100); differences
 between groups use Newcombe's hybrid score interval built from the two Wilson intervals
-(Newcombe 1998, method 10). Published tables suppress small counts (see ``publication_table``).
+(Newcombe 1998, method 10). Published tables suppress small counts (see ``publication_table`` and
+:mod:`highneeds.suppression`).
 """
 
 from __future__ import annotations
@@ -24,13 +25,13 @@ from highneeds.consult.analysis.schema import (
     agreement_answers,
     proposals_in,
 )
+from highneeds.suppression import SUPPRESSED, published_counts, suppression_mask
 
 AGREE_TOTAL = "agree_total"
 DISAGREE_TOTAL = "disagree_total"
 _AGREE = ("strongly_agree", "agree")
 _DISAGREE = ("disagree", "strongly_disagree")
 ALL_GROUP = "all"
-SUPPRESSED = "c"
 TABLE_ANSWERS: tuple[str, ...] = (*AGREEMENT_SCALE, DONT_KNOW, NOT_ANSWERED)
 
 
@@ -229,61 +230,6 @@ def count_table(responses: pd.DataFrame, proposal: str, by: str) -> pd.DataFrame
         counts = _answer_counts(agreement_answers(members, proposal))
         rows[group] = {**counts, "total": len(members)}
     return pd.DataFrame.from_dict(rows, orient="index")[[*TABLE_ANSWERS, "total"]]
-
-
-def suppression_mask(
-    counts: pd.DataFrame,
-    threshold: int = 5,
-    *,
-    total_column: bool = True,
-    total_row: bool = True,
-) -> pd.DataFrame:
-    """Which cells of a count table to publish as ``c``.
-
-    With ``total_column`` the last column is each row's total (its parts sum to it); with
-    ``total_row`` the last row is each column's total. (Tables of themes, where one answer can
-    carry several themes, have no total row.)
-    Primary: any count from 1 to ``threshold``-1, and, where rows have totals, every cell of a
-    row (group) with fewer than ``threshold`` members. Secondary: wherever a sum has exactly one
-    hidden member (which the reader could work back by subtraction), also hide its smallest other
-    member (non-zero parts first), repeated until no sum has a single hidden member.
-    """
-    values = counts.to_numpy(dtype=int)
-    hidden = (values > 0) & (values < threshold)
-    if total_column:
-        small_groups = (values[:, -1] > 0) & (values[:, -1] < threshold)
-        if total_row:
-            small_groups[-1] = False  # the total row is handled cell by cell
-        hidden[small_groups, :] = True
-
-    n_rows, n_cols = values.shape
-    sums = []
-    if total_column:
-        sums += [[(r, c) for c in range(n_cols)] for r in range(n_rows)]
-    if total_row:
-        sums += [[(r, c) for r in range(n_rows)] for c in range(n_cols)]
-
-    changed = True
-    while changed:
-        changed = False
-        for members in sums:
-            hidden_members = [cell for cell in members if hidden[cell]]
-            if len(hidden_members) != 1:
-                continue
-            parts, total = members[:-1], members[-1]
-            candidates = [cell for cell in parts if not hidden[cell]]
-            candidates.sort(key=lambda cell: (values[cell] == 0, values[cell]))
-            if not candidates and not hidden[total]:
-                candidates = [total]
-            if candidates:
-                hidden[candidates[0]] = True
-                changed = True
-    return pd.DataFrame(hidden, index=counts.index, columns=counts.columns)
-
-
-def published_counts(counts: pd.DataFrame, hidden: pd.DataFrame) -> pd.DataFrame:
-    """Counts as text, hidden ones as ``c``."""
-    return counts.astype(int).astype(str).where(~hidden, SUPPRESSED)
 
 
 def publication_table(

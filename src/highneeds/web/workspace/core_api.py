@@ -560,3 +560,26 @@ def own_finance(la_code: str, store=None) -> OwnFinance | Missing | None:
     tables["own_notes"] = pd.DataFrame({"Note": own.notes})
     source = own.source
     return OwnFinance(source.file_name, source.imported_at, source.imported_by, tables, warning)
+
+
+#: The suppression threshold of JSNA tables downloaded from the web (counts 1-4 shown as c).
+JSNA_THRESHOLD = 5
+
+
+def jsna_years(la_code: str, store=None) -> list[int] | Missing:
+    """January census years of the LA's stored SEN2 returns (newest first): the years the
+    Data page offers JSNA tables for."""
+    years = find("highneeds.analysis.jsna_export", "stored_years", "JSNA tables")
+    return years if isinstance(years, Missing) else years(_store(store), la_code)
+
+
+def jsna_workbook(la_code: str, year: int, store=None) -> bytes | Missing:
+    """The published JSNA workbook (small numbers suppressed, threshold 5) for the LA and
+    census year. The web never offers the exact figures."""
+    stored = find("highneeds.analysis.jsna_export", "stored_jsna", "JSNA tables")
+    write = find("highneeds.analysis.jsna_export", "workbook_bytes", "JSNA tables")
+    for function in (stored, write):
+        if isinstance(function, Missing):
+            return function
+    tables, sources = stored(_store(store), la_code, year, JSNA_THRESHOLD)
+    return write(tables, sources, exact=False)

@@ -34,6 +34,7 @@ urlpatterns = [
         views.data_template,
         name="data_template",
     ),
+    path("<str:la_code>/data/jsna-<int:year>.xlsx", views.data_jsna, name="data_jsna"),
     path("<str:la_code>/jobs/<int:job_id>/", views.job, name="job"),
     path("<str:la_code>/jobs/<int:job_id>/status.json", views.job_status, name="job_status"),
     path("<str:la_code>/jobs/<int:job_id>/workbook.xlsx", views.job_workbook, name="job_workbook"),

@@ -165,10 +165,40 @@ def data(request, workspace):
             "provenance": loaded.astype(object).where(loaded.notna(), "").to_dict("records"),
             "jobs": services.recent_jobs(workspace),
             "templates": _templates() if can_upload else [],
+            "jsna_years": _jsna_years(workspace),
+            "jsna_threshold": core_api.JSNA_THRESHOLD,
             "active": "data",
         },
         status=400 if form.errors else 200,
     )
+
+
+def _jsna_years(workspace) -> list[int]:
+    years = core_api.jsna_years(workspace.la_code)
+    return [] if isinstance(years, core_api.Missing) else years
+
+
+@workspace_role(Role.VIEWER)
+@require_GET
+def data_jsna(request, workspace, year):
+    """The JSNA tables of a census year as a workbook fit to publish (small numbers
+    suppressed). Every member may download them: nothing in them identifies a child."""
+    if year not in _jsna_years(workspace):
+        raise Http404("This LA has no SEN2 return for that year.")
+    body = core_api.jsna_workbook(workspace.la_code, year)
+    if isinstance(body, core_api.Missing):
+        raise Http404(str(body))
+    audit.record(
+        audit.Action.EXPORT,
+        actor=request.user,
+        workspace=workspace,
+        target=f"data/jsna-{year}.xlsx",
+        detail={"year": year, "suppressed": True, "threshold": core_api.JSNA_THRESHOLD},
+    )
+    response = HttpResponse(body, content_type=figures.FORMATS["xlsx"])
+    filename = f"{workspace.la_code}-jsna-{year}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 # What each template is for, in a line. The kinds, titles and sheets come from the core
