@@ -172,6 +172,7 @@ def test_finance_and_scenario_pages_pass_axe(page, live_server, sign_in, las):
     sign_in(page, las["analyst"])
     pages = [
         f"{root}/finance/",
+        f"{root}/data/",
         f"{root}/jobs/{comparison.pk}/",
         f"{root}/jobs/{sufficiency.pk}/",
         f"{root}/scenarios/",
@@ -192,6 +193,10 @@ def test_finance_and_scenario_pages_pass_axe(page, live_server, sign_in, las):
         if url.endswith("/finance/"):
             # the LA's own figures, not an empty section
             page.get_by_role("heading", name="DSG position from your own figures (£)").wait_for()
+        if url.endswith("/data/"):
+            # templates to fill in, and the JSNA section (links, or why there are none)
+            page.get_by_role("heading", name="Templates to fill in").wait_for()
+            page.get_by_role("heading", name="JSNA tables").wait_for()
     # a form with errors at every field
     page.goto(f"{saved}/add/move/")
     page.get_by_role("button", name="Save the intervention").click()
