@@ -255,8 +255,8 @@ def backtest_command(
     ),
 ) -> None:
     """Rolling-origin backtest of the public-data model against three baselines, every LA:
-    MAPE and median APE by horizon, and 80%/95% interval coverage (``--by setting_group``:
-    each setting group's MAPE against holding the origin's shares)."""
+    MAPE and median APE by horizon, and 80%/95% interval coverage. With --by setting_group:
+    each setting group's MAPE against holding the origin's shares."""
     from highneeds.forecast.backtest import (
         backtest,
         backtest_summary,

@@ -11,7 +11,9 @@ from rich.table import Table
 
 from highneeds.errors import HighneedsError
 
-app = typer.Typer(help="SEN2 person-level returns: validate, import, rules.", no_args_is_help=True)
+app = typer.Typer(
+    help="SEN2 person-level returns: validate, import, rules, JSNA tables.", no_args_is_help=True
+)
 rules_app = typer.Typer(help="The validation rules.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
 console = Console()
