@@ -3,7 +3,8 @@
 pandas picks openpyxl for .xlsx today and warns, whenever calamine is installed (it is: the
 SEN2 workbook reader uses it), that the default will change. Our finance, reference and
 consultation readers were written and tested against openpyxl's cell types, so they name
-it; other formats keep pandas' choice (xlrd for .xls, odf for .ods).
+it. Old .xls files (ONS publishes some) go to calamine, since pandas deprecates xlrd; .ods
+keeps pandas' choice (odf).
 """
 
 from __future__ import annotations
@@ -15,7 +16,10 @@ import pandas as pd
 
 
 def engine_for(path: str | Path) -> str | None:
-    return "openpyxl" if Path(path).suffix.lower() in {".xlsx", ".xlsm"} else None
+    suffix = Path(path).suffix.lower()
+    if suffix in {".xlsx", ".xlsm"}:
+        return "openpyxl"
+    return "calamine" if suffix == ".xls" else None
 
 
 def excel_file(path: str | Path) -> pd.ExcelFile:

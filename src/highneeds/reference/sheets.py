@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import re
-import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -32,11 +31,7 @@ def raw_table(path: Path, sheet: str | None, nrows: int | None = None) -> pd.Dat
         if suffix == ".csv":
             return _raw_csv(path, nrows)
         if suffix in {".xlsx", ".xlsm", ".xls", ".ods"}:
-            with warnings.catch_warnings():
-                # pandas 3 deprecates xlrd for .xls; it still reads them, and until the
-                # project adopts python-calamine the warning only adds noise.
-                warnings.filterwarnings("ignore", message="The xlrd engine is deprecated")
-                return _raw_sheet(path, sheet, nrows)
+            return _raw_sheet(path, sheet, nrows)
     except InputFileError:
         raise
     except UnicodeDecodeError as error:
