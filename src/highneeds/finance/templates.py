@@ -18,7 +18,6 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from highneeds.errors import InputFileError, UnknownLabelError
-from highneeds.readers.archive import check_unpacked_size
 from highneeds.readers.excel import excel_file
 from highneeds.vocabulary import (
     AGE_BANDS,
@@ -302,7 +301,6 @@ def read_template(kind: str, path: str | Path, *, required_sheet: bool = True) -
             )
         elif path.suffix.lower() in {".xlsx", ".xlsm"}:
             sheet = spec.sheet
-            check_unpacked_size(path)
             with excel_file(path) as book:
                 if sheet not in book.sheet_names:
                     if not required_sheet:

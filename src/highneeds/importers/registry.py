@@ -116,7 +116,6 @@ def detect(path: str | Path, scratch: Path) -> tuple[str, list[Path]]:
     elif name.endswith((".xml", ".xml.gz")):
         return SEN2, [path]
     elif name.endswith((".xlsx", ".xlsm")):
-        check_unpacked_size(path)
         from highneeds.importers.finance import detect_template
         from highneeds.sen2.read_excel import workbook_layout
 

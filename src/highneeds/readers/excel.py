@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from highneeds.readers.archive import check_unpacked_size
+
 
 def engine_for(path: str | Path) -> str | None:
     suffix = Path(path).suffix.lower()
@@ -23,8 +25,10 @@ def engine_for(path: str | Path) -> str | None:
 
 
 def excel_file(path: str | Path) -> pd.ExcelFile:
-    """``pd.ExcelFile`` for ``path``; a file that is no workbook raises ``ValueError`` (as
-    pandas does when it sniffs the format itself), whatever the engine's own error."""
+    """``pd.ExcelFile`` for ``path``, after the unpacked-size check (InputFileError); a file
+    that is no workbook raises ``ValueError`` (as pandas does when it sniffs the format
+    itself), whatever the engine's own error."""
+    check_unpacked_size(path)
     try:
         return pd.ExcelFile(path, engine=engine_for(path))
     except zipfile.BadZipFile as error:
@@ -32,9 +36,6 @@ def excel_file(path: str | Path) -> pd.ExcelFile:
 
 
 def read_excel(path: str | Path, **options) -> pd.DataFrame | dict[str, pd.DataFrame]:
-    """``pd.read_excel`` of ``path`` after the unpacked-size check, opened as above."""
-    from highneeds.readers.archive import check_unpacked_size
-
-    check_unpacked_size(path)
+    """``pd.read_excel`` of ``path``, opened as above."""
     with excel_file(path) as book:
         return pd.read_excel(book, **options)

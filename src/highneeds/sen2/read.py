@@ -8,7 +8,6 @@ from pathlib import Path
 
 from highneeds import config
 from highneeds.errors import InputFileError
-from highneeds.readers.archive import check_unpacked_size
 from highneeds.sen2.model import Sen2Return
 from highneeds.sen2.read_csv import read_blade_csv
 from highneeds.sen2.read_csv import read_header_row as _blade_header
@@ -29,7 +28,6 @@ def check_size(path: Path) -> None:
             file=path.name,
             hint="raise HIGHNEEDS_MAX_UPLOAD_MB if this return really is that large",
         )
-    check_unpacked_size(path)
 
 
 def _kind(path: Path) -> str:

@@ -251,6 +251,7 @@ class Book:
     def __init__(self, path: str | Path):
         from python_calamine import CalamineWorkbook
 
+        check_unpacked_size(path)
         self._book = CalamineWorkbook.from_path(str(path))
         self.sheetnames: list[str] = list(self._book.sheet_names)
 
@@ -309,18 +310,32 @@ def _pre_submission_sheets(book) -> dict[str, str]:
     }
 
 
+def _layout(book: Book) -> str | None:
+    if template_sheet(book):
+        return "template"
+    if {"person", "request"} <= set(_pre_submission_sheets(book)):
+        return "pre_submission"
+    return None
+
+
+def _open(path: str | Path) -> Book | None:
+    """The workbook, or None when ``path`` cannot be read as one. A file too large unpacked
+    is refused (InputFileError), not taken for another kind of file."""
+    try:
+        return Book(path)
+    except InputFileError:
+        raise
+    except Exception:  # any other unreadable file is simply not a SEN2 workbook
+        return None
+
+
 def workbook_layout(path: str | Path) -> str | None:
     """ "template", "pre_submission" or None: which SEN2 workbook ``path`` is, by its sheets."""
-    try:
-        book = Book(path)
-    except Exception:  # any unreadable file is simply not a SEN2 workbook
+    book = _open(path)
+    if book is None:
         return None
     try:
-        if template_sheet(book):
-            return "template"
-        if {"person", "request"} <= set(_pre_submission_sheets(book)):
-            return "pre_submission"
-        return None
+        return _layout(book)
     finally:
         book.close()
 
@@ -520,9 +535,11 @@ def read_workbook(
     """
     path = Path(path)
     file = path.name
-    check_unpacked_size(path)
-    layout = workbook_layout(path)
+    book = _open(path)  # one opening: the layout is read from the same book
+    layout = _layout(book) if book is not None else None
     if layout is None:
+        if book is not None:
+            book.close()
         raise InputFileError(
             "not a SEN2 workbook: no 'Data Entry Template' sheet with the template's sections, "
             "and no pre-submission sheets 'Person', 'Requests'...",
@@ -530,7 +547,6 @@ def read_workbook(
             hint="give the DfE SEN2 Excel template, a pre-submission workbook, the XML return "
             "or its CSV export",
         )
-    book = Book(path)
     try:
         if layout == "template":
             _, blocks = _template_blocks(book, file)
