@@ -61,9 +61,12 @@ def imported_file(store: Store, kind: str, la_code: str) -> ImportedFile | None:
     )
 
 
-def _provenance(store: Store, kind: str, la_code: str) -> str:
-    found = imported_file(store, kind, la_code)
+def _described(found: ImportedFile) -> str:
     return f"'{found.file_name}', imported {found.imported_at.strftime('%d %B %Y')}"
+
+
+def _provenance(store: Store, kind: str, la_code: str) -> str:
+    return _described(imported_file(store, kind, la_code))
 
 
 def finance_inputs(store: Store, la_code: str) -> FinanceInputs | None:
@@ -255,8 +258,7 @@ def la_budget_outturn(store: Store, la_code: str) -> OwnBudget | None:
     lines, allocation = load_budget(store, la_code)
     if source is None or lines.empty:
         return None
-    where = _provenance(store, import_kind("budget"), la_code)
-    notes = [f"Budget and outturn: LA {la_code}'s own template {where}."]
+    notes = [f"Budget and outturn: LA {la_code}'s own template {_described(source)}."]
     reconciliation, flagged = None, None
     outturn = lines[lines["statement"] == "outturn"]
     caseload = la_caseload(store, la_code)
