@@ -120,8 +120,13 @@ def download(frame: pd.DataFrame, *, name: str, title: str, fmt: str) -> HttpRes
         body = draw(frame, title, fmt)
     else:
         raise ValueError(f"unknown download format {fmt!r}")
-    response = HttpResponse(body, content_type=FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return attachment(body, filename=f"{name}.{fmt}", content_type=FORMATS[fmt])
+
+
+def attachment(body: bytes, *, filename: str, content_type: str) -> HttpResponse:
+    """A response the browser saves as ``filename`` rather than shows."""
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 

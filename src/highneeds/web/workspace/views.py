@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import get_valid_filename
@@ -95,6 +95,14 @@ def _table_download(request, workspace, frame, fmt, *, target, name, title):
         detail={"rows": len(frame)},
     )
     return figures.download(frame, name=name, title=title, fmt=fmt)
+
+
+def _export(request, workspace, body, *, filename, content_type, target, detail=None):
+    """Record the export in the audit log and send ``body`` as a file to save."""
+    audit.record(
+        audit.Action.EXPORT, actor=request.user, workspace=workspace, target=target, detail=detail
+    )
+    return figures.attachment(body, filename=filename, content_type=content_type)
 
 
 def _la_table_download(request, workspace, page, frame, titles, key, fmt):
@@ -188,17 +196,15 @@ def data_jsna(request, workspace, year):
     body = core_api.jsna_workbook(workspace.la_code, year)
     if isinstance(body, core_api.Missing):
         raise Http404(str(body))
-    audit.record(
-        audit.Action.EXPORT,
-        actor=request.user,
-        workspace=workspace,
+    return _export(
+        request,
+        workspace,
+        body,
+        filename=f"{workspace.la_code}-jsna-{year}.xlsx",
+        content_type=figures.FORMATS["xlsx"],
         target=f"data/jsna-{year}.xlsx",
         detail={"year": year, "suppressed": True, "threshold": core_api.JSNA_THRESHOLD},
     )
-    response = HttpResponse(body, content_type=figures.FORMATS["xlsx"])
-    filename = f"{workspace.la_code}-jsna-{year}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 # What each template is for, in a line. The kinds, titles and sheets come from the core
@@ -242,17 +248,15 @@ def data_template(request, workspace, kind, fmt):
         raise Http404("highneeds has no template of that kind.")
     with tempfile.TemporaryDirectory() as folder:
         body = finance_templates.write_template(kind, Path(folder) / f"template.{fmt}").read_bytes()
-    audit.record(
-        audit.Action.EXPORT,
-        actor=request.user,
-        workspace=workspace,
+    return _export(
+        request,
+        workspace,
+        body,
+        filename=f"{workspace.la_code}-{kind.replace('_', '-')}-template.{fmt}",
+        content_type=figures.FORMATS[fmt],
         target=f"data/templates/{kind}.{fmt}",
         detail={"template": kind},
     )
-    response = HttpResponse(body, content_type=figures.FORMATS[fmt])
-    filename = f"{workspace.la_code}-{kind.replace('_', '-')}-template.{fmt}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _job(workspace, job_id) -> Job:
@@ -698,13 +702,15 @@ def scenario_delete(request, workspace, name):
 def scenario_download(request, workspace, name):
     found = _saved(workspace, name)
     text = services.scenario_toml(workspace, found.name)
-    audit.record(
-        audit.Action.EXPORT, actor=request.user, workspace=workspace, target=f"scenario {name}"
-    )
-    response = HttpResponse(text.encode("utf-8"), content_type="application/toml; charset=utf-8")
     filename = get_valid_filename(found.name) or "scenario"
-    response["Content-Disposition"] = f'attachment; filename="{filename}.toml"'
-    return response
+    return _export(
+        request,
+        workspace,
+        text.encode("utf-8"),
+        filename=f"{filename}.toml",
+        content_type="application/toml; charset=utf-8",
+        target=f"scenario {name}",
+    )
 
 
 @workspace_role(Role.VIEWER)
@@ -714,14 +720,11 @@ def job_workbook(request, workspace, job_id):
     data = services.job_workbook(found)
     if data is None:
         raise Http404("This job wrote no workbook.")
-    audit.record(
-        audit.Action.EXPORT,
-        actor=request.user,
-        workspace=workspace,
+    return _export(
+        request,
+        workspace,
+        data,
+        filename=f"{workspace.la_code}-job{job_id}-dsg-plan.xlsx",
+        content_type=figures.FORMATS["xlsx"],
         target=f"job {job_id}/workbook.xlsx",
     )
-    response = HttpResponse(data, content_type=figures.FORMATS["xlsx"])
-    response["Content-Disposition"] = (
-        f'attachment; filename="{workspace.la_code}-job{job_id}-dsg-plan.xlsx"'
-    )
-    return response
