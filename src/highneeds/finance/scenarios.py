@@ -178,17 +178,22 @@ def _check_intervention(item: Mapping, file: str, number: int) -> dict:
     return checked
 
 
+def designated_need_codes(value) -> list[str]:
+    """Need codes from a places item's ``designated_needs``: ``"ASD;SLD"`` as stored, a TOML
+    list, or codes separated by commas; blank or absent = any need (an empty list)."""
+    if value is None:
+        return []
+    parts = value if isinstance(value, list | tuple) else str(value).replace(",", ";").split(";")
+    return [str(p).strip().upper() for p in parts if str(p).strip()]
+
+
 def _checked_designation(item: Mapping, where: str, file: str) -> dict:
     """Designated needs as the ``"ASD;SLD"`` string the capacity constraint reads (a TOML list
     or commas are accepted and rewritten), and an NCY range inside the vocabulary's. A wrong
     code would otherwise make places that admit nobody, silently."""
     out: dict = {}
-    needs = item.get("designated_needs")
-    if needs is not None:
-        parts = (
-            needs if isinstance(needs, list | tuple) else str(needs).replace(",", ";").split(";")
-        )
-        codes = [str(p).strip().upper() for p in parts if str(p).strip()]
+    if item.get("designated_needs") is not None:
+        codes = designated_need_codes(item["designated_needs"])
         unknown = [c for c in codes if c not in NEED_BY_CODE]
         if unknown:
             raise InputFileError(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django import forms
 
+from highneeds.finance.scenarios import designated_need_codes
 from highneeds.vocabulary import (
     FUNDING_CATEGORIES,
     NCY_MAX,
@@ -271,20 +272,11 @@ class PlacesForm(GovukFormMixin, forms.Form):
             "funding_category": item["funding_category"],
             "from_year": item["from_year"],
             "places": ", ".join(str(abs(int(p))) for p in places),
-            "designated_needs": _need_codes(item.get("designated_needs")),
+            "designated_needs": designated_need_codes(item.get("designated_needs")),
             "min_ncy": item.get("min_ncy"),
             "max_ncy": item.get("max_ncy"),
             "note": item.get("note", ""),
         }
-
-
-def _need_codes(value) -> list[str]:
-    """Need codes from an item's ``designated_needs``: "ASD;SLD" as the core writes it (a list,
-    as a hand-written TOML file might give, is read too); blank or absent = any need."""
-    if value is None:
-        return []
-    parts = value if isinstance(value, list | tuple) else str(value).split(";")
-    return [str(p).strip() for p in parts if str(p).strip()]
 
 
 class _RampedShareMixin:
@@ -449,7 +441,7 @@ class SufficiencyForm(GovukFormMixin, forms.Form):
 def _designation(item: dict) -> str:
     """Who new places are for, like ", for ASD, SLD, years 7–14"; "" when open to all."""
     parts = []
-    needs = _need_codes(item.get("designated_needs"))
+    needs = designated_need_codes(item.get("designated_needs"))
     if needs:
         parts.append("for " + ", ".join(needs))
     low, high = item.get("min_ncy"), item.get("max_ncy")
