@@ -20,7 +20,7 @@ import pandas as pd
 from highneeds.errors import ModelInputError
 from highneeds.suppression import (
     DEFAULT_THRESHOLD,
-    NOT_APPLICABLE,
+    SUPPRESSED,
     TOTAL,
     published_counts,
     published_percent,
@@ -274,7 +274,7 @@ def _published_trend(
             small.loc[y, "ehcps"] |= hidden
     small["ceased"] |= ceased_hidden.reindex(small.index, fill_value=False)
     for column in _SINGLE:
-        out[column] = single[column].map(_text).where(~small[column], "c")
+        out[column] = single[column].map(_text).where(~small[column], SUPPRESSED)
     timed = trend[_TIMED].astype(int)
     hidden = suppression_mask(timed, threshold, total_row=False, hide_small_rows=False)
     out[_TIMED] = published_counts(timed, hidden)
@@ -282,8 +282,7 @@ def _published_trend(
         timed["within_20_weeks"],
         timed["plans_timed"],
         hidden["within_20_weeks"] | hidden["plans_timed"],
-    )
-    out.loc[timed["plans_timed"] == 0, "percent_within_20_weeks"] = NOT_APPLICABLE
+    )  # z where no plan was timed: a zero base is never hidden
     return out[list(TREND_COLUMNS)]
 
 
