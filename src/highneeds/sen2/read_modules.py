@@ -161,8 +161,9 @@ def split_gender(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """A "Gender" column as (Sex, GenderCurrent): codes 0/1/2/9 are the 2023 GenderCurrent,
     anything else (M/F/U) is Sex, so either year's codes read right."""
     gender = clean_text(values)
-    numeric = undo_float(gender).isin(_GENDER_CURRENT_CODES)
-    return gender.mask(numeric), undo_float(gender).where(numeric)
+    codes = undo_float(gender)
+    numeric = codes.isin(_GENDER_CURRENT_CODES)
+    return gender.mask(numeric), codes.where(numeric)
 
 
 def read_header(path: Path) -> list[str]:
