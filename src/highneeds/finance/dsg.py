@@ -275,6 +275,18 @@ def reconcile(actual: pd.DataFrame, modelled: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------------
 
 
+def _by_line(lines: pd.DataFrame) -> pd.DataFrame:
+    """``financial_year, s251_line, budget, outturn``: each statement summed over the year's
+    periods; a statement not given for a line is missing, never zero."""
+    wide = lines.pivot_table(
+        index=["financial_year", "s251_line"],
+        columns="statement",
+        values="amount_gbp",
+        aggfunc="sum",
+    )
+    return wide.reindex(columns=["budget", "outturn"]).reset_index().rename_axis(columns=None)
+
+
 def budget_outturn(lines: pd.DataFrame) -> pd.DataFrame:
     """The budget template's rows side by side: budget, outturn and variance by line and year.
 
@@ -285,13 +297,7 @@ def budget_outturn(lines: pd.DataFrame) -> pd.DataFrame:
     never zero, and so is its variance. The ``"all"`` line adds what is given; its variance is
     missing unless every line of the year has both, so totals of unlike lines never compare.
     """
-    summed = lines.groupby(["financial_year", "s251_line", "statement"], as_index=False)[
-        "amount_gbp"
-    ].sum()
-    wide = summed.pivot_table(
-        index=["financial_year", "s251_line"], columns="statement", values="amount_gbp"
-    )
-    wide = wide.reindex(columns=["budget", "outturn"]).reset_index().rename_axis(columns=None)
+    wide = _by_line(lines)
     wide["variance"] = wide["outturn"] - wide["budget"]
     grouped = wide.groupby("financial_year")
     totals = grouped[["budget", "outturn"]].sum(min_count=1)
@@ -318,19 +324,11 @@ def own_spend(lines: pd.DataFrame) -> pd.DataFrame:
     planned). Returns ``financial_year, spend_gbp`` and ``statement``: "outturn", "budget" or
     "outturn and budget" (a year whose outturn is given for some lines only).
     """
-    wide = lines.pivot_table(
-        index=["financial_year", "s251_line"],
-        columns="statement",
-        values="amount_gbp",
-        aggfunc="sum",
-    ).reindex(columns=["budget", "outturn"])
+    wide = _by_line(lines)
     has_outturn = wide["outturn"].notna()
-    frame = pd.DataFrame(
-        {
-            "spend_gbp": wide["outturn"].where(has_outturn, wide["budget"]),
-            "outturn": has_outturn,
-        }
-    ).reset_index()
+    frame = wide[["financial_year"]].assign(
+        spend_gbp=wide["outturn"].where(has_outturn, wide["budget"]), outturn=has_outturn
+    )
     grouped = frame.groupby("financial_year")
     out = grouped["spend_gbp"].sum().reset_index()
     share = grouped["outturn"].mean()
