@@ -1,0 +1,2 @@
+"""Workspace pages, one module per feature. Thin: permission, call a service or the core,
+render."""

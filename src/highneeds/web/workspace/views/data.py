@@ -1,0 +1,136 @@
+"""The Data page: uploads, what is loaded, templates and JSNA downloads."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from highneeds.finance import templates as finance_templates
+from highneeds.web.accounts.permissions import Role, has_role, workspace_role
+from highneeds.web.workspace import core_api, figures, services
+from highneeds.web.workspace.forms import UploadForm
+
+from .downloads import export
+
+
+@workspace_role(Role.VIEWER)
+@require_http_methods(["GET", "POST"])
+def data(request, workspace):
+    """Upload a file (analysts and admins) and see what is loaded (everyone)."""
+    can_upload = has_role(request.user, workspace, Role.ANALYST)
+    form = UploadForm()
+    if request.method == "POST":
+        if not can_upload:
+            raise PermissionDenied(
+                "Viewers cannot upload data. Ask an analyst or an administrator."
+            )
+        form = UploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            job = services.start_import(
+                workspace, request.user, form.cleaned_data["file"], year=form.cleaned_data["year"]
+            )
+            messages.success(request, f"{job.input_name} was uploaded.")
+            return redirect("workspace:job", la_code=workspace.la_code, job_id=job.pk)
+    loaded = services.provenance(workspace)
+    return render(
+        request,
+        "workspace/data.html",
+        {
+            "workspace": workspace,
+            "form": form,
+            "can_upload": can_upload,
+            "provenance": loaded.astype(object).where(loaded.notna(), "").to_dict("records"),
+            "jobs": services.recent_jobs(workspace),
+            "templates": _templates() if can_upload else [],
+            "jsna_years": _jsna_years(workspace),
+            "jsna_threshold": core_api.JSNA_THRESHOLD,
+            "active": "data",
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _jsna_years(workspace) -> list[int]:
+    years = core_api.jsna_years(workspace.la_code)
+    return [] if isinstance(years, core_api.Missing) else years
+
+
+@workspace_role(Role.VIEWER)
+@require_GET
+def data_jsna(request, workspace, year):
+    """The JSNA tables of a census year as a workbook fit to publish (small numbers
+    suppressed). Every member may download them: nothing in them identifies a child."""
+    if year not in _jsna_years(workspace):
+        raise Http404("This LA has no SEN2 return for that year.")
+    body = core_api.jsna_workbook(workspace.la_code, year)
+    if isinstance(body, core_api.Missing):
+        raise Http404(str(body))
+    return export(
+        request,
+        workspace,
+        body,
+        filename=f"{workspace.la_code}-jsna-{year}.xlsx",
+        content_type=figures.FORMATS["xlsx"],
+        target=f"data/jsna-{year}.xlsx",
+        detail={"year": year, "suppressed": True, "threshold": core_api.JSNA_THRESHOLD},
+    )
+
+
+# What each template is for, in a line. The kinds, titles and sheets come from the core
+# (finance.templates), so a template the core adds is listed even before it has a line here.
+TEMPLATE_PURPOSES = {
+    "unit_costs": "What this LA pays for a place and a top-up, by funding category (and, if "
+    "you like, setting, need and age band). Forecast costs, scenarios and the place sufficiency "
+    "check use them instead of the national reference defaults.",
+    "budget": "This LA's High Needs budget and outturn by Section 251 line, and the High Needs "
+    "block allocation. The finance page sets them against each other and the cost model, and "
+    "works out the DSG position.",
+    "capacity": "Places commissioned, by provision and January census year. The place "
+    "sufficiency check on the finance page sets forecast demand against them.",
+}
+
+
+TEMPLATE_FORMATS = ("xlsx", "csv")
+
+
+def _templates() -> list[dict]:
+    """One entry per template the core writes, for the Data page's download list."""
+    listed = []
+    for kind, parts in finance_templates.WORKBOOKS.items():
+        specs = [finance_templates.SPECS[part] for part in parts]
+        listed.append(
+            {
+                "kind": kind,
+                "title": specs[0].title,
+                "purpose": TEMPLATE_PURPOSES.get(kind, ""),
+                # The core writes a CSV of the first data sheet only; say so when there are more.
+                "csv_sheet": specs[0].sheet if len(specs) > 1 else "",
+            }
+        )
+    return listed
+
+
+@workspace_role(Role.ANALYST)
+@require_GET
+def data_template(request, workspace, kind, fmt):
+    """A blank template (kind as the core names it) to fill in and upload on the Data page.
+    Analysts only, like uploading: a template is only of use to someone who can upload it."""
+    if kind not in finance_templates.WORKBOOKS or fmt not in TEMPLATE_FORMATS:
+        raise Http404("highneeds has no template of that kind.")
+    with tempfile.TemporaryDirectory() as folder:
+        body = finance_templates.write_template(kind, Path(folder) / f"template.{fmt}").read_bytes()
+    return export(
+        request,
+        workspace,
+        body,
+        filename=f"{workspace.la_code}-{kind.replace('_', '-')}-template.{fmt}",
+        content_type=figures.FORMATS[fmt],
+        target=f"data/templates/{kind}.{fmt}",
+        detail={"template": kind},
+    )

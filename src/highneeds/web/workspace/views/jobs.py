@@ -1,0 +1,102 @@
+"""A background job's page, progress, results and downloads."""
+
+from __future__ import annotations
+
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from highneeds.web.accounts.permissions import Role, workspace_role
+from highneeds.web.workspace import figures, services
+from highneeds.web.workspace.models import Job
+
+from .downloads import charted, export, table_download
+
+
+def _job(workspace, job_id) -> Job:
+    return get_object_or_404(Job, pk=job_id, workspace=workspace)
+
+
+@workspace_role(Role.VIEWER)
+@require_GET
+def job(request, workspace, job_id):
+    found = _job(workspace, job_id)
+    finished = found.status == Job.Status.SUCCEEDED
+    return render(
+        request,
+        "workspace/job.html",
+        {
+            "workspace": workspace,
+            "job": found,
+            "panels": services.job_panels(found) if finished else [],
+            "active": {
+                Job.Kind.FORECAST: "forecast",
+                Job.Kind.SCENARIOS: "scenarios",
+                Job.Kind.SUFFICIENCY: "finance",
+            }.get(found.kind, "data"),
+        },
+    )
+
+
+def _job_table(workspace, job_id, key):
+    tables = services.job_tables(_job(workspace, job_id))
+    if key not in tables:
+        raise Http404("No such table in this job's results.")
+    return tables[key]
+
+
+@workspace_role(Role.VIEWER)
+@require_GET
+def job_download(request, workspace, job_id, key, fmt):
+    frame = _job_table(workspace, job_id, key)
+    return table_download(
+        request,
+        workspace,
+        frame,
+        fmt,
+        target=f"job {job_id}/{key}.{fmt}",
+        name=f"{workspace.la_code}-job{job_id}-{key}",
+        title=services.job_titles(_job(workspace, job_id)).get(key, figures.title_of(key)),
+    )
+
+
+@workspace_role(Role.VIEWER)
+@require_GET
+def job_chart(request, workspace, job_id, key):
+    frame = charted(_job_table(workspace, job_id, key))
+    title = services.job_titles(_job(workspace, job_id)).get(key, figures.title_of(key))
+    # A finished job's results never change, so its id names its charts for good.
+    return figures.chart_image(frame, title=title, cache_key=f"chart:job:{job_id}:{key}")
+
+
+@workspace_role(Role.VIEWER)
+@require_GET
+def job_status(request, workspace, job_id):
+    """Progress for the job page's script (the page works without it: reload to see)."""
+    found = _job(workspace, job_id)
+    return JsonResponse(
+        {
+            "status": found.status,
+            "status_label": found.get_status_display(),
+            "progress": found.progress,
+            "message": found.message,
+            "finished": found.is_finished,
+        }
+    )
+
+
+@workspace_role(Role.VIEWER)
+@require_GET
+def job_workbook(request, workspace, job_id):
+    found = _job(workspace, job_id)
+    data = services.job_workbook(found)
+    if data is None:
+        raise Http404("This job wrote no workbook.")
+    return export(
+        request,
+        workspace,
+        data,
+        filename=f"{workspace.la_code}-job{job_id}-dsg-plan.xlsx",
+        content_type=figures.FORMATS["xlsx"],
+        target=f"job {job_id}/workbook.xlsx",
+    )

@@ -1,0 +1,64 @@
+"""The LA overview: published figures beside comparators."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from highneeds.errors import HighneedsError
+from highneeds.web.accounts.permissions import Role, workspace_role
+from highneeds.web.workspace import core_api, figures, services
+
+from .downloads import charted, la_table_download
+
+
+def _overview_tables(workspace):
+    """(tables, unavailable message) for the LA overview."""
+    try:
+        tables = services.overview_tables(workspace)
+    except HighneedsError as error:
+        return {}, str(error)
+    if isinstance(tables, core_api.Missing):
+        return {}, str(tables)
+    return tables, None
+
+
+@workspace_role(Role.VIEWER)
+@require_GET
+def overview(request, workspace):
+    panels_html, unavailable = services.overview_html(workspace)
+    return render(
+        request,
+        "workspace/overview.html",
+        {
+            "workspace": workspace,
+            "panels_html": panels_html,
+            "unavailable": unavailable,
+            "active": "overview",
+        },
+    )
+
+
+def _overview_table(workspace, key):
+    tables, _ = _overview_tables(workspace)
+    if key not in tables:
+        raise Http404("No such table in the overview.")
+    return tables[key]
+
+
+@workspace_role(Role.VIEWER)
+@require_GET
+def overview_download(request, workspace, key, fmt):
+    frame = _overview_table(workspace, key)
+    return la_table_download(request, workspace, "overview", frame, core_api.PANEL_TITLES, key, fmt)
+
+
+@workspace_role(Role.VIEWER)
+@require_GET
+def overview_chart(request, workspace, key):
+    return figures.chart_image(
+        charted(_overview_table(workspace, key)),
+        title=core_api.PANEL_TITLES.get(key, figures.title_of(key)),
+        cache_key=f"chart:overview:{workspace.la_code}:{services.store_fingerprint()}:{key}",
+    )
