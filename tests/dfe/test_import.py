@@ -7,10 +7,11 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from highneeds.importers.dfe import bundled_release_path, import_release, load_stats
+from highneeds.importers.dfe import bundled_release_path, import_release
 from highneeds.readers.dfe_ehcp import read_release
 from highneeds.readers.dfe_files import ReleaseSource
 from highneeds.readers.dfe_schema import TIDY_COLUMNS, ehcp_stats
+from highneeds.readers.dfe_stored import load_stats
 from highneeds.store import Store, file_sha256
 
 from .conftest import cut_release

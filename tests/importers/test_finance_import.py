@@ -7,14 +7,9 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from highneeds.errors import InputFileError
+from highneeds.finance.stored import load_budget, load_capacity, load_unit_costs
 from highneeds.finance.templates import read_budget, read_capacity, read_unit_costs
-from highneeds.importers.finance import (
-    detect_template,
-    import_finance,
-    load_budget,
-    load_capacity,
-    load_unit_costs,
-)
+from highneeds.importers.finance import detect_template, import_finance
 
 
 def test_templates_are_told_apart_by_content_not_name(unit_costs_csv, capacity_csv, budget_xlsx):

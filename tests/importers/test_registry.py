@@ -9,8 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from highneeds.errors import InputFileError
+from highneeds.finance.stored import load_capacity, load_unit_costs
 from highneeds.importers.dfe import bundled_release_path
-from highneeds.importers.finance import load_capacity, load_unit_costs
 from highneeds.importers.registry import DFE_RELEASE, FINANCE, SEN2, detect, import_file
 from highneeds.sen2.write import write_blade_csv, write_module_csv, write_workbook, write_xml
 from highneeds.store import schema

@@ -10,9 +10,10 @@ import sqlalchemy as sa
 
 from highneeds.errors import InputFileError
 from highneeds.forecast.transitions import validate_transitions
-from highneeds.importers.sen2 import import_sen2, stored_transitions
+from highneeds.importers.sen2 import import_sen2
 from highneeds.sen2 import schema as sen2_tables
 from highneeds.sen2.pseudonymise import MissingSecretError
+from highneeds.sen2.stored import stored_transitions
 from highneeds.sen2.validate import validate, write_report
 from highneeds.sen2.write import write_blade_csv, write_xml
 from highneeds.store import schema

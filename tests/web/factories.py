@@ -39,3 +39,10 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     workspace = factory.SubFactory(WorkspaceFactory)
     role = Membership.Role.VIEWER
+
+
+def shown_tables(job) -> dict:
+    """A finished job's tables under the headings people read (as the page shows them)."""
+    from highneeds.web.workspace import services
+
+    return {name: table.labelled() for name, table in services.job_tables(job).items()}

@@ -197,7 +197,7 @@ def clean_store(transactional_db, workspace, settings, tmp_path):
 def test_a_downloaded_template_filled_in_and_uploaded_is_imported(
     kind, client_as, workspace, clean_store
 ):
-    from highneeds.importers.finance import load_budget, load_capacity, load_unit_costs
+    from highneeds.finance.stored import load_budget, load_capacity, load_unit_costs
 
     client = client_as(Role.ANALYST)
     blank = client.get(_url(workspace.la_code, kind)).content

@@ -8,34 +8,51 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from highneeds.tables import TitledTable
 from highneeds.web.accounts.models import AuditEvent, Membership
-from highneeds.web.workspace import core_api
+from highneeds.web.workspace import services
 from highneeds.web.workspace.models import Job
+
+from .factories import shown_tables
 
 Role = Membership.Role
 pytestmark = pytest.mark.django_db
 
 OVERVIEW = {
-    "caseload_trend": pd.DataFrame(
-        {"census_year": [2022, 2023, 2024], "EHCPs": [2618, 2790, 3012]}
+    "caseload_trend": TitledTable(
+        "Caseload trend",
+        pd.DataFrame({"census_year": [2022, 2023, 2024], "ehcps": [2618, 2790, 3012]}),
+        labels={"census_year": "census_year", "ehcps": "EHCPs"},
     ),
-    "setting_mix": pd.DataFrame(
-        {"setting group": ["Mainstream", "Special", '=HYPERLINK("x")'], "share": [0.4, 0.5, 0.1]}
+    "setting_mix": TitledTable(
+        "Setting mix",
+        pd.DataFrame(
+            {"setting": ["Mainstream", "Special", '=HYPERLINK("x")'], "share": [0.4, 0.5, 0.1]}
+        ),
+        labels={"setting": "setting group"},
     ),
-    "notes": pd.DataFrame({"note": ["Figures are for January each year."]}),
+    "notes": TitledTable("Notes", pd.DataFrame({"note": ["Figures are for January each year."]})),
 }
+
+
+def _overview_returns(monkeypatch, make):
+    """The core's overview stands in: make(store, la_code) gives its tables."""
+    monkeypatch.setattr(
+        services, "core_overview_tables", lambda store, la_code, la_name=None: make(store, la_code)
+    )
 
 
 @pytest.fixture
 def fake_overview(monkeypatch):
-    """The core's overview (not written yet) stands in with fixed tables."""
+    """The core's overview stands in with fixed tables (the real one is tested in
+    tests/overview)."""
     calls = []
 
-    def la_overview(store, la_code):
+    def overview(store, la_code):
         calls.append(la_code)
         return dict(OVERVIEW)
 
-    monkeypatch.setattr(core_api, "la_overview", la_overview)
+    _overview_returns(monkeypatch, overview)
     return calls
 
 
@@ -140,23 +157,6 @@ def test_index_needs_sign_in(client):
 
 
 # --- overview -------------------------------------------------------------------------------
-
-
-def test_overview_says_plainly_when_the_core_overview_is_missing(client_as, workspace, monkeypatch):
-    monkeypatch.setattr(
-        core_api,
-        "la_overview",
-        lambda store, la: core_api.Missing("The LA overview", "highneeds.analysis.overview"),
-    )
-    response = client_as(Role.VIEWER).get(reverse("workspace:overview", args=[workspace.la_code]))
-    assert response.status_code == 200
-    assert "The LA overview is not available in this version yet" in response.content.decode()
-
-
-def test_missing_core_module_is_reported_not_raised():
-    found = core_api.find("highneeds.no_such_module", "anything", "A feature")
-    assert isinstance(found, core_api.Missing)
-    assert "A feature is not available" in str(found)
 
 
 def test_overview_shows_every_table_with_chart_and_downloads(client_as, workspace, fake_overview):
@@ -420,10 +420,11 @@ def test_audit_page_lists_workspace_events_for_admins(client_as, workspace, othe
 
 
 def test_script_in_table_cells_is_shown_inert(client_as, workspace, monkeypatch):
-    monkeypatch.setattr(
-        core_api,
-        "la_overview",
-        lambda store, la: {"t": pd.DataFrame({"label": ["<script>alert(1)</script>"], "n": [1]})},
+    _overview_returns(
+        monkeypatch,
+        lambda store, la: {
+            "t": TitledTable("T", pd.DataFrame({"label": ["<script>alert(1)</script>"], "n": [1]}))
+        },
     )
     html = (
         client_as(Role.VIEWER)
@@ -454,21 +455,13 @@ def test_overview_is_computed_once_until_the_store_changes(
     assert fake_overview == [workspace.la_code, workspace.la_code]
 
 
-def test_overview_compares_la_with_neighbours_region_and_england():
-    areas = core_api.overview_areas("356")  # Stockport
-    assert areas[0] == "356"
-    assert areas[-1] == "E92000001"
-    assert "E12000002" in areas  # North West
-    assert len(areas) == 13  # the LA, 10 neighbours, region, England
-
-
 def test_overview_problem_in_the_core_is_shown_as_a_message(client_as, workspace, monkeypatch):
     from highneeds.errors import NotFoundError
 
     def no_data(store, la_code):
         raise NotFoundError("no EHCP statistics for Fictional Borough in the store")
 
-    monkeypatch.setattr(core_api, "la_overview", no_data)
+    _overview_returns(monkeypatch, no_data)
     html = (
         client_as(Role.VIEWER)
         .get(reverse("workspace:overview", args=[workspace.la_code]))
@@ -552,49 +545,6 @@ def test_sen2_upload_without_installation_secret_explains_what_to_do(
     assert "HIGHNEEDS_SECRET" in job.result["problems"][0]["message"]
 
 
-def test_overview_panels_split_history_by_unit_with_vocabulary_labels():
-    history = pd.DataFrame(
-        {
-            "year": [2021, 2022],
-            "ehcps": [100.0, 120.0],
-            "new_plans": [10.0, 12.0],
-            "growth_pct": [None, 20.0],
-            "mainstream": [60.0, 70.0],
-            "special": [40.0, 50.0],
-            "age_5_10": [30.0, 35.0],
-        }
-    )
-    comparison = pd.DataFrame(
-        {
-            "area": ["Fictional", "England"],
-            "ehcps": [120.0, 5000.0],
-            "per_1000_aged_0_25": [30.0, 27.5],
-            "mainstream_pct": [58.3, 40.0],
-        },
-        index=pd.Index(["990", "E92000001"], name="area_code"),
-    )
-    panels = core_api.overview_panels(history, comparison, ["a note"])
-    assert list(panels) == [
-        "caseload",
-        "rates",
-        "setting_groups",
-        "age_bands",
-        "comparison_rate",
-        "comparison",
-        "notes",
-    ]
-    assert list(panels["caseload"].columns) == ["January census year", "EHCPs", "New plans"]
-    assert list(panels["setting_groups"].columns) == [
-        "January census year",
-        "Mainstream school",
-        "Special school",
-    ]
-    assert list(panels["age_bands"].columns) == ["January census year", "Age 5 to 10"]
-    assert "Mainstream school (%)" in panels["comparison"].columns
-    assert panels["comparison_rate"]["Area"].tolist() == ["Fictional", "England"]
-    assert panels["notes"]["Note"].tolist() == ["a note"]
-
-
 def test_display_values_are_rounded_for_reading_only():
     from highneeds.web.workspace import figures
 
@@ -606,12 +556,16 @@ def test_panels_right_align_figures_and_explain_the_dash():
     from highneeds.web.workspace import figures
 
     frame = pd.DataFrame({"Line": ["1.0.2", "1.2.1"], "Label": ["a", "b"], "Budget": [5.0, None]})
-    panel = figures.panel("t", "T", frame, chart_src="", download_url=lambda fmt: fmt, chart=False)
+    panel = figures.panel(
+        "t", TitledTable("T", frame), chart_src="", download_url=lambda fmt: fmt, chart=False
+    )
     assert [c["numeric"] for c in panel["columns"]] == [False, False, True]
     assert panel["rows"][1][2] == {"text": "–", "numeric": True}
     assert panel["has_missing"]
     full = frame.fillna(1.0)
-    shown = figures.panel("t", "T", full, chart_src="", download_url=lambda fmt: fmt, chart=False)
+    shown = figures.panel(
+        "t", TitledTable("T", full), chart_src="", download_url=lambda fmt: fmt, chart=False
+    )
     assert not shown["has_missing"]
 
 
@@ -656,7 +610,7 @@ def test_forecast_without_sen2_data_fails_with_what_to_do(client_as, workspace):
     job = Job.objects.get()
     assert response.url == reverse("workspace:job", args=[workspace.la_code, job.pk])
     assert job.status == Job.Status.FAILED
-    assert "upload this LA's SEN2 returns" in job.result["problems"][0]["message"]
+    assert "upload its SEN2 returns" in job.result["problems"][0]["message"]
     assert "This could not run" in client.get(response.url).content.decode()
 
 
@@ -700,7 +654,7 @@ def test_forecast_runs_on_imported_sen2_returns(client_as, tmp_path, settings, m
         response = client.post(reverse("workspace:forecast", args=["999"]), FORECAST_POST)
         forecast = Job.objects.get(kind=Job.Kind.FORECAST)
         assert forecast.status == Job.Status.SUCCEEDED, forecast.result
-        total = services_tables(forecast)["total"]
+        total = shown_tables(forecast)["total"]
         assert total["January census year"].tolist() == [2023, 2024, 2025]
         assert (total["Lower 95% bound"] <= total["Median"]).all()
         assert (total["Median"] <= total["Upper 95% bound"]).all()
@@ -712,12 +666,6 @@ def test_forecast_runs_on_imported_sen2_returns(client_as, tmp_path, settings, m
         with store.engine.begin() as conn:
             for table in reversed(schema.metadata.sorted_tables):
                 conn.execute(table.delete())
-
-
-def services_tables(job):
-    from highneeds.web.workspace import services
-
-    return services.job_tables(job)
 
 
 # --- scenarios --------------------------------------------------------------------------------

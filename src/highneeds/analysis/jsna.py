@@ -134,7 +134,7 @@ def _sex_codes(persons: pd.DataFrame) -> pd.Series:
     return sex.where(sex.isin(list(SEX_BY_CODE)), "U")
 
 
-def _trend(inputs: JsnaInputs, years: list[int]) -> pd.DataFrame:
+def trend_counts(inputs: JsnaInputs, years: list[int]) -> pd.DataFrame:
     """Counts by census year (numbers; NaN where a year's return cannot give the figure)."""
     trend = pd.DataFrame(index=pd.Index(years, name="January census year"))
     trend["ehcps"] = inputs.states.groupby("year").size().reindex(years)
@@ -203,7 +203,7 @@ def exact_tables(inputs: JsnaInputs, year: int) -> tuple[dict[str, pd.DataFrame]
             tables["need_by_sex"] = _crosstab(with_sex, "need", "sex", needs, _labels(SEXES))
         else:
             notes.append(f"The {year} return records no child's sex, so need by sex is not given.")
-    tables["trend"] = _trend(inputs, years)
+    tables["trend"] = trend_counts(inputs, years)
     tables["ceased_by_reason"] = _ceased_by_reason(inputs.ceased, years)
     return tables, notes
 

@@ -23,7 +23,7 @@ from highneeds import reference
 from highneeds.errors import NotFoundError
 from highneeds.vocabulary import AGE_BANDS, SETTING_GROUP_BY_CODE
 
-ENGLAND = "E92000001"
+ENGLAND = reference.ENGLAND_CODE
 
 #: Headline series: (column title, measure, setting, dimension, category).
 CASELOAD = ("caseload", "total", "total", "total")

@@ -118,7 +118,7 @@ def markov(
         if (transitions is None) == (la is None):
             raise ModelInputError("give either a transitions CSV or --la CODE, not both")
         if la is not None:
-            from highneeds.importers.sen2 import stored_transitions
+            from highneeds.sen2.stored import stored_transitions
             from highneeds.store import open_store
 
             frame = stored_transitions(open_store(), la)

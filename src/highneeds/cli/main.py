@@ -254,7 +254,7 @@ def _overview_long(overview) -> pd.DataFrame:
 
 def show_overview(la: str, *, year: int | None, fmt: Format, neighbours_model: str) -> None:
     from highneeds.analysis.overview import MEASURES, la_overview, overview_areas
-    from highneeds.importers.dfe import load_stats
+    from highneeds.readers.dfe_stored import load_stats
 
     store = _store()
     with Status("Reading statistics…", console=errors):

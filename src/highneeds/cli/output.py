@@ -12,6 +12,8 @@ from rich.console import Console
 from rich.measure import Measurement
 from rich.table import Table
 
+from highneeds.tables import TitledTable
+
 console = Console()
 errors = Console(stderr=True)
 
@@ -93,3 +95,14 @@ def fail(message: str, code: int = 1) -> None:
 
     errors.print(f"[bold red]Error:[/] {message}", highlight=False)
     raise typer.Exit(code)
+
+
+def emit_titled(table: TitledTable, fmt: Format = Format.table) -> None:
+    """Print a core titled table: on screen under the headings people read, with its notes
+    below; as CSV or JSON with the code names scripts key on."""
+    if fmt is not Format.table:
+        emit(table.frame, fmt, title=table.title, index=False)
+        return
+    emit(table.labelled(), fmt, title=table.title, index=False)
+    for note in table.notes:
+        console.print(note, highlight=False)

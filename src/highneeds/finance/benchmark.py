@@ -18,7 +18,8 @@ import pandas as pd
 from highneeds import reference
 from highneeds.errors import NotFoundError
 from highneeds.finance.bundled import ATTRIBUTION, table
-from highneeds.finance.published import ENGLAND_CODE, PUBLISHED_LINE_BY_CODE, PUBLISHED_LINES
+from highneeds.finance.published import PUBLISHED_LINE_BY_CODE, PUBLISHED_LINES
+from highneeds.reference import ENGLAND_CODE
 from highneeds.reference.sheets import normalise_label
 
 #: Statistical neighbour model used by default: the 2021 model matches the 2021-22 money data.

@@ -118,9 +118,8 @@ def demo_transitions(*, cache: bool = True) -> pd.DataFrame:
     SHA-256: a changed demo file is never read from a stale cache.
     """
     from highneeds import config
-    from highneeds.importers.sen2 import DEMO_KEY
     from highneeds.sen2 import derived
-    from highneeds.sen2.demo import demo_paths
+    from highneeds.sen2.demo import DEMO_KEY, demo_paths
     from highneeds.sen2.establishments import demo_establishments
     from highneeds.sen2.read import read_returns
     from highneeds.store import file_sha256

@@ -72,7 +72,7 @@ def _provenance(store: Store, kind: str, la_code: str) -> str:
 def finance_inputs(store: Store, la_code: str) -> FinanceInputs | None:
     """The LA's stored unit costs and capacity register; the shipped examples for the demo
     LA when it has not imported its own; None for any other LA missing either."""
-    from highneeds.importers.finance import import_kind, load_capacity, load_unit_costs
+    from highneeds.finance.stored import import_kind, load_capacity, load_unit_costs
 
     unit_costs, capacity = load_unit_costs(store, la_code), load_capacity(store, la_code)
     notes = []
@@ -101,7 +101,7 @@ def la_forecaster(store: Store, la_code: str) -> DemoLA:
     if la_code == DEMO_LA_CODE:
         return demo_la("sen2")
     from highneeds.forecast.markov import MarkovForecaster
-    from highneeds.importers.sen2 import stored_transitions
+    from highneeds.sen2.stored import stored_transitions
 
     moves = stored_transitions(store, la_code).drop(columns=["leave_reason"])
     if moves.empty:
@@ -214,7 +214,7 @@ def la_caseload(store: Store, la_code: str) -> pd.DataFrame:
 
         moves = demo_transitions()
     else:
-        from highneeds.importers.sen2 import stored_transitions
+        from highneeds.sen2.stored import stored_transitions
 
         moves = stored_transitions(store, la_code)
     return caseload_from_transitions(moves)
@@ -224,7 +224,7 @@ def _unit_costs_for_reconciling(store: Store, la_code: str) -> tuple[pd.DataFram
     """The LA's own unit costs; the demo LA's shipped examples; else no figures at all, so
     every line rests on the national reference defaults (and is flagged as such)."""
     from highneeds.finance.costs import empty_unit_costs
-    from highneeds.importers.finance import import_kind, load_unit_costs
+    from highneeds.finance.stored import import_kind, load_unit_costs
 
     own = load_unit_costs(store, la_code)
     if not own.empty:
@@ -252,7 +252,7 @@ def la_budget_outturn(store: Store, la_code: str) -> OwnBudget | None:
         own_spend,
         reconcile,
     )
-    from highneeds.importers.finance import import_kind, load_budget
+    from highneeds.finance.stored import import_kind, load_budget
 
     source = imported_file(store, import_kind("budget"), la_code)
     lines, allocation = load_budget(store, la_code)

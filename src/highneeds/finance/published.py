@@ -24,10 +24,8 @@ from openpyxl.utils import get_column_letter
 
 from highneeds.errors import InputFileError
 from highneeds.readers.excel import excel_file
+from highneeds.reference.lookups import ENGLAND_CODE
 from highneeds.reference.sheets import la_number, normalise_label, raw_table, to_number
-
-#: Code used for England totals in every tidy finance table (ONS code for England).
-ENGLAND_CODE = "E92000001"
 
 # --------------------------------------------------------------------------------------------
 # The high needs benchmarking workbook (S251 budget 2021-22 and outturn 2020-21)

@@ -20,10 +20,12 @@ import sqlalchemy as sa
 from highneeds import config
 from highneeds.sen2 import derived
 from highneeds.sen2 import schema as tables
+from highneeds.sen2.demo import DEMO_KEY
 from highneeds.sen2.establishments import demo_establishments
 from highneeds.sen2.model import Sen2Return
 from highneeds.sen2.pseudonymise import require_secret
 from highneeds.sen2.read import expand, read_returns
+from highneeds.sen2.stored import stored_states
 from highneeds.sen2.validate import validate
 from highneeds.store import ImportResult, Store, file_sha256
 
@@ -99,10 +101,6 @@ def import_sen2(
     return results
 
 
-#: Key for the bundled demo only: its children are fictional, so their ids need no secret.
-DEMO_KEY = b"highneeds-demo-fictional-la"
-
-
 def import_demo(store: Store) -> list[Sen2ImportResult]:
     """Import the shipped demo returns of "Stockbridge (fictional)" (LA 999), 2019-2024."""
     from highneeds.sen2.demo import demo_paths
@@ -141,21 +139,6 @@ def _frames(data: derived.Pseudonymised) -> dict[sa.Table, pd.DataFrame]:
     return frames
 
 
-def stored_states(store: Store, la_code: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """All stored child states and request events of an LA (every imported year)."""
-    states = store.read_frame(sa.select(tables.states).where(tables.states.c.la_code == la_code))
-    events = store.read_frame(
-        sa.select(
-            tables.events.c.year,
-            tables.events.c.child_id,
-            tables.events.c.cease_date,
-            tables.events.c.cease_reason,
-        ).where(tables.events.c.la_code == la_code)
-    )
-    events["cease_date"] = pd.to_datetime(events["cease_date"])
-    return states, events
-
-
 def refresh_transitions(store: Store, la_code: str) -> ImportResult:
     """Recompute the year-to-year transitions of ``la_code`` from all its stored years."""
     states, events = stored_states(store, la_code)
@@ -171,22 +154,3 @@ def refresh_transitions(store: Store, la_code: str) -> ImportResult:
         frames={tables.transitions: _with(moves, la_code)},
         replace_kind=True,
     )
-
-
-def stored_transitions(store: Store, la_code: str) -> pd.DataFrame:
-    """The LA's transitions table as the forecasting models take it
-    (:mod:`highneeds.forecast.transitions`), plus ``leave_reason``."""
-    table = tables.transitions
-    columns = [
-        table.c.year,
-        table.c.child_id,
-        table.c.ncy_from,
-        table.c.need_from,
-        table.c.setting_from,
-        table.c.ncy_to,
-        table.c.need_to,
-        table.c.setting_to,
-        table.c.leave_reason,
-    ]
-    query = sa.select(*columns).where(table.c.la_code == la_code)
-    return store.read_frame(query.order_by(table.c.year, table.c.child_id))

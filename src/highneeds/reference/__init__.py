@@ -28,11 +28,13 @@ from highneeds.reference.bundled import (
     regions,
     statistical_neighbours,
 )
+from highneeds.reference.lookups import ENGLAND_CODE
 
 __all__ = [
     "AGES_0_25",
     "AGES_2_18",
     "DATA_DIR",
+    "ENGLAND_CODE",
     "LocalAuthority",
     "find_la",
     "imd",

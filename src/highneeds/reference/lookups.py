@@ -38,7 +38,9 @@ REGIONS: dict[str, str] = {
     "E12000008": "South East",
     "E12000009": "South West",
 }
-ENGLAND = ("E92000001", "England")
+#: The GSS code of England: the one home of this code (DfE, ONS and finance tables use it).
+ENGLAND_CODE = "E92000001"
+ENGLAND = (ENGLAND_CODE, "England")
 _REGION_BY_KEY = {normalise_label(name): code for code, name in REGIONS.items()}
 
 

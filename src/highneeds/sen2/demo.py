@@ -16,6 +16,9 @@ from pathlib import Path
 from highneeds.sen2.synth import SynthConfig, fictional_establishments, generate
 from highneeds.sen2.write import write_xml
 
+#: Key for the bundled demo only: its children are fictional, so their ids need no secret.
+DEMO_KEY = b"highneeds-demo-fictional-la"
+
 
 def demo_folder() -> Path:
     return Path(str(resources.files("highneeds.data") / "demo"))

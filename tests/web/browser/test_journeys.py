@@ -7,8 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from highneeds.tables import TitledTable
 from highneeds.web.accounts.models import Membership
-from highneeds.web.workspace import core_api
+from highneeds.web.workspace import services
 
 from .conftest import assert_accessible
 
@@ -20,14 +21,18 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def demo(transactional_db, monkeypatch, make_workspace, member):
     """A workspace with an analyst, an admin and a viewer; the core's overview stubbed."""
     monkeypatch.setattr(
-        core_api,
-        "la_overview",
-        lambda store, la: {
-            "caseload_trend": pd.DataFrame(
-                {"census_year": [2022, 2023, 2024], "EHCPs": [2618, 2790, 3012]}
+        services,
+        "core_overview_tables",
+        lambda store, la, la_name=None: {
+            "caseload_trend": TitledTable(
+                "Caseload trend",
+                pd.DataFrame({"census_year": [2022, 2023, 2024], "EHCPs": [2618, 2790, 3012]}),
+                labels={"census_year": "census_year", "EHCPs": "EHCPs"},
             ),
-            "need_mix": pd.DataFrame(
-                {"need": ["ASD", "SEMH", "SLCN"], "children": [900, 700, 500]}
+            "need_mix": TitledTable(
+                "Need mix",
+                pd.DataFrame({"need": ["ASD", "SEMH", "SLCN"], "children": [900, 700, 500]}),
+                labels={"need": "need", "children": "children"},
             ),
         },
     )
@@ -189,21 +194,20 @@ def test_analyst_runs_a_forecast_and_sees_the_fan_chart(
 
     def run_forecast(store, la_code, **options):
         calls.append(options)
-        return {
-            "total": pd.DataFrame(
-                {
-                    "January census year": [2024, 2025, 2026],
-                    "Expected": [404.0, 416.6, 433.2],
-                    "Lower 95% bound": [404.0, 395.0, 406.0],
-                    "Lower 80% bound": [404.0, 403.9, 416.9],
-                    "Median": [404.0, 417.0, 434.0],
-                    "Upper 80% bound": [404.0, 424.0, 452.0],
-                    "Upper 95% bound": [404.0, 436.0, 461.0],
-                }
-            )
-        }
+        frame = pd.DataFrame(
+            {
+                "year": [2024, 2025, 2026],
+                "expected": [404.0, 416.6, 433.2],
+                "q2.5": [404.0, 395.0, 406.0],
+                "q10": [404.0, 403.9, 416.9],
+                "median": [404.0, 417.0, 434.0],
+                "q90": [404.0, 424.0, 452.0],
+                "q97.5": [404.0, 436.0, 461.0],
+            }
+        )
+        return {"total": TitledTable("EHCP caseload forecast", frame, unit="children")}
 
-    monkeypatch.setattr(core_api, "run_forecast", run_forecast)
+    monkeypatch.setattr(services, "la_forecast", run_forecast)
     sign_in(page, demo[Role.ANALYST])
     page.goto(f"{live_server.url}/workspaces/990/")
     page.get_by_role("link", name="Forecast", exact=True).click()

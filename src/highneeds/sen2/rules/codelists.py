@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from highneeds import vocabulary
 from highneeds.sen2.rules import Context, Flag, rows_where
 
 ETHNICITY = {
@@ -26,14 +27,16 @@ ETHNICITY = {
     "REFU",
     "NOBT",
 }
-SEX = {"M", "F", "U"}
+SEX = {sex.code for sex in vocabulary.SEXES}
 GENDER_CURRENT = {"0", "1", "2", "9"}
 UPN_UNKNOWN = {"UN1", "UN2", "UN3", "UN4", "UN5", "UN6", "UN7", "UN8", "UN9", "UN10"}
 REQUEST_OUTCOMES = {"Y", "N", "A", "W", "H"}
 ASSESSMENT_OUTCOMES = {"Y", "N", "A", "W", "H"}
-CEASE_REASONS = {str(n) for n in range(1, 10)}
+CEASE_REASONS = {reason.code for reason in vocabulary.CEASE_REASONS}
 SEN_SETTINGS = {"OLA", "OPA", "EHE", "EYP", "OTH", "NEET", "NIEC", "NIEO"}
-SEN_TYPES = {"SPLD", "MLD", "SLD", "PMLD", "SEMH", "SLCN", "HI", "VI", "MSI", "PD", "ASD", "OTH"}
+#: The vocabulary's needs but its own "not recorded" (never a code in a return) and DS, which
+#: returns may give only from 2025 (need_code.py adds it by year).
+SEN_TYPES = {need.code for need in vocabulary.NEEDS} - {"UNKNOWN", "DS"}
 
 
 def codes_not_in(ctx: Context, table: str, column: str, codes: set[str], field: str) -> list[Flag]:

@@ -15,6 +15,7 @@ from django.http import HttpResponse
 from matplotlib.figure import Figure
 
 from highneeds.consult.export import neutralise_cell
+from highneeds.tables import TitledTable
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -192,18 +193,19 @@ DOWNLOAD_LABELS = {
 
 
 def panel(
-    key: str, title: str, frame: pd.DataFrame, *, chart_src: str, download_url, chart: bool = True
+    key: str, table: TitledTable, *, chart_src: str, download_url, chart: bool = True
 ) -> dict:
-    """What templates/workspace/partials/panel.html shows for one table: its chart (when it
-    can be drawn), the table as text, and links to every download. download_url(fmt) -> URL.
-    ``chart=False`` for a table whose rows are not one series (several lines of several
-    years): a chart of it would mislead, so it has none."""
+    """What templates/workspace/partials/panel.html shows for one titled table: its chart
+    (when it can be drawn), the table as text under the headings people read, and links to
+    every download. download_url(fmt) -> URL. ``chart=False`` for a table whose rows are not
+    one series (several lines of several years): a chart of it would mislead, so it has none."""
+    frame = table.labelled()
     drawable = chart and chart_columns(frame) is not None
     rows, numeric = display_rows(frame), numeric_columns(frame)
     formats = ["csv", "xlsx", *(["png", "svg"] if drawable else [])]
     return {
         "key": key,
-        "title": title,
+        "title": table.title or title_of(key),
         "chart_src": chart_src if drawable else "",
         "columns": [
             {"name": str(c), "numeric": n} for c, n in zip(frame.columns, numeric, strict=True)

@@ -6,6 +6,7 @@ Views call these; these call the core. Nothing here renders HTML.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import logging
 import shutil
 import uuid
@@ -18,13 +19,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
+from highneeds.analysis.overview_tables import overview_tables as core_overview_tables
 from highneeds.errors import HighneedsError, InputFileError
+from highneeds.finance import report_tables
+from highneeds.forecast.la_forecast import TITLES as FORECAST_TITLES
+from highneeds.forecast.la_forecast import la_forecast
+from highneeds.importers.registry import import_file
 from highneeds.readers.excel import read_excel
+from highneeds.tables import TitledTable
 from highneeds.web.accounts import audit
 from highneeds.web.accounts.models import Workspace
 from highneeds.web.core.store import get_store
 
-from . import core_api, figures
+from . import figures
 from .models import Job
 
 log = logging.getLogger(__name__)
@@ -153,12 +160,9 @@ def _run_import(job: Job) -> dict:
     path = Path(job.input_path)
     described = path.suffix.lower() in DESCRIBED
     summary = check_file(path, job.input_name) if described else {}
-    importer = core_api.importer_for(path.suffix.lower())
-    if isinstance(importer, core_api.Missing):
-        return {**summary, "imported": False, "note": str(importer)}
     report_progress(job, 40, "The file can be read. Checking and importing it.")
     try:
-        outcome = importer(
+        outcome = import_summary(
             get_store(),
             path,
             la_code=job.workspace.la_code,
@@ -181,6 +185,33 @@ def _run_import(job: Job) -> dict:
     return {**summary, **outcome, "imported": not outcome["already_imported"]}
 
 
+MAX_ISSUES_SHOWN = 200
+
+
+def import_summary(store, path, *, la_code, imported_by, year=None) -> dict:
+    """Import any file the core reads, told apart by its content (highneeds.importers.registry):
+    a summary for the job page (kind, rows_imported, already_imported, children, issue_count,
+    issues: the first MAX_ISSUES_SHOWN)."""
+    done = import_file(store, path, la_code=la_code, imported_by=imported_by, year=year)
+    summary = {
+        "kind": done.label,
+        "rows_imported": done.rows,
+        "already_imported": done.already_imported,
+        "issues": [],
+    }
+    if done.children is not None:
+        summary["children"] = done.children
+    if done.issues is not None:
+        summary["issue_count"] = len(done.issues)
+        summary["issues"] = done.issues.head(MAX_ISSUES_SHOWN).astype(str).to_dict("records")
+    return summary
+
+
+def saved_tables(tables: dict[str, TitledTable]) -> dict:
+    """Titled tables as a job keeps them (code-named columns; labels applied when shown)."""
+    return {"tables": {name: table.to_json() for name, table in tables.items()}}
+
+
 def start_forecast(workspace: Workspace, user, options: dict) -> Job:
     """Queue a forecast of the workspace's LA with the chosen options (ForecastForm's fields)."""
     job = Job.objects.create(
@@ -201,11 +232,8 @@ def start_forecast(workspace: Workspace, user, options: dict) -> Job:
 
 
 def _run_forecast(job: Job) -> dict:
-    report_progress(job, 10, "Reading the LA's SEN2 transitions and fitting the model.")
-    tables = core_api.run_forecast(get_store(), job.workspace.la_code, **job.options)
-    if isinstance(tables, core_api.Missing):
-        raise HighneedsError(str(tables))
-    return {"tables": {name: frame_to_json(frame) for name, frame in tables.items()}}
+    report_progress(job, 10, "Reading the LA's data and fitting the model.")
+    return saved_tables(la_forecast(get_store(), job.workspace.la_code, **job.options))
 
 
 def _start(workspace: Workspace, user, kind: str, options: dict, what: str) -> Job:
@@ -245,15 +273,14 @@ def _run_scenarios(job: Job) -> dict:
     if names is not None:
         scenarios = [load_scenario(job.workspace, name) for name in names]
     kept = {}
-    tables = core_api.compare_scenarios(
+    tables = report_tables.scenario_tables(
+        get_store(),
         job.workspace.la_code,
         **options,
         scenarios=scenarios,
         workbook_to=lambda data: kept.update(workbook=base64.b64encode(data).decode("ascii")),
     )
-    if isinstance(tables, core_api.Missing):
-        raise HighneedsError(str(tables))
-    return {"tables": {name: frame_to_json(frame) for name, frame in tables.items()}, **kept}
+    return {**saved_tables(tables), **kept}
 
 
 def job_workbook(job: Job) -> bytes | None:
@@ -264,10 +291,9 @@ def job_workbook(job: Job) -> bytes | None:
 
 def _run_sufficiency(job: Job) -> dict:
     report_progress(job, 10, "Forecasting demand and setting it against the places.")
-    tables = core_api.sufficiency_tables(job.workspace.la_code, **job.options)
-    if isinstance(tables, core_api.Missing):
-        raise HighneedsError(str(tables))
-    return {"tables": {name: frame_to_json(frame) for name, frame in tables.items()}}
+    return saved_tables(
+        report_tables.sufficiency_tables(get_store(), job.workspace.la_code, **job.options)
+    )
 
 
 # Saved scenarios live in the core's store, per LA (owner = LA code).
@@ -329,9 +355,10 @@ def scenario_toml(workspace: Workspace, name: str) -> str:
 
 def copy_example_scenarios(workspace: Workspace, user) -> list[str]:
     """Save the scenarios shipped with highneeds into this LA's store (a starting point)."""
-    examples = core_api.example_scenarios()
-    if isinstance(examples, core_api.Missing):
-        raise HighneedsError(str(examples))
+    from highneeds.finance.demo import example_scenarios
+    from highneeds.finance.scenarios import read_scenario
+
+    examples = [read_scenario(path) for path in example_scenarios()]
     for scenario in examples:
         save_scenario(workspace, user, scenario, action=audit.Action.CREATE)
     return [s.name for s in examples]
@@ -340,47 +367,48 @@ def copy_example_scenarios(workspace: Workspace, user) -> list[str]:
 FINANCE_CACHE_SECONDS = 3600
 
 
-def finance_tables(workspace: Workspace):
-    """(LA name, tables) of the published money data (static: cached an hour), or Missing.
-    Raises NotFoundError for an LA without published finance data."""
+def finance_tables(workspace: Workspace) -> dict[str, TitledTable]:
+    """The published money data beside comparators as titled tables (static: cached an hour);
+    for an LA not in the published data, a note saying so."""
     key = f"finance:{workspace.la_code}"
     found = cache.get(key)
     if found is None:
-        found = core_api.finance_tables(workspace.la_code)
+        found = report_tables.benchmark_tables(workspace.la_code, workspace.name)
         cache.set(key, found, FINANCE_CACHE_SECONDS)
     return found
 
 
 def own_finance(workspace: Workspace):
-    """The LA's own budget and outturn tables (core_api.OwnFinance), None when it has imported
-    none, or Missing; cached until the store changes (they rest on the LA's imports)."""
+    """The LA's own budget and outturn tables (report_tables.OwnFinance), None when it has
+    imported none; cached until the store changes (they rest on the LA's imports)."""
     key = f"own-finance:{workspace.la_code}:{store_fingerprint()}"
     found = cache.get(key)
     if found is None:
-        found = core_api.own_finance(workspace.la_code, get_store())
+        found = report_tables.own_finance(get_store(), workspace.la_code)
         # None is what the cache returns for a miss: keep "nothing imported" as False.
         cache.set(key, False if found is None else found, OVERVIEW_CACHE_SECONDS)
     return found or None
 
 
-def frame_to_json(frame: pd.DataFrame) -> dict:
-    """A table as JSON-safe lists (missing values as null), for Job.result."""
-    values = frame.astype(object).where(frame.notna(), None).to_numpy().tolist()
-    return {"columns": [str(c) for c in frame.columns], "data": values}
+#: Titles of results saved before each table kept its own title.
+_SAVED_TITLES = {
+    Job.Kind.FORECAST: FORECAST_TITLES,
+    Job.Kind.SCENARIOS: report_tables.SCENARIO_TITLES,
+    Job.Kind.SUFFICIENCY: report_tables.SUFFICIENCY_TITLES,
+}
 
 
-def job_tables(job: Job) -> dict[str, pd.DataFrame]:
-    """The tables a finished job produced (e.g. a forecast's), as DataFrames."""
+def job_tables(job: Job) -> dict[str, TitledTable]:
+    """The titled tables a finished job produced (e.g. a forecast's)."""
     stored = (job.result or {}).get("tables", {})
-    return {name: pd.DataFrame(t["data"], columns=t["columns"]) for name, t in stored.items()}
-
-
-def job_titles(job: Job) -> dict[str, str]:
-    if job.kind == Job.Kind.SCENARIOS:
-        return core_api.SCENARIO_TITLES
-    if job.kind == Job.Kind.SUFFICIENCY:
-        return core_api.SUFFICIENCY_TITLES
-    return core_api.FORECAST_TITLES
+    titles = _SAVED_TITLES.get(job.kind, {})
+    tables = {}
+    for name, saved in stored.items():
+        table = TitledTable.from_json(saved)
+        if not table.title:
+            table = dataclasses.replace(table, title=titles.get(name, figures.title_of(name)))
+        tables[name] = table
+    return tables
 
 
 def job_panels(job: Job) -> list[dict]:
@@ -388,14 +416,13 @@ def job_panels(job: Job) -> list[dict]:
     return [
         figures.panel(
             name,
-            job_titles(job).get(name, figures.title_of(name)),
-            frame,
+            table,
             chart_src=reverse("workspace:job_chart", args=[la, job.pk, name]),
             download_url=lambda fmt, name=name: reverse(
                 "workspace:job_download", args=[la, job.pk, name, fmt]
             ),
         )
-        for name, frame in job_tables(job).items()
+        for name, table in job_tables(job).items()
     ]
 
 
@@ -463,8 +490,8 @@ def store_fingerprint() -> str:
     return f"{newest}-{count}-{rows}"
 
 
-def overview_tables(workspace: Workspace):
-    """The LA overview's tables (or core_api.Missing), cached until the store changes.
+def overview_tables(workspace: Workspace) -> dict[str, TitledTable]:
+    """The LA overview's titled tables, cached until the store changes.
 
     Computing them reads tens of thousands of published figures; the page is opened far more
     often than data is imported. The cache is only an accelerator: any process can rebuild it.
@@ -472,7 +499,7 @@ def overview_tables(workspace: Workspace):
     key = f"overview:{workspace.la_code}:{store_fingerprint()}"
     tables = cache.get(key)
     if tables is None:
-        tables = core_api.la_overview(get_store(), workspace.la_code)
+        tables = core_overview_tables(get_store(), workspace.la_code, workspace.name)
         cache.set(key, tables, OVERVIEW_CACHE_SECONDS)
     return tables
 
@@ -490,20 +517,17 @@ def overview_html(workspace: Workspace) -> tuple[str, str | None]:
         tables = overview_tables(workspace)
     except HighneedsError as error:
         return "", str(error)  # not cached: the next import may fix it
-    if isinstance(tables, core_api.Missing):
-        return "", str(tables)
     la = workspace.la_code
     panels = [
         figures.panel(
             name,
-            core_api.PANEL_TITLES.get(name, figures.title_of(name)),
-            frame,
+            table,
             chart_src=reverse("workspace:overview_chart", args=[la, name]),
             download_url=lambda fmt, name=name: reverse(
                 "workspace:overview_download", args=[la, name, fmt]
             ),
         )
-        for name, frame in tables.items()
+        for name, table in tables.items()
     ]
     html = render_to_string("workspace/partials/panels.html", {"panels": panels})
     cache.set(key, (html, None), OVERVIEW_CACHE_SECONDS)

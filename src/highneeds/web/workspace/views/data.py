@@ -11,9 +11,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from highneeds.analysis import jsna_export
 from highneeds.finance import templates as finance_templates
+from highneeds.suppression import DEFAULT_THRESHOLD
 from highneeds.web.accounts.permissions import Role, has_role, workspace_role
-from highneeds.web.workspace import core_api, figures, services
+from highneeds.web.core.store import get_store
+from highneeds.web.workspace import figures, services
 from highneeds.web.workspace.forms import UploadForm
 
 from .downloads import export
@@ -49,7 +52,7 @@ def data(request, workspace):
             "jobs": services.recent_jobs(workspace),
             "templates": _templates() if can_upload else [],
             "jsna_years": _jsna_years(workspace),
-            "jsna_threshold": core_api.JSNA_THRESHOLD,
+            "jsna_threshold": DEFAULT_THRESHOLD,
             "active": "data",
         },
         status=400 if form.errors else 200,
@@ -57,8 +60,7 @@ def data(request, workspace):
 
 
 def _jsna_years(workspace) -> list[int]:
-    years = core_api.jsna_years(workspace.la_code)
-    return [] if isinstance(years, core_api.Missing) else years
+    return jsna_export.stored_years(get_store(), workspace.la_code)
 
 
 @workspace_role(Role.VIEWER)
@@ -68,9 +70,11 @@ def data_jsna(request, workspace, year):
     suppressed). Every member may download them: nothing in them identifies a child."""
     if year not in _jsna_years(workspace):
         raise Http404("This LA has no SEN2 return for that year.")
-    body = core_api.jsna_workbook(workspace.la_code, year)
-    if isinstance(body, core_api.Missing):
-        raise Http404(str(body))
+    # The web never offers the exact figures: small numbers are suppressed.
+    tables, sources = jsna_export.stored_jsna(
+        get_store(), workspace.la_code, year, DEFAULT_THRESHOLD
+    )
+    body = jsna_export.workbook_bytes(tables, sources, exact=False)
     return export(
         request,
         workspace,
@@ -78,7 +82,7 @@ def data_jsna(request, workspace, year):
         filename=f"{workspace.la_code}-jsna-{year}.xlsx",
         content_type=figures.FORMATS["xlsx"],
         target=f"data/jsna-{year}.xlsx",
-        detail={"year": year, "suppressed": True, "threshold": core_api.JSNA_THRESHOLD},
+        detail={"year": year, "suppressed": True, "threshold": DEFAULT_THRESHOLD},
     )
 
 

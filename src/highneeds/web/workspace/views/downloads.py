@@ -4,21 +4,30 @@ from __future__ import annotations
 
 from django.http import Http404
 
+from highneeds.tables import TitledTable
 from highneeds.web.accounts import audit
 from highneeds.web.workspace import figures
 
 
-def charted(frame):
-    """The frame, or 404 when it cannot be drawn."""
-    if figures.chart_columns(frame) is None:
+def charted(table: TitledTable) -> TitledTable:
+    """The table, or 404 when it cannot be drawn."""
+    if figures.chart_columns(table.labelled()) is None:
         raise Http404("This table has no chart.")
-    return frame
+    return table
 
 
-def table_download(request, workspace, frame, fmt, *, target, name, title):
-    """Record the export of one page table in the audit log and send it as a file in fmt."""
+def chart(table: TitledTable, *, cache_key: str):
+    """The table's chart as an inline SVG (404 when it has none)."""
+    frame = charted(table).labelled()
+    return figures.chart_image(frame, title=table.title, cache_key=cache_key)
+
+
+def table_download(request, workspace, table: TitledTable, fmt, *, target, name):
+    """Record the export of one page table in the audit log and send it as a file in fmt,
+    under the headings people read."""
     if fmt in ("svg", "png"):
-        charted(frame)
+        charted(table)
+    frame = table.labelled()
     audit.record(
         audit.Action.EXPORT,
         actor=request.user,
@@ -26,7 +35,7 @@ def table_download(request, workspace, frame, fmt, *, target, name, title):
         target=target,
         detail={"rows": len(frame)},
     )
-    return figures.download(frame, name=name, title=title, fmt=fmt)
+    return figures.download(frame, name=name, title=table.title, fmt=fmt)
 
 
 def export(request, workspace, body, *, filename, content_type, target, detail=None):
@@ -37,14 +46,13 @@ def export(request, workspace, body, *, filename, content_type, target, detail=N
     return figures.attachment(body, filename=filename, content_type=content_type)
 
 
-def la_table_download(request, workspace, page, frame, titles, key, fmt):
+def la_table_download(request, workspace, page, table: TitledTable, key, fmt):
     """table_download for a table of an LA-wide page (overview, finance)."""
     return table_download(
         request,
         workspace,
-        frame,
+        table,
         fmt,
         target=f"{page}/{key}.{fmt}",
         name=f"{workspace.la_code}-{key}",
-        title=titles.get(key, figures.title_of(key)),
     )

@@ -9,39 +9,36 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from highneeds.errors import HighneedsError
+from highneeds.finance.report_tables import has_costs
 from highneeds.web.accounts.permissions import Role, has_role, workspace_role
-from highneeds.web.workspace import core_api, figures, services
+from highneeds.web.core.store import get_store
+from highneeds.web.workspace import figures, services
 from highneeds.web.workspace.models import Job
 from highneeds.web.workspace.scenario_forms import SufficiencyForm
 
-from .downloads import charted, la_table_download
+from .downloads import chart, la_table_download
 
 
 def _finance(workspace):
-    """(LA name, tables, unavailable message)."""
+    """(published tables, unavailable message)."""
     try:
-        found = services.finance_tables(workspace)
+        return services.finance_tables(workspace), None
     except HighneedsError as error:
-        return workspace.name, {}, str(error)
-    if isinstance(found, core_api.Missing):
-        return workspace.name, {}, str(found)
-    return found[0], found[1], None
+        return {}, str(error)
 
 
 def _own_finance(workspace):
-    """(the LA's own budget and outturn as core_api.OwnFinance or None, unavailable message)."""
+    """(the LA's own budget and outturn as report_tables.OwnFinance or None, unavailable
+    message)."""
     try:
-        found = services.own_finance(workspace)
+        return services.own_finance(workspace), None
     except HighneedsError as error:
         return None, str(error)
-    if isinstance(found, core_api.Missing):
-        return None, str(found)
-    return found, None
 
 
 def _finance_table(workspace, key, *, as_chart=True):
     """A table on the finance page: a published one, or (not charted) one of the LA's own."""
-    _, tables, _ = _finance(workspace)
+    tables, _ = _finance(workspace)
     if key in tables:
         return tables[key]
     own, _ = _own_finance(workspace)
@@ -50,20 +47,19 @@ def _finance_table(workspace, key, *, as_chart=True):
     return own.tables[key]
 
 
-def _panels(workspace, tables, titles, *, chart=True):
+def _panels(workspace, tables, *, chart=True):
     la = workspace.la_code
     return [
         figures.panel(
             key,
-            titles.get(key, figures.title_of(key)),
-            frame,
+            table,
             chart_src=reverse("workspace:finance_chart", args=[la, key]),
             download_url=lambda fmt, key=key: reverse(
                 "workspace:finance_download", args=[la, key, fmt]
             ),
             chart=chart,
         )
-        for key, frame in tables.items()
+        for key, table in tables.items()
     ]
 
 
@@ -73,7 +69,7 @@ def finance(request, workspace):
     """Published High Needs money beside comparators (everyone); place sufficiency (analysts
     run it in the background when the LA has a capacity register and unit costs)."""
     can_run = has_role(request.user, workspace, Role.ANALYST)
-    has_costs = core_api.has_costs(workspace.la_code)
+    can_cost = has_costs(get_store(), workspace.la_code)
     form = SufficiencyForm()
     if request.method == "POST":
         if not can_run:
@@ -82,14 +78,12 @@ def finance(request, workspace):
         if form.is_valid():
             started = services.start_sufficiency(workspace, request.user, form.cleaned_data)
             return redirect("workspace:job", la_code=workspace.la_code, job_id=started.pk)
-    la_name, tables, unavailable = _finance(workspace)
+    tables, unavailable = _finance(workspace)
     own, own_unavailable = _own_finance(workspace)
     # By key: the template places each of the LA's own tables under its own heading.
     own_panels = {
         panel["key"]: panel
-        for panel in (
-            _panels(workspace, own.tables, core_api.OWN_FINANCE_TITLES, chart=False) if own else []
-        )
+        for panel in (_panels(workspace, own.tables, chart=False) if own else [])
     }
     jobs = Job.objects.filter(workspace=workspace, kind=Job.Kind.SUFFICIENCY)
     latest = jobs.filter(status=Job.Status.SUCCEEDED).first()
@@ -98,13 +92,13 @@ def finance(request, workspace):
         "workspace/finance.html",
         {
             "workspace": workspace,
-            "la_name": la_name,
-            "panels": _panels(workspace, tables, core_api.FINANCE_TITLES),
+            "la_name": workspace.name,
+            "panels": _panels(workspace, tables),
             "unavailable": unavailable,
             "own": own,
             "own_panels": own_panels,
             "own_unavailable": own_unavailable,
-            "has_costs": has_costs,
+            "has_costs": can_cost,
             "can_run": can_run,
             "form": form,
             "jobs": jobs.select_related("created_by")[:10],
@@ -119,16 +113,13 @@ def finance(request, workspace):
 @workspace_role(Role.VIEWER)
 @require_GET
 def finance_download(request, workspace, key, fmt):
-    frame = _finance_table(workspace, key, as_chart=fmt in ("svg", "png"))
-    titles = {**core_api.FINANCE_TITLES, **core_api.OWN_FINANCE_TITLES}
-    return la_table_download(request, workspace, "finance", frame, titles, key, fmt)
+    table = _finance_table(workspace, key, as_chart=fmt in ("svg", "png"))
+    return la_table_download(request, workspace, "finance", table, key, fmt)
 
 
 @workspace_role(Role.VIEWER)
 @require_GET
 def finance_chart(request, workspace, key):
-    return figures.chart_image(
-        charted(_finance_table(workspace, key)),
-        title=core_api.FINANCE_TITLES.get(key, figures.title_of(key)),
-        cache_key=f"chart:finance:{workspace.la_code}:{key}",
+    return chart(
+        _finance_table(workspace, key), cache_key=f"chart:finance:{workspace.la_code}:{key}"
     )

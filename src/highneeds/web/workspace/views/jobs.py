@@ -10,7 +10,7 @@ from highneeds.web.accounts.permissions import Role, workspace_role
 from highneeds.web.workspace import figures, services
 from highneeds.web.workspace.models import Job
 
-from .downloads import charted, export, table_download
+from .downloads import chart, export, table_download
 
 
 def _job(workspace, job_id) -> Job:
@@ -48,25 +48,21 @@ def _job_table(workspace, job_id, key):
 @workspace_role(Role.VIEWER)
 @require_GET
 def job_download(request, workspace, job_id, key, fmt):
-    frame = _job_table(workspace, job_id, key)
     return table_download(
         request,
         workspace,
-        frame,
+        _job_table(workspace, job_id, key),
         fmt,
         target=f"job {job_id}/{key}.{fmt}",
         name=f"{workspace.la_code}-job{job_id}-{key}",
-        title=services.job_titles(_job(workspace, job_id)).get(key, figures.title_of(key)),
     )
 
 
 @workspace_role(Role.VIEWER)
 @require_GET
 def job_chart(request, workspace, job_id, key):
-    frame = charted(_job_table(workspace, job_id, key))
-    title = services.job_titles(_job(workspace, job_id)).get(key, figures.title_of(key))
     # A finished job's results never change, so its id names its charts for good.
-    return figures.chart_image(frame, title=title, cache_key=f"chart:job:{job_id}:{key}")
+    return chart(_job_table(workspace, job_id, key), cache_key=f"chart:job:{job_id}:{key}")
 
 
 @workspace_role(Role.VIEWER)

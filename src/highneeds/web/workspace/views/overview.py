@@ -8,9 +8,9 @@ from django.views.decorators.http import require_GET
 
 from highneeds.errors import HighneedsError
 from highneeds.web.accounts.permissions import Role, workspace_role
-from highneeds.web.workspace import core_api, figures, services
+from highneeds.web.workspace import services
 
-from .downloads import charted, la_table_download
+from .downloads import chart, la_table_download
 
 
 def _overview_tables(workspace):
@@ -19,8 +19,6 @@ def _overview_tables(workspace):
         tables = services.overview_tables(workspace)
     except HighneedsError as error:
         return {}, str(error)
-    if isinstance(tables, core_api.Missing):
-        return {}, str(tables)
     return tables, None
 
 
@@ -50,15 +48,14 @@ def _overview_table(workspace, key):
 @workspace_role(Role.VIEWER)
 @require_GET
 def overview_download(request, workspace, key, fmt):
-    frame = _overview_table(workspace, key)
-    return la_table_download(request, workspace, "overview", frame, core_api.PANEL_TITLES, key, fmt)
+    table = _overview_table(workspace, key)
+    return la_table_download(request, workspace, "overview", table, key, fmt)
 
 
 @workspace_role(Role.VIEWER)
 @require_GET
 def overview_chart(request, workspace, key):
-    return figures.chart_image(
-        charted(_overview_table(workspace, key)),
-        title=core_api.PANEL_TITLES.get(key, figures.title_of(key)),
+    return chart(
+        _overview_table(workspace, key),
         cache_key=f"chart:overview:{workspace.la_code}:{services.store_fingerprint()}:{key}",
     )

@@ -12,10 +12,12 @@ from django.utils.text import get_valid_filename
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from highneeds.errors import HighneedsError
+from highneeds.finance.report_tables import has_costs
 from highneeds.finance.scenarios import Scenario, with_intervention, without_intervention
 from highneeds.web.accounts import audit
 from highneeds.web.accounts.permissions import Role, has_role, workspace_role
-from highneeds.web.workspace import core_api, services
+from highneeds.web.core.store import get_store
+from highneeds.web.workspace import services
 from highneeds.web.workspace.models import Job
 from highneeds.web.workspace.scenario_forms import (
     INTERVENTION_FORMS,
@@ -61,7 +63,7 @@ def scenarios(request, workspace):
             "workspace": workspace,
             "form": form,
             "can_run": can_run,
-            "has_costs": core_api.has_costs(workspace.la_code),
+            "has_costs": has_costs(get_store(), workspace.la_code),
             "saved": saved.astype(object).where(saved.notna(), "").to_dict("records"),
             "active": "scenarios",
             "jobs": jobs.select_related("created_by")[:20],
