@@ -111,6 +111,7 @@ def run(
     table = result.comparison[COMPARISON_COLUMNS].round(
         {c: (1 if c.startswith("children") else 0) for c in COMPARISON_COLUMNS[2:-2]}
     )
+    table["payback_year"] = table["payback_year"].astype("Int64")
     if fmt is Format.csv:
         print(table.to_csv(index=False), end="")
         return
