@@ -310,13 +310,9 @@ def origin_caseload(
         now = transitions[transitions["year"] == origin]
         settings = now["setting_to"].dropna()
     else:
-        rows = public_stats[
-            (public_stats["area_code"] == la_code)
-            & (public_stats["year"] == origin)
-            & (public_stats["measure"] == "caseload")
-            & (public_stats["dimension"] == "total")
-            & public_stats["setting"].isin(list(SETTING_BY_CODE))
-        ]
+        from highneeds.plan.public_world import caseload_by_setting
+
+        rows = caseload_by_setting(public_stats, la_code, origin)
         counts = rows.groupby(rows["setting"].map(lambda c: SETTING_BY_CODE[c].funding_category))
         return counts["value"].sum()
     known = settings[settings.isin(list(SETTING_BY_CODE))]

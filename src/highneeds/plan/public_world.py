@@ -109,16 +109,21 @@ def _ipf(band: np.ndarray, group: np.ndarray, iterations: int = 50) -> np.ndarra
     return table
 
 
-def _category_split(tidy: pd.DataFrame, la_code: str, origin: int) -> np.ndarray:
-    """(G, F) each setting group's split over funding categories from the LA's published
-    caseload by setting at ``origin``; a group without finer figures goes to one category."""
-    rows = tidy[
+def caseload_by_setting(tidy: pd.DataFrame, la_code: str, year: int) -> pd.DataFrame:
+    """The LA's published caseload rows by vocabulary setting in January ``year``."""
+    return tidy[
         (tidy["area_code"] == la_code)
-        & (tidy["year"] == origin)
+        & (tidy["year"] == year)
         & (tidy["measure"] == "caseload")
         & (tidy["dimension"] == "total")
         & tidy["setting"].isin(list(SETTING_BY_CODE))
     ]
+
+
+def _category_split(tidy: pd.DataFrame, la_code: str, origin: int) -> np.ndarray:
+    """(G, F) each setting group's split over funding categories from the LA's published
+    caseload by setting at ``origin``; a group without finer figures goes to one category."""
+    rows = caseload_by_setting(tidy, la_code, origin)
     split = np.zeros((len(GROUPS), len(CATEGORIES)))
     for row in rows.itertuples():
         setting = SETTING_BY_CODE[row.setting]
