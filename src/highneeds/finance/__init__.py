@@ -14,8 +14,10 @@
 - :mod:`~highneeds.finance.schema`, :mod:`~highneeds.finance.scenario_store`: scenarios
   saved per LA in the store.
 - :mod:`~highneeds.finance.workbook`: DSG management plan layout workbook and charts.
-- :mod:`~highneeds.finance.demo`: the demo LA (its shipped SEN2 returns) through all of the
-  above.
+- :mod:`~highneeds.finance.demo`: the demo LA's shipped files, loaded into the store through
+  the importers (then read like any LA).
+- :mod:`~highneeds.finance.la_inputs`: the web's entry points, on the one path of
+  :mod:`highneeds.plan` (any LA's inputs resolved in a stated order, then its plan).
 
 The core never imports Django; money is in pounds, years are January census years (forecast)
 or UK financial years ("2024-25").

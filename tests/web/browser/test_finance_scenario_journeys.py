@@ -121,10 +121,10 @@ def test_analyst_creates_a_scenario_compares_it_and_downloads(
 def test_finance_and_scenario_pages_pass_axe(page, live_server, sign_in, las):
     """Every finance and scenario page, each kind of job result, and the form states; the
     demo LA's finance page with its own budget and outturn (tables and warning) imported."""
-    from highneeds.web.workspace.demo import import_example_budget
+    from highneeds.importers.demo import load_demo_la
 
     forget_budget(DEMO)
-    import_example_budget(get_store())
+    load_demo_la(get_store())
     save_scenario(
         get_store(),
         DEMO,

@@ -75,6 +75,21 @@ def _run_forecast(page):
     assert_accessible(page)
 
 
+def _compare_status_quo(page):
+    """Save the example scenarios and compare the status quo with the baseline."""
+    _open(page, "Scenarios")
+    assert_accessible(page)
+    page.get_by_role("button", name="Save the example scenarios").click()
+    page.get_by_text("Saved the example scenarios").wait_for()
+    page.get_by_label("Status quo").check()
+    page.get_by_label("Number of simulations").fill("100")
+    page.get_by_role("button", name="Compare scenarios").click()
+    page.get_by_role("heading", name="Children with an EHCP by scenario (mean)").wait_for(
+        timeout=3 * SLOW_PAGE_MS
+    )
+    assert_accessible(page)
+
+
 def test_stockport_from_public_data_alone(page, live_server, sign_in, national, make_workspace,
                                           member):  # fmt: skip
     page.set_default_timeout(SLOW_PAGE_MS)
@@ -106,22 +121,16 @@ def test_stockport_from_public_data_alone(page, live_server, sign_in, national, 
     assert page.get_by_text("no English local authority").count() == 0
     assert_accessible(page)
 
-    _open(page, "Scenarios")
-    assert_accessible(page)
-    # What comparing scenarios needs is said plainly; writing scenarios works regardless.
-    page.get_by_text("Comparing scenarios needs unit costs and a capacity register").wait_for()
-    page.get_by_role("button", name="Save the example scenarios").click()
-    page.get_by_text("Saved the example scenarios").wait_for()
+    _compare_status_quo(page)
+    assert figure(page, "children", latest, "Baseline") == caseload
 
 
 def test_demo_la_from_its_imported_returns(page, live_server, sign_in, national, make_workspace,
                                            member):  # fmt: skip
-    from highneeds.importers.sen2 import import_demo
+    from highneeds.importers.demo import load_demo_la
     from highneeds.sen2.synth import LA_NAME
-    from highneeds.web.workspace.demo import import_example_budget
 
-    import_demo(national)
-    import_example_budget(national)
+    load_demo_la(national)
     page.set_default_timeout(SLOW_PAGE_MS)
     demo = make_workspace(DEMO, LA_NAME)
     sign_in(page, member(Role.ANALYST, demo))
@@ -148,15 +157,6 @@ def test_demo_la_from_its_imported_returns(page, live_server, sign_in, national,
     page.get_by_role("heading", name="DSG position from your own figures (£)").wait_for()
     assert_accessible(page)
 
-    _open(page, "Scenarios")
-    page.get_by_role("button", name="Save the example scenarios").click()
-    page.get_by_text("Saved the example scenarios").wait_for()
-    page.get_by_label("Status quo").check()
-    page.get_by_label("Number of simulations").fill("100")
-    page.get_by_role("button", name="Compare scenarios").click()
-    page.get_by_role("heading", name="Children with an EHCP by scenario (mean)").wait_for(
-        timeout=3 * SLOW_PAGE_MS
-    )
-    assert_accessible(page)
+    _compare_status_quo(page)
     assert figure(page, "children", latest, "Baseline") == caseload
     assert figure(page, "children", latest, "Status quo") == caseload

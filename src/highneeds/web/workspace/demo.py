@@ -44,48 +44,21 @@ def setup_demo(public_la: str = PUBLIC_DEMO_LA) -> DemoLogin:
 
 
 def load_demo_data(store) -> list[str]:
-    """Load the bundled national DfE release, the demo LA's shipped SEN2 returns (2019–2024)
-    and its example scenarios, budget and outturn into the store; all idempotent. Returns what
-    was done, one line each, for printing.
-
-    The returns go through the same importer as a real LA's, and they are the ones the
-    scenario comparison of the demo LA learns from, so every page shows one caseload."""
+    """Load the bundled national DfE release, then the synthetic LA's shipped data (SEN2
+    returns 2019–2024, unit costs, capacity, budget and outturn) through the importers every
+    LA's files go through (:func:`highneeds.importers.demo.load_demo_la`: one demo LA, one size
+    everywhere), and its example scenarios; all idempotent. Returns what was done, a line each."""
+    from highneeds.importers.demo import load_demo_la
     from highneeds.importers.dfe import bundled_release_path, import_release
-    from highneeds.importers.sen2 import import_demo
 
-    done = [save_example_scenarios(store), import_example_budget(store)]
+    done = [save_example_scenarios(store)]
     national = import_release(store, bundled_release_path(), imported_by="demo")
     done.append(
         "National DfE statistics: already loaded"
         if national.already_imported
         else f"National DfE statistics: {national.rows:,} figures loaded"
     )
-    results = import_demo(store)
-    loaded = [str(r.year) for r in results if not r.result.already_imported]
-    done.append(
-        f"SEN2 returns for {SYNTHETIC_LA_NAME}: "
-        + (", ".join(loaded) + " loaded" if loaded else "already loaded")
-    )
-    return done
-
-
-def import_example_budget(store) -> str:
-    """Import the demo LA's invented budget, outturn and allocations unless it has a budget
-    imported (idempotent: a budget an officer uploaded for the demo LA is kept)."""
-    import tempfile
-    from pathlib import Path
-
-    from highneeds.finance.demo import write_example_budget
-    from highneeds.finance.la_inputs import imported_file
-    from highneeds.finance.stored import import_kind
-    from highneeds.importers.finance import import_finance
-
-    if imported_file(store, import_kind("budget"), SYNTHETIC_LA_CODE) is not None:
-        return f"Budget and outturn for {SYNTHETIC_LA_NAME}: already loaded"
-    with tempfile.TemporaryDirectory() as folder:
-        path = write_example_budget(Path(folder) / "example-budget-and-outturn.xlsx")
-        result = import_finance(store, path, la_code=SYNTHETIC_LA_CODE, imported_by="demo")
-    return f"Budget and outturn for {SYNTHETIC_LA_NAME}: {result.result.rows} rows loaded"
+    return done + load_demo_la(store)
 
 
 def save_example_scenarios(store) -> str:

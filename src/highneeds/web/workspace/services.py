@@ -21,10 +21,10 @@ from django.utils.text import get_valid_filename
 
 from highneeds.analysis.overview_tables import overview_tables as core_overview_tables
 from highneeds.errors import HighneedsError, InputFileError
-from highneeds.finance import report_tables
 from highneeds.forecast.la_forecast import TITLES as FORECAST_TITLES
 from highneeds.forecast.la_forecast import la_forecast
 from highneeds.importers.registry import import_file
+from highneeds.plan import report_tables
 from highneeds.readers.excel import read_excel
 from highneeds.tables import TitledTable
 from highneeds.web.accounts import audit

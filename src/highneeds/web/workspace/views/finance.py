@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from highneeds.errors import HighneedsError
-from highneeds.finance.report_tables import has_costs
+from highneeds.plan.report_tables import has_costs
 from highneeds.web.accounts.permissions import Role, has_role, workspace_role
 from highneeds.web.core.store import get_store
 from highneeds.web.workspace import figures, services

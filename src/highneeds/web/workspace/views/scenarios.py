@@ -12,8 +12,8 @@ from django.utils.text import get_valid_filename
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from highneeds.errors import HighneedsError
-from highneeds.finance.report_tables import has_costs
 from highneeds.finance.scenarios import Scenario, with_intervention, without_intervention
+from highneeds.plan.report_tables import has_costs
 from highneeds.web.accounts import audit
 from highneeds.web.accounts.permissions import Role, has_role, workspace_role
 from highneeds.web.core.store import get_store

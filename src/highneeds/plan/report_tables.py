@@ -16,14 +16,10 @@ import pandas as pd
 from highneeds import reference
 from highneeds.errors import ModelInputError, NotFoundError
 from highneeds.finance.benchmark import la_finance_profile
-from highneeds.finance.la_inputs import (
-    finance_inputs,
-    la_budget_outturn,
-    la_comparison,
-    la_sufficiency,
-)
+from highneeds.finance.la_inputs import la_budget_outturn
 from highneeds.finance.scenarios import Scenario
 from highneeds.finance.workbook import DEFAULT_COLUMN
+from highneeds.plan.entry_points import finance_inputs, la_comparison, la_sufficiency
 from highneeds.store import Store
 from highneeds.tables import TitledTable, notes_table
 from highneeds.vocabulary import FUNDING_CATEGORY_BY_CODE
@@ -64,8 +60,8 @@ NOT_PUBLISHED = (
     "outturn, once imported, are shown below."
 )
 NO_COSTS = (
-    "needs unit costs and a capacity register for LA {la}: import its filled templates on the "
-    "Data page (until then only the demo LA has them)"
+    "have nothing to plan from for LA {la}: upload its SEN2 returns on the Data page, or a DfE "
+    "EHCP release for an English LA's published figures"
 )
 #: Tables beside comparators: key -> (the profile's frame, its key column and that column's
 #: heading, then the LA's, its neighbours' median and England's columns).
@@ -210,7 +206,8 @@ def own_finance(store: Store, la_code: str) -> OwnFinance | None:
 
 
 def has_costs(store: Store, la_code: str) -> bool:
-    """Does the LA have unit costs and a capacity register (so sufficiency and scenarios run)?"""
+    """Can the LA's plan be resolved (own imports, else public data, else reference defaults),
+    so that sufficiency and scenarios run?"""
     return finance_inputs(store, la_code) is not None
 
 
