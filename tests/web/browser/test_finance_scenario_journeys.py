@@ -64,6 +64,9 @@ def _wait_for_chart(page, name):
 def test_analyst_creates_a_scenario_compares_it_and_downloads(
     page, live_server, sign_in, las, tmp_path
 ):
+    from highneeds.importers.demo import load_demo_la
+
+    load_demo_la(get_store())  # the demo LA is data: comparing needs it loaded
     sign_in(page, las["analyst"])
     page.goto(f"{live_server.url}/workspaces/{DEMO}/")
     page.get_by_role("link", name="Scenarios", exact=True).click()
