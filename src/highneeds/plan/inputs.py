@@ -307,7 +307,7 @@ def origin_caseload(
     from highneeds.vocabulary import SETTING_BY_CODE
 
     if public_stats is None:
-        now = transitions[transitions["year"] == origin]
+        now = transitions[transitions["year"] == origin - 1]  # TO states are in ``origin``
         settings = now["setting_to"].dropna()
     else:
         from highneeds.plan.public_world import caseload_by_setting
@@ -383,10 +383,11 @@ def resolve(
     public_stats = None
     if not transitions.empty:
         model = "child-level"
-        origin = int(transitions["year"].max())
+        # a transition's year is its FROM census: the last TO census is a year later
+        origin = int(transitions["year"].max()) + 1
         sources["Caseload and forecast"] = Source(
             OWN,
-            f"SEN2 returns {int(transitions['year'].min()) - 1}–{origin} in the store "
+            f"SEN2 returns {int(transitions['year'].min())}–{origin} in the store "
             "(child-level model)",
         )
     else:
