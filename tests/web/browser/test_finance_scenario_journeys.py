@@ -27,7 +27,10 @@ STOCKPORT = "356"
 def las(transactional_db, make_workspace, member):
     """The demo LA (unit costs, capacity register) and Stockport (published finance data),
     each with an analyst and a viewer. Saved scenarios are removed afterwards (the store is
-    not rolled back with the test)."""
+    not rolled back with the test). The demo LA's data is loaded as any LA's files are."""
+    from highneeds.finance.demo import load_demo_la
+
+    load_demo_la(get_store())
     demo = make_workspace(DEMO, "Stockbridge (fictional)")
     stockport = make_workspace(STOCKPORT, "Stockport")
     yield {
@@ -121,10 +124,10 @@ def test_analyst_creates_a_scenario_compares_it_and_downloads(
 def test_finance_and_scenario_pages_pass_axe(page, live_server, sign_in, las):
     """Every finance and scenario page, each kind of job result, and the form states; the
     demo LA's finance page with its own budget and outturn (tables and warning) imported."""
-    from highneeds.web.workspace.demo import import_example_budget
+    from highneeds.finance.demo import load_demo_la
 
     forget_budget(DEMO)
-    import_example_budget(get_store())
+    load_demo_la(get_store())  # the example budget again, with the rest (kept if loaded)
     save_scenario(
         get_store(),
         DEMO,
