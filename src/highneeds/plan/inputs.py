@@ -356,7 +356,18 @@ def _own_position(lines: pd.DataFrame, allocation: pd.DataFrame) -> pd.DataFrame
     position = position.merge(spend[["financial_year", "statement"]])
     return position.rename(columns={"closing_balance_gbp": "balance_gbp"}).assign(
         balance_pct_income=float("nan"), basis=lambda f: "own " + f["statement"]
-    )[["financial_year", "balance_gbp", "balance_pct_income", "basis", "statement"]]
+    )[
+        [
+            "financial_year",
+            "balance_gbp",
+            "balance_pct_income",
+            "basis",
+            "statement",
+            "allocation_gbp",
+            "spend_gbp",
+            "in_year_gbp",
+        ]
+    ]
 
 
 def resolve(
