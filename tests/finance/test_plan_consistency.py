@@ -52,12 +52,14 @@ def test_the_demo_la_agrees_with_itself_everywhere(demo_store, tmp_path):
         demo_store, la, tmp_path, simulations=SIMULATIONS, seed=SEED, scenarios=scenarios
     )
     first = result.comparison.query("year == @origin")
+    assert len(first) == 1 + len(scenarios) and stored > 1000
     assert stored == reconciled
     assert (first.children_mean.round(6) == stored).all()
     # allocation and balance: the budget page's DSG position, the resolver, the DSG path
     own = la_budget_outturn(demo_store, la)
     position = own.position.set_index("financial_year")
     allocation = inputs.allocation.set_index("financial_year")["allocation_gbp"]
+    assert len(position) == 3
     for year in position.index:
         assert position.loc[year, "allocation_gbp"] == allocation[year]
     path = dsg_path(inputs, simulations=SIMULATIONS, seed=SEED).set_index("financial_year")
@@ -68,6 +70,7 @@ def test_the_demo_la_agrees_with_itself_everywhere(demo_store, tmp_path):
     # the comparison's baseline position is the DSG path's projection, year by year
     baseline = result.position.query("scenario == 'Baseline'").set_index("financial_year")
     projected = path[path.basis == "projected"]
+    assert len(projected) >= 4
     for column in ("allocation_gbp", "spend_gbp", "closing_balance_gbp"):
         assert (baseline.loc[projected.index, column] - projected[column]).abs().max() < 1e-6
     first_year = projected.index[0]
@@ -109,6 +112,7 @@ def test_stockport_agrees_with_itself_from_the_core_and_the_command_line(tmp_pat
         "and dimension == 'age_band' and setting == 'total'"
     ).value.sum()
     first = result.comparison.query("year == @inputs.origin")
+    assert len(first) == 1 and stock > 1000
     assert first.children_mean.round(6).eq(stock).all()
     baseline = result.position.query("scenario == 'Baseline'").set_index("financial_year")
     projected = core[core.basis == "projected"]

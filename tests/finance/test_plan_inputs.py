@@ -82,3 +82,19 @@ def test_the_demo_la_is_read_from_the_store_like_any_la(store):
     assert inputs.model == "child-level" and inputs.la_name == "Stockbridge (fictional)"
     assert {s.kind for s in inputs.sources.values()} == {OWN}
     assert_frame_equal(inputs.capacity, read_capacity(EXAMPLES / "capacity.csv"))
+
+
+@pytest.mark.slow
+def test_a_reorganised_la_is_its_share_of_its_territorys_forecast(store):
+    from highneeds.plan.run import compare
+
+    inputs = resolve(store, "940")  # North Northamptonshire, from Northamptonshire in 2021
+    result = compare(inputs, [], simulations=20, seed=1)
+    first = result.comparison.query("year == @inputs.origin").children_mean.iloc[0]
+    stats = inputs.public_stats
+    own = stats.query(
+        "area_code == '940' and year == @inputs.origin and measure == 'caseload' "
+        "and dimension == 'age_band' and setting == 'total'"
+    ).value.sum()
+    assert own > 0 and first == pytest.approx(own)
+    assert any("reorganised" in note for note in result.notes)

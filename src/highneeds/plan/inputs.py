@@ -308,7 +308,7 @@ def origin_caseload(
     from highneeds.vocabulary import SETTING_BY_CODE
 
     if public_stats is None:
-        now = transitions[transitions["year"] == origin]
+        now = transitions[transitions["year"] == origin - 1]  # TO states are in ``origin``
         settings = now["setting_to"].dropna()
     else:
         from highneeds.plan.public_world import caseload_by_setting
@@ -357,7 +357,18 @@ def _own_position(lines: pd.DataFrame, allocation: pd.DataFrame) -> pd.DataFrame
     position = position.merge(spend[["financial_year", "statement"]])
     return position.rename(columns={"closing_balance_gbp": "balance_gbp"}).assign(
         balance_pct_income=float("nan"), basis=lambda f: "own " + f["statement"]
-    )[["financial_year", "balance_gbp", "balance_pct_income", "basis", "statement"]]
+    )[
+        [
+            "financial_year",
+            "balance_gbp",
+            "balance_pct_income",
+            "basis",
+            "statement",
+            "allocation_gbp",
+            "spend_gbp",
+            "in_year_gbp",
+        ]
+    ]
 
 
 def resolve(
@@ -384,10 +395,11 @@ def resolve(
     public_stats = None
     if not transitions.empty:
         model = "child-level"
-        origin = int(transitions["year"].max())
+        # a transition's year is its FROM census: the last TO census is a year later
+        origin = int(transitions["year"].max()) + 1
         sources["Caseload and forecast"] = Source(
             OWN,
-            f"SEN2 returns {int(transitions['year'].min()) - 1}–{origin} in the store "
+            f"SEN2 returns {int(transitions['year'].min())}–{origin} in the store "
             "(child-level model)",
         )
     else:

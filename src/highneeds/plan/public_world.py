@@ -214,6 +214,12 @@ def public_caseload(
         [(b, f) for b in BANDS for f in CATEGORIES], columns=["age_band", "funding_category"]
     )
     name = str(table["area_name"].iloc[0]) if "area_name" in table else la_code
+    lineage = _lineage_share(tidy, la_code, str(panel.areas["area_code"].iloc[row]), origin,
+                             observed_total)  # fmt: skip
+    if lineage is not None:
+        share = lineage[0]
+        stock, new_plans = stock * share, new_plans * share
+        name = la_code
     notes = [
         f"Caseload: the public-data model of DfE's published EHCP statistics for {name}, "
         f"from January {origin} (the latest year in the store); 90% intervals from its "
@@ -225,7 +231,38 @@ def public_caseload(
         f"total; net retention {retention:.1%} a year (caseload kept from January {origin - 1} "
         f"to {origin}, published) — what early help and moves act on.",
     ]
+    if lineage is not None:
+        notes.append(lineage[1])
     return PublicCaseload(la_code, years, cells, stock, new_plans, retention, notes)
+
+
+def _lineage_share(
+    tidy: pd.DataFrame, la_code: str, group: str, origin: int, group_total: float
+) -> tuple[float, str] | None:
+    """For an LA forecast as part of a reorganised territory (``group`` like "928+940+941"):
+    its share of the territory's caseload in January ``origin``, and a note saying so; None
+    for an LA forecast on its own."""
+    if group == la_code:
+        return None
+    own = tidy[
+        (tidy["area_code"] == la_code)
+        & (tidy["year"] == origin)
+        & (tidy["measure"] == "caseload")
+        & (tidy["dimension"] == "age_band")
+        & (tidy["setting"] == "total")
+        & tidy["category"].isin(BANDS)
+    ]["value"].sum()
+    if not own > 0:
+        raise ModelInputError(
+            f"LA {la_code} has no published caseload of its own in January {origin}: it is "
+            f"forecast only as part of the reorganised territory {group}"
+        )
+    share = float(own / group_total)
+    return share, (
+        f"LA {la_code} was reorganised within the data's years: its territory ({group}) is "
+        f"forecast as one series and LA {la_code} is its share in January {origin} "
+        f"({share:.1%}), held through the forecast."
+    )
 
 
 def _ramp(years: np.ndarray, start: int, ramp_years: int) -> np.ndarray:

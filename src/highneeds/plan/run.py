@@ -307,9 +307,10 @@ def dsg_path(
     ``closing_balance_gbp_q05`` / ``_q95`` and ``probability_deficit``."""
     run, notes = run_plan(inputs, [], simulations=simulations, seed=seed, last_year=last_year)
     projected, position_notes = positions(inputs, run.costed())
-    published = inputs.balance.rename(columns={"balance_gbp": "closing_balance_gbp"})[
-        ["financial_year", "basis", "balance_pct_income", "closing_balance_gbp"]
-    ]
+    # the published balance (or the LA's own budget years, with their allocation and spend)
+    published = inputs.balance.rename(columns={"balance_gbp": "closing_balance_gbp"}).drop(
+        columns=["statement", "dsg_income_gbp"], errors="ignore"
+    )
     frames = [published]
     if not projected.empty:
         frames.append(projected.drop(columns=["scenario"]).assign(basis="projected"))
