@@ -54,30 +54,22 @@ def tables_of(result) -> dict[str, pd.DataFrame]:
     raise TypeError(f"expected DataFrames from the core, got {type(result).__name__}")
 
 
-ENGLAND = "E92000001"
-
-
 def overview_areas(la_code: str) -> list[str]:
-    """Area codes the overview compares: the LA, its statistical neighbours, region, England.
-    Loading only these keeps the page fast with the whole national release in the store."""
-    from highneeds import reference
+    """Area codes the overview compares: the LA, its statistical neighbours, region, England."""
+    from highneeds.analysis.overview import overview_areas
 
-    la = reference.find_la(la_code)
-    neighbours = reference.statistical_neighbours(la.la_code)
-    codes = [la.la_code, *(str(c) for c in neighbours["neighbour_code"])]
-    return [*codes, *(c for c in (la.region_code, ENGLAND) if c)]
+    return overview_areas(la_code)
 
 
 def la_overview(store, la_code: str) -> dict[str, pd.DataFrame] | Missing:
     """The LA overview tables from highneeds.analysis.overview: the LA by January census year
     (caseload, rates, setting groups, age bands) and beside its statistical neighbours, region
-    and England."""
-    overview = find("highneeds.analysis.overview", "la_overview", "The LA overview")
-    load_stats = find("highneeds.importers.dfe", "load_stats", "Reading DfE statistics")
-    for function in (overview, load_stats):
-        if isinstance(function, Missing):
-            return function
-    result = overview(load_stats(store, area_codes=overview_areas(la_code)), la_code)
+    and England. The same core path as ``highneeds la show`` (default neighbour model), so the
+    page and the command line give the same numbers."""
+    overview = find("highneeds.analysis.overview", "overview_from_store", "The LA overview")
+    if isinstance(overview, Missing):
+        return overview
+    result = overview(store, la_code)
     return overview_panels(result.history.reset_index(), result.comparison, result.notes)
 
 
