@@ -90,6 +90,13 @@ def _cell(value, decimals: int) -> str:
     return str(value)
 
 
+def words(code: str) -> str:
+    """A column code as a heading when no label is given: ``ci_low`` reads "Ci low", never
+    ``ci_low`` (a snake_case name is not for people)."""
+    text = code.replace("_pct", " %").replace("_gbp", " (£)").replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
 @dataclass
 class Shown:
     """One titled table: rows × code-named columns, and how to show them to people."""
@@ -100,7 +107,7 @@ class Shown:
     labels: Mapping[str, str] = field(default_factory=dict)
     #: Decimal places by column code (default: one for rates and percentages, none otherwise).
     decimals: Mapping[str, int] = field(default_factory=dict)
-    #: Columns that are pounds.
+    #: Columns that are pounds (besides those whose code ends in ``_gbp``, which always are).
     money: Iterable[str] = ()
     #: The DfE symbol standing for each missing figure (same shape as ``frame``), or None.
     symbols: pd.DataFrame | None = None
@@ -110,7 +117,7 @@ class Shown:
     row_label: Callable[[object], str] = str
 
     def header(self, code) -> str:
-        return self.labels.get(str(code), str(code))
+        return self.labels.get(str(code)) or words(str(code))
 
     def words(self) -> pd.DataFrame:
         """Full values with word headers, a DfE symbol where there is one (for csv / json)."""
@@ -128,9 +135,11 @@ class Shown:
         if self.index:
             table.add_column(self.header(self.frame.index.name or ""), justify="left")
         for i, column in enumerate(self.frame.columns):
-            first = i == 0 and not self.index
-            table.add_column(self.header(column), justify="left" if first else "right")
-        money_columns = {str(c) for c in self.money}
+            text = (i == 0 and not self.index) or self.frame[column].dtype == object
+            table.add_column(self.header(column), justify="left" if text else "right")
+        money_columns = {str(c) for c in self.money} | {
+            str(c) for c in self.frame.columns if str(c).endswith("_gbp")
+        }
         symbols = self.symbols.reindex_like(self.frame) if self.symbols is not None else None
         for position, (key, row) in enumerate(self.frame.iterrows()):
             cells = [self.row_label(key)] if self.index else []
@@ -140,7 +149,7 @@ class Shown:
                 if isinstance(symbol, str) and (value is None or pd.isna(value)):
                     cells.append(symbol)
                 elif code in money_columns:
-                    cells.append(money(value))
+                    cells.append(money(value, digits=self.decimals.get(code, 0)))
                 else:
                     cells.append(_cell(value, self.decimals.get(code, 1 if _is_rate(code) else 0)))
             table.add_row(*cells)
@@ -179,13 +188,15 @@ def _fit(minimums: list[int], maximums: list[int], available: int) -> list[int]:
 
 
 def _part(table: Table, columns: list[int], minimums: list[int], out: Console, title) -> Table:
-    """A table of some of ``table``'s columns, as wide as ``out`` allows, no word cut."""
+    """A table of some of ``table``'s columns, as wide as ``out`` allows, no word cut (the
+    first column not wrapped at all when its minimum is its longest cell)."""
     maximums = [_narrowest(table.columns[i], whole=True) for i in columns]
     widths = _fit([minimums[i] for i in columns], maximums, out.width)
     part = Table(title=title, title_justify="left", header_style="bold")
     for i, width in zip(columns, widths, strict=True):
         column = table.columns[i]
-        part.add_column(column.header, justify=column.justify, no_wrap=i == 0, width=width)
+        whole = i == 0 and minimums[0] >= maximums[0]
+        part.add_column(column.header, justify=column.justify, no_wrap=whole, width=width)
     cells = [list(table.columns[i].cells) for i in columns]
     for row in zip(*cells, strict=True):
         part.add_row(*row)
@@ -198,11 +209,18 @@ def print_table(table: Table, out: Console | None = None) -> None:
     Rich would shrink a table wider than the terminal and end cut cells with "…" (£9.49m shown
     as £9.4…), and a terminal wraps a longer line wherever it reaches the edge (cutting an LA's
     name mid-word). So no column is laid out narrower than its longest word, the first column
-    (the row's name) is never wrapped, and a table too wide is split into parts that each fit,
-    each repeating the first column; headers wrap between words.
+    (the row's name) is not wrapped if it can be helped, and a table too wide is split into parts
+    that each fit, each repeating the first column; headers wrap between words.
     """
     out = out or console
-    minimums = [_narrowest(column, whole=i == 0) for i, column in enumerate(table.columns)]
+    # The first column names the row (an LA, a year): kept on one line unless that would take
+    # more than half the width, when it wraps between words like the others.
+    first = table.columns[0] if table.columns else None
+    whole = first is not None and _narrowest(first, whole=True) <= out.width // 2
+    minimums = [_narrowest(c, whole=whole and i == 0) for i, c in enumerate(table.columns)]
+    if first is not None and not whole:
+        # A long row name wraps, but over a third of the width rather than word by word.
+        minimums[0] = max(minimums[0], min(_narrowest(first, whole=True), out.width // 3))
     title = str(table.title) if table.title else None
     parts: list[list[int]] = []
     current: list[int] = []
@@ -228,7 +246,13 @@ class Tables:
         self.fmt = Format(fmt)
         self.out = out
         self.shown: list[Shown] = []
+        self.intros: list[str] = []
         self.notes: list[str] = []
+
+    def intro(self, text: str) -> Tables:
+        """A line above the tables (what they are about); with the notes in csv and json."""
+        self.intros.append(text)
+        return self
 
     def add(self, frame: pd.DataFrame, title: str | None = None, **how) -> Tables:
         """Add a table (see :class:`Shown` for ``how``: labels, decimals, money, symbols…)."""
@@ -249,7 +273,7 @@ class Tables:
         if self.out is None:
             sys.stdout.write(text)
             if self.fmt is Format.csv:
-                for note in self.notes:
+                for note in [*self.intros, *self.notes]:
                     errors.print(f"Note: {note}", highlight=False)
         else:
             self._write(text)
@@ -261,6 +285,8 @@ class Tables:
             if buffer is not None
             else console
         )
+        for line in self.intros:
+            out.print(line, highlight=False)
         for shown in self.shown:
             print_table(shown.rich(), out)
         for note in self.notes:
@@ -287,10 +313,21 @@ class Tables:
         return self._stacked().to_csv(index=False)
 
     def _json(self) -> str:
-        frame = self._stacked()
-        rows = json.loads(frame.to_json(orient="records", double_precision=15, date_format="iso"))
+        def records(frame: pd.DataFrame) -> list[dict]:
+            text = frame.to_json(orient="records", double_precision=15, date_format="iso")
+            return json.loads(text)
+
+        if len(self.shown) == 1:
+            rows = records(self.shown[0].words())
+        else:  # each row keeps only its own table's columns
+            rows = [
+                {"Table": shown.title or "", **row}
+                for shown in self.shown
+                for row in records(shown.words())
+            ]
         title = self.shown[0].title if len(self.shown) == 1 else None
-        return json.dumps({"title": title, "rows": rows, "notes": self.notes}, indent=2) + "\n"
+        notes = [*self.intros, *self.notes]
+        return json.dumps({"title": title, "rows": rows, "notes": notes}, indent=2) + "\n"
 
 
 def emit(
