@@ -80,6 +80,7 @@ def test_several_tables_stack_into_one_in_csv_and_json(capsys):
         ["consult", "agreement", "x.csv"],
         ["consult", "themes", "x.csv", "q"],
         ["consult", "evaluate"],
+        ["sen2", "rules", "list"],
     ],
 )
 def test_every_table_command_takes_format_and_out(command):

@@ -135,7 +135,8 @@ class Shown:
         if self.index:
             table.add_column(self.header(self.frame.index.name or ""), justify="left")
         for i, column in enumerate(self.frame.columns):
-            text = (i == 0 and not self.index) or self.frame[column].dtype == object
+            numeric = pd.api.types.is_numeric_dtype(self.frame[column])
+            text = (i == 0 and not self.index) or not numeric
             table.add_column(self.header(column), justify="left" if text else "right")
         money_columns = {str(c) for c in self.money} | {
             str(c) for c in self.frame.columns if str(c).endswith("_gbp")
