@@ -134,3 +134,23 @@ def test_cli_and_core_give_the_same_numbers(sample_store):
         )
         assert mean == pytest.approx(core.comparison.loc["neighbours", "ehcps"])
         assert f"mean of 10 (DfE {model} model)" in core.comparison.loc["neighbours", "area"]
+
+
+@pytest.mark.slow
+def test_the_web_overview_shows_the_command_lines_neighbours(sample_store):
+    """The workspace's overview page is built from the same core path as `la show`."""
+    from highneeds.web.workspace import core_api
+
+    panels = core_api.la_overview(sample_store, "356")
+    comparison = panels["comparison"].set_index("Area")
+    shown = runner.invoke(app, ["la", "show", "Stockport", "--format", "json"])
+    rows = json.loads(shown.output)["rows"]
+    cli = {
+        r["Area"]: r["Value"]
+        for r in rows
+        if r["Section"] != "The LA by January census" and r["Measure"] == "EHCPs"
+    }
+    label = "Neighbours: mean of 10 (DfE 2025 model)"
+    assert label in comparison.index and label in cli
+    assert comparison.loc[label, "EHCPs"] == pytest.approx(cli[label])
+    assert comparison.loc["Stockport", "EHCPs"] == cli["Stockport"]
