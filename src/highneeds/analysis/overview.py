@@ -199,9 +199,11 @@ def _age_band(stats: pd.DataFrame, band) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _band_of_age_label(category: str) -> str | None:
-    """Age band code of a published single-age category ("7", "under_3"); None if unknown."""
-    if category.startswith("under_"):
+    """Age band code of a published single-age category ("7", "under_3", "2_and_under",
+    "25_and_over"); None for "unknown" or anything else."""
+    if category.startswith("under_") and category[len("under_") :].isdigit():
         category = str(int(category[len("under_") :]) - 1)
+    category = category.removesuffix("_and_under").removesuffix("_and_over")
     if not category.isdigit():
         return None
     try:
