@@ -91,7 +91,7 @@ def evaluate(
         results,
         "Machine coding against human coding",
         decimals=decimals,
-        labels={"f1": "F1", "f1_low": "F1 95% low", "f1_high": "F1 95% high"},
+        labels={"setting": "Setting", "f1": "F1", "f1_low": "F1 95% low", "f1_high": "F1 95% high"},
     )
     if stability is not None:
         summary = stability.groupby("question").agg(

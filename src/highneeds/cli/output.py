@@ -7,7 +7,8 @@ Every command that prints a table takes the same two options (:data:`FormatOptio
   rates and percentages to one decimal place, money as £, DfE symbols as the symbol, and a
   table too wide for the terminal split into parts that each fit (repeating the first column),
   so the terminal never wraps a line and cuts an LA's name in the middle of a word;
-* ``csv`` and ``json`` are for other tools: full values, word headers, a DfE symbol where DfE
+* ``csv`` and ``json`` are for other tools: full values, the command's word headers (a column
+  it gives no words for keeps its code name, which scripts may key on), a DfE symbol where DfE
   published one. Several tables are stacked into one (a ``Table`` column says which).
 """
 
@@ -91,8 +92,8 @@ def _cell(value, decimals: int) -> str:
 
 
 def words(code: str) -> str:
-    """A column code as a heading when no label is given: ``ci_low`` reads "Ci low", never
-    ``ci_low`` (a snake_case name is not for people)."""
+    """A column code as a heading on screen when no label is given: ``ci_low`` reads "Ci low",
+    never ``ci_low`` (a snake_case name is not for people)."""
     text = code.replace("_pct", " %").replace("_gbp", " (£)").replace("_", " ").strip()
     return text[:1].upper() + text[1:]
 
@@ -127,7 +128,8 @@ class Shown:
             frame = frame.where(symbols.isna(), symbols)
         if self.index:
             frame = frame.reset_index()
-        return frame.rename(columns=lambda c: self.header(c) if c is not None else "")
+        # Scripts may key on code names: only the labels a command gives replace them here.
+        return frame.rename(columns=lambda c: self.labels.get(str(c), str(c)))
 
     def rich(self) -> Table:
         """The table as people read it."""
