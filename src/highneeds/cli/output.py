@@ -18,12 +18,14 @@ import enum
 import io
 import json
 import math
+import numbers
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated
 
+import numpy as np
 import pandas as pd
 import typer
 from rich.console import Console
@@ -80,15 +82,21 @@ def _is_rate(column: str) -> bool:
 def _cell(value, decimals: int) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return MISSING
-    if isinstance(value, bool):
+    if isinstance(value, bool | np.bool_):
         return "yes" if value else "no"
-    if isinstance(value, float):
+    if isinstance(value, numbers.Integral):
+        return _signed(f"{int(value):,}")
+    if isinstance(value, numbers.Real):
+        value = float(value)
         if value.is_integer() and decimals == 0:
-            return f"{int(value):,}"
-        return f"{value:,.{decimals}f}"
-    if isinstance(value, int):
-        return f"{value:,}"
+            return _signed(f"{int(value):,}")
+        return _signed(f"{value:,.{decimals}f}")
     return str(value)
+
+
+def _signed(text: str) -> str:
+    """A true minus sign, as money() writes one (a hyphen reads as a dash in a table)."""
+    return "−" + text[1:] if text.startswith("-") else text
 
 
 def words(code: str) -> str:
