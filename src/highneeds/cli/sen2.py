@@ -7,8 +7,15 @@ from typing import Annotated
 
 import typer
 
-from highneeds.cli.output import Format, FormatOption, OutOption, Shown, Tables, print_table
-from highneeds.cli.output import console as console
+from highneeds.cli.output import (
+    Format,
+    FormatOption,
+    OutOption,
+    Shown,
+    Tables,
+    console,
+    print_table,
+)
 from highneeds.errors import HighneedsError
 
 app = typer.Typer(
