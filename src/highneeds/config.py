@@ -30,6 +30,11 @@ def database_url() -> str:
     return f"sqlite:///{home() / 'highneeds.sqlite3'}"
 
 
+def uses_embedded_store() -> bool:
+    """True when no DATABASE_URL is set: the store is the SQLite file in HIGHNEEDS_HOME."""
+    return not os.environ.get("DATABASE_URL")
+
+
 def max_upload_bytes() -> int:
     return int(float(os.environ.get("HIGHNEEDS_MAX_UPLOAD_MB", "200")) * 1024 * 1024)
 

@@ -20,6 +20,26 @@ import pandas as pd
 SUPPRESSED = "c"
 #: DfE symbol for "not applicable" (a percentage of nothing).
 NOT_APPLICABLE = "z"
+#: What each DfE symbol means, in the words of DfE's data guidance. A symbol stands where a
+#: figure is not published; it is never a zero.
+SYMBOL_MEANINGS = {
+    SUPPRESSED: "confidential (a small number, suppressed)",
+    "x": "not available",
+    NOT_APPLICABLE: "not applicable",
+    "low": "rounds to zero but is not zero",
+    "u": "low reliability",
+}
+
+
+def symbol_legend(symbols) -> str:
+    """One line saying what each of ``symbols`` (DfE symbols shown in a table) means."""
+    present = set(symbols)
+    shown = [s for s in SYMBOL_MEANINGS if s in present]
+    if not shown:
+        return ""
+    return "Symbols: " + "; ".join(f"{s} = {SYMBOL_MEANINGS[s]}" for s in shown) + "."
+
+
 #: Counts below this are hidden unless a caller asks for another threshold.
 DEFAULT_THRESHOLD = 5
 TOTAL = "Total"

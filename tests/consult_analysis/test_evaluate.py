@@ -143,6 +143,7 @@ def test_cli_evaluate_prints_scores_as_json():
         ],
     )
     assert result.exit_code == 0, result.output
-    first = json.loads(result.output.split("\n}\n")[0] + "\n}")
-    assert first["rows"][0]["setting"].startswith("discovery")
-    assert 0 < first["rows"][0]["f1"] < 1
+    rows = json.loads(result.output)["rows"]
+    scores = [r for r in rows if r["Table"] == "Machine coding against human coding"]
+    assert scores[0]["Setting"].startswith("discovery")
+    assert 0 < scores[0]["F1"] < 1

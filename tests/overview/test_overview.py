@@ -106,3 +106,43 @@ def test_overview_areas_lists_what_the_overview_reads():
     codes = overview_areas("Stockport")
     assert codes[0] == "356" and ENGLAND in codes and "E12000002" in codes
     assert len(codes) == 13
+
+
+@pytest.mark.parametrize("model", ["2021", "2025"])
+def test_neighbours_mean_is_of_one_model_and_says_so(bundled_stats, model):
+    """The mean averages the 10 neighbours of the model asked for, read from the release
+    directly (not the few LAs two models happen to share)."""
+    from highneeds import reference
+
+    codes = list(reference.statistical_neighbours("356", model=model)["neighbour_code"])
+    published = bundled_stats[
+        bundled_stats.area_code.isin(codes)
+        & (bundled_stats.year == 2022)
+        & (bundled_stats.measure == "caseload")
+        & (bundled_stats.setting == "total")
+        & (bundled_stats.dimension == "total")
+    ]
+    assert len(published) == 10
+    overview = la_overview(bundled_stats, "Stockport", neighbours_model=model)
+    assert overview.neighbours_model == model and overview.neighbours_averaged == 10
+    assert overview.comparison.loc["neighbours", "ehcps"] == pytest.approx(
+        published["value"].mean()
+    )
+    assert overview.comparison.loc["neighbours", "area"] == (
+        f"Neighbours: mean of 10 (DfE {model} model)"
+    )
+
+
+def test_a_mean_of_fewer_neighbours_says_how_many(bundled_stats):
+    """With some neighbours' figures missing, the mean is of those present, and says so."""
+    overview = la_overview(bundled_stats, "Stockport", neighbours_model="2021")
+    dropped = [c for c in overview.comparison.index[1:4]]
+    fewer = bundled_stats[~bundled_stats.area_code.isin(dropped)]
+    partial = la_overview(fewer, "Stockport", neighbours_model="2021")
+    assert partial.neighbours_averaged == 7
+    assert partial.comparison.loc["neighbours", "area"].startswith("Neighbours: mean of 7 ")
+    kept = [c for c in overview.comparison.index[4:11]]
+    assert partial.comparison.loc["neighbours", "ehcps"] == pytest.approx(
+        overview.comparison.loc[kept, "ehcps"].mean()
+    )
+    assert any("mean is of 7 of the 10" in note for note in partial.notes)

@@ -12,9 +12,8 @@ import pandas as pd
 
 from highneeds import reference
 from highneeds.analysis import jsna, jsna_export
-from highneeds.analysis.overview import la_overview, overview_areas
+from highneeds.analysis.overview import overview_from_store
 from highneeds.errors import NotFoundError
-from highneeds.readers.dfe_stored import load_stats
 from highneeds.store import Store
 from highneeds.tables import TitledTable, notes_table
 from highneeds.vocabulary import AGE_BANDS, SETTING_GROUPS
@@ -66,9 +65,8 @@ def _tables(
 
 
 def _published(store: Store, la_code: str) -> dict[str, TitledTable]:
-    # Only the areas compared: the page stays fast with the whole national release stored.
-    stats = load_stats(store, area_codes=overview_areas(la_code))
-    result = la_overview(stats, la_code)
+    # The CLI's path (analysis.overview.overview_from_store): one figure per LA and year.
+    result = overview_from_store(store, la_code)
     return _tables(result.history.reset_index(), result.comparison, result.notes)
 
 

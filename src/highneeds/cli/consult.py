@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from highneeds.cli.output import Format, console, emit, fail
+from highneeds.cli.output import Format, FormatOption, OutOption, Tables, console, fail
 from highneeds.errors import HighneedsError
 
 app = typer.Typer(
@@ -50,7 +50,8 @@ def evaluate(
     keyword_weight: Annotated[
         float, typer.Option(help="Weight of codebook keyword rules (0 switches them off).")
     ] = 1.0,
-    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+    fmt: FormatOption = Format.table,
+    out: OutOption = None,
 ) -> None:
     """Score machine coding against human coding: F1 (95% bootstrap interval), exact match,
     overlap rate, and theme-count stability across seeds."""
@@ -85,7 +86,13 @@ def evaluate(
     results["setting"] = results["mode"] + ": " + results["setting"]
     results = results.drop(columns=["mode", "bootstrap"]).set_index("setting")
     decimals = {c: 3 for c in ("f1", "f1_low", "f1_high", "exact_match", "overlap_rate")}
-    emit(results, fmt, title="Machine coding against human coding", decimals=decimals)
+    tables = Tables(fmt, out)
+    tables.add(
+        results,
+        "Machine coding against human coding",
+        decimals=decimals,
+        labels={"setting": "Setting", "f1": "F1", "f1_low": "F1 95% low", "f1_high": "F1 95% high"},
+    )
     if stability is not None:
         summary = stability.groupby("question").agg(
             themes_min=("themes", "min"),
@@ -94,12 +101,13 @@ def evaluate(
             f1_max=("f1", "max"),
             assignment_agreement=("assignment_agreement", "mean"),
         )
-        emit(
+        tables.add(
             summary,
-            fmt,
-            title=f"Discovery across {seeds} seeds",
+            f"Discovery across {seeds} seeds",
             decimals={"f1_min": 3, "f1_max": 3, "assignment_agreement": 3},
+            labels={"f1_min": "F1 lowest", "f1_max": "F1 highest"},
         )
+    tables.show()
 
 
 @app.command()
@@ -111,7 +119,8 @@ def agreement(
     publish: Annotated[
         bool, typer.Option(help="Suppressed table fit to publish (needs --by).")
     ] = False,
-    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+    fmt: FormatOption = Format.table,
+    out: OutOption = None,
 ) -> None:
     """Agreement with each proposal: counts, percentages and Wilson 95% intervals."""
     from highneeds.consult.analysis.agreement import agreement_table, publication_table
@@ -126,18 +135,18 @@ def agreement(
     if publish:
         if by is None:
             fail("--publish needs --by (a table of groups)")
+        tables = Tables(fmt, out)
         for proposal in proposals_in(frame):
-            emit(
-                publication_table(frame, proposal, by), fmt, title=f"{proposal} (c = fewer than 5)"
-            )
+            tables.add(publication_table(frame, proposal, by), f"{proposal} (c = fewer than 5)")
+        tables.show()
         return
     table = agreement_table(frame, by=by)
-    emit(
-        table.set_index(["proposal", "group", "answer"]).drop(columns="group_by"),
-        fmt,
-        title="Agreement",
+    Tables(fmt, out).add(
+        table.drop(columns="group_by").set_index("proposal"),
+        "Agreement",
         decimals={"percent": 1, "ci_low": 1, "ci_high": 1},
-    )
+        labels={"ci_low": "95% interval from", "ci_high": "95% interval to", "percent": "%"},
+    ).show()
 
 
 @app.command()
@@ -146,7 +155,8 @@ def themes(
     question: Annotated[str, typer.Option(help="Proposal code, e.g. P1.")],
     n_themes: Annotated[str, typer.Option(help="A number, or auto.")] = "auto",
     seed: Annotated[int, typer.Option()] = 0,
-    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+    fmt: FormatOption = Format.table,
+    out: OutOption = None,
 ) -> None:
     """Candidate themes in one question's free text (offline TF-IDF + NMF), with stance."""
     from highneeds.consult.analysis.schema import free_text
@@ -160,8 +170,8 @@ def themes(
         fail(str(error))
     stance = themes_by_stance(finder.assignments_, frame, question).set_index("theme_id")
     table = finder.themes_frame().set_index("theme_id")[["label", "responses"]].join(stance)
-    emit(table, fmt, title=f"Themes in answers to {question}")
-    if fmt is Format.table:
+    Tables(fmt, out).add(table, f"Themes in answers to {question}").show()
+    if fmt is Format.table and out is None:
         for theme in finder.themes_:
             console.print(f"[bold]{theme.theme_id} {theme.label}[/]: {theme.description}")
             for quote in theme.quotes:

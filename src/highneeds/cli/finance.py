@@ -8,7 +8,16 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from highneeds.cli.output import Format, console, emit, print_table
+from highneeds.cli.output import (
+    Format,
+    FormatOption,
+    OutOption,
+    Tables,
+    console,
+    emit,
+    money,
+    print_table,
+)
 from highneeds.errors import HighneedsError
 
 app = typer.Typer(
@@ -21,16 +30,6 @@ template_app = typer.Typer(
 app.add_typer(template_app, name="template")
 
 
-def money(value: float, *, digits: int = 0) -> str:
-    """£ with thousands separators; blank for a missing figure (never £0)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    sign = "−" if value < 0 else ""
-    if abs(value) >= 1_000_000 and digits == 0:
-        return f"{sign}£{abs(value) / 1_000_000:,.2f}m"
-    return f"{sign}£{abs(value):,.{digits}f}"
-
-
 def _count(value: float) -> str:
     return "not published" if math.isnan(value) else f"{value:,.0f}"
 
@@ -40,9 +39,64 @@ def _fail(error: HighneedsError) -> None:
     raise typer.Exit(code=1)
 
 
+_SHOW_LABELS = {
+    "label": "Line",
+    "s251_lines": "S251 lines",
+    "budget_gbp": "Budget 2021-22",
+    "outturn_gbp": "Outturn 2020-21",
+    "budget_per_head_gbp": "Budget per head aged 2–18",
+    "neighbours_median_budget_per_head_gbp": "Neighbours' median per head",
+    "england_budget_per_head_gbp": "England per head",
+    "budget_per_ehcp_gbp": "Budget per EHCP",
+    "neighbours_median_budget_per_ehcp_gbp": "Neighbours' median per EHCP",
+    "england_budget_per_ehcp_gbp": "England per EHCP",
+    "provision": "Provision type",
+    "ehcps": "EHCPs",
+    "spend_gbp": "Spend",
+    "unit_cost_gbp": "Unit cost",
+    "neighbours_median_gbp": "Neighbours' median",
+    "neighbours_min_gbp": "Neighbours' lowest",
+    "neighbours_max_gbp": "Neighbours' highest",
+    "england_gbp": "England",
+    "financial_year": "Year",
+    "allocation_gbp": "Allocation",
+    "per_head_gbp": "Per head aged 2–18",
+    "neighbours_median_per_head_gbp": "Neighbours' median per head",
+    "england_per_head_gbp": "England per head",
+    "balance_pct_income": "Balance %",
+    "neighbours_median_pct": "Neighbours' median %",
+    "england_pct": "England %",
+}
+
+
+#: The columns `finance show` prints of the profile's spend by line and implied unit costs.
+_LINE_COLUMNS = (
+    "s251_lines",
+    "budget_gbp",
+    "outturn_gbp",
+    "budget_per_head_gbp",
+    "neighbours_median_budget_per_head_gbp",
+    "england_budget_per_head_gbp",
+    "budget_per_ehcp_gbp",
+    "neighbours_median_budget_per_ehcp_gbp",
+    "england_budget_per_ehcp_gbp",
+)
+_UNIT_COLUMNS = (
+    "ehcps",
+    "spend_gbp",
+    "unit_cost_gbp",
+    "neighbours_median_gbp",
+    "neighbours_min_gbp",
+    "neighbours_max_gbp",
+    "england_gbp",
+)
+
+
 @app.command()
 def show(
     la: str = typer.Argument(..., help="LA name or DfE 3-digit number, e.g. Stockport or 356"),
+    fmt: FormatOption = Format.table,
+    out: OutOption = None,
 ) -> None:
     """Where an LA's published High Needs money goes, beside its statistical neighbours."""
     from highneeds.finance.benchmark import la_finance_profile
@@ -52,100 +106,62 @@ def show(
     except HighneedsError as error:
         _fail(error)
         return
-    console.print(
-        f"[bold]{profile.la_name}[/bold] ({profile.la_code}, {profile.region_name}) — "
-        f"2–18 population {_count(profile.population_2_18)}; EHCPs {_count(profile.ehcps)}"
+    tables = Tables(fmt, out)
+    tables.intro(
+        f"{profile.la_name} ({profile.la_code}, {profile.region_name}): residents aged 2–18 "
+        f"{_count(profile.population_2_18)}; EHCPs {_count(profile.ehcps)}"
     )
     names = ", ".join(
         str(n) for n in profile.neighbours["la_name"].fillna(profile.neighbours["neighbour_code"])
     )
-    console.print(f"Statistical neighbours (DfE 2021 model): {names or 'none'}")
-
-    lines = Table(title="High needs spend by line: Section 251 budget 2021-22 (outturn 2020-21)")
-    for heading in (
-        "Line",
-        "S251",
-        "Budget",
-        "Outturn",
-        "Per head",
-        "Neighbours",
-        "England",
-        "Per EHCP",
-        "Neighbours",
-        "England",
-    ):
-        lines.add_column(heading, justify="left" if heading in ("Line", "S251") else "right")
-    for row in profile.lines.itertuples():
-        lines.add_row(
-            row.label,
-            row.s251_lines,
-            money(row.budget_gbp),
-            money(row.outturn_gbp),
-            money(row.budget_per_head_gbp, digits=2),
-            money(row.neighbours_median_budget_per_head_gbp, digits=2),
-            money(row.england_budget_per_head_gbp, digits=2),
-            money(row.budget_per_ehcp_gbp),
-            money(row.neighbours_median_budget_per_ehcp_gbp),
-            money(row.england_budget_per_ehcp_gbp),
-        )
-    print_table(lines)
-
-    unit = Table(title="Implied unit cost per EHCP a year (budget 2021-22 ÷ EHCPs)")
-    for heading in (
-        "Provision type",
-        "EHCPs",
-        "Spend",
-        "Unit cost",
-        "Neighbours median",
-        "Neighbours range",
-        "England",
-    ):
-        unit.add_column(heading, justify="left" if heading == "Provision type" else "right")
-    for row in profile.unit_costs.itertuples():
-        unit.add_row(
-            row.label + (" *" if row.caveat else ""),
-            _count(row.ehcps),
-            money(row.spend_gbp),
-            money(row.unit_cost_gbp),
-            money(row.neighbours_median_gbp),
-            f"{money(row.neighbours_min_gbp)}–{money(row.neighbours_max_gbp)}",
-            money(row.england_gbp),
-        )
-    print_table(unit)
+    tables.intro(f"Statistical neighbours (DfE 2021 model): {names or 'none'}")
+    per_head = [c for c in profile.lines.columns if "per_head" in c]
+    lines = profile.lines.set_index("label")[list(_LINE_COLUMNS)]
+    tables.add(
+        lines,
+        "High needs spend by line: Section 251 budget 2021-22 (outturn 2020-21)",
+        labels=_SHOW_LABELS,
+        decimals=dict.fromkeys(per_head, 2),
+    )
+    unit = profile.unit_costs.assign(
+        provision=profile.unit_costs["label"] + profile.unit_costs["caveat"].map(_star)
+    ).set_index("provision")
+    tables.add(
+        unit[list(_UNIT_COLUMNS)],
+        "Implied unit cost per EHCP a year (budget 2021-22 ÷ EHCPs)",
+        labels=_SHOW_LABELS,
+    )
     for row in profile.unit_costs.itertuples():
         if row.caveat:
-            console.print(f"* {row.label}: {row.caveat}")
-
-    allocation = Table(title="High needs block allocation (before deductions)")
-    for heading in ("Year", "Allocation", "Per head 2–18", "Neighbours median", "England"):
-        allocation.add_column(heading, justify="right")
-    for row in profile.allocation.itertuples():
-        allocation.add_row(
-            row.financial_year,
-            money(row.allocation_gbp),
-            money(row.per_head_gbp, digits=2),
-            money(row.neighbours_median_per_head_gbp, digits=2),
-            money(row.england_per_head_gbp, digits=2),
-        )
-    print_table(allocation)
-
-    balance = Table(title="Cumulative DSG balance, % of DSG income (negative = deficit)")
-    for heading in ("Year", profile.la_name, "Neighbours median", "England"):
-        balance.add_column(heading, justify="right")
-    for row in profile.balance.itertuples():
-        balance.add_row(
-            row.financial_year,
-            f"{row.balance_pct_income:.2f}%",
-            f"{row.neighbours_median_pct:.2f}%",
-            f"{row.england_pct:.2f}%",
-        )
-    print_table(balance)
-    console.print(
+            tables.note(f"* {row.label}: {row.caveat}")
+    allocation = profile.allocation.set_index("financial_year")[
+        ["allocation_gbp", "per_head_gbp", "neighbours_median_per_head_gbp", "england_per_head_gbp"]
+    ]
+    tables.add(
+        allocation,
+        "High needs block allocation (before deductions)",
+        labels=_SHOW_LABELS,
+        decimals=dict.fromkeys(allocation.columns[1:], 2),
+    )
+    balance = profile.balance.set_index("financial_year")
+    tables.add(
+        balance,
+        "Cumulative DSG balance, % of DSG income (negative = deficit)",
+        labels={**_SHOW_LABELS, "balance_pct_income": profile.la_name + " %"},
+        decimals=dict.fromkeys(balance.columns, 2),
+    )
+    tables.note(
         "The published lines omit S251 1.2.4 and 1.2.9–1.2.11; the allocation is "
         "before deductions for places ESFA funds directly."
     )
     for note in profile.notes:
-        console.print(note)
+        tables.note(note)
+    tables.show()
+
+
+def _star(caveat: str) -> str:
+    """A mark on a row whose figure has a caveat (explained under the table)."""
+    return " *" if caveat else ""
 
 
 def _write_template(kind: str, out: Path) -> None:

@@ -17,8 +17,20 @@ import typer
 from rich.status import Status
 
 from highneeds import OGL_ATTRIBUTION
-from highneeds.cli.output import Format, console, emit, errors, fail
+from highneeds.analysis.overview import DEFAULT_NEIGHBOURS_MODEL, LABELS, SHARE_GROUPS
+from highneeds.cli.output import (
+    MISSING,
+    Format,
+    FormatOption,
+    OutOption,
+    Tables,
+    console,
+    emit,
+    errors,
+    fail,
+)
 from highneeds.errors import HighneedsError
+from highneeds.vocabulary import AGE_BANDS, SETTING_GROUPS
 
 app = typer.Typer(
     name="highneeds",
@@ -107,14 +119,27 @@ def data_import(
 
 @data_app.command("list")
 @user_errors
-def data_list(fmt: Annotated[Format, typer.Option("--format")] = Format.table) -> None:
+def data_list(fmt: FormatOption = Format.table, out: OutOption = None) -> None:
     """List every import in the store with its provenance (file, hash, release, when)."""
     frame = _store().imports()
     if frame.empty:
         console.print("The store is empty. Try: highneeds data import --bundled")
         return
     frame["sha256"] = frame["sha256"].str[:12]
-    emit(frame.set_index("id"), fmt, title="Imports")
+    emit(frame.set_index("id"), fmt, out=out, title="Imports", labels=_IMPORT_LABELS)
+
+
+_IMPORT_LABELS = {
+    "id": "Import",
+    "kind": "Kind",
+    "file_name": "File",
+    "sha256": "SHA-256 (start)",
+    "release": "Release",
+    "rows": "Figures",
+    "imported_at": "Imported at",
+    "imported_by": "Imported by",
+    "owner": "Owner",
+}
 
 
 # -------------------------------------------------------------------------------------------- la
@@ -126,7 +151,8 @@ def la_list(
     region: Annotated[
         str | None, typer.Option(help="Only LAs in this region (name or code).")
     ] = None,
-    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+    fmt: FormatOption = Format.table,
+    out: OutOption = None,
 ) -> None:
     """List England's local authorities (upper tier) with their DfE codes and regions."""
     from highneeds import reference
@@ -146,7 +172,14 @@ def la_list(
     emit(
         las[columns].sort_values("la_name").set_index("la_code"),
         fmt,
+        out=out,
         title=f"Local authorities ({len(las)})",
+        labels={
+            "la_code": "DfE number",
+            "la_name": "Local authority",
+            "gss_code": "GSS code",
+            "region_name": "Region",
+        },
     )
 
 
@@ -155,64 +188,34 @@ def la_list(
 def la_show(
     la: Annotated[str, typer.Argument(help="LA name or code, e.g. Stockport, 356, E08000007.")],
     year: Annotated[int | None, typer.Option(help="January census year (default: latest).")] = None,
-    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+    fmt: FormatOption = Format.table,
+    out: OutOption = None,
     neighbours: Annotated[
-        str, typer.Option(help="DfE statistical neighbour model: 2021 or 2025.")
-    ] = "2021",
+        str,
+        typer.Option(
+            help="Which of DfE's statistical neighbour models to compare with: 2021 or 2025 "
+            f"(default {DEFAULT_NEIGHBOURS_MODEL}, the newer)."
+        ),
+    ] = DEFAULT_NEIGHBOURS_MODEL,
 ) -> None:
-    """Show an LA's EHCP overview beside England, its region and its statistical neighbours."""
-    show_overview(la, year=year, fmt=fmt, neighbours_model=neighbours)
+    """Show an LA's EHCP overview beside England, its region and its statistical neighbours.
+
+    On the embedded store (no DATABASE_URL), the DfE release that ships with highneeds is
+    loaded the first time if nothing has been imported yet.
+    """
+    show_overview(la, year=year, fmt=fmt, out=out, neighbours_model=neighbours)
 
 
-_LABELS = {
-    "ehcps": "EHCPs",
-    "growth_pct": "Growth %",
-    "per_1000_aged_0_25": "Per 1,000 aged 0–25",
-    "growth_1y_pct": "1-year growth %",
-    "growth_5y_pct": "5-year growth %",
-    "new_plans": "New plans (previous calendar year)",
-    "issued_within_20_weeks_pct": "Issued within 20 weeks %",
-    "mainstream_pct": "Mainstream %",
-    "special_pct": "Special %",
-    "ap_pru_pct": "AP/PRU %",
-    "fe_pct": "FE and post-16 %",
-    "educated_elsewhere_pct": "Educated elsewhere %",
-    "early_years_pct": "Early years %",
-    "mainstream": "Mainstream",
-    "special": "Special",
-    "ap_pru": "AP/PRU",
-    "fe": "FE and post-16",
-    "early_years": "Early years",
-    "educated_elsewhere": "Educated elsewhere",
-    "neet": "NEET",
-    "work_based": "Work-based",
-    "other": "Other",
-    "age_under_5": "Under 5",
-    "age_5_10": "5–10",
-    "age_11_15": "11–15",
-    "age_16_19": "16–19",
-    "age_20_25": "20–25",
-}
-_DECIMALS = {"Per 1,000 aged 0–25": 1}
 _HISTORY_TABLES = (
     (
         "EHCPs by January census",
         ["ehcps", "growth_pct", "per_1000_aged_0_25", "new_plans", "issued_within_20_weeks_pct"],
     ),
     (
-        "EHCPs by setting group",
-        [
-            "mainstream",
-            "special",
-            "ap_pru",
-            "fe",
-            "early_years",
-            "educated_elsewhere",
-            "neet",
-            "other",
-        ],
+        "EHCPs by setting group, by January census",
+        [group.code for group in SETTING_GROUPS],
     ),
-    ("EHCPs by age band", ["age_under_5", "age_5_10", "age_11_15", "age_16_19", "age_20_25"]),
+    ("EHCPs by age band, by January census", [f"age_{band.code}" for band in AGE_BANDS]),
 )
 _COMPARISON_TABLES = (
     (
@@ -228,64 +231,106 @@ _COMPARISON_TABLES = (
     ),
     (
         "where children are educated (% of EHCPs)",
-        [
-            "mainstream_pct",
-            "special_pct",
-            "ap_pru_pct",
-            "fe_pct",
-            "educated_elsewhere_pct",
-            "early_years_pct",
-        ],
+        [f"{group}_pct" for group in SHARE_GROUPS],
     ),
 )
 
 
 def _overview_long(overview) -> pd.DataFrame:
-    """Both overview tables as one tidy table (section, area, year, measure, value) for CSV."""
-    history = overview.history.reset_index().melt(id_vars="year", var_name="measure")
-    history = history.assign(section="history", area_code=overview.la_code, area=overview.la_name)
-    comparison = overview.comparison.reset_index().melt(
-        id_vars=["area_code", "area"], var_name="measure"
+    """Both overview tables as one tidy table (section, area, January, measure, value) for
+    csv and json: full values, a DfE symbol where DfE published one instead of a figure."""
+
+    def long(frame, symbols, id_vars):
+        values = frame.reset_index().melt(id_vars=id_vars, var_name="measure")
+        marks = symbols.reset_index().melt(id_vars=id_vars[:1], var_name="measure")
+        values["value"] = values["value"].astype(object).where(values["value"].notna(), None)
+        symbol = marks["value"].to_numpy()
+        pairs = zip(values["value"], symbol, strict=True)
+        values["value"] = [s if isinstance(s, str) else v for v, s in pairs]
+        return values
+
+    history = long(overview.history, overview.history_symbols, ["year"])
+    history = history.assign(
+        section="The LA by January census", area_code=overview.la_code, area=overview.la_name
     )
-    comparison = comparison.assign(section="comparison", year=overview.year)
+    comparison = long(overview.comparison, overview.comparison_symbols, ["area_code", "area"])
+    comparison = comparison.assign(
+        section="Beside its neighbours, region and England", year=overview.year
+    )
     columns = ["section", "area_code", "area", "year", "measure", "value"]
-    return pd.concat([history[columns], comparison[columns]], ignore_index=True)
+    tidy = pd.concat([history[columns], comparison[columns]], ignore_index=True)
+    tidy["measure"] = tidy["measure"].map(lambda code: LABELS.get(code, code))
+    return tidy
 
 
-def show_overview(la: str, *, year: int | None, fmt: Format, neighbours_model: str) -> None:
-    from highneeds.analysis.overview import MEASURES, la_overview, overview_areas
-    from highneeds.readers.dfe_stored import load_stats
+def show_overview(
+    la: str, *, year: int | None, fmt: Format, neighbours_model: str, out: Path | None = None
+) -> None:
+    from highneeds.analysis.overview import overview_from_store
+    from highneeds.suppression import symbol_legend
 
     store = _store()
+    _load_bundled_if_empty(store)
     with Status("Reading statistics…", console=errors):
-        areas = overview_areas(la, neighbours_model)
-        stats = load_stats(store, area_codes=areas, measures=MEASURES)
-        overview = la_overview(stats, la, year=year, neighbours_model=neighbours_model)
-    if fmt is not Format.table:
-        emit(
-            _overview_long(overview),
-            fmt,
-            index=False,
-            title=f"{overview.la_name} ({overview.la_code}), January {overview.year}",
-        )
-        return
+        overview = overview_from_store(store, la, year=year, neighbours_model=neighbours_model)
     name = f"{overview.la_name} ({overview.la_code})"
-    for title, columns in _HISTORY_TABLES:
-        part = overview.history[[c for c in columns if c in overview.history]]
-        if not part.empty:
-            emit(part.rename(columns=_LABELS), fmt, title=f"{name}: {title}", decimals=_DECIMALS)
-    where = (
-        f"beside its statistical neighbours ({neighbours_model} model), "
-        f"{overview.region_name} and England, January {overview.year}"
-    )
-    for title, columns in _COMPARISON_TABLES:
-        part = overview.comparison.set_index("area")[columns]
-        emit(
-            part.rename(columns=_LABELS), fmt, title=f"{name} {where}: {title}", decimals=_DECIMALS
+    tables = Tables(fmt, out)
+    if fmt is not Format.table:
+        tables.add(
+            _overview_long(overview),
+            f"{name}, January {overview.year}",
+            index=False,
+            labels={**LABELS, "section": "Section", "measure": "Measure", "value": "Value"},
         )
+    else:
+        for title, columns in _HISTORY_TABLES:
+            present = [c for c in columns if c in overview.history]
+            if present:
+                tables.add(
+                    overview.history[present],
+                    f"{name}: {title}",
+                    labels=LABELS,
+                    symbols=overview.history_symbols[present],
+                    row_label=lambda year: f"January {year}",
+                )
+        where = (
+            f"beside its statistical neighbours (DfE {overview.neighbours_model} model), "
+            f"{overview.region_name} and England, January {overview.year}"
+        )
+        comparison = overview.comparison.set_index("area")
+        symbols = overview.comparison_symbols.set_axis(comparison.index)
+        for title, columns in _COMPARISON_TABLES:
+            tables.add(
+                comparison[columns],
+                f"{name} {where}: {title}",
+                labels=LABELS,
+                symbols=symbols[columns],
+            )
+        shown = [
+            *overview.history_symbols.to_numpy().ravel(),
+            *overview.comparison_symbols.to_numpy().ravel(),
+        ]
+        tables.note(symbol_legend(s for s in shown if isinstance(s, str)))
+        tables.note(f"{MISSING} = not published, or not in the store")
     for note in overview.notes:
-        console.print(f"[dim]Note: {note}[/]")
-    console.print(f"[dim]Source: DfE, Education, health and care plans. {OGL_ATTRIBUTION}[/]")
+        tables.note(f"Note: {note}")
+    tables.note(f"Source: DfE, Education, health and care plans. {OGL_ATTRIBUTION}")
+    tables.show()
+
+
+def _load_bundled_if_empty(store) -> None:
+    """On the embedded store with no DfE release yet, load the one that ships with highneeds,
+    saying so in one line, so a fresh install serves straight away."""
+    from highneeds.importers.dfe import bundled_release_path, load_bundled_if_empty
+
+    with Status("Loading the DfE release that ships with highneeds…", console=errors):
+        result = load_bundled_if_empty(store)
+    if result is not None:
+        errors.print(
+            f"The store had no DfE statistics, so highneeds loaded the release it ships with "
+            f"({bundled_release_path().name}, {result.rows:,} figures, import {result.import_id}).",
+            highlight=False,
+        )
 
 
 # ------------------------------------------------------------------------------------------ demo
@@ -303,7 +348,7 @@ def demo(
     path = bundled_release_path()
     with Status("Loading the bundled DfE release…", console=errors):
         import_release(store, path)
-    show_overview(la, year=None, fmt=Format.table, neighbours_model="2021")
+    show_overview(la, year=None, fmt=Format.table, neighbours_model=DEFAULT_NEIGHBOURS_MODEL)
 
 
 def _register_subcommands() -> None:

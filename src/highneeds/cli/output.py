@@ -1,15 +1,34 @@
-"""Presenting DataFrames on the terminal or as CSV / JSON, the same way for every command."""
+"""Presenting tables on the terminal, or as CSV / JSON, the same way for every command.
+
+Every command that prints a table takes the same two options (:data:`FormatOption`,
+:data:`OutOption`) and hands its tables to :class:`Tables`:
+
+* ``table`` (the default) is for reading: columns in words, counts with thousands separators,
+  rates and percentages to one decimal place, money as £, DfE symbols as the symbol, and a
+  table too wide for the terminal split into parts that each fit (repeating the first column),
+  so the terminal never wraps a line and cuts an LA's name in the middle of a word;
+* ``csv`` and ``json`` are for other tools: full values, the command's word headers (a column
+  it gives no words for keeps its code name, which scripts may key on), a DfE symbol where DfE
+  published one. Several tables are stacked into one (a ``Table`` column says which).
+"""
 
 from __future__ import annotations
 
 import enum
+import io
 import json
 import math
+import numbers
 import sys
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated
 
+import numpy as np
 import pandas as pd
+import typer
 from rich.console import Console
-from rich.measure import Measurement
 from rich.table import Table
 
 from highneeds.tables import TitledTable
@@ -18,43 +37,310 @@ console = Console()
 errors = Console(stderr=True)
 
 
-def print_table(table: Table) -> None:
-    """Print a table without ever cutting a figure short.
-
-    Rich shrinks a table that is wider than the terminal and ends cut cells with "…"; a
-    figure such as £9.49m must never be shown as £9.4…. So the table is laid out at least as
-    wide as it needs for no word to be cut (the terminal then wraps long lines, hiding nothing).
-    """
-    # The minimum width is where every cell may wrap between words but no word is cut.
-    # (Rich's measure leaves headers a character short, hence the margin per column.)
-    minimum = Measurement.get(console, console.options.update_width(400), table).minimum
-    needed = minimum + len(table.columns)
-    if needed <= console.width:
-        console.print(table)
-        return
-    # Console.print never lays out wider than its console, so use a wider one for this table.
-    wide = Console(
-        width=min(needed, 400), force_terminal=console.is_terminal, no_color=console.no_color
-    )
-    wide.print(table)
-
-
 class Format(enum.StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
 
 
+#: The one definition of the options every table-printing command takes.
+FormatOption = Annotated[
+    Format,
+    typer.Option(
+        "--format",
+        help="table to read on screen; csv or json to use the figures in other tools "
+        "(full values, not rounded).",
+    ),
+]
+OutOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--out",
+        help="Write the tables to this file instead of the screen.",
+        dir_okay=False,
+        writable=True,
+    ),
+]
+
+#: Shown in table mode where there is no figure and DfE published no symbol either.
+MISSING = "–"
+
+
+def money(value: float | None, *, digits: int = 0) -> str:
+    """£ with thousands separators (£1.23m from a million up); a dash for a missing figure."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return MISSING
+    sign = "−" if value < 0 else ""
+    if abs(value) >= 1_000_000 and digits == 0:
+        return f"{sign}£{abs(value) / 1_000_000:,.2f}m"
+    return f"{sign}£{abs(value):,.{digits}f}"
+
+
+def _is_rate(column: str) -> bool:
+    """Rates and percentages read best to one decimal place; counts to none."""
+    return any(key in column for key in ("pct", "%", "per_", "rate"))
+
+
 def _cell(value, decimals: int) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    if isinstance(value, float):
+        return MISSING
+    if isinstance(value, bool | np.bool_):
+        return "yes" if value else "no"
+    if isinstance(value, numbers.Integral):
+        return _signed(f"{int(value):,}")
+    if isinstance(value, numbers.Real):
+        value = float(value)
         if value.is_integer() and decimals == 0:
-            return f"{int(value):,}"
-        return f"{value:,.{decimals}f}"
-    if isinstance(value, int):
-        return f"{value:,}"
+            return _signed(f"{int(value):,}")
+        return _signed(f"{value:,.{decimals}f}")
     return str(value)
+
+
+def _signed(text: str) -> str:
+    """A true minus sign, as money() writes one (a hyphen reads as a dash in a table)."""
+    return "−" + text[1:] if text.startswith("-") else text
+
+
+def words(code: str) -> str:
+    """A column code as a heading on screen when no label is given: ``ci_low`` reads "Ci low",
+    never ``ci_low`` (a snake_case name is not for people)."""
+    text = code.replace("_pct", " %").replace("_gbp", " (£)").replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+@dataclass
+class Shown:
+    """One titled table: rows × code-named columns, and how to show them to people."""
+
+    frame: pd.DataFrame
+    title: str | None = None
+    #: Words for column codes (and for the index's name); a code without words is shown as is.
+    labels: Mapping[str, str] = field(default_factory=dict)
+    #: Decimal places by column code (default: one for rates and percentages, none otherwise).
+    decimals: Mapping[str, int] = field(default_factory=dict)
+    #: Columns that are pounds (besides those whose code ends in ``_gbp``, which always are).
+    money: Iterable[str] = ()
+    #: The DfE symbol standing for each missing figure (same shape as ``frame``), or None.
+    symbols: pd.DataFrame | None = None
+    #: Show the index as the first column.
+    index: bool = True
+    #: How an index value reads in table mode ("January 2024" for 2024).
+    row_label: Callable[[object], str] = str
+
+    def header(self, code) -> str:
+        return self.labels.get(str(code)) or words(str(code))
+
+    def words(self) -> pd.DataFrame:
+        """Full values with word headers, a DfE symbol where there is one (for csv / json)."""
+        frame = self.frame.astype(object).where(self.frame.notna(), None)
+        if self.symbols is not None:
+            symbols = self.symbols.reindex_like(self.frame)
+            frame = frame.where(symbols.isna(), symbols)
+        if self.index:
+            frame = frame.reset_index()
+        # Scripts may key on code names: only the labels a command gives replace them here.
+        return frame.rename(columns=lambda c: self.labels.get(str(c), str(c)))
+
+    def rich(self) -> Table:
+        """The table as people read it."""
+        table = Table(title=self.title, title_justify="left", header_style="bold")
+        if self.index:
+            table.add_column(self.header(self.frame.index.name or ""), justify="left")
+        for i, column in enumerate(self.frame.columns):
+            numeric = pd.api.types.is_numeric_dtype(self.frame[column])
+            text = (i == 0 and not self.index) or not numeric
+            table.add_column(self.header(column), justify="left" if text else "right")
+        money_columns = {str(c) for c in self.money} | {
+            str(c) for c in self.frame.columns if str(c).endswith("_gbp")
+        }
+        symbols = self.symbols.reindex_like(self.frame) if self.symbols is not None else None
+        for position, (key, row) in enumerate(self.frame.iterrows()):
+            cells = [self.row_label(key)] if self.index else []
+            for j, (column, value) in enumerate(row.items()):
+                code = str(column)
+                symbol = symbols.iat[position, j] if symbols is not None else None
+                if isinstance(symbol, str) and (value is None or pd.isna(value)):
+                    cells.append(symbol)
+                elif code in money_columns:
+                    cells.append(money(value, digits=self.decimals.get(code, 0)))
+                else:
+                    cells.append(_cell(value, self.decimals.get(code, 1 if _is_rate(code) else 0)))
+            table.add_row(*cells)
+        return table
+
+
+def _narrowest(column, whole: bool) -> int:
+    """The fewest characters ``column`` can take without cutting a word (or, when ``whole``,
+    without wrapping a cell at all)."""
+    texts = [str(column.header), *(str(cell) for cell in column.cells)]
+    if whole:
+        return max(len(text) for text in texts)
+    return max([1, *(len(word) for text in texts for word in text.split())])
+
+
+def _width(minimums: list[int]) -> int:
+    """Characters a table of columns this narrow takes: a space either side of each cell and a
+    rule between and around the columns."""
+    return sum(minimums) + 3 * len(minimums) + 1
+
+
+def _fit(minimums: list[int], maximums: list[int], available: int) -> list[int]:
+    """Column widths for a table that fits ``available`` characters where it can: each column as
+    wide as its longest cell, the widest narrowed first, none below its minimum. (Rich narrows
+    columns without regard to the words in them, so the widths are fixed here.)"""
+    widths = list(maximums)
+    excess = _width(widths) - available
+    while excess > 0:
+        slack = [(w - m, w) for w, m in zip(widths, minimums, strict=True)]
+        i = max(range(len(widths)), key=lambda j: (slack[j][0] > 0, slack[j][1]))
+        if slack[i][0] <= 0:
+            break
+        widths[i] -= 1
+        excess -= 1
+    return widths
+
+
+def _part(table: Table, columns: list[int], minimums: list[int], out: Console, title) -> Table:
+    """A table of some of ``table``'s columns, as wide as ``out`` allows, no word cut (the
+    first column not wrapped at all when its minimum is its longest cell)."""
+    maximums = [_narrowest(table.columns[i], whole=True) for i in columns]
+    widths = _fit([minimums[i] for i in columns], maximums, out.width)
+    part = Table(title=title, title_justify="left", header_style="bold")
+    for i, width in zip(columns, widths, strict=True):
+        column = table.columns[i]
+        whole = i == 0 and minimums[0] >= maximums[0]
+        part.add_column(column.header, justify=column.justify, no_wrap=whole, width=width)
+    cells = [list(table.columns[i].cells) for i in columns]
+    for row in zip(*cells, strict=True):
+        part.add_row(*row)
+    return part
+
+
+def print_table(table: Table, out: Console | None = None) -> None:
+    """Print a table without cutting a figure or a name short, or letting the terminal wrap it.
+
+    Rich would shrink a table wider than the terminal and end cut cells with "…" (£9.49m shown
+    as £9.4…), and a terminal wraps a longer line wherever it reaches the edge (cutting an LA's
+    name mid-word). So no column is laid out narrower than its longest word, the first column
+    (the row's name) is not wrapped if it can be helped, and a table too wide is split into parts
+    that each fit, each repeating the first column; headers wrap between words.
+    """
+    out = out or console
+    # The first column names the row (an LA, a year): kept on one line unless that would take
+    # more than half the width, when it wraps between words like the others.
+    first = table.columns[0] if table.columns else None
+    whole = first is not None and _narrowest(first, whole=True) <= out.width // 2
+    minimums = [_narrowest(c, whole=whole and i == 0) for i, c in enumerate(table.columns)]
+    if first is not None and not whole:
+        # A long row name wraps, but over a third of the width rather than word by word.
+        minimums[0] = max(minimums[0], min(_narrowest(first, whole=True), out.width // 3))
+    title = str(table.title) if table.title else None
+    parts: list[list[int]] = []
+    current: list[int] = []
+    for i in range(1, len(table.columns)):
+        trial = [minimums[0], *(minimums[j] for j in current), minimums[i]]
+        if current and _width(trial) > out.width:
+            parts.append(current)
+            current = [i]
+        else:
+            current.append(i)
+    parts.append(current)
+    if len(table.columns) <= 1:
+        parts = [[]]
+    for n, columns in enumerate(parts, start=1):
+        part_title = f"{title} (part {n} of {len(parts)})" if title and len(parts) > 1 else title
+        out.print(_part(table, [0, *columns], minimums, out, part_title))
+
+
+class Tables:
+    """Collects a command's tables and notes, then shows them in the format asked for."""
+
+    def __init__(self, fmt: Format = Format.table, out: Path | None = None):
+        self.fmt = Format(fmt)
+        self.out = out
+        self.shown: list[Shown] = []
+        self.intros: list[str] = []
+        self.notes: list[str] = []
+
+    def intro(self, text: str) -> Tables:
+        """A line above the tables (what they are about); with the notes in csv and json."""
+        self.intros.append(text)
+        return self
+
+    def add(self, frame: pd.DataFrame, title: str | None = None, **how) -> Tables:
+        """Add a table (see :class:`Shown` for ``how``: labels, decimals, money, symbols…)."""
+        self.shown.append(Shown(frame, title, **how))
+        return self
+
+    def note(self, text: str) -> Tables:
+        """A line under the tables (a caveat, the source); in csv it goes to the error stream."""
+        if text:
+            self.notes.append(text)
+        return self
+
+    def show(self) -> None:
+        if self.fmt is Format.table:
+            self._show_tables()
+            return
+        text = self._csv() if self.fmt is Format.csv else self._json()
+        if self.out is None:
+            sys.stdout.write(text)
+            if self.fmt is Format.csv:
+                for note in [*self.intros, *self.notes]:
+                    errors.print(f"Note: {note}", highlight=False)
+        else:
+            self._write(text)
+
+    def _show_tables(self) -> None:
+        buffer = io.StringIO() if self.out is not None else None
+        out = (
+            Console(file=buffer, width=console.width, no_color=True, force_terminal=False)
+            if buffer is not None
+            else console
+        )
+        for line in self.intros:
+            out.print(line, highlight=False)
+        for shown in self.shown:
+            print_table(shown.rich(), out)
+        for note in self.notes:
+            out.print(note, style="dim", highlight=False)
+        if buffer is not None:
+            self._write(buffer.getvalue())
+
+    def _write(self, text: str) -> None:
+        try:
+            self.out.write_text(text, encoding="utf-8")
+        except OSError as error:
+            fail(f"could not write {self.out}: {error.strerror or error}")
+        console.print(f"Wrote {self.out}", highlight=False, soft_wrap=True)
+
+    def _stacked(self) -> pd.DataFrame:
+        """One table: each table's rows under a ``Table`` column naming it."""
+        if len(self.shown) == 1:
+            return self.shown[0].words()
+        frames = [s.words().assign(Table=s.title or "") for s in self.shown]
+        stacked = pd.concat(frames, ignore_index=True)
+        return stacked[["Table", *(c for c in stacked.columns if c != "Table")]]
+
+    def _csv(self) -> str:
+        return self._stacked().to_csv(index=False)
+
+    def _json(self) -> str:
+        def records(frame: pd.DataFrame) -> list[dict]:
+            text = frame.to_json(orient="records", double_precision=15, date_format="iso")
+            return json.loads(text)
+
+        if len(self.shown) == 1:
+            rows = records(self.shown[0].words())
+        else:  # each row keeps only its own table's columns
+            rows = [
+                {"Table": shown.title or "", **row}
+                for shown in self.shown
+                for row in records(shown.words())
+            ]
+        title = self.shown[0].title if len(self.shown) == 1 else None
+        notes = [*self.intros, *self.notes]
+        return json.dumps({"title": title, "rows": rows, "notes": notes}, indent=2) + "\n"
 
 
 def emit(
@@ -62,37 +348,15 @@ def emit(
     fmt: Format = Format.table,
     *,
     title: str | None = None,
-    decimals: dict[str, int] | None = None,
-    index: bool = True,
+    out: Path | None = None,
+    **how,
 ) -> None:
-    """Print ``frame`` as a rich table, CSV or JSON records (missing values as null/empty)."""
-    if fmt is Format.csv:
-        frame.to_csv(sys.stdout, index=index)
-        return
-    if fmt is Format.json:
-        data = frame.reset_index() if index else frame
-        records = json.loads(data.to_json(orient="records", double_precision=6, date_format="iso"))
-        console.print_json(json.dumps({"title": title, "rows": records}))
-        return
-    table = Table(title=title, title_justify="left", header_style="bold")
-    columns = ([frame.index.name or ""] if index else []) + [str(c) for c in frame.columns]
-    for i, name in enumerate(columns):
-        table.add_column(name, justify="left" if i == 0 else "right", overflow="fold")
-    decimals = decimals or {}
-    for key, row in frame.iterrows():
-        cells = [str(key)] if index else []
-        cells += [
-            _cell(v, decimals.get(str(c), 1 if ("pct" in str(c) or "%" in str(c)) else 0))
-            for c, v in row.items()
-        ]
-        table.add_row(*cells)
-    print_table(table)
+    """Show one table (:class:`Tables` with a single table)."""
+    Tables(fmt, out).add(frame, title, **how).show()
 
 
 def fail(message: str, code: int = 1) -> None:
     """Print a user-facing error (no traceback) and exit with ``code``."""
-    import typer
-
     errors.print(f"[bold red]Error:[/] {message}", highlight=False)
     raise typer.Exit(code)
 

@@ -6,9 +6,16 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
+from highneeds.cli.output import (
+    Format,
+    FormatOption,
+    OutOption,
+    Shown,
+    Tables,
+    console,
+    print_table,
+)
 from highneeds.errors import HighneedsError
 
 app = typer.Typer(
@@ -16,7 +23,6 @@ app = typer.Typer(
 )
 rules_app = typer.Typer(help="The validation rules.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
-console = Console()
 
 # Options validate and import share: the m1-m5 CSVs and pre-submission workbooks do not say
 # their year or LA, so the analyst does.
@@ -44,20 +50,23 @@ def _establishments(path: Path | None):
     return read_establishments(path) if path else demo_establishments()
 
 
+_ISSUE_LABELS = {
+    "code": "Rule",
+    "severity": "Severity",
+    "module": "Module",
+    "record": "Record",
+    "row": "Row",
+    "field": "Field",
+    "child_id": "Child",
+    "message": "What is wrong",
+    "fields": "Fields read",
+}
+
+
 def _show(report, limit: int = 50) -> None:
-    table = Table("code", "severity", "module", "record", "row", "field", "child", "message")
-    for rec in report.head(limit).itertuples():
-        table.add_row(
-            rec.code,
-            rec.severity,
-            rec.module,
-            str(rec.record),
-            str(rec.row),
-            rec.field,
-            rec.child_id,
-            rec.message,
-        )
-    console.print(table)
+    columns = ["code", "severity", "module", "record", "row", "field", "child_id", "message"]
+    shown = report.head(limit)[columns].astype(str).set_index("code")
+    print_table(Shown(shown, labels=_ISSUE_LABELS).rich())
     if len(report) > limit:
         console.print(f"... and {len(report) - limit} more (use --csv or --xlsx for all)")
 
@@ -145,14 +154,28 @@ def import_(
 
 
 @rules_app.command("list")
-def list_rules(year: int = typer.Option(2024, help="Collection year of the rule set")) -> None:
+def list_rules(
+    year: int = typer.Option(2024, help="Collection year of the rule set"),
+    fmt: FormatOption = Format.table,
+    out: OutOption = None,
+) -> None:
     """Every rule of a year's set."""
+    import pandas as pd
+
     from highneeds.sen2.rules import rules_for_year
 
-    table = Table("code", "severity", "fields", "message")
-    for rule in rules_for_year(year):
-        table.add_row(rule.code, rule.severity, ", ".join(rule.fields), rule.message)
-    console.print(table)
+    rules = pd.DataFrame(
+        [
+            {
+                "code": rule.code,
+                "severity": rule.severity,
+                "fields": ", ".join(rule.fields),
+                "message": rule.message,
+            }
+            for rule in rules_for_year(year)
+        ]
+    ).set_index("code")
+    Tables(fmt, out).add(rules, f"SEN2 {year} validation rules", labels=_ISSUE_LABELS).show()
 
 
 @rules_app.command("explain")

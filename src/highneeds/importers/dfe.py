@@ -52,3 +52,22 @@ def import_release(store: Store, path: str | Path, imported_by: str | None = Non
         imported_by=imported_by,
         replace_kind=True,
     )
+
+
+def load_bundled_if_empty(store: Store) -> ImportResult | None:
+    """Import the bundled release if ``store`` is the embedded default and holds no DfE release.
+
+    A fresh install then serves an LA's overview on first use. A store named by DATABASE_URL
+    (a team's database) is never filled behind its owners' backs. Returns the import, or None
+    when nothing was loaded.
+    """
+    from highneeds import config
+
+    if not config.uses_embedded_store():
+        return None
+    store.create_all()
+    kinds = store.imports()
+    if not kinds.empty and kinds["kind"].str.startswith(KIND_PREFIX + ":").any():
+        return None
+    return import_release(store, bundled_release_path())
+

@@ -28,7 +28,7 @@ def las(transactional_db, make_workspace, member):
     """The demo LA (unit costs, capacity register) and Stockport (published finance data),
     each with an analyst and a viewer. Saved scenarios are removed afterwards (the store is
     not rolled back with the test). The demo LA's data is loaded as any LA's files are."""
-    from highneeds.finance.demo import load_demo_la
+    from highneeds.importers.demo import load_demo_la
 
     load_demo_la(get_store())
     demo = make_workspace(DEMO, "Stockbridge (fictional)")
