@@ -133,7 +133,10 @@ def test_origin_without_history_is_rejected(panel):
     with pytest.raises(ModelInputError, match="fewer than three years"):
         PublicStockFlowForecaster().forecast(panel, origin=2013, horizon=1)
     with pytest.raises(ModelInputError, match="no LA caseload"):
-        _panel(_tidy(las=2).assign(dimension="total"))
+        _panel(_tidy(las=2).query("measure != 'caseload'"))
+    totals_only = _panel(_tidy(las=2).query("category == '5_10'").assign(dimension="total"))
+    with pytest.raises(ModelInputError, match="publish caseload by age"):
+        PublicStockFlowForecaster().forecast(totals_only, origin=2020)
 
 
 @pytest.mark.slow

@@ -129,11 +129,27 @@ def test_reorganised_las_become_one_continuous_series():
 
 def test_incomplete_la_is_left_out_not_guessed():
     tidy = synthetic_tidy(las=35)
-    gap = (tidy["area_code"] == "603") & (tidy["year"] == 2019) & (tidy["category"] == "5_10")
-    tidy.loc[gap & (tidy["measure"] == "new_plans"), ["value", "status"]] = [np.nan, "c"]
-    table = PublicStockFlowForecaster().forecast(build_panel(tidy), origin=2020, horizon=1)
+    suppressed = ["value", "status"], [np.nan, "c"]
+    la, band = tidy["area_code"], tidy["category"] == "5_10"
+    # a suppressed caseload at the origin: 603 cannot be forecast
+    tidy.loc[(la == "603") & (tidy["year"] == 2020) & band, suppressed[0]] = suppressed[1]
+    # a suppressed year of new plans inside the trend window: 605's trend skips that year
+    gap = (la == "605") & (tidy["year"] == 2018) & (tidy["measure"] == "new_plans") & band
+    tidy.loc[gap, suppressed[0]] = suppressed[1]
+    model = PublicStockFlowForecaster().fit(build_panel(tidy), origin=2020)
+    table = model.predict(1)
     assert "603" not in set(table["area_code"])
+    assert "603" in set(model.left_out_["area_code"])
     assert "604" in set(table["area_code"])
+    skipped = PublicStockFlowForecaster().fit(build_panel(tidy), origin=2020)
+    skipped.panel_.new_total[
+        list(skipped.panel_.areas["area_code"]).index("605"), list(skipped.panel_.years).index(2018)
+    ] = 0.0
+    as_zero = PublicStockFlowForecaster().forecast(skipped.panel_, origin=2020, horizon=1)
+    mine = table[(table["area_code"] == "605") & (table["age_band"] == "total")]["expected"]
+    zero = as_zero[(as_zero["area_code"] == "605") & (as_zero["age_band"] == "total")]
+    assert np.isfinite(mine.item())
+    assert mine.item() != pytest.approx(zero["expected"].item())  # not read as no plans
 
 
 def test_bad_requests_fail_with_a_clear_message(synthetic_panel):

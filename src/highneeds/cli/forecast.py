@@ -149,23 +149,33 @@ def markov(
 # -- public-data model --------------------------------------------------------------------
 
 
-def _public_panel(release: Path | None):
+def _public_panel(releases: list[Path] | None):
+    """The panel from the bundled DfE release with any newer ``releases`` read over it (the
+    newest release wins where they overlap, as in the store)."""
     from highneeds.forecast.public import build_panel
     from highneeds.importers.dfe import bundled_release_path
     from highneeds.readers.dfe_ehcp import read_release
+    from highneeds.readers.dfe_merge import newest_wins
 
-    return build_panel(read_release(release or bundled_release_path()))
+    paths = [bundled_release_path(), *(releases or [])]
+    return build_panel(newest_wins(pd.concat([read_release(p) for p in paths], ignore_index=True)))
+
+
+RELEASE_HELP = (
+    "A DfE EHCP release (zip or folder) read over the bundled 2022 one, newest winning; "
+    "repeat for several."
+)
 
 
 @app.command()
 def public(
-    origin: int = typer.Option(..., "--origin", help="Last January census year of data to use."),
+    origin: int = typer.Option(
+        None, "--origin", help="Last January census year of data to use (default: the latest)."
+    ),
     horizon: int = typer.Option(3, "--horizon", min=1),
     all_las: bool = typer.Option(False, "--all-las", help="Every LA (default: the national sum)."),
     la: str = typer.Option(None, "--la", help="One LA's 3-digit number."),
-    release: Path = typer.Option(
-        None, "--release", help="DfE EHCP release zip (default: bundled)."
-    ),
+    release: list[Path] = typer.Option(None, "--release", help=RELEASE_HELP),
     fmt: str = typer.Option("table", "--format", help="table or csv"),
     out: Path = typer.Option(
         None, "--out", help="Write the table here (.csv, or .xlsx for a workbook)."
@@ -190,9 +200,13 @@ def public(
         table = model.predict(horizon, setting_groups=by == "setting_group")
     except HighneedsError as error:
         _fail(error)
+    notes.print(f"Forecast from January {model.origin_}.")
     if len(model.left_out_):
-        codes = ", ".join(model.left_out_["area_code"])
-        notes.print(f"Left out ({model.left_out_['reason'].iloc[0]}): {codes}")
+        codes = list(model.left_out_["area_code"])
+        shown = ", ".join(codes[:12]) + (
+            f" and {len(codes) - 12:,} more" if len(codes) > 12 else ""
+        )
+        notes.print(f"{len(codes):,} LAs left out ({model.left_out_['reason'].iloc[0]}): {shown}")
     if la:
         # a reorganised LA is forecast as its whole lineage group, e.g. 940 -> 928+940+941
         table = table[table["area_code"].str.split("+").map(lambda codes: la in codes)]
@@ -202,12 +216,13 @@ def public(
         keys = ["year", "horizon", "age_band", "setting_group"]
         table = table.groupby(keys)[["expected"]].sum().reset_index()
         notes.print(
-            "National sum of LA expected values; add --all-las for every LA with intervals."
+            f"Sum of the expected values of the {model.fit_.ok.sum():,} LAs forecast (England "
+            "when none is left out); add --all-las for every LA with intervals."
         )
     if chart:
         if not la:
             _fail(HighneedsError("--chart needs --la: a fan chart shows one LA's total"))
-        _public_fan_chart(panel, table, origin, chart)
+        _public_fan_chart(panel, table, model.origin_, chart)
         notes.print(f"Fan chart written to {chart}")
     if out:
         if out.suffix.lower() == ".xlsx":
@@ -226,7 +241,7 @@ def _public_fan_chart(panel, table: pd.DataFrame, origin: int, path: Path) -> No
     total = table[(table["age_band"] == "total") & (table["setting_group"] == "total")]
     code = total["area_code"].iloc[0]
     row = list(panel.areas["area_code"]).index(code)
-    start = panel.caseload[row, list(panel.years).index(origin)].sum()
+    start = panel.total[row, list(panel.years).index(origin)]
     labels = ("area_code", "area_name", "age_band", "setting_group")
     first = {c: start for c in total.columns if c not in labels}
     first.update(year=origin, horizon=0, std=0.0)
@@ -242,9 +257,7 @@ def backtest_command(
         help="Origin years, comma-separated.",
     ),
     horizon: int = typer.Option(3, "--horizon", min=1),
-    release: Path = typer.Option(
-        None, "--release", help="DfE EHCP release zip (default: bundled)."
-    ),
+    release: list[Path] = typer.Option(None, "--release", help=RELEASE_HELP),
     errors_out: Path = typer.Option(None, "--errors-out", help="CSV of every LA's errors."),
     fmt: str = typer.Option("table", "--format", help="table, csv or markdown"),
     by: str = typer.Option(
@@ -298,7 +311,7 @@ def backtest_command(
 
 
 def _backtest_groups(
-    origins: str, horizon: int, release: Path | None, errors_out: Path | None, fmt: str
+    origins: str, horizon: int, release: list[Path] | None, errors_out: Path | None, fmt: str
 ) -> None:
     """``highneeds backtest --by setting_group``: group MAPE vs the last-share baseline."""
     from highneeds.forecast.backtest import backtest_groups, group_summary_markdown

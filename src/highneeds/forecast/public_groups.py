@@ -40,6 +40,8 @@ MAX_SLOPE = 0.05
 #: gain from 0.25 or 0.5 (coverage moved by a few points either way), so every LA gets the
 #: same width.
 SIZE_POWER = 0.0
+#: The early years group's one setting, published on its own in the person-level layout.
+EARLY_YEARS_SETTING = "early_years_non_maintained"
 #: Children added to every group before taking logs, so an empty group stays finite.
 CHILD_OFFSET = 0.5
 
@@ -54,8 +56,13 @@ def group_caseload(
         (tidy["geographic_level"] == "la")
         & (tidy["measure"] == "caseload")
         & (tidy["dimension"] == "total")
-        & tidy["setting"].isin([f"group:{g}" for g in MODELLED])
+        & tidy["setting"].isin([*(f"group:{g}" for g in MODELLED), EARLY_YEARS_SETTING])
     ]
+    # The person-level layout publishes early years as its one setting, not as a group
+    keys = rows["area_code"].astype(str) + "|" + rows["year"].astype(str)
+    has_group = keys[rows["setting"] == "group:early_years"]
+    rows = rows[(rows["setting"] != EARLY_YEARS_SETTING) | ~keys.isin(has_group)]
+    rows = rows.assign(setting=rows["setting"].replace(EARLY_YEARS_SETTING, "group:early_years"))
     out = np.full((len(area_codes), len(years), len(GROUPS)), np.nan)
     area_pos = {a: i for i, a in enumerate(area_codes)}
     year_pos = {int(y): i for i, y in enumerate(years)}
