@@ -9,10 +9,12 @@ from typer.testing import CliRunner
 
 from highneeds.forecast.backtest import (
     DEFAULT_ORIGINS,
+    TUNING_ORIGINS,
     backtest,
     backtest_summary,
     best_baseline,
 )
+from highneeds.forecast.baselines import BASELINES
 from highneeds.forecast.public import PublicStockFlowForecaster
 
 pytestmark = pytest.mark.slow
@@ -20,7 +22,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def summary(bundled_panel):
-    errors = backtest(bundled_panel, PublicStockFlowForecaster(), DEFAULT_ORIGINS, 3)
+    errors = backtest(bundled_panel, PublicStockFlowForecaster(), TUNING_ORIGINS, 3)
     return backtest_summary(errors).set_index(["method", "horizon"])
 
 
@@ -60,7 +62,7 @@ def test_every_current_la_is_forecast_from_2022_without_peeking(bundled_panel):
     assert latest["area_code"].nunique() == len(bundled_panel.areas)
 
 
-def test_cli_forecasts_every_la_as_csv_and_backtests(bundled_panel, monkeypatch):
+def test_cli_forecasts_every_la_as_csv_and_backtests(bundled_panel, monkeypatch, tmp_path):
     from highneeds.cli import forecast as cli
 
     monkeypatch.setattr(cli, "_public_panel", lambda release: bundled_panel)
@@ -77,11 +79,23 @@ def test_cli_forecasts_every_la_as_csv_and_backtests(bundled_panel, monkeypatch)
     assert one.exit_code == 0 and "928+940+941" in one.stdout
     bad = CliRunner().invoke(cli.app, ["public", "--origin", "2031"])
     assert bad.exit_code == 1 and "origin 2031" in bad.output
-    bt = CliRunner().invoke(cli.app, ["backtest", "--origins", "2019,2020", "--format", "csv"])
+    out = tmp_path / "errors.csv"
+    args = ["backtest", "--origins", "2019,2020", "--format", "csv", "--out", str(out)]
+    bt = CliRunner().invoke(cli.app, args)
     assert bt.exit_code == 0, bt.output
     scored = pd.read_csv(StringIO(bt.stdout))
-    assert set(scored["horizon"]) == {1, 2, 3}
-    assert {"public_stock_flow", "last_value"} <= set(scored["method"])
+    assert set(scored["horizon"]) == {1, 2, 3}  # the default five, as far as 2022 allows
+    assert {"public_stock_flow", *BASELINES} == set(scored["method"])
+    assert set(zip(scored["period"], scored["horizon"], strict=True)) == {
+        ("tuning", 1),
+        ("tuning", 2),
+        ("tuning", 3),
+        ("check", 1),
+        ("check", 2),
+    }
+    per_la = pd.read_csv(out, dtype={"area_code": str})
+    assert {"area_code", "origin", "pe", "covered50", "covered95"} <= set(per_la.columns)
+    assert per_la["area_code"].nunique() == len(bundled_panel.areas)
 
 
 def test_cli_writes_one_las_workbook_and_fan_chart(bundled_panel, monkeypatch, tmp_path):
