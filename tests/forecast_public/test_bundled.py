@@ -9,10 +9,8 @@ from typer.testing import CliRunner
 
 from highneeds.forecast.backtest import (
     DEFAULT_ORIGINS,
-    TUNING_ORIGINS,
     backtest,
     backtest_summary,
-    best_baseline,
 )
 from highneeds.forecast.baselines import BASELINES
 from highneeds.forecast.public import PublicStockFlowForecaster
@@ -21,23 +19,44 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def summary(bundled_panel):
-    errors = backtest(bundled_panel, PublicStockFlowForecaster(), TUNING_ORIGINS, 3)
-    return backtest_summary(errors).set_index(["method", "horizon"])
+def summary(merged_panel):
+    """The backtest of docs/forecast.md: every origin 2017–2021, horizons 1–5, on the bundled
+    release with the 2025 sample read over it (later actuals for its LAs)."""
+    errors = backtest(merged_panel, PublicStockFlowForecaster(), DEFAULT_ORIGINS, 5)
+    return backtest_summary(errors).set_index(["period", "method", "horizon"])
 
 
-def test_model_beats_the_best_baseline_at_every_horizon(summary):
-    flat = summary.reset_index()
-    for h in (1, 2, 3):
-        _, best = best_baseline(flat, h)
-        assert summary.loc[("public_stock_flow", h), "mape"] < best
-    assert summary.loc[("public_stock_flow", 3), "forecasts"] >= 3 * 140  # ~every LA scored
+def _mape(summary, period, method, h):
+    return summary.loc[(period, method, h), "mape"]
 
 
-def test_80_percent_intervals_hold_for_70_to_90_percent_of_las(summary):
-    for h in (1, 2, 3):
-        assert 70 <= summary.loc[("public_stock_flow", h), "coverage80"] <= 90
-        assert 88 <= summary.loc[("public_stock_flow", h), "coverage95"] <= 99
+def test_on_the_tuning_origins_the_model_beats_every_baseline_by_a_margin(summary):
+    """Regression guard: the margins are a little under those achieved (docs/forecast.md:
+    the model's MAPE is 4% under the best baseline's at horizon 1, 13–28% under at 2–5)."""
+    for h, ratio in ((1, 0.98), (2, 0.9), (3, 0.9), (4, 0.88), (5, 0.8)):
+        best = min(_mape(summary, "tuning", name, h) for name in BASELINES)
+        assert _mape(summary, "tuning", "public_stock_flow", h) < ratio * best, h
+        assert 75 <= summary.loc[("tuning", "public_stock_flow", h), "coverage80"] <= 92, h
+        assert 88 <= summary.loc[("tuning", "public_stock_flow", h), "coverage95"] <= 99, h
+    assert summary.loc[("tuning", "public_stock_flow", 3), "forecasts"] >= 3 * 140
+
+
+def test_on_the_check_origins_the_model_holds_what_it_achieved(summary):
+    """Origins 2020–2021, never used to choose anything. Horizons 3–5 are scored on the
+    2025 sample's LAs only (18, 18 and 9 forecasts), so their margins are loose. What the
+    model does not achieve (beating the halfway baseline at horizons 1–3) is in the docs."""
+    england = "england_growth_3y"
+    for h in (1, 3, 4, 5):
+        assert _mape(summary, "check", "public_stock_flow", h) < 0.98 * _mape(
+            summary, "check", england, h
+        ), h
+    for h in (4, 5):
+        halfway = _mape(summary, "check", "halfway_to_england_3y", h)
+        assert _mape(summary, "check", "public_stock_flow", h) < 0.97 * halfway, h
+    assert _mape(summary, "check", "public_stock_flow", 1) < 3.8
+    assert _mape(summary, "check", "public_stock_flow", 3) < 8.5
+    for h in (1, 2):  # enough forecasts (300, 159) for coverage to mean something
+        assert 75 <= summary.loc[("check", "public_stock_flow", h), "coverage80"] <= 88, h
 
 
 def test_every_current_la_is_forecast_from_2022_without_peeking(bundled_panel):

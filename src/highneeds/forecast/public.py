@@ -320,6 +320,57 @@ def _origin_bands(panel: Panel, o: int) -> np.ndarray:
     return split * total[:, None]
 
 
+#: Fewest LAs whose summed caseload gives a region's growth; with fewer, England's serves.
+MIN_REGION_LAS = 3
+
+
+def pooled_growth(
+    panel: Panel, o: int, years: int, noise_years: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """(L,) each LA's log yearly caseload growth over the ``years`` years to index ``o``,
+    pooled partially toward England's and toward its region's (two arrays).
+
+    Partial pooling by the data's own noise (empirical Bayes): the LA's growth is an estimate
+    of its underlying growth with variance s² / ``years``, s² the variance of its yearly log
+    growth over the last ``noise_years`` years; the underlying growths spread around the
+    target with variance τ² (between-LA spread less the average noise). The LA keeps the
+    share τ² / (τ² + s² / years) of its difference from the target: a noisy LA borrows
+    almost everything, a steady one keeps more. An LA without the figures gets the target.
+    """
+    from highneeds.forecast.baselines import england_growth
+
+    total = panel.total
+    with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an LA with too few years
+        logs = np.log(np.where(total > 0, total, np.nan))
+        own = (logs[:, o] - logs[:, o - years]) / years if o >= years else logs[:, o] * np.nan
+        noise = np.nanvar(np.diff(logs[:, max(0, o - noise_years) : o + 1], axis=1), axis=1, ddof=1)
+    england = np.log(england_growth(total, panel.england, o, years)) if o >= years else np.nan
+    region = np.full(len(own), england)
+    if "region_code" in panel.areas and o >= years:
+        codes = panel.areas["region_code"].to_numpy()
+        both = np.isfinite(total[:, o]) & np.isfinite(total[:, o - years])
+        for code in pd.unique(codes):
+            members = both & (codes == code)
+            if members.sum() >= MIN_REGION_LAS:
+                ratio = total[members, o].sum() / total[members, o - years].sum()
+                region[codes == code] = np.log(ratio) / years
+    return _shrink(own, noise / years, np.full(len(own), england)), _shrink(
+        own, noise / years, region
+    )
+
+
+def _shrink(own: np.ndarray, noise: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """Empirical-Bayes partial pooling of ``own`` (noise variance ``noise``) toward
+    ``target``; see :func:`pooled_growth`."""
+    usable = np.isfinite(own) & np.isfinite(noise) & np.isfinite(target)
+    if usable.sum() < 2:
+        return target.copy()
+    spread = max(np.var((own - target)[usable]) - np.mean(noise[usable]), 1e-6)
+    weight = np.where(usable, spread / (spread + np.where(usable, noise, 1.0)), 0.0)
+    return target + weight * np.where(usable, own - target, 0.0)
+
+
 # ------------------------------------------------------------------------------------------
 
 
@@ -335,6 +386,10 @@ class _Fit:
     ok: np.ndarray  # (L,) LA has the data the fit needs
     scale: np.ndarray  # (L,) LA's interval width relative to the pool (1 = typical)
     shares: ShareFit | None = None  # setting-group share trends, when the panel has groups
+    #: (L,) log yearly growth of the total, the LA's own partially pooled toward England's
+    #: and toward its region's (see pooled_growth)
+    toward_england: np.ndarray | None = None
+    toward_region: np.ndarray | None = None
 
 
 class PublicStockFlowForecaster:
@@ -366,6 +421,8 @@ class PublicStockFlowForecaster:
         volatility_prior: float | None = 4.0,
         share_years: int = 4,
         share_damping: float = 0.5,
+        growth_years: int = 2,
+        combination: tuple[float, float, float] = (0.2, 0.5, 0.3),
     ):
         self.flow_years = flow_years
         self.trend_years = trend_years
@@ -377,6 +434,8 @@ class PublicStockFlowForecaster:
         self.volatility_prior = volatility_prior
         self.share_years = share_years
         self.share_damping = share_damping
+        self.growth_years = growth_years
+        self.combination = tuple(combination)
 
     def _check_params(self) -> None:
         problems = []
@@ -388,6 +447,12 @@ class PublicStockFlowForecaster:
             problems.append(f"damping must be between 0 and 1, not {self.damping}")
         if not 0 <= self.share_damping <= 1:
             problems.append(f"share_damping must be between 0 and 1, not {self.share_damping}")
+        if self.growth_years < 1:
+            problems.append(f"growth_years must be at least 1, not {self.growth_years}")
+        if len(self.combination) != 3 or min(self.combination) < 0:
+            problems.append("combination: three weights, none negative")
+        elif not np.isclose(sum(self.combination), 1):
+            problems.append(f"combination weights must add up to 1, not {sum(self.combination)}")
         if self.share_years < 1:
             problems.append(f"share_years must be at least 1, not {self.share_years}")
         if self.calibration_origins < 1:
@@ -475,7 +540,24 @@ class PublicStockFlowForecaster:
         shares = None
         if panel.groups is not None:
             shares = fit_shares(panel.groups, years, o, self.share_years)
-        return _Fit(keep, up, factor, level, shrunk, share, start, ok, scale, shares)
+        toward_england, toward_region = pooled_growth(
+            panel, o, self.growth_years, self.volatility_years
+        )
+        ok &= np.isfinite(toward_england) & np.isfinite(toward_region)
+        return _Fit(
+            keep,
+            up,
+            factor,
+            level,
+            shrunk,
+            share,
+            start,
+            ok,
+            scale,
+            shares,
+            toward_england,
+            toward_region,
+        )
 
     def _volatility_scale(self, total: np.ndarray, ok: np.ndarray) -> np.ndarray:
         """(L,) each LA's typical forecast error relative to the pool's: the standard
@@ -505,7 +587,22 @@ class PublicStockFlowForecaster:
             below = np.concatenate([np.zeros((L, 1)), c[:, :-1]], axis=1)
             c = fit.factor[:, None] * (fit.keep[None, :] * c + fit.up[None, :] * below) + plans
             out[:, h] = c
-        return out
+        # Model combination on the log scale: the stock-flow path and the origin's total
+        # growing at the LA's growth pooled toward England's and toward its region's. The
+        # stock-flow's age split is kept; its total is scaled to the combined one.
+        w_flow, w_england, w_region = self.combination
+        if w_flow == 1:
+            return out
+        steps = np.arange(1, horizon + 1)[None, :]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            flow = np.log(out.sum(axis=2))
+            origin = np.log(fit.start.sum(axis=1))[:, None]
+            combined = w_flow * flow + (1 - w_flow) * origin
+            combined += (
+                steps * (w_england * fit.toward_england + w_region * fit.toward_region)[:, None]
+            )
+            ratio = np.exp(combined - flow)
+        return out * np.where(np.isfinite(ratio), ratio, np.nan)[:, :, None]
 
     # -- forecasts with intervals ---------------------------------------------------------
 
