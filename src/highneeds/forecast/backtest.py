@@ -63,8 +63,12 @@ ERROR_COLUMNS = (
 
 
 def period_of(origin: int) -> str:
-    """``check`` for an origin kept back (:data:`CHECK_ORIGINS` and later), else ``tuning``."""
-    return "check" if origin >= min(CHECK_ORIGINS) else "tuning"
+    """``check`` for an origin kept back (:data:`CHECK_ORIGINS` and later), ``tuning`` for
+    one the settings were chosen on, ``early`` for one before them (across the 2014
+    reforms, reported apart)."""
+    if origin >= min(CHECK_ORIGINS):
+        return "check"
+    return "tuning" if origin >= min(TUNING_ORIGINS) else "early"
 
 
 def backtest(
@@ -81,7 +85,7 @@ def backtest(
     data are skipped. ``ape`` is the absolute and ``pe`` the signed percentage error
     (forecast − actual, % of actual; positive = over-forecast); ``coveredNN`` says whether
     the actual fell inside the NN% interval (NaN for the baselines, which have none).
-    ``period`` is ``tuning`` or ``check`` (:func:`period_of`).
+    ``period`` is ``early``, ``tuning`` or ``check`` (:func:`period_of`).
     """
     years = np.asarray(panel.years)
     if not len(origins):
@@ -136,10 +140,10 @@ def backtest(
 
 
 def backtest_summary(errors: pd.DataFrame) -> pd.DataFrame:
-    """By period (tuning or check origins), method and horizon: forecasts scored, MAPE,
-    median APE and bias (mean signed error; positive = over-forecast), all %, and the share
-    of LAs whose actual value fell inside the 50%, 80% and 95% intervals (%; NaN for
-    baselines)."""
+    """By period (early, tuning or check origins, :func:`period_of`), method and horizon:
+    forecasts scored, MAPE, median APE and bias (mean signed error; positive =
+    over-forecast), all %, and the share of LAs whose actual value fell inside the 50%, 80%
+    and 95% intervals (%; NaN for baselines)."""
     grouped = errors.groupby(["period", "method", "horizon"], sort=False)
     summary = grouped.agg(
         forecasts=("ape", "size"),
@@ -150,7 +154,7 @@ def backtest_summary(errors: pd.DataFrame) -> pd.DataFrame:
     )
     summary[[f"coverage{level}" for level, _, _ in INTERVALS]] *= 100
     summary = summary.reset_index()
-    order = summary["period"].map({"tuning": 0, "check": 1})
+    order = summary["period"].map({"early": 0, "tuning": 1, "check": 2})
     return (
         summary.assign(_order=order)
         .sort_values(["_order", "horizon", "method"])
