@@ -165,3 +165,26 @@ def test_setting_groups_split_every_las_total_and_beat_holding_shares_for_specia
     )
     assert bt.exit_code == 0, bt.output
     assert "| special | 1 |" in bt.stdout
+
+
+#: Largest 97.5% bound, as a multiple of the expected value, of any setting group of 20 or
+#: more expected children, by horizon (docs/forecast.md, "Setting groups").
+BOUND_MULTIPLE = {1: 4.0, 2: 5.0, 3: 9.0}
+
+
+def test_setting_group_bounds_stay_within_a_multiple_and_narrow_with_size(bundled_panel):
+    table = PublicStockFlowForecaster().forecast(bundled_panel, 2022, 3, setting_groups=True)
+    groups = table[table["setting_group"] != "total"]
+    ratio = groups["q97.5"] / groups["expected"]
+    sized = groups["expected"] >= 20
+    for h, multiple in BOUND_MULTIPLE.items():
+        assert ratio[sized & (groups["horizon"] == h)].max() <= multiple, h
+    stockport = groups[(groups["area_code"] == "356") & (groups["setting_group"] == "ap_pru")]
+    row = stockport[stockport["year"] == 2025].iloc[0]
+    assert row["q97.5"] <= 6 * row["expected"]  # it was 606 against 66 (9.2 times)
+    # a group's interval is relatively narrower where it holds more children
+    ap = groups[(groups["setting_group"] == "ap_pru") & (groups["horizon"] == 3)]
+    ap_ratio = ap["q97.5"] / ap["expected"]
+    small = ap["expected"] <= ap["expected"].quantile(0.25)
+    large = ap["expected"] >= ap["expected"].quantile(0.75)
+    assert ap_ratio[large].median() < ap_ratio[small].median()

@@ -44,6 +44,7 @@ import pandas as pd
 
 from highneeds.errors import ModelInputError
 from highneeds.forecast.public_groups import (
+    CHILD_OFFSET,
     GROUPS,
     ShareFit,
     clr,
@@ -52,6 +53,7 @@ from highneeds.forecast.public_groups import (
     group_draws,
     pooled_trend,
     project_clr,
+    size_variance,
     softmax,
 )
 from highneeds.forecast.result import QUANTILES
@@ -662,7 +664,7 @@ class PublicStockFlowForecaster:
                 "caseload by setting group (the 2022 release does from 2015, when FE starts)"
             )
         point = self._project(fit, horizon)
-        errors, share_errors = self._calibration_errors(panel, origin, horizon)
+        errors, share_errors, share_sizes = self._calibration_errors(panel, origin, horizon)
         rows = []
         band_names = [*BANDS, "total"]
         values = np.concatenate([point, point.sum(axis=2, keepdims=True)], axis=2)
@@ -704,7 +706,7 @@ class PublicStockFlowForecaster:
                 )
                 rows.append(frame[fit.ok])
             if setting_groups:
-                draws = _share_error_draws(share_errors, h + 1, err.shape[0])
+                draws = _share_error_draws(share_errors, share_sizes, h + 1, err.shape[0])
                 rows.extend(
                     self._group_frames(
                         panel, origin, fit, h + 1, values[:, h, -1], err[:, -1], draws
@@ -731,19 +733,22 @@ class PublicStockFlowForecaster:
         h: int,
         total: np.ndarray,
         total_err: np.ndarray,
-        draws: tuple[np.ndarray, np.ndarray] | None,
+        draws: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None,
     ) -> list[pd.DataFrame]:
         """Rows of each setting group at horizon ``h``: the expected total split by the
-        projected shares, and statistics over joint draws of (total, shares)."""
+        projected shares, and statistics over joint draws of (total, shares), each group's
+        share error as wide as its size at the origin calls for (:func:`size_variance`)."""
         centre = project_clr(fit.shares, h, self.share_damping)
         expected = total[:, None] * softmax(centre)  # (L, G), sums to the total
         L, G = expected.shape
         stats = {c: np.full((L, G), np.nan) for c in ("mean", "std", *(n for n, _ in QUANTILES))}
         if draws is not None:  # else no earlier breakdown to learn share errors from
-            rows, share_err = draws
+            rows, standard, systematic, counting = draws
             totals = total[:, None] * np.exp(fit.scale[:, None] * total_err[None, rows])
+            size = panel.groups[:, int(np.nonzero(panel.years == origin)[0][0])]
+            width = np.sqrt(systematic + counting / np.nan_to_num(size + CHILD_OFFSET, nan=1.0))
             # (L, n, G)
-            sample = group_draws(totals, np.nan_to_num(centre), share_err, fit.shares.scale)
+            sample = group_draws(totals, np.nan_to_num(centre), standard, width)
             stats["mean"] = sample.mean(axis=1)
             stats["std"] = sample.std(axis=1, ddof=1)
             qs = np.quantile(sample, [q for _, q in QUANTILES], axis=1)
@@ -766,13 +771,15 @@ class PublicStockFlowForecaster:
 
     def _calibration_errors(
         self, panel: Panel, origin: int, horizon: int
-    ) -> tuple[dict[int, np.ndarray], dict[int, np.ndarray]]:
+    ) -> tuple[dict[int, np.ndarray], dict[int, np.ndarray], dict[int, np.ndarray]]:
         """Log errors (actual / forecast) from earlier origins, by horizon: (n, B + 1); and,
         row for row, the setting-group clr errors (actual − forecast), (n, G), NaN where an
-        earlier origin or year has no breakdown."""
+        earlier origin or year has no breakdown, and each group's caseload at that earlier
+        origin (children, (n, G)), which sets how wide its errors run."""
         years = panel.years
         out: dict[int, list[np.ndarray]] = {}
         shares: dict[int, list[np.ndarray]] = {}
+        sizes: dict[int, list[np.ndarray]] = {}
         for h in range(1, horizon + 1):
             used = scored = 0
             # The latest `calibration_origins` earlier origins, and older ones while they
@@ -799,14 +806,17 @@ class PublicStockFlowForecaster:
                 ratio[~np.isfinite(ratio)] = np.nan  # a band forecast or found empty
                 out.setdefault(h, []).append(ratio)
                 share_err = np.full((int(good.sum()), len(GROUPS)), np.nan)
+                size = share_err.copy()
                 if fit.shares is not None:
                     forecast = project_clr(fit.shares, h, self.share_damping)
-                    miss = clr(panel.groups[:, t]) - forecast
-                    share_err = (miss / fit.shares.scale[:, None])[good]
+                    share_err = (clr(panel.groups[:, t]) - forecast)[good]
+                    size = panel.groups[:, int(np.nonzero(years == earlier)[0][0])][good]
                 shares.setdefault(h, []).append(share_err)
+                sizes.setdefault(h, []).append(size)
         return (
             {h: np.vstack(v) for h, v in out.items()},
             {h: np.vstack(v) for h, v in shares.items()},
+            {h: np.vstack(v) for h, v in sizes.items()},
         )
 
 
@@ -817,29 +827,36 @@ MIN_SHARE_ERRORS = 30
 
 
 def _share_error_draws(
-    share_errors: dict[int, np.ndarray], h: int, n: int
-) -> tuple[np.ndarray, np.ndarray] | None:
-    """(rows of the total's errors, share errors (rows, G)) to draw horizon ``h`` from.
+    share_errors: dict[int, np.ndarray], share_sizes: dict[int, np.ndarray], h: int, n: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+    """(rows of the total's errors, standardised share errors (rows, G), and the two parts of
+    each group's error variance, (G,) each) to draw horizon ``h`` from.
 
+    A group's clr error is standardised by the width its size calls for,
+    sqrt(systematic + counting / children) (:func:`size_variance`), so a large LA's AP/PRU
+    borrows the shape of every LA's errors but not the width of a small LA's.
     Where the horizon's own earlier forecasts have a breakdown, each is paired with the same
     LA-origin's total error, keeping their correlation. Where too few do (the breakdown
     starts in 2015, so from origin 2017 no 3-year-ahead share forecast can be checked), the
-    errors of the longest shorter horizon are used, widened by sqrt(h / h') as for a random
-    walk in clr space, and paired in turn with the total's errors. None if there are none.
-    Errors are centred on each group's median, like the total's."""
+    errors of the longest shorter horizon are used, their variance widened by h / h' as for
+    a random walk in clr space, and paired in turn with the total's errors. None if there
+    are none. Standardised errors are centred on each group's median, like the total's."""
     for used in range(h, 0, -1):
         errors = share_errors.get(used)
         if errors is None:
             continue
-        finite = np.isfinite(errors).all(axis=1)
+        finite = np.isfinite(errors).all(axis=1) & np.isfinite(share_sizes[used]).all(axis=1)
         if finite.sum() < MIN_SHARE_ERRORS:
             continue
-        chosen = errors[finite]
-        chosen = (chosen - np.median(chosen, axis=0)) * np.sqrt(h / used)
+        chosen, size = errors[finite], share_sizes[used][finite] + CHILD_OFFSET
+        systematic, counting = size_variance(chosen, size)
+        standard = chosen / np.sqrt(systematic + counting / size)
+        standard = standard - np.median(standard, axis=0)
+        widen = h / used
         if used == h:
-            return np.nonzero(finite)[0], chosen
+            return np.nonzero(finite)[0], standard, systematic * widen, counting * widen
         rows = np.arange(n)
-        return rows, chosen[rows % len(chosen)]
+        return rows, standard[rows % len(standard)], systematic * widen, counting * widen
     return None
 
 
