@@ -268,6 +268,15 @@ def backtest_command(
         help="total (LA caseload vs five baselines) or setting_group (each group's "
         "forecast vs the last-share baseline).",
     ),
+    model: str = typer.Option(
+        "public", "--model", help="public (every LA from DfE data) or markov (child-level)."
+    ),
+    inputs: Path = typer.Option(
+        None,
+        "--inputs",
+        help="With --model markov: a witan.send input folder (default: a synthetic LA).",
+    ),
+    simulations: int = typer.Option(1000, "--simulations", min=2, help="With --model markov."),
 ) -> None:
     """Rolling-origin backtest of the public-data model against five baselines, every LA:
     MAPE, median APE and bias by horizon, and 50/80/95% interval coverage; origins to 2019
@@ -276,6 +285,11 @@ def backtest_command(
     from highneeds.forecast.backtest import backtest, backtest_summary, summary_markdown
     from highneeds.forecast.public import PublicStockFlowForecaster
 
+    if model == "markov":
+        _backtest_markov(inputs, horizon, simulations, errors_out, fmt)
+        return
+    if model != "public":
+        _fail(HighneedsError(f"--model: give public or markov, not {model!r}"))
     if by == "setting_group":
         _backtest_groups(origins, horizon, release, errors_out, fmt)
         return
@@ -301,6 +315,53 @@ def backtest_command(
     print(summary.round(2).to_string(index=False))  # plain print: rich would wrap the table
     for line in _backtest_verdicts(summary):
         print(line)
+
+
+def _backtest_markov(
+    inputs: Path | None, horizon: int, simulations: int, errors_out: Path | None, fmt: str
+) -> None:
+    """``highneeds backtest --model markov``: the child-level model from every origin its
+    transitions allow, on a witan.send input folder or a synthetic LA."""
+    from highneeds.forecast.markov_backtest import markov_backtest, markov_summary
+
+    try:
+        if inputs is None:
+            from highneeds.forecast.synthetic import synthetic_la
+
+            # seven transition years: five origins, up to five years ahead
+            data = synthetic_la(children=3000, years=7, first_year=2016)
+            print("Synthetic LA (invented children, a known process), Januaries 2017–2023.")
+        else:
+            data = read_witan_inputs(inputs)
+        errors = markov_backtest(
+            data.transitions,
+            population=data.population,
+            valid_states=data.valid_states,
+            horizon=horizon,
+            simulations=simulations,
+        )
+    except HighneedsError as error:
+        _fail(error)
+    if errors_out:
+        errors.to_csv(errors_out, index=False)
+    summary = markov_summary(errors)
+    if fmt == "csv":
+        print(summary.to_csv(index=False), end="")
+    elif fmt == "markdown":
+        header = (
+            "| horizon | forecasts | MAPE % | median APE % | bias % | 50% | 80% | 95% cover % |"
+        )
+        lines = [header, "|" + "---|" * 8]
+        for row in summary.itertuples(index=False):
+            values = [row.mape, row.median_ape, row.bias, *row[-3:]]
+            lines.append(
+                f"| {row.horizon} | {row.forecasts} | "
+                + " | ".join(f"{v:.1f}" for v in values)
+                + " |"
+            )
+        print("\n".join(lines))
+    else:
+        print(summary.round(2).to_string(index=False))
 
 
 def _backtest_verdicts(summary: pd.DataFrame) -> list[str]:
