@@ -68,3 +68,26 @@ def test_cli_backtests_the_witan_demo(tmp_path):
     assert set(errors["origin"]) == {2015, 2016}
     # the actual caseload in January 2017 is witan.send's published starting point
     assert errors.loc[errors["year"] == 2017, "actual"].unique().tolist() == [2153]
+
+
+def test_a_joiner_trend_needs_three_years_before_each_origin():
+    from highneeds.forecast.markov import MarkovForecaster
+
+    la = synthetic_la(children=600, years=5, first_year=2016, seed=3)
+    errors = markov_backtest(
+        la.transitions,
+        population=la.population,
+        valid_states=la.valid_states,
+        simulations=50,
+        model=lambda: MarkovForecaster(joiner_trend=True),
+        train_years=3,
+    )
+    assert set(errors["origin"]) == {2019, 2020}
+    with pytest.raises(ModelInputError, match="three training years"):
+        markov_backtest(
+            la.transitions,
+            population=la.population,
+            valid_states=la.valid_states,
+            simulations=50,
+            model=lambda: MarkovForecaster(joiner_trend=True),
+        )

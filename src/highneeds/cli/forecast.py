@@ -277,6 +277,12 @@ def backtest_command(
         help="With --model markov: a witan.send input folder (default: a synthetic LA).",
     ),
     simulations: int = typer.Option(1000, "--simulations", min=2, help="With --model markov."),
+    joiner_trend: bool = typer.Option(
+        False,
+        "--joiner-trend/--no-joiner-trend",
+        help="With --model markov: carry on the trend in the joiner rate, with its "
+        "uncertainty (origins need three years of transitions before them).",
+    ),
 ) -> None:
     """Rolling-origin backtest of the public-data model against five baselines, every LA:
     MAPE, median APE and bias by horizon, and 50/80/95% interval coverage; origins to 2019
@@ -286,7 +292,7 @@ def backtest_command(
     from highneeds.forecast.public import PublicStockFlowForecaster
 
     if model == "markov":
-        _backtest_markov(inputs, horizon, simulations, errors_out, fmt)
+        _backtest_markov(inputs, horizon, simulations, joiner_trend, errors_out, fmt)
         return
     if model != "public":
         _fail(HighneedsError(f"--model: give public or markov, not {model!r}"))
@@ -318,7 +324,12 @@ def backtest_command(
 
 
 def _backtest_markov(
-    inputs: Path | None, horizon: int, simulations: int, errors_out: Path | None, fmt: str
+    inputs: Path | None,
+    horizon: int,
+    simulations: int,
+    joiner_trend: bool,
+    errors_out: Path | None,
+    fmt: str,
 ) -> None:
     """``highneeds backtest --model markov``: the child-level model from every origin its
     transitions allow, on a witan.send input folder or a synthetic LA."""
@@ -339,6 +350,8 @@ def _backtest_markov(
             valid_states=data.valid_states,
             horizon=horizon,
             simulations=simulations,
+            model=lambda: MarkovForecaster(joiner_trend=joiner_trend),
+            train_years=3 if joiner_trend else 2,
         )
     except HighneedsError as error:
         _fail(error)
@@ -348,10 +361,9 @@ def _backtest_markov(
     if fmt == "csv":
         print(summary.to_csv(index=False), end="")
     elif fmt == "markdown":
-        header = (
-            "| horizon | forecasts | MAPE % | median APE % | bias % | 50% | 80% | 95% cover % |"
-        )
-        lines = [header, "|" + "---|" * 8]
+        names = ["horizon", "forecasts", "MAPE %", "median APE %", "bias %"]
+        names += [f"{level}% cover %" for level in (50, 80, 95)]
+        lines = ["| " + " | ".join(names) + " |", "|" + "---|" * len(names)]
         for row in summary.itertuples(index=False):
             values = [row.mape, row.median_ape, row.bias, *row[-3:]]
             lines.append(

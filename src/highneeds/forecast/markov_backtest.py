@@ -44,10 +44,11 @@ def caseload_by_january(transitions: pd.DataFrame) -> pd.Series:
     return counts.rename("caseload")
 
 
-def default_origins(transitions: pd.DataFrame) -> list[int]:
-    """Every January that has at least two transition years before it and one after."""
+def default_origins(transitions: pd.DataFrame, train_years: int = 2) -> list[int]:
+    """Every January that has at least ``train_years`` transition years before it and one
+    after (a joiner trend needs three)."""
     years = sorted(int(y) for y in transitions[tr.YEAR].unique())
-    return [y for y in years[2:]]
+    return list(years[train_years:])
 
 
 def markov_backtest(
@@ -60,13 +61,16 @@ def markov_backtest(
     simulations: int = 1000,
     seed: int = 50,
     model: Callable[[], MarkovForecaster] = MarkovForecaster,
+    train_years: int = 2,
 ) -> pd.DataFrame:
     """One row per origin × horizon: the total caseload forecast (median of the draws, and the
     exact expected path), the actual caseload, APE and signed error (%), and whether each
-    interval held the actual. ``model`` makes a fresh, configured forecaster per origin."""
+    interval held the actual. ``model`` makes a fresh, configured forecaster per origin;
+    ``origins`` default to every January with ``train_years`` transition years before it."""
     clean = tr.validate_transitions(transitions)
     actual = caseload_by_january(clean)
-    origins = default_origins(clean) if origins is None else [int(o) for o in origins]
+    if origins is None:
+        origins = default_origins(clean, train_years)
     rows = []
     for origin in origins:
         known = clean[clean[tr.YEAR] <= origin - 1]
