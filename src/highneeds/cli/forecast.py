@@ -175,7 +175,7 @@ def public(
     horizon: int = typer.Option(3, "--horizon", min=1),
     all_las: bool = typer.Option(False, "--all-las", help="Every LA (default: the national sum)."),
     la: str = typer.Option(None, "--la", help="One LA's 3-digit number."),
-    release: list[Path] = typer.Option(None, "--release", help=RELEASE_HELP),
+    release: list[Path] = typer.Option(None, "--release", help=RELEASE_HELP, metavar="RELEASE"),
     fmt: str = typer.Option("table", "--format", help="table or csv"),
     out: Path = typer.Option(
         None, "--out", help="Write the table here (.csv, or .xlsx for a workbook)."
@@ -257,7 +257,7 @@ def backtest_command(
         help="Origin years, comma-separated (2020 on are reported as the check).",
     ),
     horizon: int = typer.Option(DEFAULT_HORIZON, "--horizon", min=1, help="Years ahead."),
-    release: list[Path] = typer.Option(None, "--release", help=RELEASE_HELP),
+    release: list[Path] = typer.Option(None, "--release", help=RELEASE_HELP, metavar="RELEASE"),
     errors_out: Path = typer.Option(
         None, "--out", "--errors-out", help="CSV of every LA's forecast, actual and error."
     ),
