@@ -133,3 +133,18 @@ def test_cli_forecasts_from_the_latest_release_by_default():
     assert result.exit_code == 0, result.output
     assert "Forecast from January 2025" in result.output
     assert "Wakefield,2026,1," in result.output
+
+
+def test_origin_bands_add_up_to_the_published_total_in_every_layout(merged_panel):
+    from highneeds.forecast.public import origin_bands
+
+    years = list(merged_panel.years)
+    wakefield = _la(merged_panel, "384")
+    for year in (2022, 2023, 2025):  # 2022 layout bands; none published; single ages
+        bands = origin_bands(merged_panel, years.index(year))[wakefield]
+        assert np.isfinite(bands).all() and (bands >= 0).all()
+        assert bands.sum() == pytest.approx(merged_panel.total[wakefield, years.index(year)])
+    # January 2023 is split like January 2022
+    split_2022 = origin_bands(merged_panel, years.index(2022))[wakefield]
+    split_2023 = origin_bands(merged_panel, years.index(2023))[wakefield]
+    np.testing.assert_allclose(split_2023 / split_2023.sum(), split_2022 / split_2022.sum())

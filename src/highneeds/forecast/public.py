@@ -305,7 +305,7 @@ def _flow_pairs(panel: Panel, o: int, count: int) -> np.ndarray:
     return np.array(sorted(usable), dtype=int)
 
 
-def _origin_bands(panel: Panel, o: int) -> np.ndarray:
+def origin_bands(panel: Panel, o: int) -> np.ndarray:
     """(L, B) caseload by age band at year index ``o``, adding up to the published total: the
     published split scaled to the total (children of unpublished age spread like the rest),
     or, in a year without a split (January 2023 in the person-level releases), the total
@@ -513,7 +513,7 @@ class PublicStockFlowForecaster:
         t0 = max(0, o - self.trend_years + 1)
         window = panel.new_total[:, t0 : o + 1]
         x = years[t0 : o + 1].astype(float)
-        start = _origin_bands(panel, o)
+        start = origin_bands(panel, o)
         # More new plans in a year than children on plans the January after cannot be
         # right (Wakefield's 6,078 in 2022 against 3,036 plans in January 2023, in the 2025
         # release): such a year is left out of the LA's trend, as if unpublished.
@@ -873,4 +873,6 @@ __all__ = [
     "baseline_forecasts",
     "build_panel",
     "combine_reorganised",
+    "origin_bands",
+    "pooled_growth",
 ]
