@@ -76,6 +76,22 @@ def age_band_of_ncy(ncy: int) -> str:
     return age_band_of_age(ncy_to_age(ncy))
 
 
+#: Open-ended single-age categories of the person-level DfE releases (2023 on) and the band
+#: each falls in wholly.
+_OPEN_AGE_BANDS = {"under_3": "under_5", "2_and_under": "under_5", "20_and_over": "20_25"}
+
+
+def age_band_of_age_category(category: str) -> str | None:
+    """Age band code of a published single-age category (``"7"``, ``"under_3"``,
+    ``"20_and_over"``); None for one in no band (``"unknown"``, ages past 25)."""
+    if category in _OPEN_AGE_BANDS:
+        return _OPEN_AGE_BANDS[category]
+    try:
+        return age_band_of_age(int(category))
+    except ValueError:
+        return None
+
+
 # --------------------------------------------------------------------------------------------
 # Types of need
 # --------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ import pandas as pd
 import pytest
 
 from highneeds.errors import ModelInputError
+from highneeds.forecast.baselines import BASELINES
 from highneeds.forecast.public import (
     BANDS,
     PublicStockFlowForecaster,
@@ -107,12 +108,7 @@ def test_model_tracks_a_known_process_better_than_last_value(panel):
     assert summary.loc[("public_stock_flow", 3), "mape"] < summary.loc[("last_value", 3), "mape"]
     assert summary.loc[("public_stock_flow", 1), "mape"] < 5
     assert 40 <= summary.loc[("public_stock_flow", 1), "coverage80"] <= 100
-    assert set(errors["method"]) == {
-        "public_stock_flow",
-        "last_value",
-        "linear_trend_5y",
-        "compound_growth_3y",
-    }
+    assert set(errors["method"]) == {"public_stock_flow", *BASELINES}
 
 
 def test_baselines_on_a_hand_computed_series():
@@ -133,7 +129,10 @@ def test_origin_without_history_is_rejected(panel):
     with pytest.raises(ModelInputError, match="fewer than three years"):
         PublicStockFlowForecaster().forecast(panel, origin=2013, horizon=1)
     with pytest.raises(ModelInputError, match="no LA caseload"):
-        _panel(_tidy(las=2).assign(dimension="total"))
+        _panel(_tidy(las=2).query("measure != 'caseload'"))
+    totals_only = _panel(_tidy(las=2).query("category == '5_10'").assign(dimension="total"))
+    with pytest.raises(ModelInputError, match="publish caseload by age"):
+        PublicStockFlowForecaster().forecast(totals_only, origin=2020)
 
 
 @pytest.mark.slow

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -81,3 +83,27 @@ def bundled_panel():
     from highneeds.readers.dfe_ehcp import read_release
 
     return build_panel(read_release(bundled_release_path()))
+
+
+SAMPLE_2025 = Path(__file__).parents[2] / ".." / "shared" / "data" / "dfe-ehcp-2025-sample"
+
+
+@pytest.fixture(scope="session")
+def sample_2025_tidy():
+    """The 2025 release's person-level layout, ten LAs (../shared/data)."""
+    from highneeds.readers.dfe_ehcp import read_release
+
+    return read_release(SAMPLE_2025)
+
+
+@pytest.fixture(scope="session")
+def merged_panel(sample_2025_tidy):
+    """The bundled 2022 release with the 2025 sample read over it, newest winning (as the
+    store and ``--release`` combine them): every LA to 2022, ten LAs to 2025."""
+    from highneeds.forecast.public import build_panel
+    from highneeds.importers.dfe import bundled_release_path
+    from highneeds.readers.dfe_ehcp import read_release
+    from highneeds.readers.dfe_merge import newest_wins
+
+    both = pd.concat([read_release(bundled_release_path()), sample_2025_tidy])
+    return build_panel(newest_wins(both))

@@ -23,6 +23,27 @@ def test_baselines_on_a_hand_computed_series():
     )
 
 
+def test_pooled_baselines_borrow_englands_growth():
+    years = np.arange(2015, 2021)
+    total = np.array([[100.0, 110, 120, 130, 140, 150], [50.0, 80, 60, 70, 100, 90]])
+    england = np.array([1000.0, 1100, 1200, 1300, 1400, 1728])  # 1728 / 1200 = 1.2 ** 2
+    base = baseline_forecasts(total, years, origin=2020, horizon=2, england=england)
+    e = (1728 / 1200) ** (1 / 3)
+    np.testing.assert_allclose(
+        base["england_growth_3y"], [[150 * e, 150 * e**2], [90 * e, 90 * e**2]]
+    )
+    own = np.array([(150 / 120) ** (1 / 3), (90 / 60) ** (1 / 3)])
+    half = (own + e) / 2
+    np.testing.assert_allclose(
+        base["halfway_to_england_3y"], np.column_stack([[150, 90] * half, [150, 90] * half**2])
+    )
+    # without England's published figures: the sum of the LAs published in both years
+    summed = baseline_forecasts(total, years, origin=2020, horizon=1)
+    np.testing.assert_allclose(
+        summed["england_growth_3y"][:, 0], [150, 90] * np.array([(240 / 180) ** (1 / 3)] * 2)
+    )
+
+
 def test_baselines_use_nothing_after_the_origin_and_propagate_gaps():
     years = np.arange(2015, 2022)
     total = np.array([[100.0, 110, 120, 130, 140, 150, 1e9], [50.0, np.nan, 60, 70, 100, 90, 1]])
@@ -57,6 +78,8 @@ class _Fixed:
                         "horizon": h,
                         "age_band": "total",
                         "median": median,
+                        "q25": median,
+                        "q75": median * self.hi,
                         "q10": median * self.lo,
                         "q90": median * self.hi,
                         "q2.5": median * self.lo * 0.9,
@@ -86,8 +109,12 @@ def test_backtest_scores_ape_and_coverage_by_hand():
     assert ours["covered80"].tolist() == [1.0, 0.0]
     assert ours["covered95"].tolist() == [1.0, 0.0]  # b's 95% bound is 42.75
     assert errors[errors["method"] != "public_stock_flow"]["covered80"].isna().all()
+    assert ours["covered50"].tolist() == [1.0, 0.0]  # a: 110 in [100, 120]
+    np.testing.assert_allclose(ours["pe"], [-100 * 10 / 110, 25.0])  # a under, b over
+    assert set(errors["period"]) == {"tuning"}  # origin 2018
     summary = backtest_summary(errors).set_index(["method", "horizon"])
     np.testing.assert_allclose(summary.loc[("public_stock_flow", 1), "mape"], (100 / 11 + 25) / 2)
+    np.testing.assert_allclose(summary.loc[("public_stock_flow", 1), "bias"], (25 - 100 / 11) / 2)
     assert summary.loc[("public_stock_flow", 1), "coverage80"] == 50.0
     assert summary.loc[("last_value", 1), "mape"] == summary.loc[("public_stock_flow", 1), "mape"]
     assert best_baseline(backtest_summary(errors), 1)[0] in BASELINES

@@ -1,5 +1,7 @@
 """The Done-when targets on the bundled DfE release, as regression tests."""
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -9,31 +11,52 @@ from highneeds.forecast.backtest import (
     DEFAULT_ORIGINS,
     backtest,
     backtest_summary,
-    best_baseline,
 )
-from highneeds.forecast.public import Panel, PublicStockFlowForecaster
+from highneeds.forecast.baselines import BASELINES
+from highneeds.forecast.public import PublicStockFlowForecaster
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def summary(bundled_panel):
-    errors = backtest(bundled_panel, PublicStockFlowForecaster(), DEFAULT_ORIGINS, 3)
-    return backtest_summary(errors).set_index(["method", "horizon"])
+def summary(merged_panel):
+    """The backtest of docs/forecast.md: every origin 2017–2021, horizons 1–5, on the bundled
+    release with the 2025 sample read over it (later actuals for its LAs)."""
+    errors = backtest(merged_panel, PublicStockFlowForecaster(), DEFAULT_ORIGINS, 5)
+    return backtest_summary(errors).set_index(["period", "method", "horizon"])
 
 
-def test_model_beats_the_best_baseline_at_every_horizon(summary):
-    flat = summary.reset_index()
-    for h in (1, 2, 3):
-        _, best = best_baseline(flat, h)
-        assert summary.loc[("public_stock_flow", h), "mape"] < best
-    assert summary.loc[("public_stock_flow", 3), "forecasts"] >= 3 * 140  # ~every LA scored
+def _mape(summary, period, method, h):
+    return summary.loc[(period, method, h), "mape"]
 
 
-def test_80_percent_intervals_hold_for_70_to_90_percent_of_las(summary):
-    for h in (1, 2, 3):
-        assert 70 <= summary.loc[("public_stock_flow", h), "coverage80"] <= 90
-        assert 88 <= summary.loc[("public_stock_flow", h), "coverage95"] <= 99
+def test_on_the_tuning_origins_the_model_beats_every_baseline_by_a_margin(summary):
+    """Regression guard: the margins are a little under those achieved (docs/forecast.md:
+    the model's MAPE is 4% under the best baseline's at horizon 1, 13–28% under at 2–5)."""
+    for h, ratio in ((1, 0.98), (2, 0.9), (3, 0.9), (4, 0.88), (5, 0.8)):
+        best = min(_mape(summary, "tuning", name, h) for name in BASELINES)
+        assert _mape(summary, "tuning", "public_stock_flow", h) < ratio * best, h
+        assert 75 <= summary.loc[("tuning", "public_stock_flow", h), "coverage80"] <= 92, h
+        assert 88 <= summary.loc[("tuning", "public_stock_flow", h), "coverage95"] <= 99, h
+    assert summary.loc[("tuning", "public_stock_flow", 3), "forecasts"] >= 3 * 140
+
+
+def test_on_the_check_origins_the_model_holds_what_it_achieved(summary):
+    """Origins 2020–2021, never used to choose anything. Horizons 3–5 are scored on the
+    2025 sample's LAs only (18, 18 and 9 forecasts), so their margins are loose. What the
+    model does not achieve (beating the halfway baseline at horizons 1–3) is in the docs."""
+    england = "england_growth_3y"
+    for h in (1, 3, 4, 5):
+        assert _mape(summary, "check", "public_stock_flow", h) < 0.98 * _mape(
+            summary, "check", england, h
+        ), h
+    for h in (4, 5):
+        halfway = _mape(summary, "check", "halfway_to_england_3y", h)
+        assert _mape(summary, "check", "public_stock_flow", h) < 0.97 * halfway, h
+    assert _mape(summary, "check", "public_stock_flow", 1) < 3.8
+    assert _mape(summary, "check", "public_stock_flow", 3) < 8.5
+    for h in (1, 2):  # enough forecasts (300, 159) for coverage to mean something
+        assert 75 <= summary.loc[("check", "public_stock_flow", h), "coverage80"] <= 88, h
 
 
 def test_every_current_la_is_forecast_from_2022_without_peeking(bundled_panel):
@@ -41,13 +64,12 @@ def test_every_current_la_is_forecast_from_2022_without_peeking(bundled_panel):
         bundled_panel, origin=2019, horizon=3, setting_groups=True
     )
     later = bundled_panel.years > 2019
-    caseload = bundled_panel.caseload.copy()
-    caseload[:, later] *= 2
-    groups = bundled_panel.groups.copy()
-    groups[:, later, 1] *= 3  # special schools triple after the origin
-    perturbed = Panel(
-        bundled_panel.areas, bundled_panel.years, caseload, bundled_panel.new_plans, groups
-    )
+    changed = {}
+    for name in ("caseload", "new_plans", "total", "new_total", "groups"):
+        changed[name] = getattr(bundled_panel, name).copy()
+        changed[name][:, later] *= 2
+    changed["groups"][:, later, 1] *= 3  # special schools grow faster still after the origin
+    perturbed = dataclasses.replace(bundled_panel, **changed)
     again = PublicStockFlowForecaster().forecast(
         perturbed, origin=2019, horizon=3, setting_groups=True
     )
@@ -59,7 +81,7 @@ def test_every_current_la_is_forecast_from_2022_without_peeking(bundled_panel):
     assert latest["area_code"].nunique() == len(bundled_panel.areas)
 
 
-def test_cli_forecasts_every_la_as_csv_and_backtests(bundled_panel, monkeypatch):
+def test_cli_forecasts_every_la_as_csv_and_backtests(bundled_panel, monkeypatch, tmp_path):
     from highneeds.cli import forecast as cli
 
     monkeypatch.setattr(cli, "_public_panel", lambda release: bundled_panel)
@@ -76,11 +98,23 @@ def test_cli_forecasts_every_la_as_csv_and_backtests(bundled_panel, monkeypatch)
     assert one.exit_code == 0 and "928+940+941" in one.stdout
     bad = CliRunner().invoke(cli.app, ["public", "--origin", "2031"])
     assert bad.exit_code == 1 and "origin 2031" in bad.output
-    bt = CliRunner().invoke(cli.app, ["backtest", "--origins", "2019,2020", "--format", "csv"])
+    out = tmp_path / "errors.csv"
+    args = ["backtest", "--origins", "2019,2020", "--format", "csv", "--out", str(out)]
+    bt = CliRunner().invoke(cli.app, args)
     assert bt.exit_code == 0, bt.output
     scored = pd.read_csv(StringIO(bt.stdout))
-    assert set(scored["horizon"]) == {1, 2, 3}
-    assert {"public_stock_flow", "last_value"} <= set(scored["method"])
+    assert set(scored["horizon"]) == {1, 2, 3}  # the default five, as far as 2022 allows
+    assert {"public_stock_flow", *BASELINES} == set(scored["method"])
+    assert set(zip(scored["period"], scored["horizon"], strict=True)) == {
+        ("tuning", 1),
+        ("tuning", 2),
+        ("tuning", 3),
+        ("check", 1),
+        ("check", 2),
+    }
+    per_la = pd.read_csv(out, dtype={"area_code": str})
+    assert {"area_code", "origin", "pe", "covered50", "covered95"} <= set(per_la.columns)
+    assert per_la["area_code"].nunique() == len(bundled_panel.areas)
 
 
 def test_cli_writes_one_las_workbook_and_fan_chart(bundled_panel, monkeypatch, tmp_path):
@@ -131,3 +165,26 @@ def test_setting_groups_split_every_las_total_and_beat_holding_shares_for_specia
     )
     assert bt.exit_code == 0, bt.output
     assert "| special | 1 |" in bt.stdout
+
+
+#: Largest 97.5% bound, as a multiple of the expected value, of any setting group of 20 or
+#: more expected children, by horizon (docs/forecast.md, "Setting groups").
+BOUND_MULTIPLE = {1: 4.0, 2: 5.0, 3: 9.0}
+
+
+def test_setting_group_bounds_stay_within_a_multiple_and_narrow_with_size(bundled_panel):
+    table = PublicStockFlowForecaster().forecast(bundled_panel, 2022, 3, setting_groups=True)
+    groups = table[table["setting_group"] != "total"]
+    ratio = groups["q97.5"] / groups["expected"]
+    sized = groups["expected"] >= 20
+    for h, multiple in BOUND_MULTIPLE.items():
+        assert ratio[sized & (groups["horizon"] == h)].max() <= multiple, h
+    stockport = groups[(groups["area_code"] == "356") & (groups["setting_group"] == "ap_pru")]
+    row = stockport[stockport["year"] == 2025].iloc[0]
+    assert row["q97.5"] <= 6 * row["expected"]  # it was 606 against 66 (9.2 times)
+    # a group's interval is relatively narrower where it holds more children
+    ap = groups[(groups["setting_group"] == "ap_pru") & (groups["horizon"] == 3)]
+    ap_ratio = ap["q97.5"] / ap["expected"]
+    small = ap["expected"] <= ap["expected"].quantile(0.25)
+    large = ap["expected"] >= ap["expected"].quantile(0.75)
+    assert ap_ratio[large].median() < ap_ratio[small].median()

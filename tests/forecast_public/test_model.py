@@ -1,3 +1,5 @@
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -10,6 +12,7 @@ from highneeds.forecast.public import (
     PublicStockFlowForecaster,
     build_panel,
     combine_reorganised,
+    pooled_growth,
 )
 from highneeds.forecast.result import QUANTILES, STAT_COLUMNS
 
@@ -64,7 +67,8 @@ def test_forecast_does_not_peek_past_the_origin(synthetic_panel):
 
 def test_estimation_recovers_the_identity_of_a_noiseless_process():
     panel = build_panel(synthetic_tidy(noise=False))
-    model = PublicStockFlowForecaster(flow_years=3).fit(panel, origin=2020)
+    # the stock-flow on its own (no combination with pooled growth)
+    model = PublicStockFlowForecaster(flow_years=3, combination=(1, 0, 0)).fit(panel, origin=2020)
     fit = model.fit_
     # 20-25: 2015 is the first year with children, so the band is estimated like the others
     np.testing.assert_allclose(fit.keep, KEEP, atol=1e-6)
@@ -81,6 +85,30 @@ def test_estimation_recovers_the_identity_of_a_noiseless_process():
     actual = panel.caseload[:, list(panel.years).index(2021)].sum(axis=1)
     truth = pd.Series(actual, index=panel.areas["area_code"]).reindex(total.index)
     assert (abs(total / truth - 1) < 0.02).all()
+
+
+def test_pooled_growth_borrows_more_for_a_noisy_la(synthetic_panel):
+    o = list(synthetic_panel.years).index(2020)
+    total = synthetic_panel.total.copy()
+    wobble = np.where(np.arange(len(synthetic_panel.years)) % 2 == 0, 1.15, 0.87)
+    total[5] *= wobble  # LA 5 swings ±15% a year
+    total[6, o] *= 1.3  # LA 6 is steady and then jumps 30% in the last year
+    panel = dataclasses.replace(synthetic_panel, total=total)
+    england, region = pooled_growth(panel, o, years=2, noise_years=6)
+    own = np.log(total[:, o] / total[:, o - 2]) / 2
+    everyone = np.log(np.nansum(total[:, o]) / np.nansum(total[:, o - 2])) / 2
+    kept = (england - everyone) / (own - everyone)  # the share of its own difference kept
+    assert 0 <= kept[5] < kept[6] <= 1
+    np.testing.assert_allclose(region, england)  # one region: its growth is England's
+    # pooled growth alone: the origin total grown at each LA's pooled rate
+    model = PublicStockFlowForecaster(combination=(0, 1, 0)).fit(panel, origin=2020)
+    table = model.predict(2)
+    rows = table[(table["age_band"] == "total") & (table["horizon"] == 2)]
+    grown = pd.Series(total[:, o] * np.exp(2 * model.fit_.toward_england))
+    grown.index = panel.areas["area_code"]
+    np.testing.assert_allclose(
+        rows.set_index("area_code")["expected"], grown.reindex(rows["area_code"])
+    )
 
 
 def test_erratic_la_gets_wider_intervals_than_a_steady_one(synthetic_panel):
@@ -129,11 +157,27 @@ def test_reorganised_las_become_one_continuous_series():
 
 def test_incomplete_la_is_left_out_not_guessed():
     tidy = synthetic_tidy(las=35)
-    gap = (tidy["area_code"] == "603") & (tidy["year"] == 2019) & (tidy["category"] == "5_10")
-    tidy.loc[gap & (tidy["measure"] == "new_plans"), ["value", "status"]] = [np.nan, "c"]
-    table = PublicStockFlowForecaster().forecast(build_panel(tidy), origin=2020, horizon=1)
+    suppressed = ["value", "status"], [np.nan, "c"]
+    la, band = tidy["area_code"], tidy["category"] == "5_10"
+    # a suppressed caseload at the origin: 603 cannot be forecast
+    tidy.loc[(la == "603") & (tidy["year"] == 2020) & band, suppressed[0]] = suppressed[1]
+    # a suppressed year of new plans inside the trend window: 605's trend skips that year
+    gap = (la == "605") & (tidy["year"] == 2018) & (tidy["measure"] == "new_plans") & band
+    tidy.loc[gap, suppressed[0]] = suppressed[1]
+    model = PublicStockFlowForecaster().fit(build_panel(tidy), origin=2020)
+    table = model.predict(1)
     assert "603" not in set(table["area_code"])
+    assert "603" in set(model.left_out_["area_code"])
     assert "604" in set(table["area_code"])
+    skipped = PublicStockFlowForecaster().fit(build_panel(tidy), origin=2020)
+    skipped.panel_.new_total[
+        list(skipped.panel_.areas["area_code"]).index("605"), list(skipped.panel_.years).index(2018)
+    ] = 0.0
+    as_zero = PublicStockFlowForecaster().forecast(skipped.panel_, origin=2020, horizon=1)
+    mine = table[(table["area_code"] == "605") & (table["age_band"] == "total")]["expected"]
+    zero = as_zero[(as_zero["area_code"] == "605") & (as_zero["age_band"] == "total")]
+    assert np.isfinite(mine.item())
+    assert mine.item() != pytest.approx(zero["expected"].item())  # not read as no plans
 
 
 def test_bad_requests_fail_with_a_clear_message(synthetic_panel):

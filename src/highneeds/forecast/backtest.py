@@ -2,8 +2,10 @@
 
 For each origin year the model is fitted on data up to that January only and forecasts
 ``horizon`` years ahead; each LA's total caseload forecast is compared with what DfE later
-published. Errors are absolute percentage errors (APE, %); a model's 80% and 95% intervals
-(``q10``–``q90``, ``q2.5``–``q97.5``) are checked for containing the actual value.
+published. Errors are percentage errors (APE, %, and signed for the bias); a model's 50%, 80%
+and 95% intervals (``q25``–``q75``, ``q10``–``q90``, ``q2.5``–``q97.5``) are checked for
+containing the actual value. Origins up to 2019 chose the model's settings; 2020 and 2021
+are the check, reported apart (:data:`TUNING_ORIGINS`, :data:`CHECK_ORIGINS`).
 
 Any model serves that follows the forecaster interface: ``model.fit(panel, origin=year)``
 returns the model and ``.predict(horizon)`` returns the public-data table (``area_code``,
@@ -30,28 +32,43 @@ class PanelForecaster(Protocol):
     def predict(self, horizon: int) -> pd.DataFrame: ...
 
 
-#: Origins of the backtest reported in docs/forecast.md: every January from which all three
-#: horizons or fewer can be checked, after the 2014 reforms had worked through (see the docs
-#: for the earlier origins 2015–2016 and why they are reported apart).
-DEFAULT_ORIGINS = (2017, 2018, 2019, 2020, 2021)
+#: Origins the model's settings were chosen on (docs/forecast.md, "Choosing the defaults"):
+#: every January up to 2019 from which five years ahead can be checked or nearly, after the
+#: 2014 reforms had worked through (origins 2015–2016 are reported apart, see the docs).
+TUNING_ORIGINS = (2017, 2018, 2019)
+#: Origins kept back as the check: reported separately, never used to choose anything.
+CHECK_ORIGINS = (2020, 2021)
+#: Origins of the backtest reported in docs/forecast.md.
+DEFAULT_ORIGINS = (*TUNING_ORIGINS, *CHECK_ORIGINS)
+#: Years ahead the backtest scores by default (councils set budgets three to five years out).
+DEFAULT_HORIZON = 5
+#: Central prediction intervals scored, (level %, lower quantile column, upper column).
+INTERVALS = ((50, "q25", "q75"), (80, "q10", "q90"), (95, "q2.5", "q97.5"))
 
 #: Columns of the table :func:`backtest` returns.
 ERROR_COLUMNS = (
     "area_code",
     "origin",
+    "period",
     "horizon",
     "year",
     "method",
     "forecast",
     "actual",
     "ape",
-    "lo80",
-    "hi80",
-    "lo95",
-    "hi95",
-    "covered80",
-    "covered95",
+    "pe",
+    *(f"{end}{level}" for level, _, _ in INTERVALS for end in ("lo", "hi")),
+    *(f"covered{level}" for level, _, _ in INTERVALS),
 )
+
+
+def period_of(origin: int) -> str:
+    """``check`` for an origin kept back (:data:`CHECK_ORIGINS` and later), ``tuning`` for
+    one the settings were chosen on, ``early`` for one before them (across the 2014
+    reforms, reported apart)."""
+    if origin >= min(CHECK_ORIGINS):
+        return "check"
+    return "tuning" if origin >= min(TUNING_ORIGINS) else "early"
 
 
 def backtest(
@@ -65,18 +82,23 @@ def backtest(
     """Errors of ``model`` and the baselines: one row per LA × origin × horizon × method.
 
     ``panel`` is a :class:`highneeds.forecast.public.Panel`. Horizons whose year lies past the
-    data are skipped. Coverage columns are NaN for the baselines (they have no intervals).
+    data are skipped. ``ape`` is the absolute and ``pe`` the signed percentage error
+    (forecast − actual, % of actual; positive = over-forecast); ``coveredNN`` says whether
+    the actual fell inside the NN% interval (NaN for the baselines, which have none).
+    ``period`` is ``early``, ``tuning`` or ``check`` (:func:`period_of`).
     """
     years = np.asarray(panel.years)
     if not len(origins):
         raise ModelInputError("backtest: give at least one origin year")
-    total = panel.caseload.sum(axis=2)  # NaN where any band is unpublished
+    total = panel.total
     codes = panel.areas["area_code"].astype(str).to_numpy()
     rows = []
     for origin in origins:
         table = model.fit(panel, origin=int(origin)).predict(horizon)
         totals = table[table["age_band"] == "total"]
-        base = baseline_forecasts(total, years, int(origin), horizon)
+        if "setting_group" in totals:
+            totals = totals[totals["setting_group"] == "total"]
+        base = baseline_forecasts(total, years, int(origin), horizon, panel.england)
         for h in range(1, horizon + 1):
             if origin + h > years.max():
                 continue
@@ -89,23 +111,17 @@ def backtest(
             frame = {
                 "area_code": codes[usable],
                 "origin": int(origin),
+                "period": period_of(int(origin)),
                 "horizon": h,
                 "year": int(origin) + h,
                 "actual": actual[usable],
             }
-            rows.append(
-                pd.DataFrame(
-                    {
-                        **frame,
-                        "method": method,
-                        "forecast": ours["median"].to_numpy()[usable],
-                        "lo80": ours["q10"].to_numpy()[usable],
-                        "hi80": ours["q90"].to_numpy()[usable],
-                        "lo95": ours["q2.5"].to_numpy()[usable],
-                        "hi95": ours["q97.5"].to_numpy()[usable],
-                    }
-                )
-            )
+            bounds = {}
+            for level, lo, hi in INTERVALS:
+                bounds[f"lo{level}"] = ours[lo].to_numpy()[usable]
+                bounds[f"hi{level}"] = ours[hi].to_numpy()[usable]
+            forecast = ours["median"].to_numpy()[usable]
+            rows.append(pd.DataFrame({**frame, "method": method, "forecast": forecast, **bounds}))
             for name in BASELINES:
                 forecast = base[name][usable, h - 1]
                 rows.append(pd.DataFrame({**frame, "method": name, "forecast": forecast}))
@@ -114,8 +130,9 @@ def backtest(
             f"backtest: no origin in {list(origins)} has a later year in the data to check"
         )
     out = pd.concat(rows, ignore_index=True)
-    out["ape"] = 100 * (out["forecast"] - out["actual"]).abs() / out["actual"]
-    for level in ("80", "95"):
+    out["pe"] = 100 * (out["forecast"] - out["actual"]) / out["actual"]
+    out["ape"] = out["pe"].abs()
+    for level, _, _ in INTERVALS:
         lo, hi = out[f"lo{level}"], out[f"hi{level}"]
         inside = (out["actual"] >= lo) & (out["actual"] <= hi)
         out[f"covered{level}"] = inside.astype(float).where(lo.notna())
@@ -123,23 +140,37 @@ def backtest(
 
 
 def backtest_summary(errors: pd.DataFrame) -> pd.DataFrame:
-    """By method and horizon: forecasts scored, MAPE and median APE (%), and the share of LAs
-    whose actual value fell inside the 80% and 95% intervals (%; NaN for baselines)."""
-    grouped = errors.groupby(["method", "horizon"], sort=False)
+    """By period (early, tuning or check origins, :func:`period_of`), method and horizon:
+    forecasts scored, MAPE, median APE and bias (mean signed error; positive =
+    over-forecast), all %, and the share of LAs whose actual value fell inside the 50%, 80%
+    and 95% intervals (%; NaN for baselines)."""
+    grouped = errors.groupby(["period", "method", "horizon"], sort=False)
     summary = grouped.agg(
         forecasts=("ape", "size"),
         mape=("ape", "mean"),
         median_ape=("ape", "median"),
-        coverage80=("covered80", "mean"),
-        coverage95=("covered95", "mean"),
+        bias=("pe", "mean"),
+        **{f"coverage{level}": (f"covered{level}", "mean") for level, _, _ in INTERVALS},
     )
-    summary[["coverage80", "coverage95"]] *= 100
-    return summary.reset_index().sort_values(["horizon", "method"], ignore_index=True)
+    summary[[f"coverage{level}" for level, _, _ in INTERVALS]] *= 100
+    summary = summary.reset_index()
+    order = summary["period"].map({"early": 0, "tuning": 1, "check": 2})
+    return (
+        summary.assign(_order=order)
+        .sort_values(["_order", "horizon", "method"])
+        .drop(columns="_order")
+        .reset_index(drop=True)
+    )
 
 
-def best_baseline(summary: pd.DataFrame, horizon: int) -> tuple[str, float]:
-    """The baseline with the lowest MAPE at ``horizon`` and that MAPE."""
+def best_baseline(
+    summary: pd.DataFrame, horizon: int, period: str | None = None
+) -> tuple[str, float]:
+    """The baseline with the lowest MAPE at ``horizon`` (in ``period`` if given) and that
+    MAPE."""
     part = summary[(summary["horizon"] == horizon) & summary["method"].isin(BASELINES)]
+    if period is not None:
+        part = part[part["period"] == period]
     if part.empty:
         raise ModelInputError(f"backtest summary has no baseline at horizon {horizon}")
     best = part.loc[part["mape"].idxmin()]
@@ -148,12 +179,19 @@ def best_baseline(summary: pd.DataFrame, horizon: int) -> tuple[str, float]:
 
 def summary_markdown(summary: pd.DataFrame) -> str:
     """The summary as a Markdown table for the docs (percentages to one decimal)."""
-    header = ["horizon", "method", "LA forecasts", "MAPE %", "median APE %", "80% cover %"]
-    header.append("95% cover %")
+    header = ["origins", "horizon", "method", "LA forecasts", "MAPE %", "median APE %"]
+    header += ["bias %", "50% cover %", "80% cover %", "95% cover %"]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for row in summary.itertuples(index=False):
-        cells = [str(row.horizon), str(row.method), f"{row.forecasts:,}"]
-        for value in (row.mape, row.median_ape, row.coverage80, row.coverage95):
+        cells = [str(row.period), str(row.horizon), str(row.method), f"{row.forecasts:,}"]
+        for value in (
+            row.mape,
+            row.median_ape,
+            row.bias,
+            row.coverage50,
+            row.coverage80,
+            row.coverage95,
+        ):
             cells.append("" if pd.isna(value) else f"{value:.1f}")
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)

@@ -44,6 +44,7 @@ import pandas as pd
 
 from highneeds.errors import ModelInputError
 from highneeds.forecast.public_groups import (
+    CHILD_OFFSET,
     GROUPS,
     ShareFit,
     clr,
@@ -52,10 +53,11 @@ from highneeds.forecast.public_groups import (
     group_draws,
     pooled_trend,
     project_clr,
+    size_variance,
     softmax,
 )
 from highneeds.forecast.result import QUANTILES
-from highneeds.vocabulary import AGE_BANDS
+from highneeds.vocabulary import AGE_BANDS, age_band_of_age_category
 
 BANDS: tuple[str, ...] = tuple(b.code for b in AGE_BANDS)
 #: Plans added before taking logs of yearly new plans, so a year with none stays finite.
@@ -64,7 +66,15 @@ PLAN_OFFSET = 0.5
 
 @dataclass
 class Panel:
-    """Caseload and new plans as (LA, year, band) arrays; NaN where not published."""
+    """Caseload and new plans by LA and January census year; NaN where not published.
+
+    ``total`` and ``new_total`` are the published totals (the truth a forecast is scored
+    against); the ``(L, Y, B)`` age-band arrays split them where a release publishes a split
+    (the 2022 layout every year; the person-level layout caseload by single age from January
+    2024 and new plans by age at start from 2023, summed into bands). Without totals (a panel
+    made by hand) the band sums serve. ``england`` is England's published caseload by year
+    (NaN where not published, e.g. a release filtered to a few LAs).
+    """
 
     areas: pd.DataFrame  # area_code, area_name, region_code (one row per LA)
     years: np.ndarray  # January census years
@@ -72,10 +82,27 @@ class Panel:
     new_plans: np.ndarray  # (L, Y, B); year t holds plans issued in calendar year t - 1
     #: (L, Y, G) caseload by setting group (public_groups.GROUPS); None: no breakdown
     groups: np.ndarray | None = None
+    total: np.ndarray | None = None  # (L, Y) caseload
+    new_total: np.ndarray | None = None  # (L, Y) new plans
+    england: np.ndarray | None = None  # (Y,) caseload
+
+    def __post_init__(self):
+        if self.total is None:
+            self.total = self.caseload.sum(axis=2)
+        if self.new_total is None:
+            self.new_total = self.new_plans.sum(axis=2)
+        if self.england is None:
+            self.england = np.full(len(self.years), np.nan)
+
+
+#: Where each measure's age split is published: the 2022 layout's age bands, else the person-
+#: level layout's single ages (caseload: current age; new plans: age when the plan started).
+_AGE_DIMENSIONS = {"caseload": "age", "new_plans": "age_at_start"}
 
 
 def build_panel(tidy: pd.DataFrame, *, combine_lineage: bool = True) -> Panel:
-    """LA caseload and new plans by age band from the tidy DfE EHCP table.
+    """LA caseload and new plans, in total and by age band, from the tidy DfE EHCP table of
+    any release layout (or several releases merged, newest winning).
 
     With ``combine_lineage`` (the default), LAs reorganised within the data's years are
     replaced by one series for their whole territory (see :func:`combine_reorganised`), so
@@ -95,17 +122,16 @@ def build_panel(tidy: pd.DataFrame, *, combine_lineage: bool = True) -> Panel:
     missing = need - set(tidy.columns)
     if missing:
         raise ModelInputError(f"DfE EHCP table: missing column(s) {', '.join(sorted(missing))}")
-    rows = tidy[
+    measures = tidy[
         (tidy["geographic_level"] == "la")
         & (tidy["setting"] == "total")
-        & (tidy["dimension"] == "age_band")
-        & tidy["measure"].isin(["caseload", "new_plans"])
-        & tidy["category"].isin(BANDS)
+        & tidy["measure"].isin(list(_AGE_DIMENSIONS))
     ]
-    if rows.empty:
+    rows = measures[measures["dimension"].isin(["total", "age_band", *_AGE_DIMENSIONS.values()])]
+    if rows.empty or not (rows["measure"] == "caseload").any():
         raise ModelInputError(
-            "DfE EHCP table has no LA caseload / new plans by age band; "
-            "import a release that publishes them (2022 layout or later)"
+            "DfE EHCP table has no LA caseload; import a DfE 'Education, health and care "
+            "plans' release"
         )
     name_cols = [c for c in ("area_name", "region_code") if c in rows.columns]
     areas = (
@@ -117,26 +143,85 @@ def build_panel(tidy: pd.DataFrame, *, combine_lineage: bool = True) -> Panel:
     years = np.sort(rows["year"].unique()).astype(int)
     area_pos = {a: i for i, a in enumerate(areas["area_code"])}
     year_pos = {int(y): i for i, y in enumerate(years)}
+    shape = (len(areas), len(years))
+    bands = {m: _age_bands(rows, m, area_pos, year_pos) for m in _AGE_DIMENSIONS}
+    totals = {}
+    for measure in _AGE_DIMENSIONS:
+        part = rows[(rows["measure"] == measure) & (rows["dimension"] == "total")]
+        total = np.full(shape, np.nan)
+        total[_positions(part, area_pos, year_pos)] = part["value"].to_numpy(dtype=float)
+        # a hand-made or older table may give the bands only: their sum is the total
+        totals[measure] = np.where(np.isnan(total), bands[measure].sum(axis=2), total)
+    groups = group_caseload(tidy, areas["area_code"], years, totals["caseload"])
+    panel = Panel(
+        areas,
+        years,
+        bands["caseload"],
+        bands["new_plans"],
+        groups,
+        totals["caseload"],
+        totals["new_plans"],
+        _england(tidy, years),
+    )
+    return combine_reorganised(panel) if combine_lineage else panel
+
+
+def _age_bands(rows: pd.DataFrame, measure: str, area_pos: dict, year_pos: dict) -> np.ndarray:
+    """(L, Y, B) one measure by age band: the published bands, or (where an LA-year has none)
+    the sum of its published single ages in each band. A single age published as a symbol
+    leaves its band unknown (NaN); an age with no row is no children; children of unknown age
+    are in the total only."""
+    out = np.full((len(area_pos), len(year_pos), len(BANDS)), np.nan)
     band_pos = {b: i for i, b in enumerate(BANDS)}
-    arrays = {
-        m: np.full((len(areas), len(years), len(BANDS)), np.nan) for m in ("caseload", "new_plans")
-    }
-    for measure, part in rows.groupby("measure"):
-        target = arrays[str(measure)]
-        target[
-            part["area_code"].map(area_pos).to_numpy(),
-            part["year"].astype(int).map(year_pos).to_numpy(),
-            part["category"].map(band_pos).to_numpy(),
-        ] = part["value"].to_numpy(dtype=float)
+    part = rows[(rows["measure"] == measure) & (rows["dimension"] == _AGE_DIMENSIONS[measure])]
+    if not part.empty:
+        band = part["category"].map(
+            {c: age_band_of_age_category(c) for c in part["category"].unique()}
+        )
+        part = part.assign(band=band)[band.notna()]
+        keys = [part["area_code"], part["year"].astype(int), part["band"]]
+        summed = part["value"].groupby(keys).sum()
+        # a single age published as a symbol leaves its whole band unknown
+        summed[part["value"].isna().groupby(keys).any()] = np.nan
+        index = summed.index.to_frame(index=False)
+        a = index["area_code"].map(area_pos).to_numpy()
+        y = index["year"].map(year_pos).to_numpy()
+        out[a, y] = 0.0  # an LA-year publishing single ages has every band: none is 0
+        out[a, y, index["band"].map(band_pos).to_numpy()] = summed.to_numpy(dtype=float)
+    part = rows[
+        (rows["measure"] == measure)
+        & (rows["dimension"] == "age_band")
+        & rows["category"].isin(BANDS)
+    ]
+    out[
+        (*_positions(part, area_pos, year_pos), part["category"].map(band_pos).to_numpy(dtype=int))
+    ] = part["value"].to_numpy(dtype=float)
     # A band the release publishes for no LA in a year did not exist then (statements ended
     # at 19; the 20-25 band starts with EHC plans in 2015): zero children, stated as a rule.
-    for target in arrays.values():
-        absent = np.isnan(target).all(axis=0)  # (Y, B)
-        for y, b in zip(*np.nonzero(absent), strict=True):
-            target[:, y, b] = np.where(np.isnan(target[:, y, :]).all(axis=1), np.nan, 0.0)
-    groups = group_caseload(tidy, areas["area_code"], years, arrays["caseload"].sum(axis=2))
-    panel = Panel(areas, years, arrays["caseload"], arrays["new_plans"], groups)
-    return combine_reorganised(panel) if combine_lineage else panel
+    absent = np.isnan(out).all(axis=0)  # (Y, B)
+    for y, b in zip(*np.nonzero(absent), strict=True):
+        out[:, y, b] = np.where(np.isnan(out[:, y, :]).all(axis=1), np.nan, 0.0)
+    return out
+
+
+def _positions(rows: pd.DataFrame, area_pos: dict, year_pos: dict) -> tuple[np.ndarray, ...]:
+    """(LA, year) array indices of tidy rows."""
+    return (
+        rows["area_code"].map(area_pos).to_numpy(dtype=int),
+        rows["year"].astype(int).map(year_pos).to_numpy(dtype=int),
+    )
+
+
+def _england(tidy: pd.DataFrame, years: np.ndarray) -> np.ndarray:
+    """(Y,) England's published caseload; NaN for a year the table has no national row."""
+    rows = tidy[
+        (tidy["geographic_level"] == "national")
+        & (tidy["measure"] == "caseload")
+        & (tidy["setting"] == "total")
+        & (tidy["dimension"] == "total")
+    ]
+    by_year = rows.groupby("year")["value"].first()
+    return by_year.reindex(years).to_numpy(dtype=float)
 
 
 def combine_reorganised(panel: Panel) -> Panel:
@@ -164,7 +249,12 @@ def combine_reorganised(panel: Panel) -> Panel:
     drop = {m for g in groups.values() for m in g.members}
     keep = [i for i, c in enumerate(codes) if c not in drop]
     areas = [panel.areas.iloc[keep]]
-    sources = {"caseload": panel.caseload, "new_plans": panel.new_plans}
+    sources = {
+        "caseload": panel.caseload,
+        "new_plans": panel.new_plans,
+        "total": panel.total,
+        "new_total": panel.new_total,
+    }
     if panel.groups is not None:
         sources["groups"] = panel.groups
     parts = {name: [source[keep]] for name, source in sources.items()}
@@ -192,7 +282,95 @@ def combine_reorganised(panel: Panel) -> Panel:
         joined["caseload"],
         joined["new_plans"],
         joined.get("groups"),
+        joined["total"],
+        joined["new_total"],
+        panel.england,
     )
+
+
+def _flow_pairs(panel: Panel, o: int, count: int) -> np.ndarray:
+    """Year indices t of the latest ``count`` transitions t → t + 1 (t + 1 up to index ``o``)
+    whose caseload by age at both ends and new plans by age at t + 1 some LA publishes. The
+    person-level releases publish caseload by age only from January 2024, so a transition
+    may be older than the year before the origin; it is never later than the origin."""
+    usable = []
+    for t in range(o - 1, -1, -1):
+        ends = np.isfinite(panel.caseload[:, t]).all(axis=1)
+        ends &= np.isfinite(panel.caseload[:, t + 1]).all(axis=1)
+        ends &= np.isfinite(panel.new_plans[:, t + 1]).all(axis=1)
+        if ends.any():
+            usable.append(t)
+        if len(usable) == count:
+            break
+    return np.array(sorted(usable), dtype=int)
+
+
+def origin_bands(panel: Panel, o: int) -> np.ndarray:
+    """(L, B) caseload by age band at year index ``o``, adding up to the published total: the
+    published split scaled to the total (children of unpublished age spread like the rest),
+    or, in a year without a split (January 2023 in the person-level releases), the total
+    split like the latest earlier year's. NaN where the total or any split is missing."""
+    total = panel.total[:, o]
+    split = np.full(panel.caseload.shape[::2], np.nan)
+    for t in range(o, -1, -1):
+        bands = panel.caseload[:, t]
+        found = np.isnan(split).any(axis=1) & np.isfinite(bands).all(axis=1)
+        found &= bands.sum(axis=1) > 0
+        split[found] = bands[found] / bands[found].sum(axis=1, keepdims=True)
+        if not np.isnan(split).any():
+            break
+    return split * total[:, None]
+
+
+#: Fewest LAs whose summed caseload gives a region's growth; with fewer, England's serves.
+MIN_REGION_LAS = 3
+
+
+def pooled_growth(
+    panel: Panel, o: int, years: int, noise_years: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """(L,) each LA's log yearly caseload growth over the ``years`` years to index ``o``,
+    pooled partially toward England's and toward its region's (two arrays).
+
+    Partial pooling by the data's own noise (empirical Bayes): the LA's growth is an estimate
+    of its underlying growth with variance s² / ``years``, s² the variance of its yearly log
+    growth over the last ``noise_years`` years; the underlying growths spread around the
+    target with variance τ² (between-LA spread less the average noise). The LA keeps the
+    share τ² / (τ² + s² / years) of its difference from the target: a noisy LA borrows
+    almost everything, a steady one keeps more. An LA without the figures gets the target.
+    """
+    from highneeds.forecast.baselines import england_growth
+
+    total = panel.total
+    with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an LA with too few years
+        logs = np.log(np.where(total > 0, total, np.nan))
+        own = (logs[:, o] - logs[:, o - years]) / years if o >= years else logs[:, o] * np.nan
+        noise = np.nanvar(np.diff(logs[:, max(0, o - noise_years) : o + 1], axis=1), axis=1, ddof=1)
+    england = np.log(england_growth(total, panel.england, o, years)) if o >= years else np.nan
+    region = np.full(len(own), england)
+    if "region_code" in panel.areas and o >= years:
+        codes = panel.areas["region_code"].to_numpy()
+        both = np.isfinite(total[:, o]) & np.isfinite(total[:, o - years])
+        for code in pd.unique(codes):
+            members = both & (codes == code)
+            if members.sum() >= MIN_REGION_LAS:
+                ratio = total[members, o].sum() / total[members, o - years].sum()
+                region[codes == code] = np.log(ratio) / years
+    return _shrink(own, noise / years, np.full(len(own), england)), _shrink(
+        own, noise / years, region
+    )
+
+
+def _shrink(own: np.ndarray, noise: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """Empirical-Bayes partial pooling of ``own`` (noise variance ``noise``) toward
+    ``target``; see :func:`pooled_growth`."""
+    usable = np.isfinite(own) & np.isfinite(noise) & np.isfinite(target)
+    if usable.sum() < 2:
+        return target.copy()
+    spread = max(np.var((own - target)[usable]) - np.mean(noise[usable]), 1e-6)
+    weight = np.where(usable, spread / (spread + np.where(usable, noise, 1.0)), 0.0)
+    return target + weight * np.where(usable, own - target, 0.0)
 
 
 # ------------------------------------------------------------------------------------------
@@ -210,6 +388,10 @@ class _Fit:
     ok: np.ndarray  # (L,) LA has the data the fit needs
     scale: np.ndarray  # (L,) LA's interval width relative to the pool (1 = typical)
     shares: ShareFit | None = None  # setting-group share trends, when the panel has groups
+    #: (L,) log yearly growth of the total, the LA's own partially pooled toward England's
+    #: and toward its region's (see pooled_growth)
+    toward_england: np.ndarray | None = None
+    toward_region: np.ndarray | None = None
 
 
 class PublicStockFlowForecaster:
@@ -241,6 +423,8 @@ class PublicStockFlowForecaster:
         volatility_prior: float | None = 4.0,
         share_years: int = 4,
         share_damping: float = 0.5,
+        growth_years: int = 2,
+        combination: tuple[float, float, float] = (0.2, 0.5, 0.3),
     ):
         self.flow_years = flow_years
         self.trend_years = trend_years
@@ -252,6 +436,8 @@ class PublicStockFlowForecaster:
         self.volatility_prior = volatility_prior
         self.share_years = share_years
         self.share_damping = share_damping
+        self.growth_years = growth_years
+        self.combination = tuple(combination)
 
     def _check_params(self) -> None:
         problems = []
@@ -263,6 +449,12 @@ class PublicStockFlowForecaster:
             problems.append(f"damping must be between 0 and 1, not {self.damping}")
         if not 0 <= self.share_damping <= 1:
             problems.append(f"share_damping must be between 0 and 1, not {self.share_damping}")
+        if self.growth_years < 1:
+            problems.append(f"growth_years must be at least 1, not {self.growth_years}")
+        if len(self.combination) != 3 or min(self.combination) < 0:
+            problems.append("combination: three weights, none negative")
+        elif not np.isclose(sum(self.combination), 1):
+            problems.append(f"combination weights must add up to 1, not {sum(self.combination)}")
         if self.share_years < 1:
             problems.append(f"share_years must be at least 1, not {self.share_years}")
         if self.calibration_origins < 1:
@@ -283,15 +475,19 @@ class PublicStockFlowForecaster:
                 f"origin {origin} is not a year of the data ({years.min()}–{years.max()})"
             )
         o = int(np.nonzero(years == origin)[0][0])
-        first = max(0, o - self.flow_years)
-        if o - first < 1:
-            raise ModelInputError(f"origin {origin} leaves no earlier year to learn flows from")
         C = panel.caseload
         N = panel.new_plans
         B = C.shape[2]
-        prev = C[:, first:o, :]  # t
-        nxt = C[:, first + 1 : o + 1, :]  # t + 1
-        new = N[:, first + 1 : o + 1, :]
+        pairs = _flow_pairs(panel, o, self.flow_years)
+        if not len(pairs):
+            raise ModelInputError(
+                f"origin {origin}: no two consecutive Januaries up to it publish caseload by "
+                "age (with new plans by age); add an older release (the bundled one has "
+                "2010–2022)"
+            )
+        prev = C[:, pairs, :]  # t
+        nxt = C[:, pairs + 1, :]  # t + 1
+        new = N[:, pairs + 1, :]
         below = np.concatenate([np.zeros_like(prev[:, :, :1]), prev[:, :, :-1]], axis=2)
         complete = np.isfinite(prev).all(axis=(1, 2)) & np.isfinite(nxt).all(axis=(1, 2))
         complete &= np.isfinite(new).all(axis=(1, 2))
@@ -315,36 +511,63 @@ class PublicStockFlowForecaster:
 
         # new plans: log-linear trend with empirical-Bayes shrinkage of the slope
         t0 = max(0, o - self.trend_years + 1)
-        window = N[:, t0 : o + 1, :].sum(axis=2)  # NaN if any band missing
+        window = panel.new_total[:, t0 : o + 1]
         x = years[t0 : o + 1].astype(float)
-        ok = complete & np.isfinite(window).all(axis=1)
+        start = origin_bands(panel, o)
+        # More new plans in a year than children on plans the January after cannot be
+        # right (Wakefield's 6,078 in 2022 against 3,036 plans in January 2023, in the 2025
+        # release): such a year is left out of the LA's trend, as if unpublished.
+        plausible = np.isfinite(window) & ~(window > panel.total[:, t0 : o + 1])
+        ok = complete & (plausible.sum(axis=1) >= 3) & plausible[:, -1]
+        ok &= np.isfinite(start).all(axis=1)
         if len(x) < 3:
             raise ModelInputError(f"origin {origin}: fewer than three years of new plans")
         # half a plan keeps a year with none (the Isles of Scilly) on the log scale
-        logn = np.log(np.where(ok[:, None], window, 1.0) + PLAN_OFFSET)
-        national = np.log(np.nansum(np.where(ok[:, None], window, 0.0), axis=0))
-        level, shrunk = pooled_trend(logn, national, x, ok)
+        logn = np.log(np.where(plausible, window, 1.0) + PLAN_OFFSET)
+        # England's trend from the LAs published every year of the window
+        every = ok & plausible.all(axis=1)
+        national = np.log(np.where(every[:, None], window, 0.0).sum(axis=0))
+        level, shrunk = pooled_trend(logn, national, x, ok, plausible)
 
-        recent = N[:, max(0, o - 2) : o + 1, :].sum(axis=1)  # (L, B)
+        # band split of new plans: the last three years' published split (any layout)
+        recent = np.nansum(N[:, max(0, o - 2) : o + 1, :], axis=1)  # (L, B)
         nat_share = np.nansum(np.where(ok[:, None], recent, 0.0), axis=0)
         nat_share = nat_share / nat_share.sum()
-        share = (np.nan_to_num(recent) + self.share_prior * nat_share) / (
-            np.nansum(recent, axis=1, keepdims=True) + self.share_prior
+        share = (recent + self.share_prior * nat_share) / (
+            recent.sum(axis=1, keepdims=True) + self.share_prior
         )
-        scale = self._volatility_scale(C[:, max(0, o - self.volatility_years) : o + 1], ok)
+        scale = self._volatility_scale(
+            panel.total[:, max(0, o - self.volatility_years) : o + 1], ok
+        )
         shares = None
         if panel.groups is not None:
             shares = fit_shares(panel.groups, years, o, self.share_years)
-        return _Fit(keep, up, factor, level, shrunk, share, C[:, o, :].copy(), ok, scale, shares)
+        toward_england, toward_region = pooled_growth(
+            panel, o, self.growth_years, self.volatility_years
+        )
+        ok &= np.isfinite(toward_england) & np.isfinite(toward_region)
+        return _Fit(
+            keep,
+            up,
+            factor,
+            level,
+            shrunk,
+            share,
+            start,
+            ok,
+            scale,
+            shares,
+            toward_england,
+            toward_region,
+        )
 
-    def _volatility_scale(self, caseload: np.ndarray, ok: np.ndarray) -> np.ndarray:
+    def _volatility_scale(self, total: np.ndarray, ok: np.ndarray) -> np.ndarray:
         """(L,) each LA's typical forecast error relative to the pool's: the standard
         deviation of its yearly log growth in total caseload, shrunk toward the median LA's
         (empirical Bayes on the variance, prior worth ``volatility_prior`` years). Small and
         erratic LAs get wider intervals, large steady ones narrower."""
         if self.volatility_prior is None:
-            return np.ones(caseload.shape[0])
-        total = caseload.sum(axis=2)
+            return np.ones(total.shape[0])
         with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # an LA with < 2 growth years
             growth = np.diff(np.log(np.where(total > 0, total, np.nan)), axis=1)
@@ -366,7 +589,22 @@ class PublicStockFlowForecaster:
             below = np.concatenate([np.zeros((L, 1)), c[:, :-1]], axis=1)
             c = fit.factor[:, None] * (fit.keep[None, :] * c + fit.up[None, :] * below) + plans
             out[:, h] = c
-        return out
+        # Model combination on the log scale: the stock-flow path and the origin's total
+        # growing at the LA's growth pooled toward England's and toward its region's. The
+        # stock-flow's age split is kept; its total is scaled to the combined one.
+        w_flow, w_england, w_region = self.combination
+        if w_flow == 1:
+            return out
+        steps = np.arange(1, horizon + 1)[None, :]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            flow = np.log(out.sum(axis=2))
+            origin = np.log(fit.start.sum(axis=1))[:, None]
+            combined = w_flow * flow + (1 - w_flow) * origin
+            combined += (
+                steps * (w_england * fit.toward_england + w_region * fit.toward_region)[:, None]
+            )
+            ratio = np.exp(combined - flow)
+        return out * np.where(np.isfinite(ratio), ratio, np.nan)[:, :, None]
 
     # -- forecasts with intervals ---------------------------------------------------------
 
@@ -384,8 +622,9 @@ class PublicStockFlowForecaster:
         # Never a silent drop: LAs without the figures the fit needs are listed here.
         self.left_out_ = panel.areas.loc[~self.fit_.ok].reset_index(drop=True)
         self.left_out_["reason"] = (
-            f"caseload or new plans by age band unpublished (DfE symbol or not yet an LA) in "
-            f"{origin - max(self.flow_years, self.trend_years - 1)}–{origin}"
+            f"caseload in January {origin}, new plans in "
+            f"{origin - self.trend_years + 1}–{origin} or the figures by age the model learns "
+            "from unpublished (DfE symbol, not in the data or not yet an LA)"
         )
         # LAs forecast in total but without a setting-group breakdown at the origin
         no_groups = self.fit_.ok & ~(self.fit_.shares.ok if self.fit_.shares else False)
@@ -404,9 +643,14 @@ class PublicStockFlowForecaster:
         return self._table(self.panel_, self.origin_, self.fit_, horizon, setting_groups)
 
     def forecast(
-        self, panel: Panel, origin: int, horizon: int = 3, *, setting_groups: bool = False
+        self,
+        panel: Panel,
+        origin: int | None = None,
+        horizon: int = 3,
+        *,
+        setting_groups: bool = False,
     ) -> pd.DataFrame:
-        """``fit(panel, origin).predict(horizon)`` in one call."""
+        """``fit(panel, origin).predict(horizon)`` in one call (origin: the latest year)."""
         return self.fit(panel, origin).predict(horizon, setting_groups=setting_groups)
 
     def _table(
@@ -420,7 +664,7 @@ class PublicStockFlowForecaster:
                 "caseload by setting group (the 2022 release does from 2015, when FE starts)"
             )
         point = self._project(fit, horizon)
-        errors, share_errors = self._calibration_errors(panel, origin, horizon)
+        errors, share_errors, share_sizes = self._calibration_errors(panel, origin, horizon)
         rows = []
         band_names = [*BANDS, "total"]
         values = np.concatenate([point, point.sum(axis=2, keepdims=True)], axis=2)
@@ -429,7 +673,9 @@ class PublicStockFlowForecaster:
             if err is None or err.shape[0] < 30:
                 raise ModelInputError(
                     f"origin {origin}: too little earlier history to calibrate intervals at "
-                    f"horizon {h + 1}; choose a later origin"
+                    f"horizon {h + 1} (the model is re-run from earlier origins and needs "
+                    "30 LA forecasts it can check); choose a later origin, or read a newer "
+                    "release together with an older one such as the bundled 2022 release"
                 )
             # Earlier origins set the width, not the centre: their bias came from other
             # years' shocks (the 2014 reforms, the pandemic), which need not repeat.
@@ -460,7 +706,7 @@ class PublicStockFlowForecaster:
                 )
                 rows.append(frame[fit.ok])
             if setting_groups:
-                draws = _share_error_draws(share_errors, h + 1, err.shape[0])
+                draws = _share_error_draws(share_errors, share_sizes, h + 1, err.shape[0])
                 rows.extend(
                     self._group_frames(
                         panel, origin, fit, h + 1, values[:, h, -1], err[:, -1], draws
@@ -487,19 +733,22 @@ class PublicStockFlowForecaster:
         h: int,
         total: np.ndarray,
         total_err: np.ndarray,
-        draws: tuple[np.ndarray, np.ndarray] | None,
+        draws: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None,
     ) -> list[pd.DataFrame]:
         """Rows of each setting group at horizon ``h``: the expected total split by the
-        projected shares, and statistics over joint draws of (total, shares)."""
+        projected shares, and statistics over joint draws of (total, shares), each group's
+        share error as wide as its size at the origin calls for (:func:`size_variance`)."""
         centre = project_clr(fit.shares, h, self.share_damping)
         expected = total[:, None] * softmax(centre)  # (L, G), sums to the total
         L, G = expected.shape
         stats = {c: np.full((L, G), np.nan) for c in ("mean", "std", *(n for n, _ in QUANTILES))}
         if draws is not None:  # else no earlier breakdown to learn share errors from
-            rows, share_err = draws
+            rows, standard, systematic, counting = draws
             totals = total[:, None] * np.exp(fit.scale[:, None] * total_err[None, rows])
+            size = panel.groups[:, int(np.nonzero(panel.years == origin)[0][0])]
+            width = np.sqrt(systematic + counting / np.nan_to_num(size + CHILD_OFFSET, nan=1.0))
             # (L, n, G)
-            sample = group_draws(totals, np.nan_to_num(centre), share_err, fit.shares.scale)
+            sample = group_draws(totals, np.nan_to_num(centre), standard, width)
             stats["mean"] = sample.mean(axis=1)
             stats["std"] = sample.std(axis=1, ddof=1)
             qs = np.quantile(sample, [q for _, q in QUANTILES], axis=1)
@@ -522,72 +771,92 @@ class PublicStockFlowForecaster:
 
     def _calibration_errors(
         self, panel: Panel, origin: int, horizon: int
-    ) -> tuple[dict[int, np.ndarray], dict[int, np.ndarray]]:
+    ) -> tuple[dict[int, np.ndarray], dict[int, np.ndarray], dict[int, np.ndarray]]:
         """Log errors (actual / forecast) from earlier origins, by horizon: (n, B + 1); and,
         row for row, the setting-group clr errors (actual − forecast), (n, G), NaN where an
-        earlier origin or year has no breakdown."""
+        earlier origin or year has no breakdown, and each group's caseload at that earlier
+        origin (children, (n, G)), which sets how wide its errors run."""
         years = panel.years
         out: dict[int, list[np.ndarray]] = {}
         shares: dict[int, list[np.ndarray]] = {}
+        sizes: dict[int, list[np.ndarray]] = {}
         for h in range(1, horizon + 1):
-            for back in range(h, h + self.calibration_origins):
-                earlier = origin - back
-                if earlier - max(self.flow_years, 2) < years.min():
-                    continue
+            used = scored = 0
+            # The latest `calibration_origins` earlier origins, and older ones while they
+            # give fewer than MIN_CALIBRATION_ERRORS LA forecasts (a newer release read on
+            # its own, or filtered to a few LAs, has few LAs in its latest years).
+            for earlier in range(origin - h, int(years.min()) + 1, -1):
+                if used >= self.calibration_origins and scored >= MIN_CALIBRATION_ERRORS:
+                    break
                 try:
                     fit = self._fit_at(panel, earlier)
                 except ModelInputError:
                     continue
                 point = self._project(fit, h)[:, h - 1]
                 t = int(np.nonzero(years == earlier + h)[0][0])
-                actual = panel.caseload[:, t, :]
                 both = np.concatenate([point, point.sum(axis=1, keepdims=True)], axis=1)
-                act = np.concatenate([actual, actual.sum(axis=1, keepdims=True)], axis=1)
+                act = np.concatenate([panel.caseload[:, t, :], panel.total[:, t, None]], axis=1)
                 good = fit.ok & (act[:, -1] > 0) & (both[:, -1] > 0)
+                if not good.any():
+                    continue
+                used += 1
+                scored += int(good.sum())
                 with np.errstate(divide="ignore", invalid="ignore"):
                     ratio = np.log(act[good] / both[good]) / fit.scale[good, None]
                 ratio[~np.isfinite(ratio)] = np.nan  # a band forecast or found empty
                 out.setdefault(h, []).append(ratio)
                 share_err = np.full((int(good.sum()), len(GROUPS)), np.nan)
+                size = share_err.copy()
                 if fit.shares is not None:
                     forecast = project_clr(fit.shares, h, self.share_damping)
-                    miss = clr(panel.groups[:, t]) - forecast
-                    share_err = (miss / fit.shares.scale[:, None])[good]
+                    share_err = (clr(panel.groups[:, t]) - forecast)[good]
+                    size = panel.groups[:, int(np.nonzero(years == earlier)[0][0])][good]
                 shares.setdefault(h, []).append(share_err)
+                sizes.setdefault(h, []).append(size)
         return (
             {h: np.vstack(v) for h, v in out.items()},
             {h: np.vstack(v) for h, v in shares.items()},
+            {h: np.vstack(v) for h, v in sizes.items()},
         )
 
 
+#: Fewest earlier LA forecasts that set a horizon's intervals (more origins are used until met).
+MIN_CALIBRATION_ERRORS = 100
 #: Fewest earlier LA forecasts that may set a horizon's setting-group share errors.
 MIN_SHARE_ERRORS = 30
 
 
 def _share_error_draws(
-    share_errors: dict[int, np.ndarray], h: int, n: int
-) -> tuple[np.ndarray, np.ndarray] | None:
-    """(rows of the total's errors, share errors (rows, G)) to draw horizon ``h`` from.
+    share_errors: dict[int, np.ndarray], share_sizes: dict[int, np.ndarray], h: int, n: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+    """(rows of the total's errors, standardised share errors (rows, G), and the two parts of
+    each group's error variance, (G,) each) to draw horizon ``h`` from.
 
+    A group's clr error is standardised by the width its size calls for,
+    sqrt(systematic + counting / children) (:func:`size_variance`), so a large LA's AP/PRU
+    borrows the shape of every LA's errors but not the width of a small LA's.
     Where the horizon's own earlier forecasts have a breakdown, each is paired with the same
     LA-origin's total error, keeping their correlation. Where too few do (the breakdown
     starts in 2015, so from origin 2017 no 3-year-ahead share forecast can be checked), the
-    errors of the longest shorter horizon are used, widened by sqrt(h / h') as for a random
-    walk in clr space, and paired in turn with the total's errors. None if there are none.
-    Errors are centred on each group's median, like the total's."""
+    errors of the longest shorter horizon are used, their variance widened by h / h' as for
+    a random walk in clr space, and paired in turn with the total's errors. None if there
+    are none. Standardised errors are centred on each group's median, like the total's."""
     for used in range(h, 0, -1):
         errors = share_errors.get(used)
         if errors is None:
             continue
-        finite = np.isfinite(errors).all(axis=1)
+        finite = np.isfinite(errors).all(axis=1) & np.isfinite(share_sizes[used]).all(axis=1)
         if finite.sum() < MIN_SHARE_ERRORS:
             continue
-        chosen = errors[finite]
-        chosen = (chosen - np.median(chosen, axis=0)) * np.sqrt(h / used)
+        chosen, size = errors[finite], share_sizes[used][finite] + CHILD_OFFSET
+        systematic, counting = size_variance(chosen, size)
+        standard = chosen / np.sqrt(systematic + counting / size)
+        standard = standard - np.median(standard, axis=0)
+        widen = h / used
         if used == h:
-            return np.nonzero(finite)[0], chosen
+            return np.nonzero(finite)[0], standard, systematic * widen, counting * widen
         rows = np.arange(n)
-        return rows, chosen[rows % len(chosen)]
+        return rows, standard[rows % len(standard)], systematic * widen, counting * widen
     return None
 
 
@@ -604,4 +873,6 @@ __all__ = [
     "baseline_forecasts",
     "build_panel",
     "combine_reorganised",
+    "origin_bands",
+    "pooled_growth",
 ]

@@ -36,10 +36,8 @@ MODELLED = GROUPS[:-1]
 #: Largest clr change a year carried forward (~5% a year relative; chosen by backtest
 #: among 0, 0.05 and 0.2, docs/forecast.md).
 MAX_SLOPE = 0.05
-#: How share-error width falls with an LA's caseload (see fit_shares). The backtest found no
-#: gain from 0.25 or 0.5 (coverage moved by a few points either way), so every LA gets the
-#: same width.
-SIZE_POWER = 0.0
+#: The early years group's one setting, published on its own in the person-level layout.
+EARLY_YEARS_SETTING = "early_years_non_maintained"
 #: Children added to every group before taking logs, so an empty group stays finite.
 CHILD_OFFSET = 0.5
 
@@ -54,8 +52,13 @@ def group_caseload(
         (tidy["geographic_level"] == "la")
         & (tidy["measure"] == "caseload")
         & (tidy["dimension"] == "total")
-        & tidy["setting"].isin([f"group:{g}" for g in MODELLED])
+        & tidy["setting"].isin([*(f"group:{g}" for g in MODELLED), EARLY_YEARS_SETTING])
     ]
+    # The person-level layout publishes early years as its one setting, not as a group
+    keys = rows["area_code"].astype(str) + "|" + rows["year"].astype(str)
+    has_group = keys[rows["setting"] == "group:early_years"]
+    rows = rows[(rows["setting"] != EARLY_YEARS_SETTING) | ~keys.isin(has_group)]
+    rows = rows.assign(setting=rows["setting"].replace(EARLY_YEARS_SETTING, "group:early_years"))
     out = np.full((len(area_codes), len(years), len(GROUPS)), np.nan)
     area_pos = {a: i for i, a in enumerate(area_codes)}
     year_pos = {int(y): i for i, y in enumerate(years)}
@@ -127,7 +130,6 @@ class ShareFit:
     start: np.ndarray  # (L, G) clr of the origin's setting-group caseload
     slope: np.ndarray  # (L, G) clr change per year
     ok: np.ndarray  # (L,) LA has a breakdown at the origin
-    scale: np.ndarray  # (L,) LA's share-error width relative to the median-sized LA
 
 
 def fit_shares(groups: np.ndarray, years: np.ndarray, o: int, share_years: int) -> ShareFit | None:
@@ -152,14 +154,7 @@ def fit_shares(groups: np.ndarray, years: np.ndarray, o: int, share_years: int) 
     # A log-ratio slope beyond ±MAX_SLOPE a year is a series starting up (FE in 2015–2017,
     # the transfer from statements), not a trend to carry forward.
     slope = np.clip(slope, -MAX_SLOPE, MAX_SLOPE)
-    # Shares of a small LA are noisier: error width ∝ caseload^-SIZE_POWER (relative to the
-    # median LA), as counting noise in a log-ratio would give with SIZE_POWER = 0.5.
-    size = groups[:, o].sum(axis=1)
-    scale = np.ones(len(size))
-    positive = ok & (size > 0)
-    if positive.any():
-        scale[positive] = (np.median(size[positive]) / size[positive]) ** SIZE_POWER
-    return ShareFit(np.where(ok[:, None], start, np.nan), slope, ok, scale)
+    return ShareFit(np.where(ok[:, None], start, np.nan), slope, ok)
 
 
 def project_clr(fit: ShareFit, horizon: int, damping: float) -> np.ndarray:
@@ -168,12 +163,35 @@ def project_clr(fit: ShareFit, horizon: int, damping: float) -> np.ndarray:
     return fit.start + steps * fit.slope
 
 
+def size_variance(errors: np.ndarray, size: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each group's clr error variance as a systematic part plus a counting part that falls
+    with the group's size: E[error²] = systematic + counting / children, fitted by least
+    squares over earlier LA forecasts (``errors`` and the group's caseload ``size``, (n, G)),
+    neither part negative. A group of a few children swings by whole children; a group of
+    hundreds only by what moves its share. Returns (systematic, counting), (G,) each."""
+    systematic = np.zeros(errors.shape[1])
+    counting = np.zeros(errors.shape[1])
+    for g in range(errors.shape[1]):
+        squared, inverse = errors[:, g] ** 2, 1 / size[:, g]
+        (a, b), *_ = np.linalg.lstsq(
+            np.column_stack([np.ones_like(inverse), inverse]), squared, rcond=None
+        )
+        if b < 0:
+            a, b = squared.mean(), 0.0
+        elif a < 0:
+            a, b = 0.0, (squared * inverse).sum() / (inverse**2).sum()
+        systematic[g], counting[g] = max(a, 1e-6), b
+    return systematic, counting
+
+
 def group_draws(
     total: np.ndarray, centre: np.ndarray, errors: np.ndarray, scale: np.ndarray | None = None
 ) -> np.ndarray:
     """(L, n, G) joint draws of setting-group caseload: draw k of each LA's total (``total``,
     (L, n) children) split by the shares of clr ``centre`` (L, G) plus share error k
-    (``errors``, (n, G)) times the LA's ``scale`` (L,; default 1); every draw's groups add
-    up to that draw's total."""
-    width = np.ones(len(centre)) if scale is None else scale
-    return total[:, :, None] * softmax(centre[:, None, :] + width[:, None, None] * errors[None])
+    (``errors``, (n, G)) times the LA's ``scale`` ((L,) or per group (L, G); default 1);
+    every draw's groups add up to that draw's total."""
+    width = np.ones((len(centre), 1)) if scale is None else np.asarray(scale)
+    if width.ndim == 1:
+        width = width[:, None]
+    return total[:, :, None] * softmax(centre[:, None, :] + width[:, None, :] * errors[None])
