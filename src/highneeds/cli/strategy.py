@@ -35,7 +35,7 @@ def _templates() -> Path:
 def _tracking(file: Path, places: Path | None):
     from highneeds.store import open_store
     from highneeds.strategy.data import kpi_data
-    from highneeds.strategy.plan import read_strategy
+    from highneeds.strategy.definition import read_strategy
     from highneeds.strategy.track import track
 
     strategy = read_strategy(file)
@@ -74,7 +74,7 @@ def measures_command(fmt: FormatOption = Format.table) -> None:
 @app.command("check")
 def check(file: Annotated[Path, typer.Argument(help="strategy file (TOML)")]) -> None:
     """Check a strategy file: every priority, KPI, measure, baseline and target."""
-    from highneeds.strategy.plan import read_strategy
+    from highneeds.strategy.definition import read_strategy
 
     try:
         strategy = read_strategy(file)

@@ -11,7 +11,7 @@ from highneeds.reference.lookups import ENGLAND
 from highneeds.store import Store
 from highneeds.strategy.measures import KpiData
 from highneeds.strategy.places import read_register
-from highneeds.strategy.plan import Strategy
+from highneeds.strategy.definition import Strategy
 
 
 def comparison_areas(strategy: Strategy) -> list[str]:

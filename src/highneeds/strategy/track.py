@@ -25,7 +25,7 @@ from highneeds.strategy.measures import (
     period_label,
     values,
 )
-from highneeds.strategy.plan import Kpi, Strategy
+from highneeds.strategy.definition import Kpi, Strategy
 
 STATUSES = {"on_track": "On track", "off_track": "Off track", "no_data": "No data"}
 STATUS_RULE = (

@@ -3,7 +3,7 @@
 import pytest
 
 from highneeds.errors import InputFileError
-from highneeds.strategy.plan import read_strategy, strategy_from_dict, year_of
+from highneeds.strategy.definition import read_strategy, strategy_from_dict, year_of
 
 from .conftest import STRATEGY
 
