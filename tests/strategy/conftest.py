@@ -3,9 +3,9 @@ from pathlib import Path
 
 import pytest
 
+from highneeds.strategy.definition import read_strategy
 from highneeds.strategy.measures import KpiData
 from highneeds.strategy.places import read_register
-from highneeds.strategy.definition import read_strategy
 
 TEMPLATES = Path(str(resources.files("highneeds.data").joinpath("strategy")))
 STRATEGY = TEMPLATES / "stockport_send_strategy_2024_27.toml"

@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
-from highneeds.strategy.measures import KpiData
 from highneeds.strategy.definition import Kpi, Point, strategy_from_dict
+from highneeds.strategy.measures import KpiData
 from highneeds.strategy.track import expected_at, status_of, summary_for_display, track
 
 

@@ -9,9 +9,9 @@ from highneeds.errors import NotFoundError
 from highneeds.importers.dfe import load_stats
 from highneeds.reference.lookups import ENGLAND
 from highneeds.store import Store
+from highneeds.strategy.definition import Strategy
 from highneeds.strategy.measures import KpiData
 from highneeds.strategy.places import read_register
-from highneeds.strategy.definition import Strategy
 
 
 def comparison_areas(strategy: Strategy) -> list[str]:

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from highneeds import reference
+from highneeds.strategy.definition import Kpi, Strategy
 from highneeds.strategy.measures import (
     ENGLAND_CODE,
     MEASURE_BY_CODE,
@@ -25,7 +26,6 @@ from highneeds.strategy.measures import (
     period_label,
     values,
 )
-from highneeds.strategy.definition import Kpi, Strategy
 
 STATUSES = {"on_track": "On track", "off_track": "Off track", "no_data": "No data"}
 STATUS_RULE = (
