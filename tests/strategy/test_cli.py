@@ -81,3 +81,39 @@ def test_places_check_locates_errors(tmp_path):
     result = runner.invoke(app, ["places", "check", str(bad)])
     assert result.exit_code == 1
     assert "register.csv, row 3, column 'Places'" in result.output
+
+
+def test_import_into_the_store(cli_env, tmp_path):
+    from highneeds.strategy.stored import stored_register, stored_strategy
+
+    assert stored_strategy(cli_env, "356") is None and stored_register(cli_env, "356") is None
+    first = runner.invoke(app, ["strategy", "import", str(STRATEGY), "--places", str(REGISTER)])
+    assert first.exit_code == 0, first.output
+    again = runner.invoke(app, ["strategy", "import", str(STRATEGY), "--places", str(REGISTER)])
+    assert again.exit_code == 0 and "already imported" in again.output
+    strategy = stored_strategy(cli_env, "356")
+    assert strategy.title.startswith("SEND Strategy") and len(strategy.kpis) == 12
+    register = stored_register(cli_env, "356")
+    assert register["places"].sum() == 820 and register.year.min() == 2021
+    # A changed register replaces the old one; a broken one leaves the store as it was.
+    changed = tmp_path / "register.csv"
+    changed.write_text(REGISTER.read_text().replace(",120,", ",130,", 1))
+    assert (
+        runner.invoke(
+            app, ["strategy", "import", str(STRATEGY), "--places", str(changed)]
+        ).exit_code
+        == 0
+    )
+    assert stored_register(cli_env, "356")["places"].sum() == 830
+    broken = tmp_path / "broken.csv"
+    broken.write_text(REGISTER.read_text().replace("Opened,2021/22", "Opened,someday"))
+    refused = runner.invoke(app, ["strategy", "import", str(STRATEGY), "--places", str(broken)])
+    assert refused.exit_code == 1 and "Academic year" in refused.output
+    assert stored_register(cli_env, "356")["places"].sum() == 830
+    # The stored strategy and register serve without the files.
+    assert runner.invoke(app, ["data", "import", "--bundled"]).exit_code == 0
+    shown = runner.invoke(app, ["strategy", "show", "--la", "Stockport", "--format", "csv"])
+    assert shown.exit_code == 0, shown.output
+    assert "590 (2023/24)" in shown.output  # K7 from the stored register: 580 + the 10 added
+    missing = runner.invoke(app, ["strategy", "show", "--la", "Leeds"])
+    assert missing.exit_code == 1 and "Leeds has no strategy" in missing.output

@@ -22,6 +22,12 @@ places_app = typer.Typer(help="The register of specialist places: planned, opene
 PlacesOption = Annotated[
     Path | None, typer.Option("--places", help="places register (CSV or XLSX) for places KPIs")
 ]
+StrategyArgument = Annotated[
+    Path | None, typer.Argument(help="strategy file (TOML); leave out to use --la's stored one")
+]
+LaOption = Annotated[
+    str | None, typer.Option("--la", help="the LA whose stored strategy to use (name or code)")
+]
 OutOption = Annotated[
     Path | None, typer.Option("--out", help="also write the table to FILE (.csv or .xlsx)")
 ]
@@ -32,15 +38,33 @@ def _templates() -> Path:
     return Path(str(resources.files("highneeds.data").joinpath("strategy")))
 
 
-def _tracking(file: Path, places: Path | None):
+def _tracking(file: Path | None, places: Path | None, la: str | None):
+    """Track a strategy file, or the LA's stored strategy (and stored register) with --la."""
+    from highneeds.errors import NotFoundError
+    from highneeds.reference import find_la
     from highneeds.store import open_store
     from highneeds.strategy.data import kpi_data
     from highneeds.strategy.definition import read_strategy
+    from highneeds.strategy.places import read_register
+    from highneeds.strategy.stored import stored_register, stored_strategy
     from highneeds.strategy.track import track
 
-    strategy = read_strategy(file)
-    data = kpi_data(open_store(), strategy, places)
-    return track(strategy, data)
+    store = open_store()
+    if file is not None:
+        strategy = read_strategy(file)
+        register = read_register(places) if places else None
+    elif la is not None:
+        found = find_la(la)
+        strategy = stored_strategy(store, found.la_code)
+        if strategy is None:
+            raise NotFoundError(
+                f"{found.la_name} has no strategy in the store: give a strategy file, or "
+                "keep one with highneeds strategy import FILE"
+            )
+        register = read_register(places) if places else stored_register(store, found.la_code)
+    else:
+        raise typer.BadParameter("give a strategy file, or --la for the LA's stored strategy")
+    return track(strategy, kpi_data(store, strategy, register))
 
 
 def write_table(frame: pd.DataFrame, out: Path, sheet: str = "Table") -> None:
@@ -88,7 +112,8 @@ def check(file: Annotated[Path, typer.Argument(help="strategy file (TOML)")]) ->
 
 @app.command("show")
 def show(
-    file: Annotated[Path, typer.Argument(help="strategy file (TOML)")],
+    file: StrategyArgument = None,
+    la: LaOption = None,
     places: PlacesOption = None,
     fmt: FormatOption = Format.table,
     out: OutOption = None,
@@ -98,7 +123,7 @@ def show(
     from highneeds.strategy.track import STATUS_RULE, summary_for_display
 
     try:
-        tracking = _tracking(file, places)
+        tracking = _tracking(file, places, la)
     except HighneedsError as error:
         fail(str(error))
     table = summary_for_display(tracking)
@@ -127,17 +152,49 @@ def show(
         write_table(table, out, "KPIs")
 
 
+@app.command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(help="strategy file (TOML)")],
+    places: PlacesOption = None,
+) -> None:
+    """Keep the strategy (and its places register) in the store as its LA's current ones,
+    for the workspace and later reports. Nothing is stored unless both files are sound."""
+    from highneeds.importers.strategy import import_places, import_strategy
+    from highneeds.store import open_store
+    from highneeds.strategy.definition import read_strategy
+    from highneeds.strategy.places import read_register
+
+    try:
+        strategy = read_strategy(file)
+        if places:
+            read_register(places)  # both checked before either is stored
+        store = open_store()
+        done = [(file, import_strategy(store, file))]
+        if places:
+            done.append((places, import_places(store, places, la_code=strategy.la)))
+    except HighneedsError as error:
+        fail(str(error))
+    for path, result in done:
+        what = (
+            "already imported"
+            if result.already_imported
+            else f"imported as import {result.import_id}"
+        )
+        console.print(f"{path.name}: {what} for {strategy.la_name}")
+
+
 @app.command("report")
 def report(
-    file: Annotated[Path, typer.Argument(help="strategy file (TOML)")],
     out: Annotated[Path, typer.Option("--out", help="progress.pdf or progress.html")],
+    file: StrategyArgument = None,
+    la: LaOption = None,
     places: PlacesOption = None,
 ) -> None:
     """Write the progress report: every KPI's path from baseline to target, chart and table."""
     from highneeds.strategy.report import render_html, render_pdf
 
     try:
-        tracking = _tracking(file, places)
+        tracking = _tracking(file, places, la)
         suffix = out.suffix.lower()
         if suffix not in (".pdf", ".html"):
             fail(f"{out.name}: the report is written as .pdf or .html")

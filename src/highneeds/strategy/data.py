@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import pandas as pd
 
 from highneeds import reference
 from highneeds.errors import NotFoundError
@@ -11,7 +11,6 @@ from highneeds.reference.lookups import ENGLAND
 from highneeds.store import Store
 from highneeds.strategy.definition import Strategy
 from highneeds.strategy.measures import KpiData
-from highneeds.strategy.places import read_register
 
 
 def comparison_areas(strategy: Strategy) -> list[str]:
@@ -22,13 +21,13 @@ def comparison_areas(strategy: Strategy) -> list[str]:
     return areas + ([la.region_code] if la.region_code else [])
 
 
-def kpi_data(store: Store, strategy: Strategy, places: str | Path | None = None) -> KpiData:
-    """The store's EHCP statistics for the strategy's areas and the places register, if any."""
+def kpi_data(store: Store, strategy: Strategy, places: pd.DataFrame | None = None) -> KpiData:
+    """The store's EHCP statistics for the strategy's areas, with its places register (as
+    :func:`highneeds.strategy.places.read_register` gives it) if any."""
     stats = load_stats(store, area_codes=comparison_areas(strategy))
     if stats.empty:
         raise NotFoundError(
             "no DfE EHCP statistics in the store; import a release first: "
             "highneeds data import --bundled"
         )
-    register = read_register(places) if places else None
-    return KpiData(stats=stats, places=register)
+    return KpiData(stats=stats, places=places)

@@ -96,12 +96,21 @@ def read_strategy(path: str | Path) -> Strategy:
     """Read and check a strategy file; errors name the file and the key at fault."""
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise InputFileError(f"not a valid TOML strategy file: {error}", file=path.name) from None
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputFileError("not a text file (save it as UTF-8 TOML)", file=path.name) from None
     except OSError as error:
         raise InputFileError(f"cannot be read: {error.strerror}", file=path.name) from None
-    return strategy_from_dict(data, file=path.name)
+    return strategy_from_text(text, file=path.name)
+
+
+def strategy_from_text(text: str, *, file: str = "strategy") -> Strategy:
+    """Check a strategy from its TOML text (as stored or uploaded)."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise InputFileError(f"not a valid TOML strategy file: {error}", file=file) from None
+    return strategy_from_dict(data, file=file)
 
 
 def strategy_from_dict(data: dict, *, file: str = "strategy") -> Strategy:
