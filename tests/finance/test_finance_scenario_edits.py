@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from highneeds.errors import InputFileError
+from highneeds.finance.demo import EXAMPLES
 from highneeds.finance.scenarios import (
     Scenario,
     scenario_from_toml,
@@ -47,11 +48,15 @@ def test_replacing_or_removing_a_missing_intervention_is_refused(position):
 
 
 @pytest.mark.slow
-def test_demo_sufficiency_gap_is_places_minus_demand_for_capped_categories():
-    from highneeds.finance.demo import demo_sufficiency
+def test_sufficiency_gap_is_places_minus_demand_for_capped_categories(store):
     from highneeds.finance.sufficiency import DEFAULT_CONSTRAINED
+    from highneeds.finance.templates import read_capacity
+    from highneeds.plan.inputs import resolve
+    from highneeds.plan.run import sufficiency
 
-    table = demo_sufficiency(simulations=100, seed=1, source="synthetic")
+    register = read_capacity(EXAMPLES / "capacity.csv")
+    inputs = resolve(store, "Stockport", capacity=register)
+    table = sufficiency(inputs, simulations=100, seed=1)
     assert not table.empty
     assert set(table["funding_category"]) <= set(DEFAULT_CONSTRAINED)
     assert (table["gap"] - (table["places"] - table["demand"])).abs().max() < 1e-9

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from highneeds.cli.output import console, print_table
+from highneeds.cli.output import Format, console, emit, print_table
 from highneeds.errors import HighneedsError
 
 app = typer.Typer(
@@ -344,7 +344,9 @@ def scenarios(
 
 def _print_comparison(comparison) -> None:
     result = Table(title="Annual cost and saving against the baseline (mean [5%–95%])")
-    for heading in ("Scenario", "Year", "Cost", "Saving", "Payback year"):
+    with_children = "children_q05" in comparison.columns
+    headings = ("Scenario", "Year", "Children", "Cost", "Saving", "Payback year")
+    for heading in headings if with_children else headings[:2] + headings[3:]:
         result.add_column(heading, justify="left" if heading == "Scenario" else "right")
     for row in comparison.itertuples():
         payback = (
@@ -352,9 +354,15 @@ def _print_comparison(comparison) -> None:
             if row.payback_year is None or math.isnan(row.payback_year)
             else (f"{int(row.payback_year)}")
         )
+        children = (
+            [f"{row.children_mean:,.0f} [{row.children_q05:,.0f}–{row.children_q95:,.0f}]"]
+            if with_children
+            else []
+        )
         result.add_row(
             row.scenario + (" *" if row.uses_reference_default else ""),
             str(row.year),
+            *children,
             f"{money(row.cost_gbp_mean)} [{money(row.cost_gbp_q05)}–{money(row.cost_gbp_q95)}]",
             f"{money(row.saving_gbp_mean)} [{money(row.saving_gbp_q05)}–"
             f"{money(row.saving_gbp_q95)}]",
@@ -369,13 +377,21 @@ def _print_comparison(comparison) -> None:
 def demo(
     out: Path = typer.Argument(Path("finance-demo"), help="folder for workbook and charts"),
     simulations: int = typer.Option(1000, help="forecast simulations"),
-    source: str = typer.Option("sen2", help="demo LA data: sen2 (shipped returns) or synthetic"),
 ) -> None:
-    """Demo LA: forecast, three example scenarios, comparison workbook and charts."""
-    from highneeds.finance.demo import run_demo
+    """Demo LA: load its shipped data into the store (as any LA's files are imported), then
+    forecast, cost and compare the three example scenarios; workbook and charts."""
+    from highneeds.finance.demo import demo_la_code, example_scenarios, load_demo_la
+    from highneeds.finance.scenarios import read_scenario
+    from highneeds.plan.inputs import resolve
+    from highneeds.plan.run import compare
+    from highneeds.store import open_store
 
     try:
-        result = run_demo(out, simulations=simulations, source=source)
+        store = open_store()
+        for line in load_demo_la(store):
+            console.print(line)
+        scenarios = [read_scenario(p) for p in example_scenarios()]
+        result = compare(resolve(store, demo_la_code()), scenarios, out, simulations=simulations)
     except HighneedsError as error:
         _fail(error)
         return
@@ -385,6 +401,119 @@ def demo(
     console.print(
         f"Wrote {result.workbook} and {len(result.charts)} charts in {result.seconds:.1f} s"
     )
+
+
+LA_OPTION_HELP = "the LA: name, DfE number or GSS code, e.g. Stockport, 356 or E08000007"
+
+
+@app.command()
+def sufficiency(
+    la: str = typer.Option(..., "--la", help=LA_OPTION_HELP),
+    capacity: Path = typer.Option(
+        None, help="filled capacity template (else the LA's imported register)"
+    ),
+    simulations: int = typer.Option(500, help="forecast simulations"),
+    seed: int = typer.Option(1, help="random seed"),
+    last_year: int = typer.Option(None, help="last January census year (default: origin + 5)"),
+    fmt: Format = typer.Option(Format.table, "--format", help="table, csv or json"),
+) -> None:
+    """Commissioned places against forecast demand by year, with the chance of being short,
+    for any LA (its SEN2 forecast, else the public-data forecast)."""
+    from highneeds.finance.templates import read_capacity
+    from highneeds.plan.inputs import resolve
+    from highneeds.plan.run import sufficiency as place_sufficiency
+    from highneeds.store import open_store
+    from highneeds.vocabulary import FUNDING_CATEGORY_BY_CODE
+
+    try:
+        register = read_capacity(capacity) if capacity else None
+        inputs = resolve(
+            open_store(), la, capacity=register, given=capacity.name if capacity else ""
+        )
+        table = place_sufficiency(inputs, simulations=simulations, seed=seed, last_year=last_year)
+    except HighneedsError as error:
+        _fail(error)
+        return
+    if fmt is not Format.table:
+        emit(table, fmt, title=f"Place sufficiency, {inputs.la_name}", index=False)
+        return
+    shown = Table(title=f"{inputs.la_name}: places against forecast demand (mean children)")
+    for heading in ("Year", "Provision", "Demand", "Places", "Spare (− short)", "Chance short"):
+        shown.add_column(heading, justify="left" if heading == "Provision" else "right")
+    for row in table.itertuples():
+        shown.add_row(
+            str(row.year),
+            FUNDING_CATEGORY_BY_CODE[row.funding_category].label,
+            f"{row.demand:,.0f}",
+            f"{row.places:,.0f}",
+            f"{row.gap:,.0f}",
+            f"{row.probability_short:.0%}",
+        )
+    print_table(shown)
+    for note in table.attrs.get("notes", []):
+        console.print(note)
+
+
+@app.command("dsg")
+def dsg_command(
+    la: str = typer.Option(..., "--la", help=LA_OPTION_HELP),
+    simulations: int = typer.Option(500, help="forecast simulations"),
+    seed: int = typer.Option(1, help="random seed"),
+    last_year: int = typer.Option(None, help="last January census year (default: origin + 5)"),
+    inflation: float = typer.Option(0.03, help="yearly inflation of unit costs and other lines"),
+    allocation_growth: float = typer.Option(0.03, help="yearly growth of the allocation"),
+    fmt: Format = typer.Option(Format.table, "--format", help="table, csv or json"),
+) -> None:
+    """The LA's DSG balance: published (or its own budget's) years, then the projection —
+    allocation against every high needs line (placements and the rest)."""
+    from highneeds.plan.inputs import resolve
+    from highneeds.plan.run import dsg_path
+    from highneeds.store import open_store
+
+    try:
+        inputs = resolve(open_store(), la, inflation=inflation, allocation_growth=allocation_growth)
+        path = dsg_path(inputs, simulations=simulations, seed=seed, last_year=last_year)
+    except HighneedsError as error:
+        _fail(error)
+        return
+    if fmt is not Format.table:
+        emit(path, fmt, title=f"DSG position, {inputs.la_name}", index=False)
+        return
+    shown = Table(
+        title=f"{inputs.la_name}: DSG balance (negative = deficit; projected: mean [5%–95%])"
+    )
+    for heading in (
+        "Year",
+        "Basis",
+        "Allocation",
+        "Placements",
+        "Other lines",
+        "In year",
+        "Closing balance",
+        "% of DSG income",
+        "Chance of deficit",
+    ):
+        shown.add_column(heading, justify="left" if heading == "Basis" else "right")
+    for row in path.itertuples():
+        closing = money(row.closing_balance_gbp)
+        if not math.isnan(row.closing_balance_gbp_q05):
+            closing += (
+                f" [{money(row.closing_balance_gbp_q05)}–{money(row.closing_balance_gbp_q95)}]"
+            )
+        shown.add_row(
+            row.financial_year,
+            row.basis,
+            money(row.allocation_gbp),
+            money(row.placements_gbp),
+            money(row.other_lines_gbp),
+            money(row.in_year_gbp),
+            closing,
+            "–" if math.isnan(row.balance_pct_income) else f"{row.balance_pct_income:.2f}%",
+            "–" if math.isnan(row.probability_deficit) else f"{row.probability_deficit:.0%}",
+        )
+    print_table(shown)
+    for note in path.attrs.get("notes", []):
+        console.print(note)
 
 
 @app.command()

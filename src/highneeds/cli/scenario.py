@@ -1,17 +1,21 @@
-"""``highneeds scenario run FILE…``: compare scenarios with the baseline, workbook and charts."""
+"""``highneeds scenario run --la LA FILE…``: compare scenarios with the baseline for any LA."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import typer
 
+from highneeds.cli.output import Format
 from highneeds.errors import HighneedsError
 
 app = typer.Typer(
     help="Scenarios of the change programme: run them against the baseline forecast.",
     no_args_is_help=True,
 )
+
+LA_HELP = "the LA: name, DfE number or GSS code, e.g. Stockport, 356 or E08000007"
 
 
 @app.callback()
@@ -20,65 +24,122 @@ def main() -> None:
     # A callback keeps `run` a named subcommand even while it is the only one.
 
 
-#: LA code of the shipped demo LA, "Stockbridge (fictional)": owner of its saved scenarios.
-DEMO_LA_CODE = "999"
+#: Columns of the comparison printed as CSV or JSON (code names; the table shows labels).
+COMPARISON_COLUMNS = [
+    "scenario",
+    "year",
+    "children_mean",
+    "children_q05",
+    "children_q95",
+    "cost_gbp_mean",
+    "cost_gbp_q05",
+    "cost_gbp_q95",
+    "saving_gbp_mean",
+    "saving_gbp_q05",
+    "saving_gbp_q95",
+    "cumulative_saving_gbp_mean",
+    "payback_year",
+    "uses_reference_default",
+]
 
 
 @app.command()
 def run(
     files: list[Path] = typer.Argument(
-        None, help="scenario TOML files (none: the three shipped examples)"
+        None, help="scenario TOML files (none: the shipped change-programme examples)"
     ),
-    out: Path = typer.Option(Path("scenario-comparison"), help="folder for workbook and charts"),
+    la: str = typer.Option(..., "--la", help=LA_HELP),
+    out: Path = typer.Option(None, help="folder for the workbook and charts (none: not written)"),
+    fmt: Format = typer.Option(Format.table, "--format", help="table, csv or json"),
     simulations: int = typer.Option(1000, help="forecast simulations (common to all scenarios)"),
     seed: int = typer.Option(1, help="random seed: the same seed gives the same results"),
-    source: str = typer.Option(
-        "sen2", help="demo LA data: sen2 (its shipped SEN2 returns) or synthetic"
+    last_year: int = typer.Option(None, help="last January census year (default: origin + 5)"),
+    unit_costs: Path = typer.Option(
+        None,
+        help="filled unit-cost template (else the LA's own "
+        "import, its published S251, the reference defaults)",
     ),
-    unit_costs: Path = typer.Option(None, help="filled unit-cost template (default: example)"),
-    capacity: Path = typer.Option(None, help="filled capacity template (default: example)"),
+    capacity: Path = typer.Option(None, help="filled capacity template (else the LA's import)"),
     inflation: float = typer.Option(0.03, help="yearly inflation of unit costs"),
-    save: bool = typer.Option(False, help="also save the scenarios in the store (LA 999)"),
+    allocation_growth: float = typer.Option(0.03, help="yearly growth of the allocation"),
+    save: bool = typer.Option(False, help="also save the scenarios in the store for this LA"),
 ) -> None:
-    """Forecast the demo LA, run every scenario on the same draws, write the comparison
-    workbook (DSG management plan layout) and charts (PNG and SVG)."""
+    """Forecast the LA (child-level model with SEN2 returns, else the public-data model),
+    run every scenario on the same draws, print cost and caseload by year with 90% intervals;
+    with --out, write the DSG management plan workbook and charts."""
     from highneeds.cli.finance import _fail, _print_comparison, console
-    from highneeds.finance.demo import EXAMPLES, demo_la, example_scenarios, run_comparison
     from highneeds.finance.scenarios import read_scenario
     from highneeds.finance.templates import read_capacity, read_unit_costs
+    from highneeds.plan.inputs import resolve
+    from highneeds.plan.run import compare
+    from highneeds.store import open_store
 
     try:
-        paths = list(files) if files else example_scenarios()
+        paths = list(files) if files else change_programme_examples()
         scenarios = [read_scenario(p) for p in paths]
-        costs_path = unit_costs or EXAMPLES / "unit_costs.csv"
-        capacity_path = capacity or EXAMPLES / "capacity.csv"
-        with console.status("Forecasting and costing the scenarios…"):
-            result = run_comparison(
-                demo_la(source, seed=seed),
+        store = open_store()
+        inputs = resolve(
+            store,
+            la,
+            unit_costs=read_unit_costs(unit_costs) if unit_costs else None,
+            capacity=read_capacity(capacity) if capacity else None,
+            given=", ".join(p.name for p in (unit_costs, capacity) if p) or "a file",
+            allocation_growth=allocation_growth,
+            inflation=inflation,
+        )
+        with console.status(f"Forecasting and costing the scenarios for {inputs.la_name}…"):
+            result = compare(
+                inputs,
                 scenarios,
                 out,
-                unit_costs=read_unit_costs(costs_path),
-                capacity=read_capacity(capacity_path),
                 simulations=simulations,
                 seed=seed,
-                inflation=inflation,
-                notes=[f"Unit costs: {costs_path.name}; capacity: {capacity_path.name}."],
+                last_year=last_year,
             )
         if save:
             from highneeds.finance.scenario_store import save_scenario
-            from highneeds.store import open_store
 
-            store = open_store()
             for path, scenario in zip(paths, scenarios, strict=True):
                 save_scenario(
-                    store, DEMO_LA_CODE, scenario, toml_text=path.read_text(encoding="utf-8")
+                    store, inputs.la_code, scenario, toml_text=path.read_text(encoding="utf-8")
                 )
     except (HighneedsError, ValueError) as error:
         _fail(error)
         return
+    table = result.comparison[COMPARISON_COLUMNS]
+    if fmt is Format.csv:
+        print(table.to_csv(index=False), end="")
+        return
+    if fmt is Format.json:
+        from highneeds.cli.output import emit
+
+        emit(table, Format.json, title=f"Scenarios for {inputs.la_name}", index=False)
+        return
+    console.print(f"[bold]{inputs.la_name}[/bold] ({inputs.la_code}): {inputs.model} model")
     _print_comparison(result.comparison)
     for note in result.notes:
         console.print(note)
-    console.print(
-        f"Wrote {result.workbook} and {len(result.charts)} charts in {result.seconds:.1f} s"
-    )
+    if result.workbook:
+        console.print(
+            f"Wrote {result.workbook} and {len(result.charts)} charts in {result.seconds:.1f} s"
+        )
+
+
+def change_programme_examples() -> list[Path]:
+    from highneeds.finance.bundled import DATA_DIR
+
+    return sorted((DATA_DIR / "change_programme").glob("*.toml"))
+
+
+@app.command()
+def examples(
+    folder: Path = typer.Argument(Path("."), help="where to copy them"),
+) -> None:
+    """Copy the example change-programme scenarios (status quo, more specialist places, early
+    help, inclusion) to FOLDER, to edit or run as they are."""
+    from highneeds.cli.finance import console
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in change_programme_examples():
+        shutil.copy(path, folder / path.name)
+        console.print(f"Wrote {folder / path.name}")

@@ -1,9 +1,8 @@
-"""Which unit costs, capacity register and forecast an LA's money and places pages rest on.
+"""The finance pages' entry points for one LA, on the one path of :mod:`highneeds.plan.inputs`.
 
-An LA's own filled templates in the store (:mod:`highneeds.importers.finance`) come first.
-Only the synthetic demo LA falls back to the shipped examples (``data/finance/examples``);
-any other LA without them gets ``None`` so the caller can say what to upload. Every result
-carries notes naming the inputs it used, for the outputs to repeat.
+Kept for the shells that call them (the web workspace): each resolves the LA's inputs — its
+own imports, then public data, then reference defaults — and runs :mod:`highneeds.plan.run`.
+Every result carries notes naming the inputs it used, for the outputs to repeat.
 """
 
 from __future__ import annotations
@@ -14,22 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from highneeds.errors import ModelInputError
-from highneeds.finance.demo import (
-    DEMO_LAST_YEAR,
-    EXAMPLES,
-    ComparisonResult,
-    DemoLA,
-    demo_la,
-    example_scenarios,
-    run_comparison,
-)
-from highneeds.finance.projection import run_scenarios
 from highneeds.finance.scenarios import Scenario, read_scenario
-from highneeds.finance.templates import read_capacity, read_unit_costs
 from highneeds.store import Store
-
-DEMO_LA_CODE = "999"  # highneeds.sen2.synth.LA_CODE, without importing the generator
 
 
 @dataclass
@@ -69,63 +54,13 @@ def _provenance(store: Store, kind: str, la_code: str) -> str:
     return _described(imported_file(store, kind, la_code))
 
 
-def finance_inputs(store: Store, la_code: str) -> FinanceInputs | None:
-    """The LA's stored unit costs and capacity register; the shipped examples for the demo
-    LA when it has not imported its own; None for any other LA missing either."""
-    from highneeds.importers.finance import import_kind, load_capacity, load_unit_costs
+def finance_inputs(store: Store, la_code: str) -> FinanceInputs:
+    """The unit costs and capacity register the LA's plan uses, whichever source each came
+    from (:func:`highneeds.plan.inputs.resolve`); ``notes`` name the sources."""
+    from highneeds.plan.inputs import resolve
 
-    unit_costs, capacity = load_unit_costs(store, la_code), load_capacity(store, la_code)
-    notes = []
-    if unit_costs.empty:
-        if la_code != DEMO_LA_CODE:
-            return None
-        unit_costs = read_unit_costs(EXAMPLES / "unit_costs.csv")
-        notes.append("Unit costs: the shipped example (highneeds/data/finance/examples).")
-    else:
-        source = _provenance(store, import_kind("unit_costs"), la_code)
-        notes.append(f"Unit costs: LA {la_code}'s own template {source}.")
-    if capacity.empty:
-        if la_code != DEMO_LA_CODE:
-            return None
-        capacity = read_capacity(EXAMPLES / "capacity.csv")
-        notes.append("Capacity register: the shipped example (highneeds/data/finance/examples).")
-    else:
-        source = _provenance(store, import_kind("capacity"), la_code)
-        notes.append(f"Capacity register: LA {la_code}'s own template {source}.")
-    return FinanceInputs(unit_costs, capacity, notes)
-
-
-def la_forecaster(store: Store, la_code: str) -> DemoLA:
-    """The LA's forecast fitted to its stored SEN2 transitions (the demo LA: its shipped
-    returns). Raises ModelInputError when the LA has none."""
-    if la_code == DEMO_LA_CODE:
-        return demo_la("sen2")
-    from highneeds.forecast.markov import MarkovForecaster
-    from highneeds.importers.sen2 import stored_transitions
-
-    moves = stored_transitions(store, la_code).drop(columns=["leave_reason"])
-    if moves.empty:
-        raise ModelInputError(
-            f"there are no SEN2 transitions for LA {la_code}: import this LA's SEN2 returns "
-            "for at least two consecutive years, then run this again"
-        )
-    model = MarkovForecaster().fit(moves)
-    return DemoLA(model, None, f"LA {la_code}: transitions from its stored SEN2 returns.")
-
-
-def _last_year(la: DemoLA) -> int:
-    """The demo's horizon (2030, the examples' years), at least a year past the data."""
-    return max(DEMO_LAST_YEAR, int(la.model.base_year_) + 1)
-
-
-def _require(store: Store, la_code: str) -> FinanceInputs:
-    inputs = finance_inputs(store, la_code)
-    if inputs is None:
-        raise ModelInputError(
-            f"LA {la_code} has no unit costs or no capacity register in the store: import its "
-            "filled unit-cost template and capacity register first"
-        )
-    return inputs
+    inputs = resolve(store, la_code)
+    return FinanceInputs(inputs.unit_costs, inputs.capacity, inputs.notes())
 
 
 def la_comparison(
@@ -136,46 +71,27 @@ def la_comparison(
     simulations: int = 1000,
     seed: int = 1,
     scenarios: Sequence[Scenario] | None = None,
-) -> ComparisonResult:
-    """The baseline and ``scenarios`` (default: the shipped examples) for ``la_code``,
-    costed with its own inputs; the result's notes name them."""
-    inputs = _require(store, la_code)
+):
+    """The baseline and ``scenarios`` (default: the shipped examples) for ``la_code``
+    (:func:`highneeds.plan.run.compare`); the result's notes name every input's source."""
+    from highneeds.finance.demo import example_scenarios
+    from highneeds.plan.inputs import resolve
+    from highneeds.plan.run import compare
+
     if scenarios is None:
         scenarios = [read_scenario(path) for path in example_scenarios()]
-    la = la_forecaster(store, la_code)
-    return run_comparison(
-        la,
-        scenarios,
-        out_dir,
-        unit_costs=inputs.unit_costs,
-        capacity=inputs.capacity,
-        simulations=simulations,
-        seed=seed,
-        last_year=_last_year(la),
-        notes=inputs.notes,
-    )
+    return compare(resolve(store, la_code), scenarios, out_dir, simulations=simulations, seed=seed)
 
 
 def la_sufficiency(
     store: Store, la_code: str, *, simulations: int = 500, seed: int = 1
 ) -> pd.DataFrame:
-    """Places against forecast demand (as :func:`highneeds.finance.demo.demo_sufficiency`)
-    from the LA's own capacity register; ``attrs["notes"]`` names the inputs used."""
-    inputs = _require(store, la_code)
-    la = la_forecaster(store, la_code)
-    run = run_scenarios(
-        la.model,
-        [],
-        inputs.unit_costs,
-        horizon=_last_year(la) - la.model.base_year_,
-        simulations=simulations,
-        seed=seed,
-        capacity=inputs.capacity,
-        funding_categories=la.funding_categories,
-    )
-    table = run.costed()["Baseline"].attrs["sufficiency"]
-    table.attrs["notes"] = [la.description, *inputs.notes]
-    return table
+    """Places against forecast demand (:func:`highneeds.plan.run.sufficiency`);
+    ``attrs["notes"]`` names the inputs used."""
+    from highneeds.plan.inputs import resolve
+    from highneeds.plan.run import sufficiency
+
+    return sufficiency(resolve(store, la_code), simulations=simulations, seed=seed)
 
 
 # --------------------------------------------------------------------------------------------
@@ -206,23 +122,16 @@ class OwnBudget:
 
 def la_caseload(store: Store, la_code: str) -> pd.DataFrame:
     """Children with a plan by January census, setting, need and NCY, from the same SEN2
-    transitions the LA's forecast learns from (:func:`la_forecaster`); empty without any."""
+    transitions the LA's child-level forecast learns from; empty without any."""
     from highneeds.finance.caseload import caseload_from_transitions
+    from highneeds.importers.sen2 import stored_transitions
 
-    if la_code == DEMO_LA_CODE:
-        from highneeds.finance.demo import demo_transitions
-
-        moves = demo_transitions()
-    else:
-        from highneeds.importers.sen2 import stored_transitions
-
-        moves = stored_transitions(store, la_code)
-    return caseload_from_transitions(moves)
+    return caseload_from_transitions(stored_transitions(store, la_code))
 
 
 def _unit_costs_for_reconciling(store: Store, la_code: str) -> tuple[pd.DataFrame, str]:
-    """The LA's own unit costs; the demo LA's shipped examples; else no figures at all, so
-    every line rests on the national reference defaults (and is flagged as such)."""
+    """The LA's own unit costs; else no figures at all, so every line rests on the national
+    reference defaults (and is flagged as such)."""
     from highneeds.finance.costs import empty_unit_costs
     from highneeds.importers.finance import import_kind, load_unit_costs
 
@@ -230,9 +139,6 @@ def _unit_costs_for_reconciling(store: Store, la_code: str) -> tuple[pd.DataFram
     if not own.empty:
         source = _provenance(store, import_kind("unit_costs"), la_code)
         return own, f"Unit costs: LA {la_code}'s own template {source}."
-    if la_code == DEMO_LA_CODE:
-        example = read_unit_costs(EXAMPLES / "unit_costs.csv")
-        return example, "Unit costs: the shipped example (highneeds/data/finance/examples)."
     return empty_unit_costs(), (
         "Unit costs: none imported for this LA, so every modelled figure uses the national "
         "reference defaults."

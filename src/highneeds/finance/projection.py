@@ -363,7 +363,7 @@ def _places_by_year(register: pd.DataFrame, years: Sequence[int]) -> np.ndarray:
 
 
 def cost_world(
-    result,
+    stock: np.ndarray,
     cells: Cells,
     prices: CellPrices,
     groups: Groups,
@@ -372,10 +372,10 @@ def cost_world(
     capacity: pd.DataFrame | None,
 ) -> WorldCosts:
     """Capacity constraint, place funding (filled and empty commissioned places), top-up,
-    unit-cost changes and capital for one world (a ForecastResult), a year at a time so no
-    (S, T, cells) array of pounds is ever held."""
+    unit-cost changes and capital for one world, a year at a time so no (S, T, cells) array
+    of pounds is ever held. ``stock`` is the world's caseload (S, T, grid cells): a
+    ForecastResult's ``simulated.stock`` or the public-data model's draws."""
     T, G, F = len(years), groups.matrix.shape[1], len(CATEGORY_CODES)
-    stock = result.simulated.stock
     S = stock.shape[0]
     if capacity is None and any(i["type"] == "places" for i in scenario.interventions):
         raise InputFileError(
@@ -604,18 +604,24 @@ def run_scenarios(
     )
     groups = Groups.of(cells, prices)
     worlds, baselines = {}, {}
-    base_world = cost_world(baseline, cells, prices, groups, BASELINE, years, capacity)
+    base_world = cost_world(
+        baseline.simulated.stock, cells, prices, groups, BASELINE, years, capacity
+    )
     for scenario in everything:
         result = results[scenario.name]
         if scenario.is_baseline:
             worlds[scenario.name] = baselines[scenario.name] = base_world
             continue
-        worlds[scenario.name] = cost_world(result, cells, prices, groups, scenario, years, capacity)
+        worlds[scenario.name] = cost_world(
+            result.simulated.stock, cells, prices, groups, scenario, years, capacity
+        )
         coupled = result.coupled_baseline()
         baselines[scenario.name] = (
             base_world
             if coupled is result
-            else cost_world(coupled, cells, prices, groups, BASELINE, years, capacity)
+            else cost_world(
+                coupled.simulated.stock, cells, prices, groups, BASELINE, years, capacity
+            )
         )
     return ScenarioRun(
         years, cells, prices, groups, worlds, baselines, {s.name: s for s in everything}

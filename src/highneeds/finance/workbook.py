@@ -70,10 +70,13 @@ def write_plan_workbook(
     comparison: pd.DataFrame | None = None,
     position: pd.DataFrame | None = None,
     notes: list[str] | None = None,
+    sources: pd.DataFrame | None = None,
 ) -> Path:
     """An XLSX with, per scenario, cost and caseload in the DSG management plan layout;
     the scenario comparison; the DSG position; place sufficiency (demand against commissioned
-    places); notes (defaults used, sources)."""
+    places); notes (defaults used, sources); with ``sources`` (input, source, detail: see
+    :meth:`highneeds.plan.inputs.PlanInputs.sources_table`), a sheet of every input's source
+    and every assumption."""
     path = Path(path)
     all_notes = list(notes or [])
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
@@ -101,6 +104,10 @@ def write_plan_workbook(
                 all_notes.append(f"{name}: {note}")
         all_notes.append(ATTRIBUTION)
         pd.DataFrame({"Notes": all_notes}).to_excel(writer, sheet_name="Notes", index=False)
+        if sources is not None:
+            sources.rename(
+                columns={"input": "Input", "source": "Source", "detail": "Detail"}
+            ).to_excel(writer, sheet_name="Sources and assumptions", index=False)
         reference_unit_costs().to_excel(writer, sheet_name="Reference defaults", index=False)
     return path
 

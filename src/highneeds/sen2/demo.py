@@ -21,6 +21,14 @@ def demo_folder() -> Path:
     return Path(str(resources.files("highneeds.data") / "demo"))
 
 
+def fictional_la_names() -> dict[str, str]:
+    """LA number -> name of the fictional LAs whose data ships with highneeds (they are in no
+    reference list, so the LA resolver asks here)."""
+    from highneeds.sen2.synth import LA_CODE, LA_NAME
+
+    return {LA_CODE: LA_NAME}
+
+
 def demo_paths() -> list[Path]:
     """The demo returns, oldest first (``sen2-<year>.xml.gz``)."""
     return sorted(demo_folder().glob("sen2-*.xml.gz"))
