@@ -117,3 +117,14 @@ def test_import_into_the_store(cli_env, tmp_path):
     assert "590 (2023/24)" in shown.output  # K7 from the stored register: 580 + the 10 added
     missing = runner.invoke(app, ["strategy", "show", "--la", "Leeds"])
     assert missing.exit_code == 1 and "Leeds has no strategy" in missing.output
+
+
+def test_ips_refuses_bad_options_before_working(tmp_path):
+    wrong = runner.invoke(app, ["ips", "--la", "Stockport", "--out", str(tmp_path / "ips.txt")])
+    assert wrong.exit_code == 1 and "written as .pdf, .docx or .html" in wrong.output
+    cost = runner.invoke(
+        app,
+        ["ips", "--la", "Stockport", "--out", str(tmp_path / "ips.pdf"), "--capital-cost", "x=1"],
+    )
+    assert cost.exit_code == 1 and "TYPE=POUNDS" in " ".join(cost.output.split())
+    assert not (tmp_path / "ips.pdf").exists()

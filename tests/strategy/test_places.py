@@ -180,3 +180,21 @@ def test_capacity_from_january_of_opening(stockport_register):
     assert by_year[(2024, "resourced_provision")] == 250
     # Planned places are not capacity.
     assert by_year[(2025, "maintained_special")] == 770
+
+
+def test_changes_already_in_the_capacity_register_are_skipped(stockport_register):
+    capacity = pd.DataFrame(
+        {
+            "provision": ["Special schools"] * 2,
+            "funding_category": ["maintained_special"] * 2,
+            "designated_needs": [""] * 2,
+            "year": [2023, 2024],
+            "places": [500, 500],
+        }
+    )
+    out = capacity_with_register(capacity, stockport_register, after=2023)
+    by_year = out.groupby(["year", "funding_category"])["places"].sum()
+    assert by_year[(2024, "maintained_special")] == 770
+    # Resourced provision opened by 2022/23 is in the register's 2023 figures: only the
+    # closure of 2023/24 changes it.
+    assert by_year[(2024, "resourced_provision")] == -20

@@ -17,6 +17,7 @@ from highneeds.errors import HighneedsError
 app = typer.Typer(
     help="A SEND strategy: check its file, track its KPIs, write the progress report."
 )
+ips_app = typer.Typer(help="The Investment Position Statement for specialist places.")
 places_app = typer.Typer(help="The register of specialist places: planned, opened and closed.")
 
 PlacesOption = Annotated[
@@ -65,6 +66,14 @@ def _tracking(file: Path | None, places: Path | None, la: str | None):
     else:
         raise typer.BadParameter("give a strategy file, or --la for the LA's stored strategy")
     return track(strategy, kpi_data(store, strategy, register))
+
+
+def document_format(out: Path) -> str:
+    """html, pdf or docx from a file name, or a clear error."""
+    fmt = out.suffix.lower().lstrip(".")
+    if fmt not in ("html", "pdf", "docx"):
+        fail(f"{out.name}: documents are written as .pdf, .docx or .html")
+    return fmt
 
 
 def write_table(frame: pd.DataFrame, out: Path, sheet: str = "Table") -> None:
@@ -185,21 +194,20 @@ def import_command(
 
 @app.command("report")
 def report(
-    out: Annotated[Path, typer.Option("--out", help="progress.pdf or progress.html")],
+    out: Annotated[Path, typer.Option("--out", help="progress.pdf, .docx or .html")],
     file: StrategyArgument = None,
     la: LaOption = None,
     places: PlacesOption = None,
 ) -> None:
     """Write the progress report: every KPI's path from baseline to target, chart and table."""
-    from highneeds.strategy.report import render_html, render_pdf
+    from highneeds.strategy.document import render
+    from highneeds.strategy.report import progress_document
 
+    fmt = document_format(out)
     try:
         tracking = _tracking(file, places, la)
-        suffix = out.suffix.lower()
-        if suffix not in (".pdf", ".html"):
-            fail(f"{out.name}: the report is written as .pdf or .html")
         with console.status("Writing the progress report…"):
-            content = render_pdf(tracking) if suffix == ".pdf" else render_html(tracking).encode()
+            content = render(progress_document(tracking), fmt)
     except HighneedsError as error:
         fail(str(error))
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -282,3 +290,68 @@ def places_show(
         )
     if out:
         write_table(table, out, "Places")
+
+
+@ips_app.callback(invoke_without_command=True)
+def ips(
+    la: Annotated[str, typer.Option("--la", help="the LA: name, DfE number or GSS code")],
+    out: Annotated[Path, typer.Option("--out", help="ips.pdf, ips.docx or ips.html")],
+    places: PlacesOption = None,
+    capacity: Annotated[
+        Path | None, typer.Option(help="filled capacity template (default: the LA's import)")
+    ] = None,
+    capital_cost: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--capital-cost",
+            help="cost of a new place, e.g. maintained_special=85000 (repeat per type)",
+        ),
+    ] = None,
+    simulations: Annotated[int, typer.Option(min=50, max=5000)] = 500,
+    seed: int = 1,
+) -> None:
+    """Write the Investment Position Statement: specialist places against forecast demand for
+    the next five years, planned places, capital needed; small numbers suppressed."""
+    from highneeds.finance.templates import read_capacity
+    from highneeds.plan.inputs import resolve
+    from highneeds.store import open_store
+    from highneeds.strategy.document import render
+    from highneeds.strategy.ips import investment_position, ips_document
+    from highneeds.strategy.places import read_register
+    from highneeds.strategy.stored import stored_register
+
+    fmt = document_format(out)
+    costs = _capital_costs(capital_cost or [])
+    try:
+        store = open_store()
+        given = read_capacity(capacity) if capacity else None
+        with console.status("Forecasting demand and places…"):
+            inputs = resolve(store, la, capacity=given)
+            register = read_register(places) if places else stored_register(store, inputs.la_code)
+            position = investment_position(
+                inputs, register, capital_costs=costs, simulations=simulations, seed=seed
+            )
+            content = render(ips_document(position), fmt)
+    except HighneedsError as error:
+        fail(str(error))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(content)
+    console.print(
+        f"Wrote {out}: {position.la_name}, January {position.origin + 1}–{position.last_year}"
+    )
+
+
+def _capital_costs(items: list[str]) -> dict[str, float]:
+    from highneeds.strategy.places import SPECIALIST_CATEGORIES
+
+    costs = {}
+    for item in items:
+        code, _, value = item.partition("=")
+        amount = pd.to_numeric(value.replace(",", "").lstrip("£"), errors="coerce")
+        if code.strip() not in SPECIALIST_CATEGORIES or pd.isna(amount) or not 0 <= amount <= 5e6:
+            fail(
+                f"--capital-cost {item!r}: write TYPE=POUNDS with TYPE one of "
+                f"{', '.join(SPECIALIST_CATEGORIES)} and pounds from 0 to 5,000,000"
+            )
+        costs[code.strip()] = float(amount)
+    return costs

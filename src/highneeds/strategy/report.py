@@ -1,36 +1,14 @@
-"""The one-page-per-priority progress report of a strategy's KPIs: HTML and tagged PDF.
-
-Every KPI shows its path from baseline to target: a chart (actuals, the path, neighbours,
-region and England) with a text alternative, and the table of the same figures.
-"""
+"""The progress report of a strategy's KPIs: every KPI at a glance, then per priority each
+KPI's path from baseline to target as a chart (with its text alternative) and a table."""
 
 from __future__ import annotations
-
-import base64
-import io
-import logging
-from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from highneeds.strategy.measures import UNITS, format_value, period_label
+from highneeds.strategy.document import Block, Chart, Document, Section, Table
+from highneeds.strategy.measures import format_value, period_label
 from highneeds.strategy.track import STATUS_RULE, KpiTracking, summary_for_display
-
-TEMPLATES = Path(__file__).parent / "templates"
-ATTRIBUTION = "Contains public sector information licensed under the Open Government Licence v3.0."
-
-
-@dataclass
-class KpiSection:
-    code: str
-    title: str
-    status: str
-    chart_svg: str
-    chart_alt: str
-    table: pd.DataFrame  # headers in words, values formatted
-
 
 PERIOD_AXIS = {
     "january": "January census of each year",
@@ -38,52 +16,51 @@ PERIOD_AXIS = {
     "calendar": "Calendar year",
     "academic": "Academic year",
 }
+UNIT_AXIS = {
+    "count": "Number",
+    "percent": "Per cent",
+    "per_1000": "Per 1,000 residents",
+    "pounds": "Pounds (£)",
+    "pounds_per_head": "Pounds per head (£)",
+}
 
 
-def _axis_title(unit: str) -> str:
-    return {
-        "count": "Number",
-        "percent": "Per cent",
-        "per_1000": "Per 1,000 residents",
-        "pounds": "Pounds (£)",
-        "pounds_per_head": "Pounds per head (£)",
-    }.get(unit, "Value")
-
-
-def kpi_chart(tracking: KpiTracking, code: str):
-    """Actuals (LA, neighbours, region, England) and the path to target, one line each."""
-    from matplotlib.figure import Figure
-
-    row = tracking.summary.set_index("kpi").loc[code]
-    series = tracking.kpi_series(code)
-    figure = Figure(figsize=(7.0, 3.0), dpi=100)
-    axes = figure.add_subplot()
-    lines = [
+def _lines(tracking: KpiTracking) -> list[tuple[str, str, str, str, str | None]]:
+    """(column, label, colour, line style, marker): every series has its own style, so the
+    chart reads in grey and for colour-blind readers too."""
+    return [
         ("la_value", tracking.strategy.la_name, "#1d70b8", "-", "o"),
         ("path_value", "Path to target", "#00703c", "--", None),
-        ("neighbours_value", "Statistical neighbours (mean)", "#f47738", "-", None),
+        ("neighbours_value", "Statistical neighbours (mean)", "#f47738", "-", "s"),
         ("region_value", tracking.region_name or "Region", "#912b88", ":", None),
         ("england_value", "England", "#505a5f", "-.", None),
     ]
-    for column, label, colour, style, marker in lines:
+
+
+def kpi_chart(tracking: KpiTracking, code: str) -> Chart:
+    """Actuals (LA, neighbours, region, England) and the path to target, one line each."""
+    from matplotlib.figure import Figure
+
+    kpi = tracking.strategy_kpi(code)
+    series = tracking.kpi_series(code)
+    figure = Figure(figsize=(7.0, 2.8), dpi=100)
+    axes = figure.add_subplot()
+    for column, label, colour, style, marker in _lines(tracking):
         values = pd.to_numeric(series[column], errors="coerce")
         if values.notna().any():
-            axes.plot(series["year"], values, style, color=colour, marker=marker, label=label, ms=4)
-    years = series["year"].astype(int)
+            axes.plot(series["year"], values, style, color=colour, marker=marker, label=label, ms=3)
+    years = list(series["year"].astype(int))
     step = max(1, int(np.ceil(len(years) / 8)))
-    ticks = list(years)[::step]
-    period = tracking.strategy_kpi(code).period
-    labels = [str(y) if period == "january" else period_label(period, y) for y in ticks]
+    ticks = years[::step]
+    labels = [str(y) if kpi.period == "january" else period_label(kpi.period, y) for y in ticks]
     axes.set_xticks(ticks, labels, fontsize=7)
-    axes.set_xlabel(PERIOD_AXIS[period], fontsize=8)
-    axes.set_ylabel(_axis_title(row["unit"]), fontsize=8)
+    axes.set_xlabel(PERIOD_AXIS[kpi.period], fontsize=8)
+    axes.set_ylabel(UNIT_AXIS.get(kpi.unit, "Value"), fontsize=8)
+    axes.tick_params(axis="y", labelsize=7)
     axes.spines[["top", "right"]].set_visible(False)
     axes.legend(fontsize=7, frameon=False, loc="center left", bbox_to_anchor=(1.0, 0.5))
     figure.tight_layout()
-    buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", bbox_inches="tight")
-    svg = buffer.getvalue()
-    return svg[svg.index("<svg") :]
+    return Chart(figure, _alt(tracking, code))
 
 
 def _alt(tracking: KpiTracking, code: str) -> str:
@@ -94,71 +71,57 @@ def _alt(tracking: KpiTracking, code: str) -> str:
         f"({row['baseline_period']}), target {format_value(unit, row['target_value'])} "
         f"({row['target_period']})"
     )
-    if row["latest_period"] is not None and not pd.isna(row["latest_period"]):
+    if isinstance(row["latest_period"], str):
         text += f", latest {format_value(unit, row['latest_value'])} ({row['latest_period']})"
-    return text + f". Status: {row['status']}. The table below gives every figure."
+    return text + f". Status: {row['status']}. The table gives every figure."
 
 
-def kpi_table(tracking: KpiTracking, code: str) -> pd.DataFrame:
-    row = tracking.summary.set_index("kpi").loc[code]
+def kpi_table(tracking: KpiTracking, code: str) -> Table:
+    kpi = tracking.strategy_kpi(code)
     series = tracking.kpi_series(code)
-    unit = row["unit"]
     out = pd.DataFrame({"Year": series["period"]})
-    out[tracking.strategy.la_name] = [format_value(unit, v) for v in series["la_value"]]
-    out["Path to target"] = [format_value(unit, v) for v in series["path_value"]]
-    for column, label in (
-        ("neighbours_value", "Statistical neighbours (mean)"),
-        ("region_value", tracking.region_name or "Region"),
-        ("england_value", "England"),
-    ):
+    for column, label, *_ in _lines(tracking):
         values = pd.to_numeric(series[column], errors="coerce")
         if values.notna().any():
-            out[label] = [format_value(unit, v) for v in values]
-    return out
+            out[label] = [format_value(kpi.unit, v) for v in values]
+    return Table(f"{kpi.title} by year", out, kpi.source)
 
 
-def sections(tracking: KpiTracking) -> list[KpiSection]:
-    out = []
-    for row in tracking.summary.itertuples():
-        out.append(
-            KpiSection(
-                code=row.kpi,
-                title=row.title,
-                status=row.status,
-                chart_svg=kpi_chart(tracking, row.kpi),
-                chart_alt=_alt(tracking, row.kpi),
-                table=kpi_table(tracking, row.kpi),
-            )
-        )
-    return out
-
-
-def render_html(tracking: KpiTracking) -> str:
-    """A self-contained page: styles inline, charts as SVG images, no scripts."""
-    from jinja2 import Environment, FileSystemLoader, select_autoescape
-
-    environment = Environment(
-        loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"])
-    )
-    environment.filters["b64"] = lambda text: base64.b64encode(text.encode()).decode()
-    css = (TEMPLATES / "progress.css").read_text(encoding="utf-8")
+def progress_document(tracking: KpiTracking) -> Document:
     strategy = tracking.strategy
-    return environment.get_template("progress.html.j2").render(
-        s=strategy,
-        t=tracking,
-        summary=summary_for_display(tracking).drop(columns=["Source"]),
-        sections=sections(tracking),
-        priorities={p.code: p for p in strategy.priorities},
-        rule=STATUS_RULE,
-        units=UNITS,
-        css=css,
-        attribution=ATTRIBUTION,
+    summary = summary_for_display(tracking).drop(columns=["Source"])
+    overview = Block(
+        paragraphs=[
+            "Each indicator is compared with where it should be by now: its milestone for that "
+            "year, or the straight line from its baseline to its target. " + STATUS_RULE,
+            f"Statistical neighbours: {tracking.neighbours_label}. Region: {tracking.region_name}.",
+            *tracking.notes,
+        ],
+        tables=[Table("Every indicator at a glance", summary)],
     )
-
-
-def render_pdf(tracking: KpiTracking) -> bytes:
-    """The HTML as a tagged A4 PDF (PDF/UA-1: structure tags, language, title)."""
-    from weasyprint import HTML
-
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    return HTML(string=render_html(tracking)).write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
+    sections = [Section("Every indicator", [overview], new_page=False)]
+    for priority in strategy.priorities:
+        blocks = []
+        if priority.workstreams:
+            blocks.append(
+                Block(paragraphs=["Workstreams: " + "; ".join(priority.workstreams) + "."])
+            )
+        for kpi in (k for k in strategy.kpis if k.priority == priority.code):
+            row = tracking.summary.set_index("kpi").loc[kpi.code]
+            blocks.append(
+                Block(
+                    heading=f"{kpi.code}: {kpi.title}",
+                    status=row["status"],
+                    paragraphs=[kpi.definition] if kpi.definition else [],
+                    charts=[kpi_chart(tracking, kpi.code)],
+                    tables=[kpi_table(tracking, kpi.code)],
+                )
+            )
+        sections.append(Section(f"{priority.code}: {priority.title}", blocks))
+    return Document(
+        title=f"{strategy.title}: progress report",
+        subtitle=f"{strategy.la_name} · {len(strategy.kpis)} key performance indicators, "
+        f"{strategy.start} to {strategy.end}",
+        sections=sections,
+        landscape=True,
+    )
