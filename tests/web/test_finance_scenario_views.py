@@ -133,9 +133,8 @@ def test_finance_page_shows_published_money_beside_neighbours_and_england(client
     assert "Statistical neighbours compared" in html
     assert reverse("workspace:finance_chart", args=[STOCKPORT, "per_ehcp"]) in html
     assert reverse("workspace:finance_download", args=[STOCKPORT, "unit_costs", "svg"]) in html
-    # only the demo LA has a capacity register: the page says so and offers no form
-    assert "only the demo LA has them" in html
-    assert "Check places against demand" not in html
+    # with no SEN2 and no templates, places and scenarios rest on public data: nothing missing
+    assert "only the demo LA has them" not in html
 
 
 def test_finance_downloads_are_consistent_and_audited(client_as, la):
@@ -193,19 +192,23 @@ def test_sufficiency_options_are_checked_with_linked_errors(client_as, la):
     assert '<a href="#id_seed">The seed must be 0 or more' in html
 
 
-def test_sufficiency_for_an_la_without_a_capacity_register_fails_with_a_reason(client_as, la):
+@pytest.mark.slow
+def test_sufficiency_for_an_la_without_sen2_or_templates_rests_on_public_data(client_as, la):
     client_as(Role.ANALYST, la).post(
         _url("workspace:finance", {}), {"simulations": "100", "seed": "1"}
     )
     job = Job.objects.get(kind=Job.Kind.SUFFICIENCY)
-    assert job.status == Job.Status.FAILED
-    assert "only the demo LA has them" in job.result["problems"][0]["message"]
+    assert job.status == Job.Status.SUCCEEDED, job.result
+    notes = " ".join(services.job_tables(job)["notes"]["Note"])
+    assert "public data" in notes and "reference default" in notes
 
 
 @pytest.mark.slow
 def test_demo_la_sufficiency_runs_in_the_background_and_shows_the_gap(client_as, la):
+    from highneeds.finance.demo import load_demo_la
     from highneeds.sen2.synth import LA_CODE
 
+    load_demo_la(get_store())  # the demo LA is data: loaded as any LA's files are
     demo = WorkspaceFactory(la_code=LA_CODE, name="Stockbridge (fictional)")
     client = client_as(Role.ANALYST, demo)
     response = client.post(
@@ -469,17 +472,16 @@ def test_comparison_needs_a_saved_scenario_choice(client_as, la, monkeypatch):
     assert '<a href="#id_scenarios_0">Choose scenarios from the list' in response.content.decode()
 
 
-def test_comparison_for_an_la_without_costs_fails_with_a_reason(client_as, la, monkeypatch):
-    from highneeds.web.workspace import core_api
-
-    monkeypatch.setattr(core_api, "has_costs", lambda la_code: True)  # show the form anyway
+@pytest.mark.slow
+def test_comparison_for_an_la_without_sen2_runs_on_public_data(client_as, la):
     client_as(Role.ANALYST, la).post(
         _url("workspace:scenarios", {}),
         {"scenarios": [PLAN.name], "simulations": "100", "seed": "1"},
     )
     job = Job.objects.get(kind=Job.Kind.SCENARIOS)
-    assert job.status == Job.Status.FAILED
-    assert "only the demo LA has them" in job.result["problems"][0]["message"]
+    assert job.status == Job.Status.SUCCEEDED, job.result
+    notes = " ".join(services.job_tables(job)["notes"]["Note"])
+    assert "public-data model" in notes
 
 
 def test_workbook_download_is_the_stored_xlsx_and_audited(client_as, la, workbook_job):
@@ -498,8 +500,10 @@ def test_workbook_download_is_the_stored_xlsx_and_audited(client_as, la, workboo
 
 @pytest.mark.slow
 def test_demo_la_compares_saved_scenarios_with_the_same_draws(client_as, la):
+    from highneeds.finance.demo import load_demo_la
     from highneeds.sen2.synth import LA_CODE
 
+    load_demo_la(get_store())  # the demo LA is data: loaded as any LA's files are
     demo = WorkspaceFactory(la_code=LA_CODE, name="Stockbridge (fictional)")
     client = client_as(Role.ANALYST, demo)
     url = reverse("workspace:scenarios", args=[LA_CODE])
@@ -533,8 +537,10 @@ def test_demo_la_compares_a_scenario_with_designated_places(client_as, la):
     """Places posted through the form with designated needs and year groups reach the
     capacity constraint: the comparison runs, and places only some children may take cost
     differently from the same places open to all."""
+    from highneeds.finance.demo import load_demo_la
     from highneeds.sen2.synth import LA_CODE
 
+    load_demo_la(get_store())  # the demo LA is data: loaded as any LA's files are
     demo = WorkspaceFactory(la_code=LA_CODE, name="Stockbridge (fictional)")
     client = client_as(Role.ANALYST, demo)
     for name, answers in [

@@ -94,7 +94,7 @@ def test_uploaded_costs_and_places_drive_sufficiency_and_scenarios(client_as, st
     in_2027 = tables["sufficiency"][tables["sufficiency"]["January census year"] == 2027]
     assert in_2027["Commissioned places"].sum() == capacity[capacity.year == 2027].places.sum()
     notes = " ".join(tables["notes"]["Note"])
-    assert "LA 356's own template 'places-2026.csv'" in notes
+    assert "Capacity register: the LA's own import — 'places-2026.csv'" in notes
     assert "'our-costs.xlsx'" in notes and "shipped example" not in notes
 
     response = client.post(reverse("workspace:scenarios", args=[LA]), {"copy_examples": "1"})

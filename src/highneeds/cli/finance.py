@@ -420,7 +420,7 @@ def sufficiency(
     """Commissioned places against forecast demand by year, with the chance of being short,
     for any LA (its SEN2 forecast, else the public-data forecast)."""
     from highneeds.finance.templates import read_capacity
-    from highneeds.plan.inputs import resolve
+    from highneeds.plan.inputs import resolve, signed
     from highneeds.plan.run import sufficiency as place_sufficiency
     from highneeds.store import open_store
     from highneeds.vocabulary import FUNDING_CATEGORY_BY_CODE
@@ -428,7 +428,10 @@ def sufficiency(
     try:
         register = read_capacity(capacity) if capacity else None
         inputs = resolve(
-            open_store(), la, capacity=register, given=capacity.name if capacity else ""
+            open_store(),
+            la,
+            capacity=register,
+            given=f"given on the command line: {capacity.name}" if capacity else "",
         )
         table = place_sufficiency(inputs, simulations=simulations, seed=seed, last_year=last_year)
     except HighneedsError as error:
@@ -440,13 +443,13 @@ def sufficiency(
     shown = Table(title=f"{inputs.la_name}: places against forecast demand (mean children)")
     for heading in ("Year", "Provision", "Demand", "Places", "Spare (− short)", "Chance short"):
         shown.add_column(heading, justify="left" if heading == "Provision" else "right")
-    for row in table.itertuples():
+    for row in table.sort_values(["year", "funding_category"]).itertuples():
         shown.add_row(
             str(row.year),
             FUNDING_CATEGORY_BY_CODE[row.funding_category].label,
             f"{row.demand:,.0f}",
             f"{row.places:,.0f}",
-            f"{row.gap:,.0f}",
+            signed(round(row.gap)),
             f"{row.probability_short:.0%}",
         )
     print_table(shown)
@@ -508,7 +511,10 @@ def dsg_command(
             money(row.other_lines_gbp),
             money(row.in_year_gbp),
             closing,
-            "–" if math.isnan(row.balance_pct_income) else f"{row.balance_pct_income:.2f}%",
+            "–"
+            if math.isnan(row.balance_pct_income)
+            else ("−" if row.balance_pct_income < 0 else "")
+            + f"{abs(row.balance_pct_income):.2f}%",
             "–" if math.isnan(row.probability_deficit) else f"{row.probability_deficit:.0%}",
         )
     print_table(shown)

@@ -83,7 +83,8 @@ def run(
             la,
             unit_costs=read_unit_costs(unit_costs) if unit_costs else None,
             capacity=read_capacity(capacity) if capacity else None,
-            given=", ".join(p.name for p in (unit_costs, capacity) if p) or "a file",
+            given="given on the command line: "
+            + ", ".join(p.name for p in (unit_costs, capacity) if p),
             allocation_growth=allocation_growth,
             inflation=inflation,
         )
@@ -106,7 +107,10 @@ def run(
     except (HighneedsError, ValueError) as error:
         _fail(error)
         return
-    table = result.comparison[COMPARISON_COLUMNS]
+    # whole pounds and tenths of a child: the simulation's float noise is not a figure
+    table = result.comparison[COMPARISON_COLUMNS].round(
+        {c: (1 if c.startswith("children") else 0) for c in COMPARISON_COLUMNS[2:-2]}
+    )
     if fmt is Format.csv:
         print(table.to_csv(index=False), end="")
         return
@@ -136,10 +140,11 @@ def examples(
     folder: Path = typer.Argument(Path("."), help="where to copy them"),
 ) -> None:
     """Copy the example change-programme scenarios (status quo, more specialist places, early
-    help, inclusion) to FOLDER, to edit or run as they are."""
+    help, inclusion) and an illustrative capacity register to FOLDER, to edit or run."""
     from highneeds.cli.finance import console
+    from highneeds.finance.bundled import DATA_DIR
 
     folder.mkdir(parents=True, exist_ok=True)
-    for path in change_programme_examples():
+    for path in [*change_programme_examples(), DATA_DIR / "change_programme" / "capacity.csv"]:
         shutil.copy(path, folder / path.name)
         console.print(f"Wrote {folder / path.name}")

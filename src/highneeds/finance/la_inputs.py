@@ -54,12 +54,17 @@ def _provenance(store: Store, kind: str, la_code: str) -> str:
     return _described(imported_file(store, kind, la_code))
 
 
-def finance_inputs(store: Store, la_code: str) -> FinanceInputs:
+def finance_inputs(store: Store, la_code: str) -> FinanceInputs | None:
     """The unit costs and capacity register the LA's plan uses, whichever source each came
-    from (:func:`highneeds.plan.inputs.resolve`); ``notes`` name the sources."""
+    from (:func:`highneeds.plan.inputs.resolve`); ``notes`` name the sources. None when the
+    LA has nothing to plan from (unknown, or neither SEN2 returns nor published data)."""
+    from highneeds.errors import ModelInputError, NotFoundError
     from highneeds.plan.inputs import resolve
 
-    inputs = resolve(store, la_code)
+    try:
+        inputs = resolve(store, la_code)
+    except (NotFoundError, ModelInputError):
+        return None
     return FinanceInputs(inputs.unit_costs, inputs.capacity, inputs.notes())
 
 

@@ -118,6 +118,15 @@ class PlanInputs:
         return [f"{r.input}: {r.source} — {r.detail}." for r in self.sources_table().itertuples()]
 
 
+def signed(value: float, spec: str = ",.0f") -> str:
+    """A number with a true minus sign (−), as every figure shown to users."""
+    return ("−" if value < 0 else "") + format(abs(value), spec)
+
+
+def pounds(value: float) -> str:
+    return ("−" if value < 0 else "") + f"£{abs(value):,.0f}"
+
+
 # --------------------------------------------------------------------------------------------
 # Which LA
 # --------------------------------------------------------------------------------------------
@@ -476,7 +485,7 @@ def resolve(
         sources["DSG balance brought forward"] = Source(
             PUBLIC,
             f"published cumulative DSG balance {last['financial_year']}: "
-            f"{last['balance_pct_income']:.2f}% of DSG income "
+            f"{signed(last['balance_pct_income'], '.2f')}% of DSG income "
             "(the whole DSG; other blocks assumed to balance in year)",
         )
 

@@ -31,7 +31,7 @@ from highneeds.finance.dsg import (
 )
 from highneeds.finance.projection import ScenarioRun, comparison_table, run_scenarios
 from highneeds.finance.scenarios import Scenario
-from highneeds.plan.inputs import DEFAULT_HORIZON, PlanInputs
+from highneeds.plan.inputs import DEFAULT_HORIZON, PlanInputs, pounds
 
 
 @dataclass
@@ -165,7 +165,7 @@ def positions(
         opening = float(last["balance_gbp"])
         opening_note = (
             f"the {last['basis']} DSG balance at the end of {last['financial_year']} "
-            f"(£{opening:,.0f})"
+            f"({pounds(opening)})"
         )
     years = [y for y in census_years if financial_year_of_census(y) >= first]
     if not years:

@@ -43,62 +43,22 @@ def setup_demo(public_la: str = PUBLIC_DEMO_LA) -> DemoLogin:
     return DemoLogin(DEMO_USERNAME, password, workspaces)
 
 
-def load_demo_data(store, *, children: int = 600) -> list[str]:
-    """Load the bundled national DfE release, the synthetic LA's SEN2 returns (2019–2024) and
-    its example scenarios, budget and outturn into the store; all idempotent. Returns what was
-    done, one line each, for printing."""
-    import tempfile
-    from pathlib import Path
-
-    from highneeds import config
+def load_demo_data(store) -> list[str]:
+    """Load the bundled national DfE release, then the synthetic LA's shipped data (SEN2
+    returns 2019–2024, unit costs, capacity, budget and outturn) through the importers every
+    LA's files go through (:func:`highneeds.finance.demo.load_demo_la`: one demo LA, one size
+    everywhere), and its example scenarios; all idempotent. Returns what was done, a line each."""
+    from highneeds.finance.demo import load_demo_la
     from highneeds.importers.dfe import bundled_release_path, import_release
-    from highneeds.importers.sen2 import import_sen2
-    from highneeds.sen2.synth import SynthConfig, generate
-    from highneeds.sen2.write import write_xml
 
-    done = [save_example_scenarios(store), import_example_budget(store)]
+    done = [save_example_scenarios(store)]
     national = import_release(store, bundled_release_path(), imported_by="demo")
     done.append(
         "National DfE statistics: already loaded"
         if national.already_imported
         else f"National DfE statistics: {national.rows:,} figures loaded"
     )
-    if config.installation_secret() is None:
-        done.append(
-            "Synthetic SEN2 returns not loaded: set HIGHNEEDS_SECRET (any long random text, kept "
-            "private) so children's identifiers can be pseudonymised, then run this again"
-        )
-        return done
-    with tempfile.TemporaryDirectory() as folder:
-        paths = []
-        for ret in generate(SynthConfig(first_year=2019, last_year=2024, children=children)):
-            path = Path(folder) / f"sen2-{ret.year}.xml"
-            write_xml(ret, path)
-            paths.append(path)
-        results = import_sen2(paths, store, imported_by="demo")
-    done.append(
-        f"Synthetic SEN2 returns for {SYNTHETIC_LA_NAME}: "
-        + ", ".join(str(r.year) for r in results)
-    )
-    return done
-
-
-def import_example_budget(store) -> str:
-    """Import the demo LA's invented budget, outturn and allocations unless it has a budget
-    imported (idempotent: a budget an officer uploaded for the demo LA is kept)."""
-    import tempfile
-    from pathlib import Path
-
-    from highneeds.finance.demo import write_example_budget
-    from highneeds.finance.la_inputs import imported_file
-    from highneeds.importers.finance import import_finance, import_kind
-
-    if imported_file(store, import_kind("budget"), SYNTHETIC_LA_CODE) is not None:
-        return f"Budget and outturn for {SYNTHETIC_LA_NAME}: already loaded"
-    with tempfile.TemporaryDirectory() as folder:
-        path = write_example_budget(Path(folder) / "example-budget-and-outturn.xlsx")
-        result = import_finance(store, path, la_code=SYNTHETIC_LA_CODE, imported_by="demo")
-    return f"Budget and outturn for {SYNTHETIC_LA_NAME}: {result.result.rows} rows loaded"
+    return done + load_demo_la(store)
 
 
 def save_example_scenarios(store) -> str:
