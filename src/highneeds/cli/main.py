@@ -324,10 +324,11 @@ def _register_subcommands() -> None:
 
     app.command("synth")(synth.synth)
     app.command("backtest")(forecast.backtest_command)
-    from highneeds.cli.strategy import ips_app, places_app
+    from highneeds.cli.strategy import ips, pack, places_app
 
     app.add_typer(places_app, name="places")
-    app.add_typer(ips_app, name="ips")
+    app.command("ips")(ips)
+    app.command("pack")(pack)
 
 
 _register_subcommands()

@@ -17,7 +17,6 @@ from highneeds.errors import HighneedsError
 app = typer.Typer(
     help="A SEND strategy: check its file, track its KPIs, write the progress report."
 )
-ips_app = typer.Typer(help="The Investment Position Statement for specialist places.")
 places_app = typer.Typer(help="The register of specialist places: planned, opened and closed.")
 
 PlacesOption = Annotated[
@@ -65,7 +64,7 @@ def _tracking(file: Path | None, places: Path | None, la: str | None):
         register = read_register(places) if places else stored_register(store, found.la_code)
     else:
         raise typer.BadParameter("give a strategy file, or --la for the LA's stored strategy")
-    return track(strategy, kpi_data(store, strategy, register))
+    return track(strategy, kpi_data(store, strategy.la, strategy.neighbours, register))
 
 
 def document_format(out: Path) -> str:
@@ -292,7 +291,6 @@ def places_show(
         write_table(table, out, "Places")
 
 
-@ips_app.callback(invoke_without_command=True)
 def ips(
     la: Annotated[str, typer.Option("--la", help="the LA: name, DfE number or GSS code")],
     out: Annotated[Path, typer.Option("--out", help="ips.pdf, ips.docx or ips.html")],
@@ -355,3 +353,65 @@ def _capital_costs(items: list[str]) -> dict[str, float]:
             )
         costs[code.strip()] = float(amount)
     return costs
+
+
+def pack(
+    text: Annotated[Path, typer.Argument(help="the officer's words (TOML; see strategy template)")],
+    la: Annotated[str, typer.Option("--la", help="the LA: name, DfE number or GSS code")],
+    out: Annotated[
+        list[Path],
+        typer.Option("--out", help="pack.pdf, pack.docx or pack.html (repeat for several)"),
+    ],
+    scenario: Annotated[
+        list[Path] | None,
+        typer.Option("--scenario", help="an option to compare (scenario TOML; repeat)"),
+    ] = None,
+    strategy: Annotated[Path | None, typer.Option(help="strategy file for the KPIs")] = None,
+    places: PlacesOption = None,
+    simulations: Annotated[int, typer.Option(min=50, max=5000)] = 500,
+    seed: int = 1,
+) -> None:
+    """Write the decision pack: the officer's words with every number, chart and table filled
+    (need, forecast, money and DSG position, places, KPIs, the options compared)."""
+    from highneeds.finance.scenarios import read_scenario
+    from highneeds.plan.inputs import resolve
+    from highneeds.reference.bundled import DEFAULT_MODEL as DEFAULT_NEIGHBOURS
+    from highneeds.store import open_store
+    from highneeds.strategy.data import kpi_data
+    from highneeds.strategy.definition import read_strategy
+    from highneeds.strategy.document import render
+    from highneeds.strategy.ips import investment_position
+    from highneeds.strategy.pack import gather, pack_document, read_pack_text
+    from highneeds.strategy.places import read_register
+    from highneeds.strategy.stored import stored_register, stored_strategy
+    from highneeds.strategy.track import track
+
+    formats = [document_format(path) for path in out]
+    try:
+        words = read_pack_text(text)
+        options = [read_scenario(p) for p in scenario or []]
+        store = open_store()
+        with console.status("Forecasting, costing and comparing the options…"):
+            inputs = resolve(store, la)
+            plan = read_strategy(strategy) if strategy else stored_strategy(store, inputs.la_code)
+            register = read_register(places) if places else stored_register(store, inputs.la_code)
+            neighbours = plan.neighbours if plan else DEFAULT_NEIGHBOURS
+            data = kpi_data(store, inputs.la_code, neighbours, register)
+            evidence = gather(
+                inputs,
+                data,
+                options,
+                position=investment_position(inputs, register, simulations=simulations, seed=seed),
+                tracking=track(plan, data) if plan else None,
+                neighbours=neighbours,
+                simulations=simulations,
+                seed=seed,
+            )
+            document = pack_document(words, evidence)
+            contents = [render(document, fmt) for fmt in formats]
+    except HighneedsError as error:
+        fail(str(error))
+    for path, content in zip(out, contents, strict=True):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+        console.print(f"Wrote {path}: {words.title}, {evidence.inputs.la_name}")

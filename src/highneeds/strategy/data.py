@@ -9,22 +9,21 @@ from highneeds.errors import NotFoundError
 from highneeds.importers.dfe import load_stats
 from highneeds.reference.lookups import ENGLAND
 from highneeds.store import Store
-from highneeds.strategy.definition import Strategy
 from highneeds.strategy.measures import KpiData
 
 
-def comparison_areas(strategy: Strategy) -> list[str]:
-    """The LA, its statistical neighbours (the strategy's model), its region and England."""
-    la = reference.find_la(strategy.la)
-    neighbours = reference.statistical_neighbours(la.la_code, model=strategy.neighbours)
-    areas = [la.la_code, *(str(c) for c in neighbours["neighbour_code"]), ENGLAND[0]]
-    return areas + ([la.region_code] if la.region_code else [])
+def comparison_areas(la: str, neighbours: str) -> list[str]:
+    """The LA, its statistical neighbours (DfE model ``neighbours``), its region and England."""
+    found = reference.find_la(la)
+    others = reference.statistical_neighbours(found.la_code, model=neighbours)
+    areas = [found.la_code, *(str(c) for c in others["neighbour_code"]), ENGLAND[0]]
+    return areas + ([found.region_code] if found.region_code else [])
 
 
-def kpi_data(store: Store, strategy: Strategy, places: pd.DataFrame | None = None) -> KpiData:
-    """The store's EHCP statistics for the strategy's areas, with its places register (as
-    :func:`highneeds.strategy.places.read_register` gives it) if any."""
-    stats = load_stats(store, area_codes=comparison_areas(strategy))
+def kpi_data(store: Store, la: str, neighbours: str, places: pd.DataFrame | None = None) -> KpiData:
+    """The store's EHCP statistics for the LA and its comparators, with its places register
+    (as :func:`highneeds.strategy.places.read_register` gives it) if any."""
+    stats = load_stats(store, area_codes=comparison_areas(la, neighbours))
     if stats.empty:
         raise NotFoundError(
             "no DfE EHCP statistics in the store; import a release first: "
