@@ -361,6 +361,7 @@ def _register_subcommands() -> None:
         ("highneeds.cli.finance", "finance"),
         ("highneeds.cli.scenario", "scenario"),
         ("highneeds.cli.consult", "consult"),
+        ("highneeds.cli.strategy", "strategy"),
     ):
         app.add_typer(import_module(module).app, name=name)
     # Single commands that read best at the top level.
@@ -368,6 +369,11 @@ def _register_subcommands() -> None:
 
     app.command("synth")(synth.synth)
     app.command("backtest")(forecast.backtest_command)
+    from highneeds.cli.strategy import ips, pack, places_app
+
+    app.add_typer(places_app, name="places")
+    app.command("ips")(ips)
+    app.command("pack")(pack)
 
 
 _register_subcommands()

@@ -190,7 +190,12 @@ class Store:
             query = sa.text(query)
         with self.engine.connect() as conn:
             result = conn.execute(query, dict(params or {}))
-            return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+            columns = list(result.keys())
+            # Plain tuples: pandas probes each SQLAlchemy Row for attributes, which made
+            # reading the national statistics (556,042 rows) take 30 s instead of 3.
+            return pd.DataFrame.from_records(
+                [tuple(row) for row in result.fetchall()], columns=columns, coerce_float=False
+            )
 
     def imports(self) -> pd.DataFrame:
         table = schema.imports

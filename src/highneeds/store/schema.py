@@ -12,6 +12,7 @@ SCHEMA_MODULES: list[str] = [
     "highneeds.readers.dfe_schema",
     "highneeds.sen2.schema",
     "highneeds.finance.schema",
+    "highneeds.strategy.schema",
 ]
 
 imports = sa.Table(
