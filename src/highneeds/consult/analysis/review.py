@@ -28,6 +28,7 @@ from highneeds.errors import ModelInputError
 
 HUMAN = "human"
 MACHINE = "machine"
+CODEBOOK = "codebook"  # a label_origin: the name comes from the council's codebook, not answers
 ACTIVE, MERGED, DELETED, SPLIT, RETIRED = "active", "merged", "deleted", "split", "retired"
 
 
@@ -216,7 +217,7 @@ class ThemeSet:
             record.machine_members = members
             record.top_terms = list(theme.top_terms)
             record.quotes = [{"response_id": q.response_id, "text": q.text} for q in theme.quotes]
-            if record.label_origin == MACHINE:
+            if record.label_origin != HUMAN:
                 record.label, record.description = theme.label, theme.description
             landing[theme.theme_id] = self.resolve(previous)
         for record in known:

@@ -41,10 +41,16 @@ class AnalysisError(Exception):
     """Something the analyst can fix (no responses yet, a bad codebook); the message says what."""
 
 
-def responses_table(consultation: Consultation) -> tuple[pd.DataFrame, bytes]:
-    """The responses in the analysis's layout, and the export CSV (column codes) they came from."""
+def responses_table(
+    consultation: Consultation, free_text: str = "as_written"
+) -> tuple[pd.DataFrame, bytes]:
+    """The responses in the analysis's layout, and the export CSV (column codes) they came from.
+
+    ``free_text="moderated"`` gives the quotable table: moderated wording only, blank elsewhere.
+    """
     columns = collection.export_columns(consultation)
-    frame = responses_frame(columns, collection.export_rows(consultation, labels=False))
+    rows = collection.export_rows(consultation, labels=False, free_text=free_text)
+    frame = responses_frame(columns, rows)
     export = to_csv(frame, columns, headers="codes")
     keep = ["response_id", "version", "respondent_type", "source"]
     for proposal in collection.proposals_of(consultation):
@@ -255,6 +261,7 @@ def report_file(consultation: Consultation, file_format: str, actor) -> tuple[by
         table,
         we_did=we_did_of(consultation),
         theme_sets=theme_sets,
+        quotable=responses_table(consultation, free_text="moderated")[0],
         source=f"{consultation.slug}-responses.csv",
         source_bytes=export,
         theme_method=method,

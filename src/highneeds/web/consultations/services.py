@@ -421,10 +421,12 @@ def export_rows(
 ) -> Iterable[dict[str, object]]:
     """One dict per response keyed like export_columns. labels=True spells answers in words.
 
-    free_text="moderated" gives only moderated wording (blank where not yet moderated) and no
-    organisation names: the export to quote from in anything published.
+    free_text="moderated" gives only moderated wording (blank where not yet moderated), no
+    organisation names and no free-text area of residence: the export to quote from in
+    anything published.
     """
     moderated = free_text == "moderated"
+    listed_areas = set(consultation.residence_area_list())
     by_id = {p.pk: p for p in proposals_of(consultation)}
     flagged = set(
         DuplicateFlag.objects.filter(response__consultation=consultation)
@@ -448,6 +450,8 @@ def export_rows(
         }
         if consultation.asks_area_of_residence:
             row["area_of_residence"] = response.area_of_residence
+            if moderated and response.area_of_residence not in listed_areas:
+                row["area_of_residence"] = ""  # free text (it may be an address): not published
         for answer in response.answers.all():
             proposal = by_id[answer.proposal_id]
             row[proposal.agree_key] = word(schema.AGREEMENT_LABELS, answer.agreement)
