@@ -108,3 +108,23 @@ def test_round_trip_through_json(answers):
     assert restored.to_dict() == theme_set.to_dict()
     pd.testing.assert_frame_equal(restored.assignments_frame(), theme_set.assignments_frame())
     assert restored.resolve(b) == a
+
+
+def test_forget_removes_every_trace_of_an_answer():
+    theme_set = ThemeSet(question="P1")
+    theme = theme_set.add_theme("Waiting")
+    theme_set.themes[theme].quotes = [
+        {"response_id": "AAA", "text": "gone"},
+        {"response_id": "BBB", "text": "kept"},
+    ]
+    theme_set.themes[theme].machine_members = ["AAA", "BBB"]
+    for response_id in ("AAA", "BBB"):
+        theme_set.assign(response_id, theme)
+    theme_set.mark_reviewed(["AAA", "BBB"])
+    copy = ThemeSet.from_dict(theme_set.to_dict())
+    copy.forget(["AAA"], text_only=True)  # retention: the text goes, the decision stays
+    assert "gone" not in copy.to_json() and ("AAA", theme) in copy.decisions
+    theme_set.forget(["AAA"])
+    stored = theme_set.to_json()
+    assert "AAA" not in stored and "gone" not in stored
+    assert "BBB" in theme_set.reviewed and ("BBB", theme) in theme_set.decisions

@@ -143,12 +143,16 @@ def run_themes(review_id: int) -> None:
     review.status = ThemeReview.Status.RUNNING
     review.save(update_fields=["status", "updated_at"])
     try:
-        table, _ = responses_table(review.consultation)
-        texts = schema.free_text(table, review.question) if not table.empty else pd.Series()
-        if len(texts) < 2:
-            raise AnalysisError("Fewer than two people answered this question in their own words.")
         with transaction.atomic():
             locked = ThemeReview.objects.select_for_update().get(pk=review_id)
+            # Read the answers under the lock, so a response erased meanwhile (whose erasure
+            # waits for this lock) cannot be folded back in from an earlier read.
+            table, _ = responses_table(review.consultation)
+            texts = schema.free_text(table, review.question) if not table.empty else pd.Series()
+            if len(texts) < 2:
+                raise AnalysisError(
+                    "Fewer than two people answered this question in their own words."
+                )
             current = theme_set_of(locked)
             if locked.mode == ThemeReview.Mode.CODEBOOK:
                 book = _codebook(setup_for(locked.consultation))
@@ -167,6 +171,16 @@ def run_themes(review_id: int) -> None:
         )
         if not isinstance(error, AnalysisError | ValueError):
             raise
+
+
+def forget_responses(sender, *, consultation, references, text_only, **kwargs) -> None:
+    """Receiver of ``responses_erased``: remove erased responses from every theme review."""
+    reviews = ThemeReview.objects.select_for_update().filter(consultation=consultation)
+    for review in reviews.exclude(state={}):
+        theme_set = ThemeSet.from_dict(review.state)
+        theme_set.forget(references, text_only=text_only)
+        review.state = theme_set.to_dict()
+        review.save(update_fields=["state", "updated_at"])
 
 
 OPERATIONS = ("rename", "add", "delete", "merge", "split", "assign", "unassign", "reviewed")

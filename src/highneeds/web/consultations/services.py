@@ -13,7 +13,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.db import IntegrityError, transaction
+from django.db.models import Value
+from django.db.models.functions import Replace
 from django.utils import timezone
 
 from highneeds.consult import duplicates, redaction
@@ -21,7 +24,9 @@ from highneeds.consult.analysis import schema
 from highneeds.consult.export import ExportColumn, responses_frame, to_csv, to_xlsx
 from highneeds.consult.reference import new_reference
 from highneeds.web.accounts import audit, ratelimit
+from highneeds.web.accounts.models import AuditEvent
 
+from . import signals
 from .models import (
     WHY_MAX_CHARS,
     Answer,
@@ -563,25 +568,54 @@ def decide_duplicate(flag: DuplicateFlag, decision: str, actor) -> None:
 # ---------------------------------------------------------------- data protection
 
 
-def _erase_personal_fields(response: Response, now: datetime) -> None:
+def _erase_personal_fields(response: Response, now: datetime, listed_areas: set[str]) -> None:
+    """Clear personal fields and every free text a person has not reviewed.
+
+    Moderated answers keep their moderated wording (the staff review of what is kept); answers
+    nobody moderated lose their free text; an area of residence is kept only when it is one of
+    the consultation's listed areas (typed text may be an address).
+    """
     for name in Response.PERSONAL_FIELDS:
         setattr(response, name, "")
+    if response.area_of_residence not in listed_areas:
+        response.area_of_residence = ""
     response.personal_data_erased_at = now
-    response.save(update_fields=[*Response.PERSONAL_FIELDS, "personal_data_erased_at"])
+    response.save(
+        update_fields=[*Response.PERSONAL_FIELDS, "area_of_residence", "personal_data_erased_at"]
+    )
     EqualityMonitoring.objects.filter(response=response).delete()
     for answer in response.answers.all():
-        if answer.why:
-            # Keep the point being made, without the details that identify anyone.
-            kept = answer.why_published if answer.why_published is not None else answer.why
-            answer.why = redaction.redact(kept).text
-            answer.why_published = answer.why if answer.why_published is not None else None
-            answer.save(update_fields=["why", "why_published"])
+        if answer.why or answer.why_published:
+            answer.why = answer.why_published or ""
+            answer.save(update_fields=["why"])
+
+
+def retention_preview(consultation: Consultation) -> dict[str, int]:
+    """What retention erasure will do to a consultation, for staff to review beforehand.
+
+    Counts of free-text answers whose moderated wording will be kept, of answers whose text
+    will be erased because nobody moderated them, and of typed (unlisted) areas of residence.
+    """
+    answers = Answer.objects.filter(response__consultation=consultation).exclude(why="")
+    moderated = answers.filter(why_published__isnull=False).exclude(why_published="").count()
+    listed = consultation.residence_area_list()
+    typed_areas = (
+        consultation.responses.exclude(area_of_residence="")
+        .exclude(area_of_residence__in=listed)
+        .count()
+    )
+    return {
+        "kept_moderated": moderated,
+        "erased_unmoderated": answers.count() - moderated,
+        "erased_typed_areas": typed_areas,
+    }
 
 
 def erase_expired_personal_data(now: datetime | None = None) -> dict[str, int]:
-    """Erase personal fields of responses whose consultation's retention period has ended.
+    """Erase personal fields and unreviewed free text of responses past their retention period.
 
-    Answers stay (anonymously) for the record of the decision. Safe to run repeatedly: a
+    Agreement answers and moderated wording stay (anonymously) for the record of the decision;
+    see ``_erase_personal_fields``. Safe to run repeatedly: a
     consultation is done once. Returns counts of consultations and responses erased.
     """
     now = now or timezone.now()
@@ -591,9 +625,15 @@ def erase_expired_personal_data(now: datetime | None = None) -> dict[str, int]:
         if consultation.erase_personal_data_after > now:
             continue
         with transaction.atomic():
+            listed = set(consultation.residence_area_list())
+            erased = []
             for response in consultation.responses.filter(personal_data_erased_at__isnull=True):
-                _erase_personal_fields(response, now)
-                responses += 1
+                _erase_personal_fields(response, now, listed)
+                erased.append(response.reference)
+            responses += len(erased)
+            signals.responses_erased.send(
+                sender=Response, consultation=consultation, references=erased, text_only=True
+            )
             consultation.personal_data_erased_at = now
             consultation.save(update_fields=["personal_data_erased_at"])
             audit.record(
@@ -606,21 +646,48 @@ def erase_expired_personal_data(now: datetime | None = None) -> dict[str, int]:
     return {"consultations": consultations, "responses": responses}
 
 
+ERASED_REFERENCE = "(an erased response)"
+
+
+def _forget_reference(consultation: Consultation, reference: str) -> None:
+    """Remove a deleted response's reference from the audit log and from journey sessions.
+
+    The audit log keeps that a response was erased, by whom and when, but a reference left
+    behind would still point at a person's response in every earlier entry.
+    """
+    AuditEvent.objects.filter(workspace=consultation.workspace, target__contains=reference).update(
+        target=Replace("target", Value(reference), Value(ERASED_REFERENCE))
+    )
+    # Only a finished journey's confirmation page keeps a reference in its session.
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if reference in str(session.get_decoded()):
+            session.delete()
+
+
 @transaction.atomic
 def erase_response(consultation: Consultation, reference: str, actor) -> bool:
-    """Delete a response and everything linked to it, on the respondent's request."""
+    """Delete a response and everything linked to it or copied from it, on request.
+
+    Answers, equality answers, moderation records and duplicate flags go with it; receivers of
+    ``signals.responses_erased`` remove derived copies (the analysis app's theme review state);
+    the reference is removed from the audit log and from the respondent's session.
+    """
     response = consultation.responses.filter(reference=reference).first()
     if response is None:
         return False
+    DuplicateFlag.objects.filter(duplicate_of=response).delete()
+    response.delete()
+    signals.responses_erased.send(
+        sender=Response, consultation=consultation, references=[reference], text_only=False
+    )
+    _forget_reference(consultation, reference)
     audit.record(
         Action.DELETE,
         actor=actor,
         workspace=consultation.workspace,
-        target=f"consultation {consultation.pk} response {reference}",
+        target=f"consultation {consultation.pk} response {ERASED_REFERENCE}",
         detail={"reason": "erasure request"},
     )
-    DuplicateFlag.objects.filter(duplicate_of=response).delete()
-    response.delete()
     return True
 
 
