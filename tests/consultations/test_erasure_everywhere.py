@@ -102,7 +102,7 @@ def test_erasure_on_request_leaves_no_trace_anywhere(consultation, staff):
 
 def test_a_report_made_after_erasure_has_no_empty_quote(consultation, staff):
     erased, _ = _respond(consultation, SECRET_WHY)
-    others = [_respond(consultation, why)[0] for why in OTHERS * 2]
+    others = [_respond(consultation, f"{why} Say {n}.")[0] for n, why in enumerate(OTHERS * 2)]
     _reviewed_themes(consultation, [erased.reference, *[o.reference for o in others]])
     for answer in Answer.objects.exclude(why=""):
         services.moderate_answer(answer, answer.why, None)

@@ -39,7 +39,8 @@ from highneeds.consult.analysis.schema import (
 )
 from highneeds.consult.publication import is_unnamed_theme, moderation_sentence
 from highneeds.consult.report import charts
-from highneeds.consult.report.inputs import WeDid
+from highneeds.consult.report.inputs import WeDid, we_did_from_dict
+from highneeds.text import clean_frame, clean_value
 
 GROUP_TITLES = {
     "respondent_type": "type of respondent",
@@ -365,6 +366,12 @@ def _safe_statements(data: ReportData, code: str, threshold: int) -> list[str]:
     return statements
 
 
+def _cleaned(value):
+    if isinstance(value, dict):
+        return {clean_value(k): _cleaned(v) for k, v in value.items()}
+    return clean_value(value)
+
+
 def build_report(
     responses: pd.DataFrame,
     *,
@@ -387,7 +394,10 @@ def build_report(
     ``highneeds.consult.publication``); without it the report quotes no one.
     ``threshold``: counts below it are published as ``c``.
     """
-    we_did = we_did or WeDid()
+    # Every renderer (HTML, PDF, Word) must be able to hold the text: no control characters.
+    responses = clean_frame(responses)
+    quotable = clean_frame(quotable) if quotable is not None else None
+    we_did = we_did_from_dict(_cleaned(we_did.to_dict())) if we_did else WeDid()
     data = report_data(
         responses,
         theme_sets=theme_sets,

@@ -19,6 +19,7 @@ from highneeds.consult.analysis.coding import CODEBOOK_METHOD, codebook_run, dis
 from highneeds.consult.analysis.review import ThemeSet
 from highneeds.consult.export import responses_frame, to_csv
 from highneeds.consult.report import ProposalOutcome, WeDid, build_report, render
+from highneeds.text import clean_text
 from highneeds.web.accounts import audit
 from highneeds.web.accounts.models import AuditEvent
 from highneeds.web.consultations import services as collection
@@ -232,7 +233,8 @@ def apply(review: ThemeReview, operation: str, actor, **arguments) -> ThemeSet:
 def save_codebook(consultation: Consultation, name: str, content: bytes) -> int:
     """Check and store an uploaded codebook (CSV). Returns the number of themes."""
     try:
-        text = content.decode("utf-8-sig")
+        # A NUL cannot be stored on PostgreSQL, and no control character belongs in a codebook.
+        text = clean_text(content.decode("utf-8-sig"))
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
         book = codebook_from_frame(frame, file=name)
     except Exception as error:

@@ -6,6 +6,7 @@ all. Staff views of responses and every export are written to the audit log.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
 from collections.abc import Iterable, Mapping
@@ -23,6 +24,7 @@ from highneeds.consult import duplicates, redaction
 from highneeds.consult.analysis import schema
 from highneeds.consult.export import ExportColumn, responses_frame, to_csv, to_xlsx
 from highneeds.consult.reference import new_reference
+from highneeds.text import clean_text
 from highneeds.web.accounts import audit, ratelimit
 from highneeds.web.accounts.models import AuditEvent
 
@@ -191,27 +193,43 @@ def unpublish(consultation: Consultation, actor) -> None:
 # ---------------------------------------------------------------- responding
 
 
+def _keyed_hash(message: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), message.encode(), hashlib.sha256).hexdigest()[:32]
+
+
 def client_fingerprint(remote_addr: str, user_agent: str) -> str:
-    """A keyed hash of the client's address and browser, so the address itself is never kept."""
-    message = f"{remote_addr}|{user_agent}".encode()
-    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()[:32]
+    """A keyed hash of the client's address and browser (one device), never the address."""
+    return _keyed_hash(f"{remote_addr}|{user_agent}")
 
 
-def _rate_key(fingerprint: str) -> str:
-    return f"consult-submit:{fingerprint}"
+def address_fingerprint(remote_addr: str) -> str:
+    """A keyed hash of the client's address alone: every browser at one address shares it."""
+    return _keyed_hash(f"address|{remote_addr}")
 
 
-def submissions_per_client() -> tuple[int, int]:
-    """(limit, window in seconds) for online submissions from one client."""
-    return (
-        int(getattr(settings, "CONSULT_SUBMISSIONS_PER_CLIENT", 20)),
-        int(getattr(settings, "CONSULT_SUBMISSION_WINDOW_SECONDS", 3600)),
-    )
+def submission_limits() -> dict[str, tuple[int, int]]:
+    """(limit, window in seconds) of online submissions per device and per address."""
+    window = int(getattr(settings, "CONSULT_SUBMISSION_WINDOW_SECONDS", 3600))
+    return {
+        "device": (int(getattr(settings, "CONSULT_SUBMISSIONS_PER_CLIENT", 20)), window),
+        "address": (int(getattr(settings, "CONSULT_SUBMISSIONS_PER_ADDRESS", 20)), window),
+    }
 
 
-def is_rate_limited(fingerprint: str) -> bool:
-    limit, window = submissions_per_client()
-    return ratelimit.is_limited(_rate_key(fingerprint), limit, window)
+class RateLimited(SubmissionRefused):
+    """Too many online submissions from one device or one address within the window."""
+
+
+def _take_submission_allowance(device: str, address: str) -> None:
+    """Count this submission against its device and its address, or refuse it (atomically).
+
+    The address limit holds however the browser describes itself: changing the User-Agent
+    makes a new device, never a new address.
+    """
+    limits = submission_limits()
+    for kind, key in (("device", device), ("address", address)):
+        if key and not ratelimit.take(f"consult-submit:{kind}:{key}", *limits[kind]):
+            raise RateLimited(f"Too many responses from this {kind} recently.")
 
 
 @dataclass
@@ -228,6 +246,16 @@ class ResponseData:
     source: str = "online"
     source_note: str = ""
     received_at: datetime | None = None
+
+
+def _cleaned(data: ResponseData) -> ResponseData:
+    """The response with control characters removed from every text (``highneeds.text``)."""
+    texts = {
+        name: clean_text(getattr(data, name))
+        for name in ("area_of_residence", "organisation_name", "contact_email", "source_note")
+    }
+    answers = {pk: (agree, clean_text(why)) for pk, (agree, why) in data.answers.items()}
+    return dataclasses.replace(data, answers=answers, **texts)
 
 
 def _check(consultation: Consultation, data: ResponseData) -> dict[int, Proposal]:
@@ -271,13 +299,14 @@ def _signature(data: ResponseData, proposals: Mapping[int, Proposal]) -> str:
 
 
 def _flag_duplicates(response: Response, data: ResponseData, proposals) -> None:
-    if not response.client_fingerprint:
+    """Flag earlier responses from the same address (whatever the browser) that look alike."""
+    if not response.address_fingerprint:
         return
     window = duplicates.DEFAULT_WINDOW
     earlier = (
         Response.objects.filter(
             consultation=response.consultation,
-            client_fingerprint=response.client_fingerprint,
+            address_fingerprint=response.address_fingerprint,
             received_at__gte=response.received_at - window,
         )
         .exclude(pk=response.pk)
@@ -293,13 +322,13 @@ def _flag_duplicates(response: Response, data: ResponseData, proposals) -> None:
         candidates.append(
             duplicates.Submission(
                 other.pk,
-                other.client_fingerprint,
+                other.address_fingerprint,
                 other.received_at,
                 _signature(other_data, proposals),
             )
         )
     this = duplicates.Submission(
-        response.pk, response.client_fingerprint, response.received_at, _signature(data, proposals)
+        response.pk, response.address_fingerprint, response.received_at, _signature(data, proposals)
     )
     for found in duplicates.likely_duplicates_of(this, candidates, window=window):
         DuplicateFlag.objects.create(
@@ -313,6 +342,7 @@ def submit_response(
     *,
     token: str | None = None,
     fingerprint: str = "",
+    address: str = "",
     entered_by=None,
     imported: bool = False,
 ) -> tuple[Response, bool]:
@@ -322,7 +352,11 @@ def submit_response(
     response with created=False, so nothing is stored twice. Online responses are refused unless
     the consultation is open at this second; staff may enter paper, email and event responses
     at any time (they record when it was received), and so may an import (``imported=True``).
+    ``fingerprint`` and ``address`` (``client_fingerprint``, ``address_fingerprint``) identify
+    the device and the address of an online response: each has a limit, checked and counted in
+    the saving transaction (RateLimited when reached).
     """
+    data = _cleaned(data)
     proposals = _check(consultation, data)
     if token:
         existing = Response.objects.filter(submission_token=token).first()
@@ -337,6 +371,7 @@ def submit_response(
                     phase = Consultation.objects.get(pk=consultation.pk).phase()
                     if phase != Consultation.Phase.OPEN:
                         raise SubmissionRefused(_closed_message(consultation, phase))
+                    _take_submission_allowance(fingerprint, address)
                 response = Response.objects.create(
                     consultation=consultation,
                     reference=new_reference(),
@@ -351,6 +386,7 @@ def submit_response(
                     organisation_name=data.organisation_name,
                     contact_email=data.contact_email,
                     client_fingerprint=fingerprint,
+                    address_fingerprint=address,
                 )
                 Answer.objects.bulk_create(
                     Answer(response=response, proposal_id=pk, agreement=agreement, why=why)
@@ -360,8 +396,6 @@ def submit_response(
                 if any(data.equality.values()):
                     EqualityMonitoring.objects.create(response=response, **data.equality)
                 _flag_duplicates(response, data, proposals)
-                if online and fingerprint:
-                    ratelimit.hit(_rate_key(fingerprint))
             return response, True
         except IntegrityError:
             if token:
