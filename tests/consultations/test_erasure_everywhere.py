@@ -127,6 +127,12 @@ def test_retention_erases_unreviewed_free_text_and_typed_areas_everywhere(consul
         "erased_unmoderated": 3,
         "erased_typed_areas": 2,  # "North" is typed text here too
     }
+    preview = io.StringIO()
+    call_command("erase_expired_consultation_data", "--preview", stdout=preview)
+    assert "keeps the moderated wording of 3 answers; erases the text of 3 unmoderated" in (
+        preview.getvalue()
+    )
+    assert "quillfeather" in whole_store()  # the preview changes nothing
     due = consultation.closes_at + timedelta(days=consultation.retention_days)
     with freeze_time(due):
         call_command("erase_expired_consultation_data", stdout=io.StringIO())
@@ -136,6 +142,16 @@ def test_retention_erases_unreviewed_free_text_and_typed_areas_everywhere(consul
     assert {a.why for a in kept.answers.all()} == {"Our son needs a place nearer home."}
     assert {a.why for a in erased.answers.all()} == {""}
     assert {a.agreement for a in erased.answers.all()} == {"agree"}  # kept, anonymously
+
+
+def test_staff_see_what_retention_will_keep_and_erase(consultation, staff):
+    _respond(consultation, SECRET_WHY)
+    page = staff("analyst").get(
+        f"/workspaces/{consultation.workspace.la_code}/consultations/{consultation.pk}/"
+    )
+    text = " ".join(page.content.decode().split())
+    assert "Then kept: the moderated wording of 0 answers." in text
+    assert "Erased: the free text of 3 answers nobody has moderated" in text
 
 
 def test_retention_keeps_areas_from_the_consultations_list(consultation):

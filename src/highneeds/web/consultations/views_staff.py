@@ -180,6 +180,9 @@ def consultation_detail(request, workspace, pk: int):
             "Phase": Consultation.Phase,
             "locked": services.structure_locked(consultation),
             "counts": counts,
+            "retention": None
+            if consultation.personal_data_erased_at
+            else services.retention_preview(consultation),
             "can_edit": has_role(request.user, workspace, Role.ANALYST),
             "can_erase": has_role(request.user, workspace, Role.ADMIN),
         },
