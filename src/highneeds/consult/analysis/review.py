@@ -250,6 +250,8 @@ class ThemeSet:
             record.quotes = [{"response_id": q.response_id, "text": q.text} for q in theme.quotes]
             if record.label_origin != HUMAN:
                 record.label, record.description = theme.label, theme.description
+                # The caller says when the name is the codebook's (coding.codebook_run).
+                record.label_origin = MACHINE
             landing[theme.theme_id] = self.resolve(previous)
         for record in known:
             if record.theme_id not in matched.values() and record.status == ACTIVE:
