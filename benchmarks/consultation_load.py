@@ -56,6 +56,7 @@ BENCH_SETTINGS = textwrap.dedent(
     # Fifty clients share one loopback address; each has its own browser string, so the
     # per-client limit still applies per client. Raised so the test measures throughput.
     CONSULT_SUBMISSIONS_PER_CLIENT = 1_000_000
+    CONSULT_SUBMISSIONS_PER_ADDRESS = 1_000_000  # every simulated client shares loopback
     LOGGING["root"]["level"] = "ERROR"
     """
 )

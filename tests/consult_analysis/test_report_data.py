@@ -20,7 +20,10 @@ def test_report_data_tables_and_provenance(responses):
     finder = ThemeFinder(seed=0).fit(texts)
     theme_set = ThemeSet.from_machine("P1", finder.themes_, finder.assignments_)
     theme_set.mark_reviewed(list(texts.index[:36]))
-    data = report_data(responses, theme_sets={"P1": theme_set}, source="export.csv")
+    # Every answer moderated, in its own wording: each published theme can be quoted.
+    data = report_data(
+        responses, theme_sets={"P1": theme_set}, quotable=responses, source="export.csv"
+    )
 
     assert data.provenance["responses"] == 600 and len(data.provenance["sha256"]) == 64
     profile = data.profile["respondent_type"]
@@ -39,7 +42,9 @@ def test_report_data_tables_and_provenance(responses):
     p1 = data.themes["P1"]
     assert p1.review["answers_reviewed"] == 36 and "36 of" in data.methods
     assert (p1.themes["total"] == p1.themes[["support", "oppose", "neutral"]].sum(axis=1)).all()
-    assert set(p1.quotes["theme_id"]) == set(p1.themes.index)
+    quoted = p1.published["total"] != "c"
+    assert set(p1.quotes["theme_id"]) == set(p1.themes.index[quoted])
+    assert p1.moderated == len(texts)
     assert data.themes["P2"].review is None  # machine themes only
     small = p1.themes["total"].between(1, 4)
     assert (p1.published.loc[small, "total"] == "c").all()

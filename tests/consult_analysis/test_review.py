@@ -108,3 +108,37 @@ def test_round_trip_through_json(answers):
     assert restored.to_dict() == theme_set.to_dict()
     pd.testing.assert_frame_equal(restored.assignments_frame(), theme_set.assignments_frame())
     assert restored.resolve(b) == a
+
+
+def test_forget_removes_every_trace_of_an_answer():
+    theme_set = ThemeSet(question="P1")
+    theme = theme_set.add_theme("Waiting")
+    theme_set.themes[theme].quotes = [
+        {"response_id": "AAA", "text": "gone"},
+        {"response_id": "BBB", "text": "kept"},
+    ]
+    theme_set.themes[theme].machine_members = ["AAA", "BBB"]
+    for response_id in ("AAA", "BBB"):
+        theme_set.assign(response_id, theme)
+    theme_set.mark_reviewed(["AAA", "BBB"])
+    copy = ThemeSet.from_dict(theme_set.to_dict())
+    copy.forget(["AAA"], text_only=True)  # retention: the text goes, the decision stays
+    assert "gone" not in copy.to_json() and ("AAA", theme) in copy.decisions
+    theme_set.forget(["AAA"])
+    stored = theme_set.to_json()
+    assert "AAA" not in stored and "gone" not in stored
+    assert "BBB" in theme_set.reviewed and ("BBB", theme) in theme_set.decisions
+
+
+def test_a_discovered_name_that_replaces_a_codebook_name_is_the_machines_again():
+    from highneeds.consult.analysis.review import CODEBOOK, MACHINE
+    from highneeds.consult.analysis.themes import Theme
+
+    theme_set = ThemeSet(question="P1")
+    members = pd.DataFrame({"response_id": ["A", "B"], "theme_id": ["T01", "T01"]})
+    landing = theme_set.apply_machine_run([Theme("T01", "Transport", "From the codebook")], members)
+    theme_set.themes[landing["T01"]].label_origin = CODEBOOK  # as codebook_run marks it
+    # A later discovery run (the analyst switched mode) names the same answers from their words.
+    theme_set.apply_machine_run([Theme("T01", "Mary primary / isla", "")], members)
+    theme = theme_set.themes[landing["T01"]]
+    assert theme.label == "Mary primary / isla" and theme.label_origin == MACHINE

@@ -1,6 +1,7 @@
 """``highneeds consult report``: the report file from an export, traceable by its hash."""
 
 import hashlib
+import re
 
 from typer.testing import CliRunner
 
@@ -49,3 +50,25 @@ def test_report_command_refuses_unknown_suffix(tmp_path, synthetic_responses):
     )
     assert result.exit_code != 0
     assert ".pdf, .html or .docx" in result.output
+
+
+def test_report_command_quotes_only_the_moderated_export(tmp_path, synthetic_responses):
+    responses = synthetic_responses.head(120)
+    export = tmp_path / "responses.csv"
+    responses.to_csv(export, index=False)
+    moderated = responses.copy()
+    why = [c for c in moderated.columns if c.endswith("__why")]
+    moderated[why] = ""
+    moderated.loc[moderated.index[::2], "P1__why"] = "Checked wording from a moderator."
+    quotes = tmp_path / "moderated.csv"
+    moderated.to_csv(quotes, index=False)
+    out = tmp_path / "report.html"
+    runner = CliRunner()
+    assert runner.invoke(app, ["consult", "report", str(export), "--out", str(out)]).exit_code == 0
+    assert "<blockquote>" not in out.read_text()  # without --quotes nobody is quoted
+    result = runner.invoke(
+        app, ["consult", "report", str(export), "--quotes", str(quotes), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    quoted = set(re.findall(r"<blockquote>“(.*?)”</blockquote>", out.read_text()))
+    assert quoted == {"Checked wording from a moderator."}

@@ -35,7 +35,8 @@ def test_free_text_is_escaped(synthetic_responses):
 
     hostile = synthetic_responses.copy()
     hostile["P1__why"] = "<script>alert(1)</script> " + hostile["P1__why"]
-    html = render_html(build_report(hostile.head(40)))
+    # Quoted as moderated (the moderator kept the markup): it must still print as text.
+    html = render_html(build_report(hostile.head(40), quotable=hostile.head(40)))
     assert "<script>alert" not in html
     assert "&lt;script&gt;" in html
 

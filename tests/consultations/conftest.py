@@ -11,6 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from highneeds.web.accounts.models import Membership
+from web.conftest import django_db_setup  # noqa: F401 - the core's tables in the test database
 from web.factories import MembershipFactory, UserFactory, WorkspaceFactory
 
 from .factories import AreaFactory, ConsultationFactory, ProposalFactory

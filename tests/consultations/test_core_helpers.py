@@ -89,6 +89,45 @@ class TestRedaction:
             "Call [phone number removed] today"
         )
 
+    def test_a_named_child_her_school_and_diagnosis_are_removed(self):
+        result = redaction.redact(
+            "Our child Amelia Khan at Elm Road Infants has autism and needs more help."
+        )
+        assert result.text == (
+            "Our child [name removed] at [school removed] has [health detail removed] "
+            "and needs more help."
+        )
+        assert result.kinds == ("name", "school", "health")
+
+    @pytest.mark.parametrize(
+        ("text", "leak"),
+        [
+            ("my son, Jack, waited a year", "Jack"),
+            ("Mrs Patel was brilliant", "Patel"),
+            ("He moved to St Mary's Primary School last year", "Mary"),
+            ("He goes to Oakwood Academy now", "Oakwood"),
+        ],
+    )
+    def test_names_beside_family_words_titles_and_schools_are_removed(self, text, leak):
+        assert leak not in redaction.redact(text).text
+
+    def test_kinds_of_school_are_not_school_names(self):
+        text = "Special School places are short and Primary Schools cannot cope."
+        assert redaction.redact(text).text == text
+
+    def test_what_redaction_is_unsure_of_is_flagged_not_passed(self):
+        text = "We saw Isla at the centre. My son has ADHD."
+        result = redaction.redact(text)
+        assert result.text == text  # left for the moderator to decide...
+        assert result.to_check(text) == [  # ...and shown to them
+            "“Isla”: may be a name or a place",
+            "“ADHD”: a condition said of a person: check it cannot identify them",
+        ]
+
+    def test_capitals_at_the_start_of_sentences_are_not_flagged(self):
+        text = "Schools need help. Waiting lists are long! Support matters."
+        assert redaction.redact(text).flags == ()
+
     def test_several_details_keep_surrounding_text(self):
         result = redaction.redact("Write to a@b.org or ring 07700900123. Thanks")
         assert result.text == "Write to [email removed] or ring [phone number removed]. Thanks"

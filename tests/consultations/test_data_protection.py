@@ -58,7 +58,9 @@ def test_erase_by_reference_leaves_nothing(consultation, staff):
     assert not Response.objects.exists()
     assert not Answer.objects.exists() and not EqualityMonitoring.objects.exists()
     event = AuditEvent.objects.get(action="delete")
-    assert event.actor == admin.user and response.reference in event.target
+    # The erasure is recorded (who, when) but not the reference, which would point at it.
+    assert event.actor == admin.user and event.target.endswith("(an erased response)")
+    assert response.reference not in after
 
 
 def test_erase_with_wrong_or_mistyped_reference_changes_nothing(consultation, staff):
@@ -104,7 +106,7 @@ def test_retention_erases_personal_fields_and_keeps_answers(consultation):
     assert not EqualityMonitoring.objects.exists()
     answers = list(kept.answers.all())
     assert len(answers) == 3 and {a.agreement for a in answers} == {"agree"}
-    assert all("[name removed]" in a.why and "[postcode removed]" in a.why for a in answers)
+    assert {a.why for a in answers} == {""}  # nobody moderated it, so none of its text is kept
     with freeze_time(due + timedelta(days=1)):
         assert services.erase_expired_personal_data() == {"consultations": 0, "responses": 0}
 

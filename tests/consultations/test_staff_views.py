@@ -271,6 +271,22 @@ def test_moderation_records_who_redacted_what(consultation, submitted, staff):
     assert [a.pk for a in services.publishable_quotes(consultation)] == [answer.pk]
 
 
+def test_moderation_page_suggests_removals_and_flags_what_to_check(consultation, staff):
+    complete_journey(
+        Client(), consultation, why="Our child Amelia Khan at Elm Road Infants has autism."
+    )
+    base = f"/workspaces/{consultation.workspace.la_code}/consultations/{consultation.pk}/"
+    analyst = staff("analyst")
+    page = analyst.get(f"{base}moderation/{Answer.objects.first().pk}/").content.decode()
+    assert "Our child [name removed] at [school removed] has [health detail removed]." in page
+    assert "name, school name, health detail" in page
+    complete_journey(Client(), consultation, why="We saw Isla at the centre last week.")
+    flagged = Answer.objects.filter(why__contains="Isla").first()
+    page = analyst.get(f"{base}moderation/{flagged.pk}/").content.decode()
+    assert "Check these before saving" in page
+    assert "“Isla”: may be a name or a place" in page
+
+
 def test_duplicate_decision_recorded(consultation, staff):
     complete_journey(Client(), consultation, why="same")
     complete_journey(Client(), consultation, why="same")

@@ -197,6 +197,36 @@ def test_we_did_text_and_report_downloads(client_as, demo):
     assert client.get(_url("report", demo, file_format="odt")).status_code == 302
 
 
+def test_report_quotes_only_moderated_answers_in_their_moderated_wording(client_as, demo):
+    import html as html_module
+    import re
+
+    from highneeds.web.consultations.models import Answer
+    from highneeds.web.consultations.services import moderate_answer
+
+    client = client_as("analyst", demo.workspace)
+
+    def quotes() -> tuple[list[str], str]:
+        body = client.get(_url("report", demo, file_format="html")).content.decode()
+        found = re.findall(r"<blockquote>“(.*?)”</blockquote>", body, flags=re.S)
+        return [html_module.unescape(q) for q in found], body
+
+    quoted, body = quotes()
+    assert quoted == []  # nobody has moderated anything yet
+    assert "No answer has been moderated yet" in body
+    written = [a.why for a in Answer.objects.exclude(why="")]
+    assert [text for text in written if len(text) > 20 and text in body] == []
+    from django.contrib.auth import get_user_model
+
+    moderator = get_user_model().objects.first()
+    answers = Answer.objects.filter(proposal__code=Q).exclude(why="").order_by("pk")[:12]
+    for number, answer in enumerate(answers):
+        moderate_answer(answer, f"Moderated wording number {number}.", moderator)
+    quoted, body = quotes()
+    assert quoted and set(quoted) <= {f"Moderated wording number {n}." for n in range(12)}
+    assert "A moderator checked 12 of the" in body
+
+
 @pytest.mark.slow
 def test_report_downloads_as_pdf(client_as, demo):
     client = client_as("analyst", demo.workspace)

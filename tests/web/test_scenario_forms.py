@@ -155,3 +155,27 @@ def test_the_scenario_page_sentence_names_the_designation(extra, designation):
     expected = "Open 150 places in maintained special schools and special academies from 2028"
     expected += designation
     assert describe_intervention(item)["text"] == expected
+
+
+@pytest.mark.parametrize("places", ["10000000000000000000000000", "50, 10001"])
+def test_places_beyond_the_stated_range_are_refused(places):
+    form = _form(places=places)
+    assert "Up to 10,000 a year" in form.fields["places"].help_text
+    assert not form.is_valid()
+    assert "Places must be 10,000 or fewer a year" in form.errors["places"][0]
+
+
+@pytest.mark.parametrize("places", ["1e25", "[50, -20000]", "true"])
+def test_the_core_refuses_places_out_of_range_however_they_arrive(places):
+    from highneeds.errors import InputFileError
+
+    text = f"""
+name = "Huge"
+[[intervention]]
+type = "places"
+funding_category = "maintained_special"
+from_year = 2028
+places = {places}
+"""
+    with pytest.raises(InputFileError, match="places"):
+        scenario_from_toml(text, source="huge.toml")

@@ -190,6 +190,13 @@ def report(
         Path | None,
         typer.Option(help="Code free text against this codebook instead of discovering themes."),
     ] = None,
+    quotes: Annotated[
+        Path | None,
+        typer.Option(
+            help="The moderated export (CSV with moderated free text only): the only wording "
+            "the report quotes. Without it the report quotes no one."
+        ),
+    ] = None,
     threshold: Annotated[int, typer.Option(help="Counts below this are published as c.")] = 5,
     seed: Annotated[int, typer.Option()] = 0,
 ) -> None:
@@ -211,6 +218,7 @@ def report(
             frame,
             we_did=outcome,
             theme_sets=theme_sets,
+            quotable=_read_responses(quotes) if quotes is not None else None,
             source=responses.name,
             source_bytes=responses.read_bytes(),
             threshold=threshold,

@@ -7,6 +7,7 @@ in the same order, whichever version (standard, easy read, young person) people 
 
 A cell whose text starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return would be run
 as a formula by Excel or LibreOffice; such text is prefixed with an apostrophe so it shows as text.
+Control characters are removed from every cell (an XLSX file cannot hold them).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 from openpyxl import Workbook
+
+from highneeds.text import clean_value
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -31,7 +34,9 @@ class ExportColumn:
 
 
 def neutralise_cell(value: object) -> object:
-    """Text that a spreadsheet would run as a formula, made inert; everything else unchanged."""
+    """A cell every spreadsheet writer can store: control characters removed
+    (``highneeds.text``) and text a spreadsheet would run as a formula made inert."""
+    value = clean_value(value)
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
         return "'" + value
     return value

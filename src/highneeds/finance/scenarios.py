@@ -43,6 +43,7 @@ from highneeds.finance.sufficiency import (
     constrain_to_capacity,
     sufficiency,
 )
+from highneeds.limits import SCENARIO_PLACES, OutOfRangeError
 from highneeds.vocabulary import (
     FUNDING_CATEGORY_BY_CODE,
     NCY_MAX,
@@ -174,6 +175,16 @@ def _check_intervention(item: Mapping, file: str, number: int) -> dict:
         raise InputFileError(f"{where}: amount_gbp cannot be negative", file=file)
     checked = dict(item)
     if kind == "places":
+        phased = item["places"] if isinstance(item["places"], list | tuple) else [item["places"]]
+        for value in phased:
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise InputFileError(
+                    f"{where}: places must be numbers, not {value!r}", file=file, column="places"
+                )
+            try:
+                SCENARIO_PLACES.check(value, f"{where}: places in a year (negative to close)")
+            except OutOfRangeError as error:
+                raise InputFileError(str(error), file=file, column="places") from None
         checked.update(_checked_designation(item, where, file))
     return checked
 

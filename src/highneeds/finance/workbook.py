@@ -9,6 +9,7 @@ import pandas as pd
 
 from highneeds.finance.bundled import ATTRIBUTION
 from highneeds.finance.costs import EMPTY_PLACES, default_note, reference_unit_costs
+from highneeds.text import clean_frame, clean_text
 from highneeds.vocabulary import AGE_BANDS, FUNDING_CATEGORIES
 
 _CATEGORY_LABEL = {c.code: c.label for c in FUNDING_CATEGORIES}
@@ -81,9 +82,9 @@ def write_plan_workbook(
     all_notes = list(notes or [])
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         if comparison is not None:
-            comparison.to_excel(writer, sheet_name="Scenario comparison", index=False)
+            clean_frame(comparison).to_excel(writer, sheet_name="Scenario comparison", index=False)
         if position is not None:
-            position.to_excel(writer, sheet_name="DSG position", index=False)
+            clean_frame(position).to_excel(writer, sheet_name="DSG position", index=False)
         gaps = [
             frame.attrs["sufficiency"].assign(scenario=name)
             for name, frame in costed.items()
@@ -92,9 +93,9 @@ def write_plan_workbook(
         if gaps:
             table = pd.concat(gaps, ignore_index=True)
             table = table[["scenario", *[c for c in table.columns if c != "scenario"]]]
-            table.to_excel(writer, sheet_name="Place sufficiency", index=False)
+            clean_frame(table).to_excel(writer, sheet_name="Place sufficiency", index=False)
         for number, (name, frame) in enumerate(costed.items(), 1):
-            tag = f"{number} {name}"[:21]  # sheet names: at most 31 characters
+            tag = clean_text(f"{number} {name}")[:21]  # sheet names: at most 31 characters
             management_plan_table(frame).to_excel(writer, sheet_name=f"{tag} cost", index=False)
             management_plan_table(frame, "count").to_excel(
                 writer, sheet_name=f"{tag} children", index=False
@@ -103,10 +104,11 @@ def write_plan_workbook(
             if note:
                 all_notes.append(f"{name}: {note}")
         all_notes.append(ATTRIBUTION)
-        pd.DataFrame({"Notes": all_notes}).to_excel(writer, sheet_name="Notes", index=False)
+        notes_table = clean_frame(pd.DataFrame({"Notes": all_notes}))
+        notes_table.to_excel(writer, sheet_name="Notes", index=False)
         if sources is not None:
-            sources.rename(
-                columns={"input": "Input", "source": "Source", "detail": "Detail"}
+            clean_frame(
+                sources.rename(columns={"input": "Input", "source": "Source", "detail": "Detail"})
             ).to_excel(writer, sheet_name="Sources and assumptions", index=False)
         reference_unit_costs().to_excel(writer, sheet_name="Reference defaults", index=False)
     return path

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from highneeds.consult.analysis.codebook import Codebook, CodebookClassifier, read_codebook
-from highneeds.consult.analysis.review import ThemeSet
+from highneeds.consult.analysis.review import CODEBOOK, MACHINE, ThemeSet
 from highneeds.consult.analysis.schema import free_text, proposals_in
 from highneeds.consult.analysis.themes import Quote, Theme, ThemeFinder
 
@@ -75,6 +75,11 @@ def codebook_run(
     if theme_set is None:
         theme_set = ThemeSet(question=question)
     new_landing = theme_set.apply_machine_run(themes, assignments)
+    for landed in filter(None, new_landing.values()):
+        # People wrote these names (the codebook), so they may be published unlike the
+        # discovered ones, which are built from answers' words.
+        if theme_set.themes[landed].label_origin == MACHINE:
+            theme_set.themes[landed].label_origin = CODEBOOK
     return theme_set, new_landing
 
 

@@ -16,13 +16,14 @@ import pandas as pd
 
 from highneeds.consult.analysis.agreement import (
     ALL_GROUP,
+    SUPPRESSED,
     agreement_table,
     group_differences,
     publication_table,
     published_counts,
     suppression_mask,
 )
-from highneeds.consult.analysis.review import ThemeSet
+from highneeds.consult.analysis.review import CODEBOOK, HUMAN, ThemeSet
 from highneeds.consult.analysis.schema import (
     AGREEMENT_LABELS,
     AGREEMENT_SCALE,
@@ -32,7 +33,12 @@ from highneeds.consult.analysis.schema import (
     validate_responses,
 )
 from highneeds.consult.analysis.themes import ThemeFinder, themes_by_stance
-from highneeds.consult.redaction import redact
+from highneeds.consult.publication import (
+    moderated_vocabulary,
+    publishable,
+    quotable_texts,
+    unnamed_theme,
+)
 
 METHODS = (
     "Percentages of the five-point answers are of those who answered on the scale; "
@@ -42,8 +48,10 @@ METHODS = (
     "percentage points. Counts from 1 to {t_minus} are shown as 'c', and further cells are "
     "hidden where a hidden count could be worked out from a total. Themes were found by "
     "{theme_method}; analysts reviewed {reviewed}. A respondent's stance on a theme is their "
-    "own agreement answer to the proposal, never inferred from their words. Quotes have "
-    "personal details removed automatically; a moderator checks them before publication."
+    "own agreement answer to the proposal, never inferred from their words. Only answers a "
+    "moderator checked are quoted, in the moderator's wording ({moderated}); a theme's name "
+    "made by the machine is shown only when every word of it appears in moderated wording, and "
+    "a theme whose count is suppressed is never quoted."
 )
 
 
@@ -53,8 +61,9 @@ class QuestionThemes:
     themes: pd.DataFrame  # theme_id, label, description, answers, support, oppose, neutral
     published: pd.DataFrame  # the same counts as text, small ones as 'c'
     by_group: pd.DataFrame  # theme_id × respondent_type × stance counts (exact, for officers)
-    quotes: pd.DataFrame  # theme_id, response_id, text (redacted), redacted (kinds removed)
+    quotes: pd.DataFrame  # theme_id, response_id, text (the moderator's wording)
     review: dict | None = None
+    moderated: int = 0  # answers with moderated wording, the only ones quoted
 
 
 @dataclass
@@ -85,14 +94,42 @@ def _profile(responses: pd.DataFrame, threshold: int) -> dict[str, pd.DataFrame]
     return profile
 
 
+def _published_names(
+    info: dict, theme_set: ThemeSet | None, vocabulary: frozenset[str]
+) -> dict[str, tuple[str, str]]:
+    """(label, description) of each theme as it may be published.
+
+    A name a person wrote (an analyst's, or the council's codebook) may be published; a
+    discovered one only when every word of it appears in moderated wording (it is built from
+    the answers' own words).
+    """
+    names = {}
+    for number, (theme_id, (label, description, _)) in enumerate(info.items(), start=1):
+        named_by_person = theme_set is not None and theme_set.themes[theme_id].label_origin in (
+            HUMAN,
+            CODEBOOK,
+        )
+        if named_by_person:
+            names[theme_id] = (label, description)
+            continue
+        names[theme_id] = (
+            label if publishable(label, vocabulary) else unnamed_theme(number),
+            description if publishable(description, vocabulary) else "",
+        )
+    return names
+
+
 def _question_themes(
     responses: pd.DataFrame,
     question: str,
     theme_set: ThemeSet | None,
     threshold: int,
     seed: int,
+    quotable: pd.Series,
 ) -> QuestionThemes:
+    """Themes of one question; ``quotable`` is the moderated wording by response id."""
     texts = free_text(responses, question)
+    quotable = quotable[quotable.index.isin(texts.index)]
     if theme_set is None:
         finder = ThemeFinder(seed=seed).fit(texts)
         assignments = finder.assignments_[["response_id", "theme_id"]]
@@ -112,12 +149,13 @@ def _question_themes(
             for t in theme_set.active_theme_ids()
         }
         review = theme_set.summary(answers=len(texts))
+    names = _published_names(info, theme_set, moderated_vocabulary(quotable.tolist()))
     stance = themes_by_stance(assignments, responses, question).set_index("theme_id")
     stance = stance.reindex(list(info), fill_value=0)
     themes = pd.DataFrame(
         {
-            "label": [info[t][0] for t in info],
-            "description": [info[t][1] for t in info],
+            "label": [names[t][0] for t in info],
+            "description": [names[t][1] for t in info],
             **{s: stance[s].to_numpy() for s in (*STANCES, "total")},
         },
         index=pd.Index(list(info), name="theme_id"),
@@ -129,26 +167,24 @@ def _question_themes(
     carriers = assignments.groupby("theme_id")["response_id"].apply(list).to_dict()
     quotes = []
     for theme_id in themes.index:
-        # The machine's representative answers first, then other answers carrying the theme.
+        if published.loc[theme_id, "total"] == SUPPRESSED:
+            continue  # a quote would show what the suppressed count hides
+        # The machine's representative answers first, then other answers carrying the theme;
+        # only those a moderator checked, in the moderator's wording.
         chosen = [r for r in info[theme_id][2] if r in set(carriers.get(theme_id, []))]
         chosen += [r for r in carriers.get(theme_id, []) if r not in chosen]
-        for response_id in chosen[:3]:
-            cleaned = redact(str(texts.get(response_id, "")))
-            quotes.append(
-                {
-                    "theme_id": theme_id,
-                    "response_id": response_id,
-                    "text": cleaned.text,
-                    "redacted": ", ".join(cleaned.kinds),
-                }
-            )
+        chosen = [r for r in chosen if r in quotable.index]
+        quotes += [
+            {"theme_id": theme_id, "response_id": r, "text": quotable[r]} for r in chosen[:3]
+        ]
     return QuestionThemes(
         question=question,
         themes=themes,
         published=published,
         by_group=by_group,
-        quotes=pd.DataFrame(quotes, columns=["theme_id", "response_id", "text", "redacted"]),
+        quotes=pd.DataFrame(quotes, columns=["theme_id", "response_id", "text"]),
         review=review,
+        moderated=len(quotable),
     )
 
 
@@ -156,6 +192,7 @@ def report_data(
     responses: pd.DataFrame,
     *,
     theme_sets: dict[str, ThemeSet] | None = None,
+    quotable: pd.DataFrame | None = None,
     threshold: int = 5,
     seed: int = 0,
     source: str | None = None,
@@ -164,7 +201,9 @@ def report_data(
     """Tables for the outcome report from a responses export.
 
     ``theme_sets`` gives reviewed themes per question; questions without one get machine themes
-    (default back end, ``seed``). ``threshold``: counts below it are suppressed in published
+    (default back end, ``seed``). ``quotable`` is the moderated export (the same layout, each
+    answer in its moderated wording, blank where not moderated): the only text ever quoted;
+    without it nothing is quoted. ``threshold``: counts below it are suppressed in published
     tables. ``source`` names the export file in the provenance. ``theme_method`` describes how
     the themes were found, for the methods text (default: the offline discovery back end).
     """
@@ -176,8 +215,13 @@ def report_data(
         if f"{q}__why" in responses.columns and len(free_text(responses, q)) >= 2
     ]
     themes = {
-        q: _question_themes(responses, q, theme_sets.get(q), threshold, seed) for q in questions
+        q: _question_themes(
+            responses, q, theme_sets.get(q), threshold, seed, quotable_texts(quotable, q)
+        )
+        for q in questions
     }
+    answers = sum(len(free_text(responses, q)) for q in questions)
+    moderated = sum(t.moderated for t in themes.values())
     reviewed = [t.review for t in themes.values() if t.review]
     reviewed_text = (
         f"{sum(r['answers_reviewed'] for r in reviewed)} of "
@@ -201,6 +245,7 @@ def report_data(
             theme_method=theme_method
             or "TF-IDF and non-negative matrix factorisation (scikit-learn), run offline",
             reviewed=reviewed_text,
+            moderated=f"{moderated:,} of {answers:,} free-text answers were moderated",
         ),
         profile=_profile(responses, threshold),
         agreement=agreement_table(responses),

@@ -28,6 +28,7 @@ from highneeds.errors import ModelInputError
 
 HUMAN = "human"
 MACHINE = "machine"
+CODEBOOK = "codebook"  # a label_origin: the name comes from the council's codebook, not answers
 ACTIVE, MERGED, DELETED, SPLIT, RETIRED = "active", "merged", "deleted", "split", "retired"
 
 
@@ -187,6 +188,37 @@ class ThemeSet:
         self.reviewed.update(ids)
         self._record("mark_reviewed", response_ids=ids)
 
+    # --- erasure ------------------------------------------------------------------------------
+
+    def forget(self, response_ids, *, text_only: bool = False) -> None:
+        """Remove answers from the theme set, as if they had never been given.
+
+        Used when a response is erased: its decisions, reviewed mark, quotes, membership of the
+        last machine run and every log entry naming it go. ``text_only`` keeps the answers'
+        theme decisions (their counts stay, anonymously) and removes only copies of their text
+        (the quotes), for retention erasure of free text.
+        """
+        gone = {str(r) for r in response_ids}
+        for theme in self.themes.values():
+            theme.quotes = [q for q in theme.quotes if str(q["response_id"]) not in gone]
+        if text_only:
+            return
+        self.decisions = {k: d for k, d in self.decisions.items() if k[0] not in gone}
+        self.reviewed -= gone
+        for theme in self.themes.values():
+            theme.machine_members = [m for m in theme.machine_members if m not in gone]
+        kept_log = []
+        for entry in self.log:
+            if str(entry.get("response_id")) in gone:
+                continue
+            if "response_ids" in entry:
+                entry = {
+                    **entry,
+                    "response_ids": [r for r in entry["response_ids"] if r not in gone],
+                }
+            kept_log.append(entry)
+        self.log = kept_log
+
     # --- machine runs -------------------------------------------------------------------------
 
     @classmethod
@@ -216,8 +248,10 @@ class ThemeSet:
             record.machine_members = members
             record.top_terms = list(theme.top_terms)
             record.quotes = [{"response_id": q.response_id, "text": q.text} for q in theme.quotes]
-            if record.label_origin == MACHINE:
+            if record.label_origin != HUMAN:
                 record.label, record.description = theme.label, theme.description
+                # The caller says when the name is the codebook's (coding.codebook_run).
+                record.label_origin = MACHINE
             landing[theme.theme_id] = self.resolve(previous)
         for record in known:
             if record.theme_id not in matched.values() and record.status == ACTIVE:

@@ -37,8 +37,10 @@ from highneeds.consult.analysis.schema import (
     STANCES,
     free_text,
 )
+from highneeds.consult.publication import is_unnamed_theme, moderation_sentence
 from highneeds.consult.report import charts
-from highneeds.consult.report.inputs import WeDid
+from highneeds.consult.report.inputs import WeDid, we_did_from_dict
+from highneeds.text import clean_frame, clean_value
 
 GROUP_TITLES = {
     "respondent_type": "type of respondent",
@@ -268,7 +270,11 @@ def _you_said(table: Table, question: QuestionSection | None) -> str:
         else "Too few people answered on the scale to give percentages."
     )
     if question and question.themes:
-        top = [t for t in question.themes if t.counts["total"] != SUPPRESSED][:3]
+        top = [
+            t
+            for t in question.themes
+            if t.counts["total"] != SUPPRESSED and not is_unnamed_theme(t.label)
+        ][:3]
         if top:
             text += (
                 " The points made most often were: "
@@ -323,6 +329,7 @@ def _question_section(
         )
     else:
         review_text = "No answers have been reviewed by a person: these themes are the machine's."
+    review_text += " " + moderation_sentence(found.moderated, answers)
     return QuestionSection(
         code=code,
         title=_proposal_title(we_did, code),
@@ -359,11 +366,18 @@ def _safe_statements(data: ReportData, code: str, threshold: int) -> list[str]:
     return statements
 
 
+def _cleaned(value):
+    if isinstance(value, dict):
+        return {clean_value(k): _cleaned(v) for k, v in value.items()}
+    return clean_value(value)
+
+
 def build_report(
     responses: pd.DataFrame,
     *,
     we_did: WeDid | None = None,
     theme_sets: dict[str, ThemeSet] | None = None,
+    quotable: pd.DataFrame | None = None,
     source: str | None = None,
     source_bytes: bytes | None = None,
     threshold: int = 5,
@@ -376,12 +390,18 @@ def build_report(
     ``source`` names the export file and ``source_bytes`` are its bytes as read (for the file's
     SHA-256 in the provenance; without them the hash is of the table as read). ``theme_sets``
     gives reviewed themes per proposal; others get machine themes (default back end, ``seed``).
+    ``quotable`` is the moderated export: quotes come only from it (see
+    ``highneeds.consult.publication``); without it the report quotes no one.
     ``threshold``: counts below it are published as ``c``.
     """
-    we_did = we_did or WeDid()
+    # Every renderer (HTML, PDF, Word) must be able to hold the text: no control characters.
+    responses = clean_frame(responses)
+    quotable = clean_frame(quotable) if quotable is not None else None
+    we_did = we_did_from_dict(_cleaned(we_did.to_dict())) if we_did else WeDid()
     data = report_data(
         responses,
         theme_sets=theme_sets,
+        quotable=quotable,
         threshold=threshold,
         seed=seed,
         source=source,
@@ -481,4 +501,6 @@ def build_report(
             if answers
             else ""
         )
+    moderated = sum(q.moderated for q in data.themes.values())
+    report.review = " ".join(filter(None, [report.review, moderation_sentence(moderated, answers)]))
     return report

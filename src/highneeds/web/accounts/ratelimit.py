@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from datetime import timedelta
 
+from django.db import connection
 from django.utils import timezone
 
 from .models import RateLimitHit
@@ -45,3 +46,27 @@ def prune(older_than_seconds: int) -> int:
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
     deleted, _ = RateLimitHit.objects.filter(at__lt=cutoff).delete()
     return deleted
+
+
+def take(key: str, limit: int, window_seconds: int) -> bool:
+    """Count one event under key unless it has reached limit within the window: True if taken.
+
+    Checking and counting are one step, so concurrent callers cannot all pass a check before any
+    of them counts (21 of 20 accepted). Call it inside the transaction that does the limited
+    work: on PostgreSQL the key is locked until that transaction ends; SQLite's write lock,
+    taken at BEGIN (``transaction_mode`` IMMEDIATE), already puts writers one after another.
+    A refusal counts nothing, and a rollback of the work takes the count back.
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError("ratelimit.take must run inside a transaction")
+    stored = _stored_key(key)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # A 63-bit lock id from the key's hash; other keys are not held up.
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int(stored[:15], 16)])
+    now = timezone.now()
+    since = now - timedelta(seconds=window_seconds)
+    if RateLimitHit.objects.filter(key=stored, at__gte=since).count() >= limit:
+        return False
+    RateLimitHit.objects.create(key=stored, at=now)
+    return True

@@ -19,6 +19,7 @@ from highneeds.consult.analysis.coding import CODEBOOK_METHOD, codebook_run, dis
 from highneeds.consult.analysis.review import ThemeSet
 from highneeds.consult.export import responses_frame, to_csv
 from highneeds.consult.report import ProposalOutcome, WeDid, build_report, render
+from highneeds.text import clean_text
 from highneeds.web.accounts import audit
 from highneeds.web.accounts.models import AuditEvent
 from highneeds.web.consultations import services as collection
@@ -41,10 +42,16 @@ class AnalysisError(Exception):
     """Something the analyst can fix (no responses yet, a bad codebook); the message says what."""
 
 
-def responses_table(consultation: Consultation) -> tuple[pd.DataFrame, bytes]:
-    """The responses in the analysis's layout, and the export CSV (column codes) they came from."""
+def responses_table(
+    consultation: Consultation, free_text: str = "as_written"
+) -> tuple[pd.DataFrame, bytes]:
+    """The responses in the analysis's layout, and the export CSV (column codes) they came from.
+
+    ``free_text="moderated"`` gives the quotable table: moderated wording only, blank elsewhere.
+    """
     columns = collection.export_columns(consultation)
-    frame = responses_frame(columns, collection.export_rows(consultation, labels=False))
+    rows = collection.export_rows(consultation, labels=False, free_text=free_text)
+    frame = responses_frame(columns, rows)
     export = to_csv(frame, columns, headers="codes")
     keep = ["response_id", "version", "respondent_type", "source"]
     for proposal in collection.proposals_of(consultation):
@@ -137,12 +144,16 @@ def run_themes(review_id: int) -> None:
     review.status = ThemeReview.Status.RUNNING
     review.save(update_fields=["status", "updated_at"])
     try:
-        table, _ = responses_table(review.consultation)
-        texts = schema.free_text(table, review.question) if not table.empty else pd.Series()
-        if len(texts) < 2:
-            raise AnalysisError("Fewer than two people answered this question in their own words.")
         with transaction.atomic():
             locked = ThemeReview.objects.select_for_update().get(pk=review_id)
+            # Read the answers under the lock, so a response erased meanwhile (whose erasure
+            # waits for this lock) cannot be folded back in from an earlier read.
+            table, _ = responses_table(review.consultation)
+            texts = schema.free_text(table, review.question) if not table.empty else pd.Series()
+            if len(texts) < 2:
+                raise AnalysisError(
+                    "Fewer than two people answered this question in their own words."
+                )
             current = theme_set_of(locked)
             if locked.mode == ThemeReview.Mode.CODEBOOK:
                 book = _codebook(setup_for(locked.consultation))
@@ -161,6 +172,16 @@ def run_themes(review_id: int) -> None:
         )
         if not isinstance(error, AnalysisError | ValueError):
             raise
+
+
+def forget_responses(sender, *, consultation, references, text_only, **kwargs) -> None:
+    """Receiver of ``responses_erased``: remove erased responses from every theme review."""
+    reviews = ThemeReview.objects.select_for_update().filter(consultation=consultation)
+    for review in reviews.exclude(state={}):
+        theme_set = ThemeSet.from_dict(review.state)
+        theme_set.forget(references, text_only=text_only)
+        review.state = theme_set.to_dict()
+        review.save(update_fields=["state", "updated_at"])
 
 
 OPERATIONS = ("rename", "add", "delete", "merge", "split", "assign", "unassign", "reviewed")
@@ -212,7 +233,8 @@ def apply(review: ThemeReview, operation: str, actor, **arguments) -> ThemeSet:
 def save_codebook(consultation: Consultation, name: str, content: bytes) -> int:
     """Check and store an uploaded codebook (CSV). Returns the number of themes."""
     try:
-        text = content.decode("utf-8-sig")
+        # A NUL cannot be stored on PostgreSQL, and no control character belongs in a codebook.
+        text = clean_text(content.decode("utf-8-sig"))
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
         book = codebook_from_frame(frame, file=name)
     except Exception as error:
@@ -255,6 +277,7 @@ def report_file(consultation: Consultation, file_format: str, actor) -> tuple[by
         table,
         we_did=we_did_of(consultation),
         theme_sets=theme_sets,
+        quotable=responses_table(consultation, free_text="moderated")[0],
         source=f"{consultation.slug}-responses.csv",
         source_bytes=export,
         theme_method=method,

@@ -35,6 +35,8 @@ class Journey:
 
     @property
     def state(self) -> dict:
+        """The journey so far. Reading never writes to the session: a visitor who only looks
+        at pages gets no session row; the first saved answer creates it (``save``)."""
         state = self.session.get(self.key)
         if state is None or "areas" not in state:
             # New journey; a finished one keeps its reference for the confirmation page.
@@ -45,7 +47,6 @@ class Journey:
                 "equality": None,
                 "reference": (state or {}).get("reference"),
             }
-            self.session[self.key] = state
         return state
 
     def save(self, part: str, data, position: int | None = None) -> None:

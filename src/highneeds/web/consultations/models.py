@@ -11,10 +11,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
 from highneeds.consult.analysis import schema
+from highneeds.limits import RETENTION_DAYS
 from highneeds.web.accounts.models import Workspace
 from highneeds.web.core.models import TimeStampedModel
 
@@ -74,7 +76,13 @@ class Consultation(TimeStampedModel):
         help_text="Europe/London time. Submissions stop at this second."
     )
     retention_days = models.PositiveIntegerField(
-        default=365, help_text="Days after closing before personal details are erased."
+        default=365,
+        validators=[
+            MinValueValidator(RETENTION_DAYS.low, f"Enter {RETENTION_DAYS.describe()}"),
+            MaxValueValidator(RETENTION_DAYS.high, f"Enter {RETENTION_DAYS.describe()}"),
+        ],
+        help_text="Days after closing before personal details are erased, "
+        f"{RETENTION_DAYS.describe()}.",
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
     personal_data_erased_at = models.DateTimeField(null=True, blank=True)
@@ -84,11 +92,20 @@ class Consultation(TimeStampedModel):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(closes_at__gt=models.F("opens_at")), name="closes_after_opening"
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(retention_days__lte=RETENTION_DAYS.high),
+                name="retention_days_in_range",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs):
+        # Every way of saving (form, command, import) meets the same range as the form.
+        RETENTION_DAYS.check(self.retention_days, "The retention period")
+        super().save(*args, **kwargs)
 
     def phase(self, now=None) -> str:
         """Draft, not yet open, open or closed — at ``now`` (to the second)."""
@@ -206,7 +223,12 @@ class Proposal(models.Model):
 class Response(TimeStampedModel):
     """One person's (or organisation's) response, online or entered by staff."""
 
-    PERSONAL_FIELDS = ("organisation_name", "contact_email", "client_fingerprint")
+    PERSONAL_FIELDS = (
+        "organisation_name",
+        "contact_email",
+        "client_fingerprint",
+        "address_fingerprint",
+    )
 
     consultation = models.ForeignKey(
         Consultation, on_delete=models.PROTECT, related_name="responses"
@@ -231,6 +253,12 @@ class Response(TimeStampedModel):
     organisation_name = models.CharField(max_length=SHORT_MAX_CHARS, blank=True)
     contact_email = models.EmailField(blank=True)
     client_fingerprint = models.CharField(max_length=64, blank=True, db_index=True)
+    address_fingerprint = models.CharField(
+        max_length=64,
+        blank=True,
+        db_index=True,
+        help_text="Keyed hash of the client's address alone: duplicates from one address.",
+    )
     personal_data_erased_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -6,6 +6,7 @@ all. Staff views of responses and every export are written to the audit log.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
 from collections.abc import Iterable, Mapping
@@ -13,15 +14,21 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.db import IntegrityError, transaction
+from django.db.models import Value
+from django.db.models.functions import Replace
 from django.utils import timezone
 
 from highneeds.consult import duplicates, redaction
 from highneeds.consult.analysis import schema
 from highneeds.consult.export import ExportColumn, responses_frame, to_csv, to_xlsx
 from highneeds.consult.reference import new_reference
+from highneeds.text import clean_text
 from highneeds.web.accounts import audit, ratelimit
+from highneeds.web.accounts.models import AuditEvent
 
+from . import signals
 from .models import (
     WHY_MAX_CHARS,
     Answer,
@@ -186,27 +193,43 @@ def unpublish(consultation: Consultation, actor) -> None:
 # ---------------------------------------------------------------- responding
 
 
+def _keyed_hash(message: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), message.encode(), hashlib.sha256).hexdigest()[:32]
+
+
 def client_fingerprint(remote_addr: str, user_agent: str) -> str:
-    """A keyed hash of the client's address and browser, so the address itself is never kept."""
-    message = f"{remote_addr}|{user_agent}".encode()
-    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()[:32]
+    """A keyed hash of the client's address and browser (one device), never the address."""
+    return _keyed_hash(f"{remote_addr}|{user_agent}")
 
 
-def _rate_key(fingerprint: str) -> str:
-    return f"consult-submit:{fingerprint}"
+def address_fingerprint(remote_addr: str) -> str:
+    """A keyed hash of the client's address alone: every browser at one address shares it."""
+    return _keyed_hash(f"address|{remote_addr}")
 
 
-def submissions_per_client() -> tuple[int, int]:
-    """(limit, window in seconds) for online submissions from one client."""
-    return (
-        int(getattr(settings, "CONSULT_SUBMISSIONS_PER_CLIENT", 20)),
-        int(getattr(settings, "CONSULT_SUBMISSION_WINDOW_SECONDS", 3600)),
-    )
+def submission_limits() -> dict[str, tuple[int, int]]:
+    """(limit, window in seconds) of online submissions per device and per address."""
+    window = int(getattr(settings, "CONSULT_SUBMISSION_WINDOW_SECONDS", 3600))
+    return {
+        "device": (int(getattr(settings, "CONSULT_SUBMISSIONS_PER_CLIENT", 20)), window),
+        "address": (int(getattr(settings, "CONSULT_SUBMISSIONS_PER_ADDRESS", 20)), window),
+    }
 
 
-def is_rate_limited(fingerprint: str) -> bool:
-    limit, window = submissions_per_client()
-    return ratelimit.is_limited(_rate_key(fingerprint), limit, window)
+class RateLimited(SubmissionRefused):
+    """Too many online submissions from one device or one address within the window."""
+
+
+def _take_submission_allowance(device: str, address: str) -> None:
+    """Count this submission against its device and its address, or refuse it (atomically).
+
+    The address limit holds however the browser describes itself: changing the User-Agent
+    makes a new device, never a new address.
+    """
+    limits = submission_limits()
+    for kind, key in (("device", device), ("address", address)):
+        if key and not ratelimit.take(f"consult-submit:{kind}:{key}", *limits[kind]):
+            raise RateLimited(f"Too many responses from this {kind} recently.")
 
 
 @dataclass
@@ -223,6 +246,16 @@ class ResponseData:
     source: str = "online"
     source_note: str = ""
     received_at: datetime | None = None
+
+
+def _cleaned(data: ResponseData) -> ResponseData:
+    """The response with control characters removed from every text (``highneeds.text``)."""
+    texts = {
+        name: clean_text(getattr(data, name))
+        for name in ("area_of_residence", "organisation_name", "contact_email", "source_note")
+    }
+    answers = {pk: (agree, clean_text(why)) for pk, (agree, why) in data.answers.items()}
+    return dataclasses.replace(data, answers=answers, **texts)
 
 
 def _check(consultation: Consultation, data: ResponseData) -> dict[int, Proposal]:
@@ -266,13 +299,14 @@ def _signature(data: ResponseData, proposals: Mapping[int, Proposal]) -> str:
 
 
 def _flag_duplicates(response: Response, data: ResponseData, proposals) -> None:
-    if not response.client_fingerprint:
+    """Flag earlier responses from the same address (whatever the browser) that look alike."""
+    if not response.address_fingerprint:
         return
     window = duplicates.DEFAULT_WINDOW
     earlier = (
         Response.objects.filter(
             consultation=response.consultation,
-            client_fingerprint=response.client_fingerprint,
+            address_fingerprint=response.address_fingerprint,
             received_at__gte=response.received_at - window,
         )
         .exclude(pk=response.pk)
@@ -288,13 +322,13 @@ def _flag_duplicates(response: Response, data: ResponseData, proposals) -> None:
         candidates.append(
             duplicates.Submission(
                 other.pk,
-                other.client_fingerprint,
+                other.address_fingerprint,
                 other.received_at,
                 _signature(other_data, proposals),
             )
         )
     this = duplicates.Submission(
-        response.pk, response.client_fingerprint, response.received_at, _signature(data, proposals)
+        response.pk, response.address_fingerprint, response.received_at, _signature(data, proposals)
     )
     for found in duplicates.likely_duplicates_of(this, candidates, window=window):
         DuplicateFlag.objects.create(
@@ -308,6 +342,7 @@ def submit_response(
     *,
     token: str | None = None,
     fingerprint: str = "",
+    address: str = "",
     entered_by=None,
     imported: bool = False,
 ) -> tuple[Response, bool]:
@@ -317,7 +352,11 @@ def submit_response(
     response with created=False, so nothing is stored twice. Online responses are refused unless
     the consultation is open at this second; staff may enter paper, email and event responses
     at any time (they record when it was received), and so may an import (``imported=True``).
+    ``fingerprint`` and ``address`` (``client_fingerprint``, ``address_fingerprint``) identify
+    the device and the address of an online response: each has a limit, checked and counted in
+    the saving transaction (RateLimited when reached).
     """
+    data = _cleaned(data)
     proposals = _check(consultation, data)
     if token:
         existing = Response.objects.filter(submission_token=token).first()
@@ -332,6 +371,7 @@ def submit_response(
                     phase = Consultation.objects.get(pk=consultation.pk).phase()
                     if phase != Consultation.Phase.OPEN:
                         raise SubmissionRefused(_closed_message(consultation, phase))
+                    _take_submission_allowance(fingerprint, address)
                 response = Response.objects.create(
                     consultation=consultation,
                     reference=new_reference(),
@@ -346,6 +386,7 @@ def submit_response(
                     organisation_name=data.organisation_name,
                     contact_email=data.contact_email,
                     client_fingerprint=fingerprint,
+                    address_fingerprint=address,
                 )
                 Answer.objects.bulk_create(
                     Answer(response=response, proposal_id=pk, agreement=agreement, why=why)
@@ -355,8 +396,6 @@ def submit_response(
                 if any(data.equality.values()):
                     EqualityMonitoring.objects.create(response=response, **data.equality)
                 _flag_duplicates(response, data, proposals)
-                if online and fingerprint:
-                    ratelimit.hit(_rate_key(fingerprint))
             return response, True
         except IntegrityError:
             if token:
@@ -421,10 +460,12 @@ def export_rows(
 ) -> Iterable[dict[str, object]]:
     """One dict per response keyed like export_columns. labels=True spells answers in words.
 
-    free_text="moderated" gives only moderated wording (blank where not yet moderated) and no
-    organisation names: the export to quote from in anything published.
+    free_text="moderated" gives only moderated wording (blank where not yet moderated), no
+    organisation names and no free-text area of residence: the export to quote from in
+    anything published.
     """
     moderated = free_text == "moderated"
+    listed_areas = set(consultation.residence_area_list())
     by_id = {p.pk: p for p in proposals_of(consultation)}
     flagged = set(
         DuplicateFlag.objects.filter(response__consultation=consultation)
@@ -448,6 +489,8 @@ def export_rows(
         }
         if consultation.asks_area_of_residence:
             row["area_of_residence"] = response.area_of_residence
+            if moderated and response.area_of_residence not in listed_areas:
+                row["area_of_residence"] = ""  # free text (it may be an address): not published
         for answer in response.answers.all():
             proposal = by_id[answer.proposal_id]
             row[proposal.agree_key] = word(schema.AGREEMENT_LABELS, answer.agreement)
@@ -559,25 +602,54 @@ def decide_duplicate(flag: DuplicateFlag, decision: str, actor) -> None:
 # ---------------------------------------------------------------- data protection
 
 
-def _erase_personal_fields(response: Response, now: datetime) -> None:
+def _erase_personal_fields(response: Response, now: datetime, listed_areas: set[str]) -> None:
+    """Clear personal fields and every free text a person has not reviewed.
+
+    Moderated answers keep their moderated wording (the staff review of what is kept); answers
+    nobody moderated lose their free text; an area of residence is kept only when it is one of
+    the consultation's listed areas (typed text may be an address).
+    """
     for name in Response.PERSONAL_FIELDS:
         setattr(response, name, "")
+    if response.area_of_residence not in listed_areas:
+        response.area_of_residence = ""
     response.personal_data_erased_at = now
-    response.save(update_fields=[*Response.PERSONAL_FIELDS, "personal_data_erased_at"])
+    response.save(
+        update_fields=[*Response.PERSONAL_FIELDS, "area_of_residence", "personal_data_erased_at"]
+    )
     EqualityMonitoring.objects.filter(response=response).delete()
     for answer in response.answers.all():
-        if answer.why:
-            # Keep the point being made, without the details that identify anyone.
-            kept = answer.why_published if answer.why_published is not None else answer.why
-            answer.why = redaction.redact(kept).text
-            answer.why_published = answer.why if answer.why_published is not None else None
-            answer.save(update_fields=["why", "why_published"])
+        if answer.why or answer.why_published:
+            answer.why = answer.why_published or ""
+            answer.save(update_fields=["why"])
+
+
+def retention_preview(consultation: Consultation) -> dict[str, int]:
+    """What retention erasure will do to a consultation, for staff to review beforehand.
+
+    Counts of free-text answers whose moderated wording will be kept, of answers whose text
+    will be erased because nobody moderated them, and of typed (unlisted) areas of residence.
+    """
+    answers = Answer.objects.filter(response__consultation=consultation).exclude(why="")
+    moderated = answers.filter(why_published__isnull=False).exclude(why_published="").count()
+    listed = consultation.residence_area_list()
+    typed_areas = (
+        consultation.responses.exclude(area_of_residence="")
+        .exclude(area_of_residence__in=listed)
+        .count()
+    )
+    return {
+        "kept_moderated": moderated,
+        "erased_unmoderated": answers.count() - moderated,
+        "erased_typed_areas": typed_areas,
+    }
 
 
 def erase_expired_personal_data(now: datetime | None = None) -> dict[str, int]:
-    """Erase personal fields of responses whose consultation's retention period has ended.
+    """Erase personal fields and unreviewed free text of responses past their retention period.
 
-    Answers stay (anonymously) for the record of the decision. Safe to run repeatedly: a
+    Agreement answers and moderated wording stay (anonymously) for the record of the decision;
+    see ``_erase_personal_fields``. Safe to run repeatedly: a
     consultation is done once. Returns counts of consultations and responses erased.
     """
     now = now or timezone.now()
@@ -587,9 +659,15 @@ def erase_expired_personal_data(now: datetime | None = None) -> dict[str, int]:
         if consultation.erase_personal_data_after > now:
             continue
         with transaction.atomic():
+            listed = set(consultation.residence_area_list())
+            erased = []
             for response in consultation.responses.filter(personal_data_erased_at__isnull=True):
-                _erase_personal_fields(response, now)
-                responses += 1
+                _erase_personal_fields(response, now, listed)
+                erased.append(response.reference)
+            responses += len(erased)
+            signals.responses_erased.send(
+                sender=Response, consultation=consultation, references=erased, text_only=True
+            )
             consultation.personal_data_erased_at = now
             consultation.save(update_fields=["personal_data_erased_at"])
             audit.record(
@@ -602,21 +680,48 @@ def erase_expired_personal_data(now: datetime | None = None) -> dict[str, int]:
     return {"consultations": consultations, "responses": responses}
 
 
+ERASED_REFERENCE = "(an erased response)"
+
+
+def _forget_reference(consultation: Consultation, reference: str) -> None:
+    """Remove a deleted response's reference from the audit log and from journey sessions.
+
+    The audit log keeps that a response was erased, by whom and when, but a reference left
+    behind would still point at a person's response in every earlier entry.
+    """
+    AuditEvent.objects.filter(workspace=consultation.workspace, target__contains=reference).update(
+        target=Replace("target", Value(reference), Value(ERASED_REFERENCE))
+    )
+    # Only a finished journey's confirmation page keeps a reference in its session.
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if reference in str(session.get_decoded()):
+            session.delete()
+
+
 @transaction.atomic
 def erase_response(consultation: Consultation, reference: str, actor) -> bool:
-    """Delete a response and everything linked to it, on the respondent's request."""
+    """Delete a response and everything linked to it or copied from it, on request.
+
+    Answers, equality answers, moderation records and duplicate flags go with it; receivers of
+    ``signals.responses_erased`` remove derived copies (the analysis app's theme review state);
+    the reference is removed from the audit log and from the respondent's session.
+    """
     response = consultation.responses.filter(reference=reference).first()
     if response is None:
         return False
+    DuplicateFlag.objects.filter(duplicate_of=response).delete()
+    response.delete()
+    signals.responses_erased.send(
+        sender=Response, consultation=consultation, references=[reference], text_only=False
+    )
+    _forget_reference(consultation, reference)
     audit.record(
         Action.DELETE,
         actor=actor,
         workspace=consultation.workspace,
-        target=f"consultation {consultation.pk} response {reference}",
+        target=f"consultation {consultation.pk} response {ERASED_REFERENCE}",
         detail={"reason": "erasure request"},
     )
-    DuplicateFlag.objects.filter(duplicate_of=response).delete()
-    response.delete()
     return True
 
 

@@ -273,32 +273,32 @@ def check(request, slug: str, version_slug: str):
             error = "This is a preview: answers are not saved."
             status = 409
         else:
-            fingerprint = services.client_fingerprint(
-                request.META.get("REMOTE_ADDR", ""), request.META.get("HTTP_USER_AGENT", "")
-            )
-            if services.is_rate_limited(fingerprint):
+            remote_addr = request.META.get("REMOTE_ADDR", "")
+            try:
+                response, _ = services.submit_response(
+                    gate.consultation,
+                    data,
+                    token=journey.state["token"],
+                    fingerprint=services.client_fingerprint(
+                        remote_addr, request.META.get("HTTP_USER_AGENT", "")
+                    ),
+                    address=services.address_fingerprint(remote_addr),
+                )
+            except services.RateLimited:
                 error = (
-                    "Many responses have been sent from this device recently. Wait an hour and "
-                    f"submit again, or send your response to {gate.consultation.contact}. "
-                    "Your answers are kept on this page until you do."
+                    "Many responses have been sent from this device or network recently. Wait "
+                    f"an hour and submit again, or send your response to "
+                    f"{gate.consultation.contact}. Your answers are kept on this page until you do."
                 )
                 status = 429
+            except services.SubmissionRefused as refusal:
+                if gate.consultation.phase() != Consultation.Phase.OPEN:
+                    gate.phase = gate.consultation.phase()
+                    return _not_open(request, gate, status=403)
+                error, status = str(refusal), 400
             else:
-                try:
-                    response, _ = services.submit_response(
-                        gate.consultation,
-                        data,
-                        token=journey.state["token"],
-                        fingerprint=fingerprint,
-                    )
-                except services.SubmissionRefused as refusal:
-                    if gate.consultation.phase() != Consultation.Phase.OPEN:
-                        gate.phase = gate.consultation.phase()
-                        return _not_open(request, gate, status=403)
-                    error, status = str(refusal), 400
-                else:
-                    journey.finish(response.reference)
-                    return redirect(gate.url("confirmation"))
+                journey.finish(response.reference)
+                return redirect(gate.url("confirmation"))
     about = journey.stored("about")
     return render(
         request,

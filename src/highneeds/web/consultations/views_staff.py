@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from highneeds.consult.redaction import redact
+from highneeds.consult.redaction import KIND_NAMES, redact
 from highneeds.web.accounts.permissions import Role, has_role, workspace_role
 
 from . import services
@@ -180,6 +180,9 @@ def consultation_detail(request, workspace, pk: int):
             "Phase": Consultation.Phase,
             "locked": services.structure_locked(consultation),
             "counts": counts,
+            "retention": None
+            if consultation.personal_data_erased_at
+            else services.retention_preview(consultation),
             "can_edit": has_role(request.user, workspace, Role.ANALYST),
             "can_erase": has_role(request.user, workspace, Role.ADMIN),
         },
@@ -468,7 +471,8 @@ def moderate(request, workspace, pk: int, answer_pk: int):
         "moderate.html",
         answer=answer,
         form=form,
-        found=suggestion.kinds,
+        found=[KIND_NAMES[kind] for kind in suggestion.kinds],
+        to_check=suggestion.to_check(answer.why),
         history=answer.redactions.select_related("moderator"),
         back_url=_page_url(workspace, consultation, "moderation"),
     )

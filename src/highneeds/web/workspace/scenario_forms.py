@@ -11,6 +11,7 @@ from __future__ import annotations
 from django import forms
 
 from highneeds.finance.scenarios import designated_need_codes
+from highneeds.limits import SCENARIO_PLACES
 from highneeds.vocabulary import (
     FUNDING_CATEGORIES,
     NCY_MAX,
@@ -185,7 +186,8 @@ class PlacesForm(GovukFormMixin, forms.Form):
         label="Places",
         max_length=200,
         help_text="Places from the first year, then each year after for a phased intake, "
-        "separated by commas, like 50, 100, 150. The last figure holds afterwards.",
+        "separated by commas, like 50, 100, 150. The last figure holds afterwards. "
+        f"Up to {SCENARIO_PLACES.high:,} a year.",
         error_messages={"required": "Enter the number of places"},
     )
     designated_needs = forms.MultipleChoiceField(
@@ -216,6 +218,10 @@ class PlacesForm(GovukFormMixin, forms.Form):
             if number < 0:
                 raise forms.ValidationError(
                     "Places must be 0 or more: choose “Close places” to take places away"
+                )
+            if number > SCENARIO_PLACES.high:
+                raise forms.ValidationError(
+                    f"Places must be {SCENARIO_PLACES.high:,} or fewer a year: “{part}” is more"
                 )
             numbers.append(number)
         return numbers
