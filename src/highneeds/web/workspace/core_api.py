@@ -150,12 +150,15 @@ def overview_panels(history: pd.DataFrame, comparison: pd.DataFrame, notes: list
 MAX_ISSUES_SHOWN = 200
 
 
-def import_any(store, path, *, la_code, imported_by, year=None) -> dict:
+def import_any(store, path, *, la_code, imported_by, year=None, **confirmed) -> dict:
     """Import any file the core reads, told apart by its content (highneeds.importers.registry):
-    a summary (kind, rows_imported, already_imported, children, issue_count, issues)."""
+    a summary (kind, rows_imported, already_imported, children, issue_count, issues).
+    ``confirmed``: the person's ``replace`` and ``accept_errors`` answers."""
     from highneeds.importers.registry import import_file
 
-    done = import_file(store, path, la_code=la_code, imported_by=imported_by, year=year)
+    done = import_file(
+        store, path, la_code=la_code, imported_by=imported_by, year=year, **confirmed
+    )
     summary = {
         "kind": done.label,
         "rows_imported": done.rows,
