@@ -13,9 +13,13 @@ FILE_MODE, FOLDER_MODE = 0o600, 0o700
 
 
 def private_folder(path: str | Path) -> Path:
-    """``path`` (and missing parents) created if needed, and made 0700."""
+    """``path`` made 0700, created if needed with any missing parents (also 0700; parents
+    that exist already keep their mode)."""
     path = Path(path)
-    path.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
+    for folder in [*reversed(path.parents), path]:
+        if not folder.exists():
+            folder.mkdir(mode=FOLDER_MODE, exist_ok=True)
+            os.chmod(folder, FOLDER_MODE)  # mkdir's mode is masked by the umask
     os.chmod(path, FOLDER_MODE)
     return path
 

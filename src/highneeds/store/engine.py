@@ -225,14 +225,16 @@ def sqlite_files(database: str | Path) -> list[Path]:
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    for name, path, _ in dbapi_connection.execute("PRAGMA database_list"):
-        if name == "main" and path:
-            make_private(*sqlite_files(path))  # created with the umask's mode: 0644 usually
     cursor = dbapi_connection.cursor()
     # WAL lets the web app read while an import writes; foreign keys are off by default.
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    for _, name, path in cursor.execute("PRAGMA database_list").fetchall():
+        if name == "main" and path:
+            # Created with the umask's mode (0644 usually); SQLite gives a later -wal/-shm
+            # the database file's own mode.
+            make_private(*sqlite_files(path))
     cursor.close()
 
 

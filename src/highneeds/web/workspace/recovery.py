@@ -29,8 +29,8 @@ from .models import Job
 log = logging.getLogger(__name__)
 
 
-def _seconds(name: str, default: int) -> int:
-    return int(getattr(settings, name, default))
+def _seconds(name: str, default: float) -> float:
+    return float(getattr(settings, name, default))
 
 
 @contextmanager
@@ -87,9 +87,12 @@ def sweep(now=None) -> Swept:
         job.result = {"problems": [{"message": job.message}]}
         job.finished_at = now
         job.save()
-    deleted = delete_orphan_uploads(now)
+    held = [job for job in dead + expired if job.input_path]
+    for job in held:
+        shutil.rmtree(Path(job.input_path).parent, ignore_errors=True)
     for job in dead + expired:
         log.warning("job %s: %s", job.pk, job.message)
+    deleted = delete_orphan_uploads(now) + len(held)
     return Swept(len(dead), len(expired), deleted)
 
 

@@ -38,9 +38,9 @@ def incoming_root() -> Path:
 
 
 def upload_folder(workspace: Workspace) -> Path:
-    folder = incoming_root() / workspace.la_code
-    private_folder(folder)
-    return folder
+    """The LA's folder of uploads waiting for their job: it and incoming/ are 0700."""
+    private_folder(incoming_root())
+    return private_folder(incoming_root() / workspace.la_code)
 
 
 def start_import(
