@@ -319,10 +319,12 @@ def _register_subcommands() -> None:
     ):
         app.add_typer(import_module(module).app, name=name)
     # Single commands that read best at the top level.
-    from highneeds.cli import forecast, synth
+    from highneeds.cli import backup, forecast, synth
 
     app.command("synth")(synth.synth)
     app.command("backtest")(forecast.backtest_command)
+    app.command("backup")(backup.backup)
+    app.command("restore")(backup.restore)
 
 
 _register_subcommands()
