@@ -20,7 +20,7 @@ import pandas as pd
 
 from highneeds.errors import InputFileError
 from highneeds.importers import UnrecognisedFileError
-from highneeds.readers.archive import check_unpacked_size
+from highneeds.readers.archive import ZIP_ERRORS, check_unpacked_size
 from highneeds.store import Store
 
 DFE_RELEASE, SEN2, FINANCE = "dfe_release", "sen2", "finance"
@@ -92,7 +92,7 @@ def _unzip(path: Path, into: Path) -> Path:
                 name = PurePosixPath(info.filename).name
                 if name and not name.startswith("."):
                     (into / name).write_bytes(archive.read(info))
-    except (zipfile.BadZipFile, OSError, EOFError) as error:
+    except ZIP_ERRORS as error:
         raise InputFileError(f"not a readable zip archive ({error})", file=path.name) from None
     return into
 

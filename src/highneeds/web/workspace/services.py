@@ -22,6 +22,7 @@ from highneeds.errors import HighneedsError, InputFileError
 from highneeds.importers.sen2 import ImportNeedsConfirmation
 from highneeds.private_files import private_file, private_folder
 from highneeds.readers.excel import read_excel
+from highneeds.readers.text import read_text_csv
 from highneeds.web.accounts import audit
 from highneeds.web.accounts.models import Workspace
 from highneeds.web.core.store import get_store
@@ -520,7 +521,7 @@ def check_file(path: Path, name: str) -> dict:
     suffix = path.suffix.lower()
     try:
         if suffix == ".csv":
-            sheets = {"": pd.read_csv(path, dtype=str, keep_default_na=False)}
+            sheets = {"": read_text_csv(path, dtype=str, keep_default_na=False)}
         elif suffix in (".xlsx", ".xls", ".ods"):
             sheets = read_excel(path, sheet_name=None, dtype=str)
         elif suffix == ".xml":
