@@ -9,6 +9,7 @@ supervisor (systemd) and `manage.py sweep_jobs` from cron (docs/operations.md).
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -80,6 +81,10 @@ class Supervisor:
                 self.process.kill()
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 class Command(BaseCommand):
     help = "Migrate, then serve the workspace with gunicorn and a supervised background worker."
 
@@ -105,6 +110,9 @@ class Command(BaseCommand):
             target=sweep_forever, args=(SWEEP_EVERY, stop), name="job-sweeper", daemon=True
         )
         sweeper.start()
+        # A service manager stops us with SIGTERM: stop the worker and server too, not leave
+        # them running without a supervisor.
+        signal.signal(signal.SIGTERM, _interrupt)
         self.stdout.write(f"Workspace at http://{bind}/ (Ctrl+C to stop)")
         server = subprocess.Popen(gunicorn_command(bind, workers), env=env)  # noqa: S603
         try:
