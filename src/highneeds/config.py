@@ -13,9 +13,10 @@ from pathlib import Path
 
 
 def home() -> Path:
-    path = Path(os.environ.get("HIGHNEEDS_HOME", "var")).resolve()
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    """The installation's folder, readable by this account only (it holds the store)."""
+    from highneeds.private_files import private_folder
+
+    return private_folder(Path(os.environ.get("HIGHNEEDS_HOME", "var")).resolve())
 
 
 def database_url() -> str:

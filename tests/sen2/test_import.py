@@ -100,7 +100,7 @@ def test_reimport_is_idempotent_and_a_corrected_return_replaces(
     again = import_sen2([path], store, establishments=establishments)[0]
     assert again.result.already_imported and again.result.import_id == first.result.import_id
     corrected = write_blade_csv(small_la[-1], tmp_path / "csv")  # same data, other layout
-    import_sen2(corrected, store, establishments=establishments)
+    import_sen2(corrected, store, establishments=establishments, replace=True)
     states = store.read_frame(sa.select(sen2_tables.states))
     assert len(states) == first.children  # replaced, not doubled
     kinds = store.imports()["kind"].tolist()

@@ -101,3 +101,17 @@ def user_password() -> str:
 def make_workspace(db):
     """make_workspace(la_code, name) -> a Workspace."""
     return lambda la_code, name: WorkspaceFactory(la_code=la_code, name=name)
+
+
+@pytest.fixture
+def demo_la(transactional_db, settings, tmp_path, monkeypatch):
+    """The fictional LA's workspace; the core's tables are emptied afterwards."""
+    from highneeds.store import schema
+    from highneeds.web.core.store import get_store
+
+    monkeypatch.setenv("HIGHNEEDS_SECRET", "test-secret-for-the-demo-la")
+    settings.MEDIA_ROOT = tmp_path / "media"
+    yield WorkspaceFactory(la_code="999", name="Stockbridge (fictional)")
+    with get_store().engine.begin() as conn:
+        for table in reversed(schema.metadata.sorted_tables):
+            conn.execute(table.delete())

@@ -134,5 +134,6 @@ def test_an_unrecognised_table_is_described_but_not_imported(client_as, stockpor
     client = client_as(Role.ANALYST, stockport)
     _upload(client, "caseload.csv", b"year,ehcps\n2023,10\n")
     job = Job.objects.get(kind=Job.Kind.IMPORT)
-    assert job.status == Job.Status.SUCCEEDED and job.result["imported"] is False
+    # Not a success: nothing was loaded (it used to show a green "Finished").
+    assert job.status == Job.Status.FAILED and job.result["imported"] is False
     assert "cannot tell what this file is" in job.result["note"]

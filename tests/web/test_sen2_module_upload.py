@@ -12,23 +12,7 @@ from django.urls import reverse
 from highneeds.web.accounts.models import Membership
 from highneeds.web.workspace.models import Job
 
-from .factories import WorkspaceFactory
-
 Role = Membership.Role
-
-
-@pytest.fixture
-def demo_la(transactional_db, settings, tmp_path, monkeypatch):
-    """The fictional LA's workspace; the core's tables are emptied afterwards."""
-    from highneeds.store import schema
-    from highneeds.web.core.store import get_store
-
-    monkeypatch.setenv("HIGHNEEDS_SECRET", "test-secret-for-module-upload")
-    settings.MEDIA_ROOT = tmp_path / "media"
-    yield WorkspaceFactory(la_code="999", name="Stockbridge (fictional)")
-    with get_store().engine.begin() as conn:
-        for table in reversed(schema.metadata.sorted_tables):
-            conn.execute(table.delete())
 
 
 @pytest.fixture(scope="module")

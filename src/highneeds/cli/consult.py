@@ -17,18 +17,18 @@ app = typer.Typer(
 
 
 def _read_responses(path: Path):
-    import pandas as pd
 
     from highneeds.consult.analysis.schema import validate_responses
     from highneeds.errors import InputFileError
-    from highneeds.readers.excel import read_excel
+    from highneeds.readers.excel import read_workbook_table
+    from highneeds.readers.text import read_text_csv
 
     if not path.exists():
         raise InputFileError("file not found", file=str(path))
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        frame = read_excel(path, dtype=str)
+        frame = read_workbook_table(path, dtype=str)
     else:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False).replace("", None)
+        frame = read_text_csv(path, dtype=str, keep_default_na=False).replace("", None)
     for column in frame.columns:
         if str(column).endswith("__why"):
             frame[column] = frame[column].fillna("")

@@ -365,7 +365,7 @@ def _register_subcommands() -> None:
     ):
         app.add_typer(import_module(module).app, name=name)
     # Single commands that read best at the top level.
-    from highneeds.cli import forecast, synth
+    from highneeds.cli import backup, forecast, synth
 
     app.command("synth")(synth.synth)
     app.command("backtest")(forecast.backtest_command)
@@ -374,6 +374,8 @@ def _register_subcommands() -> None:
     app.add_typer(places_app, name="places")
     app.command("ips")(ips)
     app.command("pack")(pack)
+    app.command("backup")(backup.backup)
+    app.command("restore")(backup.restore)
 
 
 _register_subcommands()

@@ -127,19 +127,42 @@ def import_(
     establishments: Establishments = None,
     year: Year = None,
     la: LaCode = None,
+    replace: bool = typer.Option(
+        False, "--replace", help="Replace a stored return of the same year without asking"
+    ),
+    accept_errors: bool = typer.Option(
+        False, "--accept-errors", help="Import a return even though it has validation errors"
+    ),
 ) -> None:
-    """Pseudonymise and load returns into the store (needs HIGHNEEDS_SECRET)."""
-    from highneeds.importers.sen2 import import_sen2
+    """Pseudonymise and load returns into the store (needs HIGHNEEDS_SECRET).
+
+    A return that would replace a stored year, or that has validation errors, is imported
+    only when you confirm: at the prompt, or with --replace and --accept-errors. Exit code 0
+    when imported, 1 when refused or declined, 2 when the files cannot be read.
+    """
+    from highneeds.importers.sen2 import ImportNeedsConfirmation, import_sen2
     from highneeds.store import open_store
 
-    try:
-        results = import_sen2(
+    def run(replace: bool, accept_errors: bool):
+        return import_sen2(
             list(files),
             open_store(),
             establishments=_establishments(establishments),
             year=year,
             la_code=la,
+            replace=replace,
+            accept_errors=accept_errors,
         )
+
+    try:
+        try:
+            results = run(replace, accept_errors)
+        except ImportNeedsConfirmation as asked:
+            replace, accept_errors = _confirm(asked, replace, accept_errors)
+            results = run(replace, accept_errors)
+    except ImportNeedsConfirmation as refused:
+        console.print(f"[red]not imported:[/red] {refused}{_flags_hint(refused)}")
+        raise typer.Exit(1) from None
     except HighneedsError as exc:
         console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None
@@ -151,6 +174,41 @@ def import_(
         )
         for reason in sorted(set(r.unavailable.values())):
             console.print(f"[yellow]not derived:[/yellow] {reason}")
+
+
+def _confirm(asked, replace: bool, accept_errors: bool) -> tuple[bool, bool]:
+    """Ask at the terminal what the flags did not say. Re-raises ``asked`` when nobody can be
+    asked (not a terminal) or the answer is no."""
+    if not _can_ask():
+        raise asked
+    for change in asked.changes:
+        console.print(change.describe() + ".")
+    if asked.needs_replace and not typer.confirm("Replace the stored return?", default=False):
+        raise asked
+    if asked.needs_accept_errors and not typer.confirm(
+        "Import it with its validation errors?", default=False
+    ):
+        raise asked
+    return True, True
+
+
+def _can_ask() -> bool:
+    """Whether a person is at the terminal to answer (not a script, cron job or pipe)."""
+    import sys
+
+    return sys.stdin.isatty()
+
+
+def _flags_hint(refused) -> str:
+    flags = [
+        flag
+        for flag, needed in (
+            ("--replace", refused.needs_replace),
+            ("--accept-errors", refused.needs_accept_errors),
+        )
+        if needed
+    ]
+    return f" Run the command again with {' '.join(flags)} to go ahead." if flags else ""
 
 
 @rules_app.command("list")

@@ -19,6 +19,7 @@ from openpyxl.styles import Font
 
 from highneeds.errors import InputFileError, UnknownLabelError
 from highneeds.readers.excel import excel_file
+from highneeds.readers.text import read_text_csv
 from highneeds.vocabulary import (
     AGE_BANDS,
     FUNDING_CATEGORIES,
@@ -296,9 +297,7 @@ def read_template(kind: str, path: str | Path, *, required_sheet: bool = True) -
     sheet = None
     try:
         if path.suffix.lower() == ".csv":
-            raw = pd.read_csv(
-                path, header=None, dtype=str, keep_default_na=False, encoding="utf-8-sig"
-            )
+            raw = read_text_csv(path, header=None, dtype=str, keep_default_na=False)
         elif path.suffix.lower() in {".xlsx", ".xlsm"}:
             sheet = spec.sheet
             with excel_file(path) as book:

@@ -28,6 +28,7 @@ from highneeds.finance.templates import (
 )
 from highneeds.importers import UnrecognisedFileError
 from highneeds.readers.excel import excel_file
+from highneeds.readers.text import read_text_csv
 from highneeds.store import ImportResult, Store, file_sha256
 
 #: Template kind -> (the spec of its main data sheet, what people call it).
@@ -41,10 +42,10 @@ SUFFIXES = {".csv", ".xlsx", ".xlsm"}
 
 def _csv_header(path: Path) -> list[str]:
     try:
-        header = pd.read_csv(
-            path, header=None, nrows=1, dtype=str, keep_default_na=False, encoding="utf-8-sig"
-        )
-    except (ValueError, OSError, UnicodeDecodeError) as error:
+        header = read_text_csv(path, header=None, nrows=1, dtype=str, keep_default_na=False)
+    except InputFileError:
+        raise
+    except (ValueError, OSError) as error:
         raise InputFileError(f"cannot be read as CSV ({error})", file=path.name) from None
     return [] if header.empty else [str(v).strip() for v in header.iloc[0].tolist()]
 

@@ -20,7 +20,7 @@ import pandas as pd
 
 from highneeds.errors import InputFileError
 from highneeds.importers import UnrecognisedFileError
-from highneeds.readers.archive import check_unpacked_size
+from highneeds.readers.archive import ZIP_ERRORS, check_unpacked_size
 from highneeds.store import Store
 
 DFE_RELEASE, SEN2, FINANCE = "dfe_release", "sen2", "finance"
@@ -92,7 +92,7 @@ def _unzip(path: Path, into: Path) -> Path:
                 name = PurePosixPath(info.filename).name
                 if name and not name.startswith("."):
                     (into / name).write_bytes(archive.read(info))
-    except (zipfile.BadZipFile, OSError, EOFError) as error:
+    except ZIP_ERRORS as error:
         raise InputFileError(f"not a readable zip archive ({error})", file=path.name) from None
     return into
 
@@ -141,13 +141,16 @@ def import_file(
     la_code: str,
     imported_by: str | None = None,
     year: int | None = None,
+    replace: bool = False,
+    accept_errors: bool = False,
 ) -> ImportedFile:
     """Detect what ``path`` is by its content and import it for the workspace of ``la_code``.
 
     A SEN2 return for another LA is refused: an analyst of one LA must not load (or replace)
     another LA's children's records. The m1-m5 CSVs do not say their census year, so they
     need ``year`` (their LA is ``la_code``). Every refusal is an InputFileError raised before
-    the store is touched.
+    the store is touched. A SEN2 return that would replace a stored year needs ``replace``,
+    one with validation errors ``accept_errors`` (ImportNeedsConfirmation otherwise).
     """
     path = Path(path)
     with tempfile.TemporaryDirectory(prefix="highneeds-import-") as folder:
@@ -164,10 +167,11 @@ def import_file(
 
             done = import_finance(store, path, la_code=la_code, imported_by=imported_by)
             return ImportedFile(kind, done.label, done.result.rows, done.result.already_imported)
-        return _import_sen2(store, path, files, la_code, imported_by, year)
+        confirmed = {"replace": replace, "accept_errors": accept_errors}
+        return _import_sen2(store, path, files, la_code, imported_by, year, confirmed)
 
 
-def _import_sen2(store, path, files, la_code, imported_by, year) -> ImportedFile:
+def _import_sen2(store, path, files, la_code, imported_by, year, confirmed) -> ImportedFile:
     from highneeds.importers.sen2 import import_sen2
     from highneeds.sen2.read import read_returns
     from highneeds.sen2.read_excel import workbook_layout
@@ -197,7 +201,9 @@ def _import_sen2(store, path, files, la_code, imported_by, year) -> ImportedFile
                 file=path.name,
                 hint="upload it in that LA's workspace",
             )
-    results = import_sen2(files, store, imported_by=imported_by, year=year, la_code=la_code)
+    results = import_sen2(
+        files, store, imported_by=imported_by, year=year, la_code=la_code, **confirmed
+    )
     issues = pd.concat([r.issues for r in results], ignore_index=True) if results else None
     return ImportedFile(
         SEN2,

@@ -18,15 +18,16 @@ import pandas as pd
 import sqlalchemy as sa
 
 from highneeds import config
+from highneeds.errors import HighneedsError
 from highneeds.sen2 import derived
 from highneeds.sen2 import schema as tables
 from highneeds.sen2.demo import DEMO_KEY
 from highneeds.sen2.establishments import demo_establishments
 from highneeds.sen2.model import Sen2Return
-from highneeds.sen2.pseudonymise import require_secret
+from highneeds.sen2.pseudonymise import SecretChangedError, require_secret, secret_fingerprint
 from highneeds.sen2.read import expand, read_returns
 from highneeds.sen2.stored import stored_states
-from highneeds.sen2.validate import validate
+from highneeds.sen2.validate import has_errors, validate
 from highneeds.store import ImportResult, Store, file_sha256
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,86 @@ def _hash_files(ret: Sen2Return, files: list[Path]) -> str:
     return hashlib.sha256("".join(digests).encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class ReturnChange:
+    """What importing one return would do to the store, said before anything is written."""
+
+    year: int
+    la_code: str
+    children_before: int | None  # children in the stored return of that year; None: none stored
+    children_after: int  # children with an active plan in the new return
+    errors: int  # validation errors found in the new return
+    warnings: int
+
+    @property
+    def replaces(self) -> bool:
+        return self.children_before is not None
+
+    def describe(self) -> str:
+        what = f"SEN2 {self.year} for LA {self.la_code}"
+        if self.replaces:
+            what += (
+                f" would replace the stored return ({self.children_before:,} children with a "
+                f"plan) with this one ({self.children_after:,} children)"
+            )
+        else:
+            what += f" would add a new year ({self.children_after:,} children with a plan)"
+        if self.errors:
+            what += f"; this return has {self.errors:,} validation error" + "s" * (self.errors > 1)
+        return what
+
+
+class ImportNeedsConfirmation(HighneedsError):
+    """The import would replace a stored return, or load one with validation errors, and the
+    person has not said yes to that. Nothing was imported."""
+
+    def __init__(self, changes: list[ReturnChange], *, replace: bool, accept_errors: bool):
+        self.changes = changes
+        self.needs_replace = not replace and any(c.replaces for c in changes)
+        self.needs_accept_errors = not accept_errors and any(c.errors for c in changes)
+        asks = []
+        if self.needs_replace:
+            asks.append("confirm the replacement")
+        if self.needs_accept_errors:
+            asks.append("accept the validation errors (or correct the return and import it again)")
+        super().__init__(
+            "Nothing was imported. "
+            + "; ".join(c.describe() for c in changes)
+            + ". To go ahead, "
+            + " and ".join(asks)
+            + "."
+        )
+
+
+def stored_children(store: Store, la_code: str, year: int) -> int | None:
+    """Children in the LA's stored return of ``year`` (None when no return of it is stored)."""
+    kind = f"sen2:{year}"
+    imports = store.imports()
+    if imports.empty or not ((imports["kind"] == kind) & (imports["owner"] == la_code)).any():
+        return None
+    for table in (tables.states, tables.persons):  # m1-m5 returns store no states
+        query = sa.select(sa.func.count(sa.distinct(table.c.child_id))).where(
+            table.c.la_code == la_code, table.c.year == year
+        )
+        with store.engine.connect() as conn:
+            found = conn.execute(query).scalar_one()
+        if found:
+            return int(found)
+    return 0
+
+
+def check_secret(store: Store, la_code: str, key: bytes) -> None:
+    """Refuse (SecretChangedError) a key other than the one the LA's stored returns used; the
+    first import of an LA records its fingerprint."""
+    name = f"sen2_secret_fingerprint:{la_code}"
+    given = secret_fingerprint(key)
+    stored = store.setting(name)
+    if stored is None:
+        store.set_setting(name, given)
+    elif stored != given:
+        raise SecretChangedError(la_code, stored, given)
+
+
 def import_sen2(
     paths: list[str | Path],
     store: Store,
@@ -58,8 +139,16 @@ def import_sen2(
     key: bytes | None = None,
     year: int | None = None,
     la_code: str | None = None,
+    replace: bool = False,
+    accept_errors: bool = False,
 ) -> list[Sen2ImportResult]:
     """Import every return in ``paths``; refuse (MissingSecretError) without HIGHNEEDS_SECRET.
+
+    Nothing is written unless every return can be: a return that would replace a stored one
+    of its year needs ``replace``, one with validation errors needs ``accept_errors``;
+    otherwise ImportNeedsConfirmation says what would change (children before and after,
+    errors found). A key other than the one the LA's stored years used is refused
+    (SecretChangedError). The same file imported again changes nothing and asks nothing.
 
     ``key`` overrides the installation secret; only :func:`import_demo` uses it. ``year`` and
     ``la_code`` name the return of m1-m5 CSVs (those files do not say them). Such a return
@@ -70,17 +159,44 @@ def import_sen2(
     establishments = establishments if establishments is not None else demo_establishments()
     files = expand(paths)
     returns = read_returns(files, year=year, la_code=la_code)  # fails before the store is touched
-    results = []
+    for code in sorted({ret.la_code for ret in returns}):
+        check_secret(store, code, key)
+    prepared, changes = [], []
     for ret in returns:
         issues = validate(ret, establishments, key)
         data = derived.prepare(ret, key, establishments)
-        frames = _frames(data)
+        sha256 = _hash_files(ret, files)
+        children = (
+            len(data.states)
+            if data.states is not None
+            else ret["active_plan"]["person_key"].nunique()
+        )
+        prepared.append((ret, issues, data, sha256, children))
+        if store.find_import(f"sen2:{ret.year}", sha256, ret.la_code) is not None:
+            continue  # already imported: nothing changes, nothing to confirm
+        errors = int(has_errors(issues) and (issues["severity"] == "error").sum())
+        changes.append(
+            ReturnChange(
+                ret.year,
+                ret.la_code,
+                stored_children(store, ret.la_code, ret.year),
+                children,
+                errors,
+                len(issues) - errors,
+            )
+        )
+    if (not replace and any(c.replaces for c in changes)) or (
+        not accept_errors and any(c.errors for c in changes)
+    ):
+        raise ImportNeedsConfirmation(changes, replace=replace, accept_errors=accept_errors)
+    results = []
+    for ret, issues, data, sha256, children in prepared:
         result = store.import_tables(
             kind=f"sen2:{ret.year}",
             owner=ret.la_code,
             file_name=ret.file_name[:500],
-            sha256=_hash_files(ret, files),
-            frames=frames,
+            sha256=sha256,
+            frames=_frames(data),
             release=str(ret.year),
             imported_by=imported_by,
             replace_kind=True,
@@ -88,16 +204,11 @@ def import_sen2(
         log.info(
             "SEN2 %s for LA %s: %d rows, %d issues", ret.year, ret.la_code, result.rows, len(issues)
         )
-        children = (
-            len(data.states)
-            if data.states is not None
-            else ret["active_plan"]["person_key"].nunique()
-        )
         results.append(
             Sen2ImportResult(ret.year, ret.la_code, result, issues, children, data.unavailable)
         )
-    for la_code in sorted({r.la_code for r in returns}):
-        refresh_transitions(store, la_code)
+    for code in sorted({r.la_code for r in returns}):
+        refresh_transitions(store, code)
     return results
 
 
@@ -106,7 +217,10 @@ def import_demo(store: Store) -> list[Sen2ImportResult]:
     from highneeds.sen2.demo import demo_paths
 
     key = config.installation_secret() or DEMO_KEY
-    return import_sen2(demo_paths(), store, establishments=demo_establishments(), key=key)
+    # The shipped demo knowingly holds the validation errors the rules are shown finding.
+    return import_sen2(
+        demo_paths(), store, establishments=demo_establishments(), key=key, accept_errors=True
+    )
 
 
 def _with(frame: pd.DataFrame, la_code: str, year: int | None = None) -> pd.DataFrame:

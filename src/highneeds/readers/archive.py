@@ -8,10 +8,16 @@ zipfile never returns more than that, so summing it is a sound bound.
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path
 
 from highneeds import config
 from highneeds.errors import InputFileError
+
+#: What Python's zipfile raises for a damaged archive: besides BadZipFile, a corrupt header
+#: can claim an unsupported version (NotImplementedError), a bad name or size (ValueError),
+#: or a member that does not inflate (zlib.error).
+ZIP_ERRORS = (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, ValueError, zlib.error)
 
 
 def check_unpacked_size(path: str | Path) -> None:
@@ -25,7 +31,7 @@ def check_unpacked_size(path: str | Path) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, EOFError) as error:
+    except ZIP_ERRORS as error:
         raise InputFileError(f"not a readable zip archive ({error})", file=path.name) from None
     if unpacked > limit:
         raise InputFileError(

@@ -13,7 +13,6 @@ import hashlib
 import io
 import re
 import zipfile
-import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -21,6 +20,7 @@ from pathlib import Path, PurePosixPath
 import pandas as pd
 
 from highneeds.errors import InputFileError
+from highneeds.readers.archive import ZIP_ERRORS
 
 #: DfE's symbols for figures that are not published (not applicable, unavailable, confidential,
 #: low, unreliable). They become NaN in ``value`` with the symbol kept in ``status``; never 0.
@@ -45,7 +45,7 @@ class ReleaseSource:
         try:
             with zipfile.ZipFile(path) as archive:
                 members = tuple(i.filename for i in archive.infolist() if not i.is_dir())
-        except (zipfile.BadZipFile, OSError, EOFError) as error:
+        except ZIP_ERRORS as error:
             raise InputFileError(
                 f"not a readable zip archive ({error})",
                 file=path.name,
@@ -76,7 +76,7 @@ class ReleaseSource:
         try:
             with zipfile.ZipFile(self.path) as archive:
                 return archive.read(member)
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as error:
+        except ZIP_ERRORS as error:
             raise InputFileError(
                 f"cannot extract this file from the zip ({error})",
                 file=name,

@@ -33,9 +33,31 @@ def excel_file(path: str | Path) -> pd.ExcelFile:
         return pd.ExcelFile(path, engine=engine_for(path))
     except zipfile.BadZipFile as error:
         raise ValueError(f"not a valid workbook: {error}") from None
+    except (ValueError, OSError):
+        raise
+    except Exception as error:  # a damaged workbook: zlib, XML and KeyError from inside it
+        raise ValueError(f"not a valid workbook: it is damaged ({type(error).__name__})") from None
 
 
 def read_excel(path: str | Path, **options) -> pd.DataFrame | dict[str, pd.DataFrame]:
     """``pd.read_excel`` of ``path``, opened as above."""
     with excel_file(path) as book:
         return pd.read_excel(book, **options)
+
+
+def read_workbook_table(path: str | Path, **options) -> pd.DataFrame | dict[str, pd.DataFrame]:
+    """``read_excel`` for files people upload: one that is not a readable workbook (random
+    bytes, a damaged or truncated download, another format renamed) raises InputFileError
+    naming the file, in one sentence, instead of the engine's own exception."""
+    from highneeds.errors import InputFileError
+
+    try:
+        return read_excel(path, **options)
+    except InputFileError:
+        raise
+    except Exception as error:  # openpyxl, zipfile and pandas each raise their own types
+        raise InputFileError(
+            f"is not a readable Excel workbook ({type(error).__name__})",
+            file=Path(path).name,
+            hint="open it in Excel and save it again as .xlsx",
+        ) from None

@@ -43,6 +43,26 @@ def require_secret() -> bytes:
     return secret
 
 
+def secret_fingerprint(key: bytes) -> str:
+    """A short public fingerprint of ``key``: tells two secrets apart, reveals neither. The
+    store keeps it per LA so that a return pseudonymised under another secret is refused."""
+    return _hmac(key, "highneeds secret fingerprint")[:16]
+
+
+class SecretChangedError(HighneedsError):
+    """A return would be pseudonymised under a different secret from the LA's stored years."""
+
+    def __init__(self, la_code: str, stored: str, given: str) -> None:
+        super().__init__(
+            f"HIGHNEEDS_SECRET is not the secret LA {la_code}'s stored SEN2 returns were "
+            f"pseudonymised with (its fingerprint is {given}; the store's is {stored}). Importing "
+            "under it would give every child a new id, so every child would look like a leaver "
+            "and a joiner and the forecast would learn that everyone leaves. Nothing was "
+            "imported: set HIGHNEEDS_SECRET back to the installation's secret (see "
+            "docs/operations.md, secret escrow)."
+        )
+
+
 def session_key() -> bytes:
     """A throwaway key for reports made without importing: ids are stable only within a run."""
     return secrets.token_bytes(32)

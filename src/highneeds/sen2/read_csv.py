@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from highneeds.errors import InputFileError
+from highneeds.readers.text import open_text, read_text_csv
 from highneeds.sen2.model import HEADER_ITEMS, MODULE_BY_NAME, MODULES, Module, Sen2Return
 from highneeds.sen2.values import type_header, type_table
 
@@ -44,7 +45,7 @@ def _parent_key(module: Module) -> str:
 
 
 def read_header_row(path: Path) -> list[str]:
-    with open(path, newline="", encoding="utf-8-sig") as handle:
+    with open_text(path) as handle:
         return [name.strip().lower() for name in next(csv.reader(handle), [])]
 
 
@@ -63,7 +64,7 @@ def _identify(path: Path) -> str:
 
 
 def _load(path: Path) -> pd.DataFrame:
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[], encoding="utf-8-sig")
+    frame = read_text_csv(path, dtype=str, keep_default_na=False, na_values=[])
     frame.columns = [str(c).strip().lower() for c in frame.columns]
     frame["source_row"] = range(2, len(frame) + 2)  # spreadsheet row: header is row 1
     return frame

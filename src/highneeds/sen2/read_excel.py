@@ -252,13 +252,24 @@ class Book:
         from python_calamine import CalamineWorkbook
 
         check_unpacked_size(path)
+        self.file = Path(path).name
         self._book = CalamineWorkbook.from_path(str(path))
         self.sheetnames: list[str] = list(self._book.sheet_names)
 
     def rows(self, name: str, max_rows: int | None = None) -> list[list]:
-        """The sheet's rows from A1 (row 1 first, blank rows kept so numbers match Excel)."""
-        sheet = self._book.get_sheet_by_name(name)
-        return sheet.to_python(skip_empty_area=False, nrows=max_rows)
+        """The sheet's rows from A1 (row 1 first, blank rows kept so numbers match Excel).
+        A sheet calamine cannot read (the workbook is damaged or cut short: sheets are read
+        only when asked for) raises InputFileError."""
+        try:
+            sheet = self._book.get_sheet_by_name(name)
+            return sheet.to_python(skip_empty_area=False, nrows=max_rows)
+        except Exception as error:  # calamine's zip, XML and format errors have no common base
+            raise InputFileError(
+                f"the workbook is damaged: this sheet cannot be read ({type(error).__name__})",
+                file=self.file,
+                sheet=name,
+                hint="open it in Excel and save it again, or export the return again",
+            ) from None
 
     def close(self) -> None:
         self._book.close()

@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from highneeds.errors import InputFileError
+from highneeds.readers.text import open_text, read_text_csv
 from highneeds.sen2.build import census_day
 from highneeds.sen2.model import (
     HEADER_ITEMS,
@@ -167,7 +168,7 @@ def split_gender(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def read_header(path: Path) -> list[str]:
-    with open(path, newline="", encoding="utf-8-sig") as handle:
+    with open_text(path) as handle:
         return [name.strip() for name in next(csv.reader(handle), [])]
 
 
@@ -215,7 +216,7 @@ def identify(path: Path) -> ModuleFile:
 
 
 def _load(path: Path, spec: ModuleFile) -> pd.DataFrame:
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[], encoding="utf-8-sig")
+    frame = read_text_csv(path, dtype=str, keep_default_na=False, na_values=[])
     frame.columns = [_norm(str(c)) for c in frame.columns]
     frame["source_row"] = range(2, len(frame) + 2)  # spreadsheet row: header is row 1
     for header in (PERSON_ID, spec.record_id):

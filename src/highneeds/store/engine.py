@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from highneeds import config
 from highneeds.errors import StoreError
+from highneeds.private_files import make_private
 from highneeds.store import schema
 
 
@@ -197,6 +198,19 @@ class Store:
                 [tuple(row) for row in result.fetchall()], columns=columns, coerce_float=False
             )
 
+    def setting(self, name: str) -> str | None:
+        """A stored fact about this installation (``hn_setting``), or None."""
+        table = schema.settings
+        with self.engine.connect() as conn:
+            query = sa.select(table.c.value).where(table.c.name == name)
+            return conn.execute(query).scalar_one_or_none()
+
+    def set_setting(self, name: str, value: str) -> None:
+        table = schema.settings
+        with self.engine.begin() as conn:
+            conn.execute(table.delete().where(table.c.name == name))
+            conn.execute(table.insert().values(name=name, value=value))
+
     def imports(self) -> pd.DataFrame:
         table = schema.imports
         return self.read_frame(sa.select(table).order_by(table.c.id))
@@ -210,12 +224,22 @@ except ImportError:  # pragma: no cover - psycopg is a dependency
     _DriverError = sa.exc.DBAPIError
 
 
+def sqlite_files(database: str | Path) -> list[Path]:
+    """The database file and its write-ahead log and shared-memory files."""
+    return [Path(f"{database}{suffix}") for suffix in ("", "-wal", "-shm")]
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     # WAL lets the web app read while an import writes; foreign keys are off by default.
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    for _, name, path in cursor.execute("PRAGMA database_list").fetchall():
+        if name == "main" and path:
+            # Created with the umask's mode (0644 usually); SQLite gives a later -wal/-shm
+            # the database file's own mode.
+            make_private(*sqlite_files(path))
     cursor.close()
 
 

@@ -31,3 +31,12 @@ imports = sa.Table(
     sa.Column("imported_by", sa.String(150), nullable=True),
     sa.UniqueConstraint("kind", "owner", "sha256", name="uq_hn_import_kind_owner_sha"),
 )
+
+# Facts about this installation's store, by name: e.g. the fingerprint of the secret each LA's
+# SEN2 returns were pseudonymised with (never the secret itself).
+settings = sa.Table(
+    "hn_setting",
+    metadata,
+    sa.Column("name", sa.String(100), primary_key=True),
+    sa.Column("value", sa.String(500), nullable=False),
+)

@@ -25,7 +25,8 @@ from sklearn.linear_model import LogisticRegression
 
 from highneeds.consult.analysis.themes import make_vectorizer
 from highneeds.errors import InputFileError, ModelInputError
-from highneeds.readers.excel import read_excel
+from highneeds.readers.excel import read_workbook_table
+from highneeds.readers.text import read_text_csv
 
 TOKENS = re.compile(r"[a-z0-9]+")
 
@@ -128,9 +129,9 @@ def read_codebook(path: str | Path) -> Codebook:
     if not path.exists():
         raise InputFileError("file not found", file=str(path))
     if suffix == ".csv":
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        frame = read_text_csv(path, dtype=str, keep_default_na=False)
     elif suffix in (".xlsx", ".xlsm"):
-        frame = read_excel(path, dtype=str).fillna("")
+        frame = read_workbook_table(path, dtype=str).fillna("")
     elif suffix in (".yaml", ".yml"):
         import yaml
 

@@ -8,8 +8,10 @@ from highneeds.web.core.forms import GovukFormMixin
 
 from . import audit, ratelimit
 
-# A council's office may share one address: allow more failures per client than per username.
-CLIENT_FACTOR = 4
+# Failures are counted per account and address: one address (a council office shares one)
+# cannot lock anyone else out. Across all addresses an account takes ACCOUNT_FACTOR times
+# more failures before it is locked too, so guessing from many addresses is still limited.
+ACCOUNT_FACTOR = 4
 
 
 def client_address(request) -> str:
@@ -35,18 +37,25 @@ class SignInForm(GovukFormMixin, AuthenticationForm):
         )
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
 
+    def _username(self) -> str:
+        return (self.data.get("username") or "").strip().lower()
+
     def _keys(self) -> list[tuple[str, int]]:
         limit = settings.LOGIN_MAX_FAILURES
-        username = (self.data.get("username") or "").strip().lower()
+        account = account_key(self._username())
         return [
-            (f"sign-in:user:{username}", limit),
-            (f"sign-in:client:{client_address(self.request)}", limit * CLIENT_FACTOR),
+            (f"{account}|{client_address(self.request)}", limit),
+            (account, limit * ACCOUNT_FACTOR),
         ]
 
     def clean(self):
         window = settings.LOGIN_LOCKOUT_SECONDS
         if any(ratelimit.is_limited(key, limit, window) for key, limit in self._keys()):
-            audit.record(audit.Action.SIGN_IN_REFUSED, detail={"reason": "rate limited"})
+            audit.record(
+                audit.Action.SIGN_IN_REFUSED,
+                actor=known_user(self._username()),
+                detail={"reason": "too many failed attempts"},
+            )
             raise forms.ValidationError(
                 self.error_messages["too_many"],
                 code="too_many",
@@ -58,5 +67,39 @@ class SignInForm(GovukFormMixin, AuthenticationForm):
             for key, _ in self._keys():
                 ratelimit.hit(key)
             raise
-        ratelimit.reset(self._keys()[0][0])
+        ratelimit.reset_all(account_key(self._username()))
         return cleaned
+
+
+def account_key(username: str) -> str:
+    """The rate-limit key of an account's failed sign-ins (add "|address" for one address)."""
+    return f"sign-in|{username.strip().lower()}"
+
+
+def known_user(username: str):
+    """The account of that username (any case), or None: audit rows name only real accounts,
+    never what someone typed (it may be a password typed in the wrong box)."""
+    from django.contrib.auth import get_user_model
+
+    model = get_user_model()
+    return model.objects.filter(**{f"{model.USERNAME_FIELD}__iexact": username}).first()
+
+
+class AdminSignInForm(SignInForm):
+    """The Django admin's sign-in: the same limits and audit as the workspace's, and staff
+    only (as Django's AdminAuthenticationForm)."""
+
+    error_messages = {
+        **SignInForm.error_messages,
+        "invalid_login": "Enter the username and password of a staff account. Both are "
+        "case-sensitive.",
+    }
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if not user.is_staff:
+            raise forms.ValidationError(
+                self.error_messages["invalid_login"],
+                code="invalid_login",
+                params={"username": self.username_field.verbose_name},
+            )

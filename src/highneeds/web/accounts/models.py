@@ -55,7 +55,11 @@ class AuditEvent(models.Model):
     class Action(models.TextChoices):
         SIGN_IN = "sign_in", "Signed in"
         SIGN_IN_REFUSED = "sign_in_refused", "Sign-in refused"
+        SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+        UPLOAD = "upload", "Uploaded a file"
         IMPORT = "import", "Imported data"
+        IMPORT_FAILED = "import_failed", "Import failed"
+        IMPORT_HELD = "import_held", "Import waiting for confirmation"
         EXPORT = "export", "Exported data"
         VIEW = "view", "Viewed personal data"
         CREATE = "create", "Created"

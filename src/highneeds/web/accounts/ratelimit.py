@@ -9,15 +9,17 @@ from __future__ import annotations
 import hashlib
 from datetime import timedelta
 
-from django.db import connection
+from django.db import connection, models
 from django.utils import timezone
 
 from .models import RateLimitHit
 
 
 def _stored_key(key: str) -> str:
-    # Hash so that usernames and client addresses are not kept in clear in this table.
-    return hashlib.sha256(key.encode()).hexdigest()
+    # Hash so that usernames and client addresses are not kept in clear in this table. Each
+    # "|"-separated part is hashed on its own, so that every key beginning with the same parts
+    # (one account's, from any address) shares a stored prefix: see reset_all.
+    return ":".join(hashlib.sha256(part.encode()).hexdigest() for part in key.split("|"))
 
 
 def hit(key: str) -> None:
@@ -39,6 +41,15 @@ def is_limited(key: str, limit: int, window_seconds: int) -> bool:
 def reset(key: str) -> None:
     """Forget key's events (e.g. after a successful sign-in)."""
     RateLimitHit.objects.filter(key=_stored_key(key)).delete()
+
+
+def reset_all(prefix: str) -> None:
+    """Forget the events of every key made of ``prefix``'s parts and more ("a|b" also clears
+    "a|b|c"): e.g. an account's failures from every address."""
+    stored = _stored_key(prefix)
+    RateLimitHit.objects.filter(
+        models.Q(key=stored) | models.Q(key__startswith=stored + ":")
+    ).delete()
 
 
 def prune(older_than_seconds: int) -> int:

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
 
-from . import audit
 from .forms import SignInForm
 from .permissions import PublicMixin, SignedInMixin
 
@@ -11,11 +10,6 @@ class SignInView(PublicMixin, auth_views.LoginView):
     template_name = "accounts/sign_in.html"
     form_class = SignInForm
     redirect_authenticated_user = True
-
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        audit.record(audit.Action.SIGN_IN, actor=self.request.user)
-        return response
 
 
 class SignOutView(SignedInMixin, auth_views.LogoutView):

@@ -44,3 +44,20 @@ class RequestSizeLimitMiddleware:
 
             return render(request, "413.html", {"limit_mb": self.limit_mb}, status=413)
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` on every page and download Django makes (not on static
+    files, which WhiteNoise answers before this runs): workspace pages, staff pages, exports
+    and the public journey's answers are personal data, and a shared computer's browser or
+    a proxy must keep no copy. A view that sets its own Cache-Control (a chart image) keeps
+    it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "Cache-Control" not in response:
+            response["Cache-Control"] = "no-store"
+        return response

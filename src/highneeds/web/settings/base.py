@@ -34,12 +34,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "highneeds.web.core.security.NoStoreMiddleware",
     "highneeds.web.core.security.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "highneeds.web.accounts.idle.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "highneeds.web.core.security.ContentSecurityPolicyMiddleware",
 ]
@@ -123,9 +125,19 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = config.max_upload_bytes() + 1024 * 1024
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-# Login rate limit (highneeds.web.accounts.ratelimit): attempts per username and per client.
+# Login rate limit (highneeds.web.accounts.ratelimit): failed attempts per account and
+# address (four times as many per account from all addresses), for every sign-in door.
 LOGIN_MAX_FAILURES = int(os.environ.get("HIGHNEEDS_LOGIN_MAX_FAILURES", "5"))
 LOGIN_LOCKOUT_SECONDS = int(os.environ.get("HIGHNEEDS_LOGIN_LOCKOUT_SECONDS", "900"))
+# Signed out after this long without a request (highneeds.web.accounts.idle).
+SESSION_IDLE_SECONDS = int(os.environ.get("HIGHNEEDS_IDLE_MINUTES", "30")) * 60
+
+# Background jobs (highneeds.web.workspace.recovery): a running job's heartbeat; a job silent
+# for JOB_STALE_SECONDS is marked failed; an import waiting for confirmation is discarded
+# (with its upload) after JOB_AWAITING_SECONDS.
+JOB_HEARTBEAT_SECONDS = 30
+JOB_STALE_SECONDS = 300
+JOB_AWAITING_SECONDS = 24 * 3600
 
 # Security headers that are right everywhere (production.py adds the TLS-only ones).
 X_FRAME_OPTIONS = "DENY"

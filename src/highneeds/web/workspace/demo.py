@@ -26,21 +26,45 @@ class DemoLogin:
 
 def setup_demo(public_la: str = PUBLIC_DEMO_LA) -> DemoLogin:
     """Create (or refresh) the synthetic LA's workspace, one public-data LA's workspace and a
-    demo admin of both, with a new random password each time (printed, never stored in clear)."""
+    demo admin of both. The password stays the same from one run to the next (a rerun of
+    `./run demo` must not sign out the person using it) and any lockout of the demo login is
+    lifted."""
+    from highneeds.web.accounts import ratelimit
+    from highneeds.web.accounts.forms import account_key
+
     la = reference.find_la(public_la)
     workspaces = []
     for code, name in ((SYNTHETIC_LA_CODE, SYNTHETIC_LA_NAME), (la.la_code, la.la_name)):
         workspace, _ = Workspace.objects.get_or_create(la_code=code, defaults={"name": name})
         workspaces.append(workspace)
     user, _ = get_user_model().objects.get_or_create(username=DEMO_USERNAME)
-    password = secrets.token_urlsafe(12)
-    user.set_password(password)
-    user.save()
+    password = _demo_password(user)
+    ratelimit.reset_all(account_key(DEMO_USERNAME))
     for workspace in workspaces:
         Membership.objects.update_or_create(
             user=user, workspace=workspace, defaults={"role": Membership.Role.ADMIN}
         )
     return DemoLogin(DEMO_USERNAME, password, workspaces)
+
+
+def _demo_password(user) -> str:
+    """The password the last run printed, while it still signs the demo login in; otherwise
+    a new random one. Kept in HIGHNEEDS_HOME/.demo-password (0600) beside the demo's secret:
+    the demo login reaches only the fictional LA and public statistics."""
+    from highneeds import config
+    from highneeds.private_files import private_file
+
+    kept = config.home() / ".demo-password"
+    if kept.is_file():
+        password = kept.read_text().strip()
+        if password and user.check_password(password):
+            return password
+    password = secrets.token_urlsafe(12)
+    with private_file(kept) as handle:
+        handle.write(password.encode())
+    user.set_password(password)
+    user.save()
+    return password
 
 
 def load_demo_data(store) -> list[str]:

@@ -69,6 +69,13 @@ class UploadForm(GovukFormMixin, forms.Form):
         },
     )
 
+    accept_errors = forms.BooleanField(
+        label="Import a SEN2 return even if it has validation errors",
+        help_text="Without this, a return with errors is checked but not imported: you see its "
+        "errors and can still choose to import it.",
+        required=False,
+    )
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
         suffix = Path(upload.name).suffix.lower()

@@ -23,6 +23,9 @@ class Job(TimeStampedModel):
         RUNNING = "running", "Running"
         SUCCEEDED = "succeeded", "Finished"
         FAILED = "failed", "Failed"
+        # An import that would replace stored data or has errors: nothing is written until
+        # the person confirms (or the sweeper discards it).
+        AWAITING = "awaiting", "Waiting for your confirmation"
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="jobs")
     created_by = models.ForeignKey(
@@ -49,4 +52,5 @@ class Job(TimeStampedModel):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+        """Whether the job has stopped running (the page stops polling)."""
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED, self.Status.AWAITING)

@@ -24,8 +24,11 @@ from highneeds.errors import HighneedsError, InputFileError
 from highneeds.forecast.la_forecast import TITLES as FORECAST_TITLES
 from highneeds.forecast.la_forecast import la_forecast
 from highneeds.importers.registry import import_file
+from highneeds.importers.sen2 import ImportNeedsConfirmation
 from highneeds.plan import report_tables
+from highneeds.private_files import private_file, private_folder
 from highneeds.readers.excel import read_excel
+from highneeds.readers.text import read_text_csv
 from highneeds.tables import TitledTable
 from highneeds.web.accounts import audit
 from highneeds.web.accounts.models import Workspace
@@ -33,41 +36,84 @@ from highneeds.web.core.store import get_store
 
 from . import figures
 from .models import Job
+from .recovery import heartbeat
 
 log = logging.getLogger(__name__)
 
 
+def incoming_root() -> Path:
+    return Path(settings.MEDIA_ROOT) / "incoming"
+
+
 def upload_folder(workspace: Workspace) -> Path:
-    folder = Path(settings.MEDIA_ROOT) / "incoming" / workspace.la_code
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    """The LA's folder of uploads waiting for their job: it and incoming/ are 0700."""
+    private_folder(incoming_root())
+    return private_folder(incoming_root() / workspace.la_code)
 
 
-def start_import(workspace: Workspace, user, upload, year: int | None = None) -> Job:
-    """Save the uploaded file where the worker can read it and queue its import. ``year`` is
-    the collection year, which only SEN2 module CSVs (m1–m5) need to be told."""
+def start_import(
+    workspace: Workspace,
+    user,
+    upload,
+    year: int | None = None,
+    *,
+    replace: bool = False,
+    accept_errors: bool = False,
+) -> Job:
+    """Save the uploaded file (readable by this account only) where the worker can read it
+    and queue its import. ``year`` is the collection year, which only SEN2 module CSVs (m1–m5)
+    need to be told; ``replace`` and ``accept_errors`` are the person's answers given up
+    front (otherwise the job stops and asks when the import needs them)."""
     name = get_valid_filename(Path(upload.name).name) or "upload"
     folder = upload_folder(workspace) / uuid.uuid4().hex
-    folder.mkdir()
+    private_folder(folder)
     path = folder / name  # the user's file name, so messages from the core name their file
-    with open(path, "wb") as handle:
+    with private_file(path) as handle:
         for chunk in upload.chunks():
             handle.write(chunk)
+    options = {"year": year} if year else {}
+    options.update(
+        {k: True for k, v in (("replace", replace), ("accept_errors", accept_errors)) if v}
+    )
     job = Job.objects.create(
         workspace=workspace,
         created_by=user,
         kind=Job.Kind.IMPORT,
         input_name=Path(upload.name).name[:255],
         input_path=str(path),
-        options={"year": year} if year else {},
+        options=options,
         message="Waiting for a worker to start the import.",
     )
     audit.record(
-        audit.Action.IMPORT,
+        audit.Action.UPLOAD,
         actor=user,
         workspace=workspace,
         target=job.input_name,
-        detail={"job": job.pk, "bytes": upload.size, "stage": "uploaded"},
+        detail={"job": job.pk, "bytes": upload.size},
+    )
+    return enqueue(job)
+
+
+def confirm_import(job: Job, user, *, replace: bool, accept_errors: bool) -> Job:
+    """Queue again an import that stopped to ask (Job.Status.AWAITING), with the person's
+    answers. Raises HighneedsError when the job is not waiting or its upload is gone."""
+    if job.status != Job.Status.AWAITING or not Path(job.input_path).is_file():
+        raise HighneedsError("This import is no longer waiting for confirmation: upload it again.")
+    job.options = {**(job.options or {}), "replace": replace, "accept_errors": accept_errors}
+    job.status = Job.Status.QUEUED
+    job.message = "Confirmed. Waiting for a worker to start the import."
+    job.save(update_fields=["options", "status", "message", "updated_at"])
+    audit.record(
+        audit.Action.CHANGE,
+        actor=user,
+        workspace=job.workspace,
+        target=job.input_name,
+        detail={
+            "job": job.pk,
+            "confirmed": True,
+            "replace": replace,
+            "errors_accepted": accept_errors,
+        },
     )
     return enqueue(job)
 
@@ -94,20 +140,15 @@ def run_job(job_id: int) -> None:
     job = Job.objects.select_related("workspace", "created_by").get(pk=job_id)
     job.status = Job.Status.RUNNING
     job.save(update_fields=["status", "updated_at"])
+    keep_upload = False
     try:
-        if job.kind == Job.Kind.IMPORT:
-            job.result = _run_import(job)
-        elif job.kind == Job.Kind.FORECAST:
-            job.result = _run_forecast(job)
-        elif job.kind == Job.Kind.SCENARIOS:
-            job.result = _run_scenarios(job)
-        elif job.kind == Job.Kind.SUFFICIENCY:
-            job.result = _run_sufficiency(job)
-        else:
-            raise HighneedsError(f"{job.get_kind_display()} cannot run in the background yet.")
-        job.status = Job.Status.SUCCEEDED
-        job.progress = 100
-        job.message = "Finished."
+        with heartbeat(job.pk):
+            _run_kind(job)
+    except ImportNeedsConfirmation as asked:
+        keep_upload = True  # the person's answer re-runs the import from the same file
+        job.status = Job.Status.AWAITING
+        job.message = "Nothing was imported yet: confirm below to go ahead."
+        job.result = {"confirm": confirmation_of(asked)}
     except HighneedsError as error:
         job.status = Job.Status.FAILED
         job.message = (
@@ -124,11 +165,90 @@ def run_job(job_id: int) -> None:
         job.message = f"Something went wrong on our side. Report job number {job.pk}."
         job.result = {"problems": [{"message": job.message}]}
     finally:
-        if job.input_path:
+        if job.input_path and not keep_upload:
             # The upload may hold personal data: keep no copy once it has been read.
             shutil.rmtree(Path(job.input_path).parent, ignore_errors=True)
-    job.finished_at = timezone.now()
+    if job.status != Job.Status.AWAITING:
+        job.finished_at = timezone.now()
     job.save()
+    if job.kind == Job.Kind.IMPORT:
+        _audit_import(job)
+
+
+def _audit_import(job: Job) -> None:
+    """The import's outcome in the audit log, as it happened: imported, already there,
+    waiting for confirmation, or failed (with the first problem)."""
+    result = job.result or {}
+    if job.status == Job.Status.SUCCEEDED:
+        action = audit.Action.IMPORT
+        detail = {"rows": result.get("rows_imported", 0)}
+        if result.get("already_imported"):
+            detail["outcome"] = "already imported: nothing changed"
+        options = job.options or {}
+        detail.update({k: True for k in ("replace", "accept_errors") if options.get(k)})
+    elif job.status == Job.Status.AWAITING:
+        action = audit.Action.IMPORT_HELD
+        detail = {
+            "needs": [k for k in ("replace", "accept_errors") if result["confirm"][f"needs_{k}"]]
+        }
+    else:
+        # How many problems, not what they say: a message may quote a cell of the file.
+        action = audit.Action.IMPORT_FAILED
+        detail = {"outcome": "not imported", "problems": len(result.get("problems") or [1])}
+    audit.record(
+        action,
+        actor=job.created_by,
+        workspace=job.workspace,
+        target=job.input_name,
+        detail={"job": job.pk, **detail},
+    )
+
+
+def confirmation_of(asked) -> dict:
+    """What an import that stopped to ask would change, JSON-safe for Job.result."""
+    return {
+        "needs_replace": asked.needs_replace,
+        "needs_accept_errors": asked.needs_accept_errors,
+        "message": str(asked),
+        "changes": [
+            {
+                "year": c.year,
+                "la_code": c.la_code,
+                "children_before": c.children_before,
+                "children_after": c.children_after,
+                "errors": c.errors,
+                "warnings": c.warnings,
+                "summary": c.describe(),
+            }
+            for c in asked.changes
+        ],
+    }
+
+
+def _run_kind(job: Job) -> None:
+    """Run the job's work and set its outcome (status, progress, message)."""
+    if job.kind == Job.Kind.IMPORT:
+        job.result = _run_import(job)
+    elif job.kind == Job.Kind.FORECAST:
+        job.result = _run_forecast(job)
+    elif job.kind == Job.Kind.SCENARIOS:
+        job.result = _run_scenarios(job)
+    elif job.kind == Job.Kind.SUFFICIENCY:
+        job.result = _run_sufficiency(job)
+    else:
+        raise HighneedsError(f"{job.get_kind_display()} cannot run in the background yet.")
+    job.progress = 100
+    if job.kind == Job.Kind.IMPORT and not job.result.get("imported", True):
+        # Read but not loaded (a table of no kind the core imports): not a success.
+        job.status = Job.Status.FAILED
+        job.message = "The file was not imported: see below."
+    else:
+        job.status = Job.Status.SUCCEEDED
+        job.message = (
+            "Finished: this file was already imported, nothing changed."
+            if job.result.get("already_imported")
+            else "Finished."
+        )
 
 
 def problem_of(error: HighneedsError) -> dict:
@@ -161,13 +281,16 @@ def _run_import(job: Job) -> dict:
     described = path.suffix.lower() in DESCRIBED
     summary = check_file(path, job.input_name) if described else {}
     report_progress(job, 40, "The file can be read. Checking and importing it.")
+    options = job.options or {}
     try:
         outcome = import_summary(
             get_store(),
             path,
             la_code=job.workspace.la_code,
             imported_by=job.created_by.get_username() if job.created_by else None,
-            year=(job.options or {}).get("year"),
+            year=options.get("year"),
+            replace=bool(options.get("replace")),
+            accept_errors=bool(options.get("accept_errors")),
         )
     except InputFileError as error:
         # A readable table that is none of the kinds the core imports: describe it and say
@@ -175,24 +298,20 @@ def _run_import(job: Job) -> dict:
         if not (described and summary and _unrecognised(error)):
             raise
         return {**summary, "imported": False, "note": problem_of(error)["message"]}
-    audit.record(
-        audit.Action.IMPORT,
-        actor=job.created_by,
-        workspace=job.workspace,
-        target=job.input_name,
-        detail={"job": job.pk, "rows": outcome["rows_imported"], "stage": "imported"},
-    )
     return {**summary, **outcome, "imported": not outcome["already_imported"]}
 
 
 MAX_ISSUES_SHOWN = 200
 
 
-def import_summary(store, path, *, la_code, imported_by, year=None) -> dict:
+def import_summary(store, path, *, la_code, imported_by, year=None, **confirmed) -> dict:
     """Import any file the core reads, told apart by its content (highneeds.importers.registry):
     a summary for the job page (kind, rows_imported, already_imported, children, issue_count,
-    issues: the first MAX_ISSUES_SHOWN)."""
-    done = import_file(store, path, la_code=la_code, imported_by=imported_by, year=year)
+    issues: the first MAX_ISSUES_SHOWN). ``confirmed``: the person's ``replace`` and
+    ``accept_errors`` answers."""
+    done = import_file(
+        store, path, la_code=la_code, imported_by=imported_by, year=year, **confirmed
+    )
     summary = {
         "kind": done.label,
         "rows_imported": done.rows,
@@ -432,7 +551,7 @@ def check_file(path: Path, name: str) -> dict:
     suffix = path.suffix.lower()
     try:
         if suffix == ".csv":
-            sheets = {"": pd.read_csv(path, dtype=str, keep_default_na=False)}
+            sheets = {"": read_text_csv(path, dtype=str, keep_default_na=False)}
         elif suffix in (".xlsx", ".xls", ".ods"):
             sheets = read_excel(path, sheet_name=None, dtype=str)
         elif suffix == ".xml":

@@ -39,6 +39,7 @@ urlpatterns = [
     path("<str:la_code>/data/jsna-<int:year>.xlsx", data.data_jsna, name="data_jsna"),
     path("<str:la_code>/jobs/<int:job_id>/", jobs.job, name="job"),
     path("<str:la_code>/jobs/<int:job_id>/status.json", jobs.job_status, name="job_status"),
+    path("<str:la_code>/jobs/<int:job_id>/confirm/", jobs.job_confirm, name="job_confirm"),
     path("<str:la_code>/jobs/<int:job_id>/workbook.xlsx", jobs.job_workbook, name="job_workbook"),
     path(
         "<str:la_code>/jobs/<int:job_id>/<slug:key>.<fmt:fmt>",

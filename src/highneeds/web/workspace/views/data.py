@@ -36,9 +36,14 @@ def data(request, workspace):
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
             job = services.start_import(
-                workspace, request.user, form.cleaned_data["file"], year=form.cleaned_data["year"]
+                workspace,
+                request.user,
+                form.cleaned_data["file"],
+                year=form.cleaned_data["year"],
+                accept_errors=form.cleaned_data["accept_errors"],
             )
-            messages.success(request, f"{job.input_name} was uploaded.")
+            # Only the upload is done here: this page says whether it was imported.
+            messages.info(request, f"{job.input_name} was uploaded. {_import_state(job)}")
             return redirect("workspace:job", la_code=workspace.la_code, job_id=job.pk)
     loaded = services.provenance(workspace)
     return render(
@@ -57,6 +62,17 @@ def data(request, workspace):
         },
         status=400 if form.errors else 200,
     )
+
+
+def _import_state(job) -> str:
+    """What the import of a just-uploaded file has done so far, in a sentence."""
+    job.refresh_from_db()
+    Status = type(job).Status
+    return {
+        Status.SUCCEEDED: "It was imported: the report is below.",
+        Status.FAILED: "It was not imported: the problems are below.",
+        Status.AWAITING: "Nothing is imported until you confirm below.",
+    }.get(job.status, "It is being checked; this page shows whether it was imported.")
 
 
 def _jsna_years(workspace) -> list[int]:

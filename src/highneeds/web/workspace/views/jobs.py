@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
 
-from highneeds.web.accounts.permissions import Role, workspace_role
+from highneeds.errors import HighneedsError
+from highneeds.web.accounts.permissions import Role, has_role, workspace_role
 from highneeds.web.workspace import figures, services
 from highneeds.web.workspace.models import Job
 
@@ -20,7 +22,10 @@ def _job(workspace, job_id) -> Job:
 @workspace_role(Role.VIEWER)
 @require_GET
 def job(request, workspace, job_id):
-    found = _job(workspace, job_id)
+    return _job_page(request, workspace, _job(workspace, job_id))
+
+
+def _job_page(request, workspace, found: Job, *, confirm_error: str = "", status: int = 200):
     finished = found.status == Job.Status.SUCCEEDED
     return render(
         request,
@@ -28,6 +33,8 @@ def job(request, workspace, job_id):
         {
             "workspace": workspace,
             "job": found,
+            "can_confirm": has_role(request.user, workspace, Role.ANALYST),
+            "confirm_error": confirm_error,
             "panels": services.job_panels(found) if finished else [],
             "active": {
                 Job.Kind.FORECAST: "forecast",
@@ -35,7 +42,34 @@ def job(request, workspace, job_id):
                 Job.Kind.SUFFICIENCY: "finance",
             }.get(found.kind, "data"),
         },
+        status=status,
     )
+
+
+@workspace_role(Role.ANALYST)
+@require_POST
+def job_confirm(request, workspace, job_id):
+    """An analyst's answer to an import that stopped to ask: replace the stored return and/or
+    accept its validation errors. Every question asked must be ticked."""
+    found = _job(workspace, job_id)
+    asked = (found.result or {}).get("confirm") or {}
+    replace, accept_errors = (request.POST.get(k) == "1" for k in ("replace", "accept_errors"))
+    missing = [
+        text
+        for needed, given, text in (
+            (asked.get("needs_replace"), replace, "tick to replace the stored return"),
+            (asked.get("needs_accept_errors"), accept_errors, "tick to accept its errors"),
+        )
+        if needed and not given
+    ]
+    if found.status == Job.Status.AWAITING and missing:
+        error = "To import this file, " + " and ".join(missing) + "."
+        return _job_page(request, workspace, found, confirm_error=error, status=400)
+    try:
+        services.confirm_import(found, request.user, replace=replace, accept_errors=accept_errors)
+    except HighneedsError as error:
+        messages.error(request, str(error))
+    return redirect("workspace:job", la_code=workspace.la_code, job_id=found.pk)
 
 
 def _job_table(workspace, job_id, key):
