@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 from highneeds.cli.scenario import DEMO_LA_CODE, app
 from highneeds.finance.demo import example_scenarios
 from highneeds.finance.scenario_store import list_scenarios
+from highneeds.spreadsheet import read_coded
 from highneeds.store import Store
 
 
@@ -45,9 +46,7 @@ def test_scenario_run_writes_the_plan_layout_workbook_and_charts(tmp_path):
     assert list(plan.columns[:2]) == ["Funding category", "Age band"]
     assert {2027, 2030} <= set(plan.columns)  # years across
     assert "All categories" in set(plan["Funding category"])
-    comparison = pd.read_excel(
-        out / "scenario_comparison.xlsx", sheet_name="Scenario comparison", engine="openpyxl"
-    )
+    comparison = read_coded(out / "scenario_comparison.xlsx", "Scenario comparison")
     quo = comparison[comparison.scenario == "Status quo"].cost_gbp_mean.to_numpy()
     base = comparison[comparison.scenario == "Baseline"].cost_gbp_mean.to_numpy()
     assert (quo == base).all()
