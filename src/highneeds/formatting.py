@@ -197,11 +197,12 @@ EXCEL_FORMATS = {
     Kind.YEAR: "0",
 }
 
-#: Decimal places kept in a CSV download (which has no number formats): money to the exact
-#: pound, counts of children as means to one decimal, rates and percentages to two.
+#: Decimal places kept in a CSV download (which has no number formats): money to the penny
+#: (per-head amounts need it), counts of children as means to one decimal, rates and
+#: percentages to two.
 CSV_DIGITS = {
     Kind.COUNT: 1,
-    Kind.MONEY: 0,
+    Kind.MONEY: 2,
     Kind.PERCENT: 2,
     Kind.PROBABILITY: 4,
     Kind.RATE: 2,

