@@ -14,11 +14,15 @@ def test_healthz_reports_database_ok(client):
     assert response.json() == {"status": "ok", "database": connection.vendor}
 
 
-def test_healthz_reports_503_when_database_fails(client, monkeypatch):
+@pytest.fixture
+def broken_database(monkeypatch):
     def broken_cursor(*args, **kwargs):
         raise RuntimeError("database down")
 
     monkeypatch.setattr(connection, "cursor", broken_cursor)
+
+
+def test_healthz_reports_503_when_database_fails(client, broken_database):
     response = client.get(reverse("healthz"))
     assert response.status_code == 503
     assert response.json()["status"] == "error"
@@ -35,11 +39,7 @@ def test_status_page_is_words_not_json(client):
     assert f'href="{reverse("status")}">Service status</a>' in html
 
 
-def test_status_page_says_plainly_when_the_database_fails(client, monkeypatch):
-    def broken_cursor(*args, **kwargs):
-        raise RuntimeError("database down")
-
-    monkeypatch.setattr(connection, "cursor", broken_cursor)
+def test_status_page_says_plainly_when_the_database_fails(client, broken_database):
     response = client.get(reverse("status"))
     assert response.status_code == 503
     assert "The service is not working at the moment" in response.content.decode()
