@@ -36,6 +36,12 @@ def readable(frame: pd.DataFrame, title: str = "") -> tuple[pd.DataFrame, list[d
     if not isinstance(frame.index, pd.RangeIndex) or frame.index.name is not None:
         frame = frame.reset_index()
     flat = frame.copy()
+    for column in flat.columns:  # True/False read as yes/no, in words like every heading
+        values = flat[column]
+        if pd.api.types.is_bool_dtype(values) or (
+            values.dtype == object and values.map(lambda v: isinstance(v, bool)).any()
+        ):
+            flat[column] = values.map(lambda v: {True: "yes", False: "no"}.get(v, v))
     flat.columns = [
         " ".join(str(p) for p in c if str(p)) if isinstance(c, tuple) else c for c in flat.columns
     ]

@@ -16,6 +16,7 @@ COMPARISON = pd.DataFrame(
         "children_mean": [3091.04, 2733.8],
         "probability_short": [0.31181515, 0.5],
         "growth_pct": [31.18151500714626, 2.0],
+        "uses_reference_default": [True, False],
     }
 )
 
@@ -31,8 +32,10 @@ def test_workbook_headings_words_codes_in_dictionary_and_formats():
         "Children, mean",
         "Chance of being short",
         "Growth (%)",
+        "Uses a national reference default",
     ]
     assert all("_" not in h for h in headings)
+    assert [sheet["G2"].value, sheet["G3"].value] == ["yes", "no"]
     cost = sheet["C2"]
     assert cost.value == 44_652_699.123  # the full value stays in the cell
     assert "£" in cost.number_format and "0.0" not in cost.number_format
