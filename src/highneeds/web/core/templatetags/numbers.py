@@ -63,3 +63,51 @@ def plain(value, name: str = "") -> str:
     if isinstance(value, int | float):
         return f"{value:g}" if name in ("year", "seed") else formatting.number(value)
     return OPTION_VALUES.get(str(value), str(value))
+
+
+# --- dates: one format everywhere, GOV.UK style ("9 October 2026", "9 October 2026 at 2:15pm")
+
+
+def _local(value):
+    from django.utils import timezone
+
+    if hasattr(value, "tzinfo") and value.tzinfo is not None:
+        return timezone.localtime(value)
+    return value
+
+
+@register.filter
+def day(value) -> str:
+    """'9 October 2026'."""
+    if not value:
+        return ""
+    value = _local(value)
+    return f"{value.day} {value:%B %Y}"
+
+
+def _clock(value, seconds: bool = False) -> str:
+    hour = value.hour % 12 or 12
+    suffix = "am" if value.hour < 12 else "pm"
+    if seconds:
+        return f"{hour}:{value:%M:%S}{suffix}"
+    if value.minute == 0:
+        return f"{hour}{suffix}"
+    return f"{hour}:{value:%M}{suffix}"
+
+
+@register.filter
+def when(value) -> str:
+    """'9 October 2026 at 2:15pm' (UK time)."""
+    if not value:
+        return ""
+    value = _local(value)
+    return f"{day(value)} at {_clock(value)}"
+
+
+@register.filter
+def when_exact(value) -> str:
+    """'9 October 2026 at 2:15:07pm': the same format to the second (audit records)."""
+    if not value:
+        return ""
+    value = _local(value)
+    return f"{day(value)} at {_clock(value, seconds=True)}"
