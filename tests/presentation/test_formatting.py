@@ -79,3 +79,16 @@ def test_any_cell():
 )
 def test_column_kind_from_words(heading, title, kind):
     assert column_kind(heading, title) is kind
+
+
+def test_one_date_format_in_templates():
+    import datetime as dt
+
+    from highneeds.web.core.templatetags.numbers import day, when, when_exact
+
+    moment = dt.datetime(2026, 10, 9, 14, 15, 7)
+    assert day(moment) == "9 October 2026"
+    assert when(moment) == "9 October 2026 at 2:15pm"
+    assert when(moment.replace(hour=9, minute=0)) == "9 October 2026 at 9am"
+    assert when_exact(moment) == "9 October 2026 at 2:15:07pm"
+    assert day(None) == ""

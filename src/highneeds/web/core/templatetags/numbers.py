@@ -76,38 +76,34 @@ def _local(value):
     return value
 
 
-@register.filter
-def day(value) -> str:
-    """'9 October 2026'."""
+def _dated(value, clock: str | None) -> str:
+    """'9 October 2026', with ' at ' and the time when ``clock`` is 'minutes' or 'seconds'."""
     if not value:
         return ""
     value = _local(value)
-    return f"{value.day} {value:%B %Y}"
+    text = f"{value.day} {value:%B %Y}"
+    if clock is None:
+        return text
+    hour, suffix = value.hour % 12 or 12, "am" if value.hour < 12 else "pm"
+    if clock == "seconds":
+        return f"{text} at {hour}:{value:%M:%S}{suffix}"
+    minutes = "" if value.minute == 0 else f":{value:%M}"
+    return f"{text} at {hour}{minutes}{suffix}"
 
 
-def _clock(value, seconds: bool = False) -> str:
-    hour = value.hour % 12 or 12
-    suffix = "am" if value.hour < 12 else "pm"
-    if seconds:
-        return f"{hour}:{value:%M:%S}{suffix}"
-    if value.minute == 0:
-        return f"{hour}{suffix}"
-    return f"{hour}:{value:%M}{suffix}"
+@register.filter
+def day(value) -> str:
+    """'9 October 2026'."""
+    return _dated(value, None)
 
 
 @register.filter
 def when(value) -> str:
     """'9 October 2026 at 2:15pm' (UK time)."""
-    if not value:
-        return ""
-    value = _local(value)
-    return f"{day(value)} at {_clock(value)}"
+    return _dated(value, "minutes")
 
 
 @register.filter
 def when_exact(value) -> str:
     """'9 October 2026 at 2:15:07pm': the same format to the second (audit records)."""
-    if not value:
-        return ""
-    value = _local(value)
-    return f"{day(value)} at {_clock(value, seconds=True)}"
+    return _dated(value, "seconds")
