@@ -8,6 +8,7 @@ from pathlib import Path
 
 from highneeds.consult.report.build import OutcomeReport, Table
 from highneeds.errors import ModelInputError
+from highneeds.pdf import tagged_pdf
 
 TEMPLATES = Path(__file__).parent / "templates"
 FORMATS = {
@@ -30,26 +31,9 @@ def render_html(report: OutcomeReport) -> str:
 
 
 def render_pdf(report: OutcomeReport) -> bytes:
-    """The HTML printed to A4 PDF by WeasyPrint (needs Pango: scripts/install-report-tools.sh)."""
+    """The HTML printed to A4 as tagged PDF/UA-1 (highneeds.pdf), which a council may publish
+    under the public sector accessibility regulations."""
     return tagged_pdf(render_html(report))
-
-
-#: PDF/UA-1: a tagged PDF (headings, tables with header cells, figures with alternative text,
-#: document language and title from the HTML) that a council may publish under the public
-#: sector accessibility regulations and a screen reader reads in order.
-PDF_VARIANT = "pdf/ua-1"
-
-
-def tagged_pdf(html: str) -> bytes:
-    """Any of our HTML documents (``<html lang>``, ``<title>``, ``<th scope>``, ``<img alt>``)
-    as a tagged PDF/UA-1 file."""
-    import logging
-
-    from weasyprint import HTML
-
-    # WeasyPrint logs every CSS property it ignores; they are not the reader's concern.
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    return HTML(string=html).write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True)
 
 
 def _docx_table(document, table: Table) -> None:
