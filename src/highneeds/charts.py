@@ -79,7 +79,7 @@ def tick_formatter(kind: Kind):
 
     def label(value, _position):
         if kind is Kind.MONEY:
-            return formatting.money(value)
+            return _money_tick(value)
         if kind is Kind.PERCENT:
             return formatting.percent(value, digits=0 if float(value).is_integer() else 1)
         if kind is Kind.PROBABILITY:
@@ -91,9 +91,21 @@ def tick_formatter(kind: Kind):
     return FuncFormatter(label)
 
 
+def _money_tick(value: float) -> str:
+    """A tick on a pound axis, as short as it can be: £0, £500k, £2.5m, £10m."""
+    sign, size = ("−" if value < 0 else ""), abs(value)
+    for unit, scale in (("bn", 1e9), ("m", 1e6), ("k", 1e3)):
+        if size >= scale:
+            return f"{sign}£{size / scale:,.3g}{unit}"
+    return f"{sign}£{size:,.0f}"
+
+
 def value_axis(ax, kind: Kind, title: str, *, horizontal: bool = False) -> None:
-    """Title and tick format of the axis that carries the figures."""
+    """Title and tick format of the axis that carries the figures (at most six ticks)."""
+    from matplotlib.ticker import MaxNLocator
+
     axis = ax.xaxis if horizontal else ax.yaxis
+    axis.set_major_locator(MaxNLocator(nbins=5))
     axis.set_major_formatter(tick_formatter(kind))
     (ax.set_xlabel if horizontal else ax.set_ylabel)(title)
     ax.grid(axis="x" if horizontal else "y", alpha=0.3)
@@ -213,6 +225,18 @@ def table_figure(frame: pd.DataFrame, title: str):
     return _bars_figure(frame, x, series, title)
 
 
+def _title(fig, title: str) -> None:
+    """The chart's title, left-aligned over the whole figure (never clipped by labels)."""
+    fig.suptitle(_wrap(title, 80), x=0.01, ha="left", fontsize=11)
+
+
+def _wrap(text: str, width: int = 30) -> str:
+    """Long category labels on two or three lines rather than squeezing the bars."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width)) or text
+
+
 def _panels_by_kind(series: list[str], title: str) -> dict[Kind, list[str]]:
     groups: dict[Kind, list[str]] = {}
     for name in series:
@@ -230,7 +254,7 @@ def _fan_figure(frame, x, title):
     year_ticks(ax, labels)
     ax.set_xlabel(x)
     value_axis(ax, kind, axis_title(kind, [], title) if kind is Kind.MONEY else "Children")
-    ax.set_title(title, loc="left", fontsize=11)
+    _title(fig, title)
     ax.legend(fontsize="small", frameon=False, loc="upper left")
     return fig
 
@@ -254,7 +278,7 @@ def _lines_figure(frame, x, series, title):
         ax.set_xlabel(x)
         value_axis(ax, kind, axis_title(kind, names, title))
         legend(ax, len(names))
-    axes[0].set_title(title, loc="left", fontsize=11)
+    _title(fig, title)
     return fig
 
 
@@ -283,7 +307,7 @@ def _long_figure(frame, x, category, series, title):
         ax.set_xlabel(x)
         value_axis(ax, kind, name)
         legend(ax, len(wide.columns))
-    axes[0].set_title(title, loc="left", fontsize=11)
+    _title(fig, title)
     return fig
 
 
@@ -293,7 +317,7 @@ def _bars_figure(frame, x, series, title):
     is_total = frame[x].astype(str).str.match(_TOTAL_ROW)
     parts, totals = frame[~is_total], frame[is_total]
     groups = _panels_by_kind(series, title)
-    labels = parts[x].astype(str).tolist()[::-1]
+    labels = [_wrap(label) for label in parts[x].astype(str).tolist()[::-1]]
     per_panel = 0.32 * len(labels) * max(1, len(series) / len(groups)) ** 0.5 + 1.4
     fig, axes = figure(rows=len(groups), height=max(2.6, per_panel))
     for ax, (kind, names) in zip(axes, groups.items(), strict=True):
@@ -306,7 +330,7 @@ def _bars_figure(frame, x, series, title):
         ax.set_ylabel(x)
         value_axis(ax, kind, axis_title(kind, names, title), horizontal=True)
         legend(ax, len(names))
-    axes[0].set_title(title, loc="left", fontsize=11)
+    _title(fig, title)
     if not totals.empty:
         stated = "; ".join(
             f"{row[x]}: "

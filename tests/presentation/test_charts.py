@@ -145,3 +145,18 @@ def test_png_is_readable():
 
     image = Image.open(io.BytesIO(charts.to_png(charts.table_figure(RATES, "Rates"))))
     assert image.width >= 800
+
+
+def test_consultation_charts_title_both_axes():
+    from highneeds.consult.analysis.synthetic import build_responses
+    from highneeds.consult.report import build_report
+
+    responses, _ = build_responses(120, seed=3)
+    report = build_report(responses)
+    charted = [report.overall_chart, *(p.chart for p in report.proposals if p.chart)]
+    assert charted
+    for chart in charted:
+        assert "% of those answering" in chart.svg
+        assert chart.alt and len(chart.alt) > 40
+    assert "Proposal" in report.overall_chart.svg  # the rows' axis is titled too
+    assert all("Type of respondent" in p.chart.svg for p in report.proposals if p.chart)
