@@ -73,6 +73,20 @@ def test_pdf_has_pages_and_expected_text(synthetic_report):
     assert "95% confidence interval" in flat
 
 
+@pytest.mark.slow
+def test_pdf_is_tagged_for_screen_readers(synthetic_report):
+    """PDF/UA: marked content, a structure tree with headings, tables with header cells and
+    figures with alternative text, the document's language and title."""
+    from pdf_checks import assert_tagged
+
+    alts = assert_tagged(
+        render_pdf(synthetic_report),
+        title=synthetic_report.title,
+        roles_needed=("/H1", "/H2", "/Table", "/TH", "/TD", "/Figure"),
+    )
+    assert alts and all(len(alt) > 40 and "agree" in alt for alt in alts), alts
+
+
 def test_docx_has_sections_charts_with_alt_text_and_tables(synthetic_report):
     from docx import Document
 

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 from highneeds.cli.finance import app
 from highneeds.finance.costs import cost_caseload
 from highneeds.finance.workbook import management_plan_table
+from highneeds.spreadsheet import read_coded
 
 
 def _costed():
@@ -97,9 +98,7 @@ def test_demo_writes_the_comparison_workbook_and_charts(tmp_path):
     assert any(name.endswith("cost") for name in book.sheetnames)
     for chart in ("cost_by_scenario.png", "saving_by_scenario.svg"):
         assert (tmp_path / chart).stat().st_size > 1000
-    comparison = pd.read_excel(
-        tmp_path / "scenario_comparison.xlsx", sheet_name="Scenario comparison", engine="openpyxl"
-    )
+    comparison = read_coded(tmp_path / "scenario_comparison.xlsx", "Scenario comparison")
     status_quo = comparison[comparison.scenario == "Status quo"].cost_gbp_mean.to_numpy()
     baseline = comparison[comparison.scenario == "Baseline"].cost_gbp_mean.to_numpy()
     assert (status_quo == baseline).all()
@@ -187,13 +186,9 @@ def test_scenarios_command_with_budget_leaves_capital_out_of_the_dsg_balance(tmp
         env={"COLUMNS": "200"},
     )
     assert result.exit_code == 0, result.output
-    position = pd.read_excel(
-        out / "scenario_comparison.xlsx", sheet_name="DSG position", engine="openpyxl"
-    )
+    position = read_coded(out / "scenario_comparison.xlsx", "DSG position")
     year = position[position.financial_year == "2026-27"].set_index("scenario")
-    comparison = pd.read_excel(
-        out / "scenario_comparison.xlsx", sheet_name="Scenario comparison", engine="openpyxl"
-    )
+    comparison = read_coded(out / "scenario_comparison.xlsx", "Scenario comparison")
     school_2027 = comparison[
         (comparison.scenario == "New special school") & (comparison.year == 2027)
     ].cost_gbp_mean.iloc[0]

@@ -3,6 +3,7 @@ import pytest
 from typer.testing import CliRunner
 
 from highneeds.cli.forecast import app
+from highneeds.spreadsheet import read_coded
 
 from .conftest import WITAN_DEMO
 
@@ -27,8 +28,8 @@ def test_witan_command_writes_outputs_tables_workbook_and_charts(tmp_path):
         assert (out / name).stat().st_size > 0, name
     assert (out / "fan_chart_caseload.png").read_bytes()[:4] == b"\x89PNG"
     sheets = pd.read_excel(out / "forecast.xlsx", sheet_name=None, engine="openpyxl")
-    assert {"total", "by_state", "cost_total"} <= set(sheets)
-    assert sheets["total"]["year"].tolist() == [2017, 2018, 2019]
+    assert {"Total", "By state", "Cost total", "Data dictionary"} <= set(sheets)
+    assert read_coded(out / "forecast.xlsx", "Total")["year"].tolist() == [2017, 2018, 2019]
 
 
 def test_markov_command_reports_bad_input_without_traceback(tmp_path, small_la):

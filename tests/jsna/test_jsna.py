@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
 import pandas as pd
 import pytest
 
-from highneeds.analysis.jsna import JsnaInputs, jsna_tables
+from highneeds.analysis.jsna import TITLES, JsnaInputs, jsna_tables
 from highneeds.errors import ModelInputError
 from highneeds.suppression import TOTAL
 
@@ -190,3 +192,19 @@ def test_no_published_table_gives_a_hidden_cell_back_from_its_totals():
         assert need_totals.equals(published["need_by_sex"][TOTAL].rename(need_totals.name))
         assert published["need_by_age"].loc[TOTAL].equals(published["setting_by_age"].loc[TOTAL])
         assert published["trend"].loc[2024, "ehcps"] == published["need_by_age"].loc[TOTAL, TOTAL]
+
+
+def test_tables_as_a_tagged_pdf_to_publish():
+    from pypdf import PdfReader
+
+    from highneeds.analysis.jsna_export import pdf_bytes
+    from pdf_checks import assert_tagged
+
+    tables = jsna_tables(_inputs(), la_code="999", year=2024, threshold=5)
+    sources = pd.DataFrame({"file_name": ["sen2-2024.xml"], "year": [2024]})
+    pdf = pdf_bytes(tables, sources)
+    assert_tagged(pdf, title="SEND JSNA tables: LA 999, January 2024 census")
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Notes" in text and "sen2-2024.xml" in text
+    for name in tables.published:
+        assert TITLES[name].split()[0] in text

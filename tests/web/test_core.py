@@ -14,14 +14,49 @@ def test_healthz_reports_database_ok(client):
     assert response.json() == {"status": "ok", "database": connection.vendor}
 
 
-def test_healthz_reports_503_when_database_fails(client, monkeypatch):
+@pytest.fixture
+def broken_database(monkeypatch):
     def broken_cursor(*args, **kwargs):
         raise RuntimeError("database down")
 
     monkeypatch.setattr(connection, "cursor", broken_cursor)
+
+
+def test_healthz_reports_503_when_database_fails(client, broken_database):
     response = client.get(reverse("healthz"))
     assert response.status_code == 503
     assert response.json()["status"] == "error"
+
+
+def test_status_page_is_words_not_json(client):
+    response = client.get(reverse("status"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    assert "The service is working" in html
+    assert "{" not in html.split("<main", 1)[1].split("</main>", 1)[0]
+    # the footer's "Service status" link leads here, not to the JSON health check
+    assert f'href="{reverse("status")}">Service status</a>' in html
+
+
+def test_status_page_says_plainly_when_the_database_fails(client, broken_database):
+    response = client.get(reverse("status"))
+    assert response.status_code == 503
+    assert "The service is not working at the moment" in response.content.decode()
+
+
+def test_warm_up_imports_views_compiles_templates_and_draws(monkeypatch):
+    import sys
+
+    from highneeds.web import warm
+
+    monkeypatch.setenv("HIGHNEEDS_WARM", "1")
+    assert warm.warm() > 0
+    assert "highneeds.web.workspace.views" in sys.modules
+    assert "highneeds.finance.benchmark" in sys.modules
+    assert warm._templates() > 20
+    monkeypatch.setenv("HIGHNEEDS_WARM", "0")
+    assert warm.warm() == 0.0
 
 
 def test_every_page_sends_security_headers(client):

@@ -149,9 +149,9 @@ def test_finance_downloads_are_consistent_and_audited(client_as, la):
     )
     population = la_finance_profile(STOCKPORT).population_2_18
     assert population > 10_000
-    # per head × population gives back the budget, line by line
+    # per head × population gives back the budget, line by line (per head is to the penny)
     rebuilt = per_head["Stockport"] * population
-    assert ((rebuilt - spend["Budget 2021-22"]).abs() < 1).all()
+    assert ((rebuilt - spend["Budget 2021-22"]).abs() <= 0.005 * population + 1).all()
     assert "All published high needs lines" in set(spend["Section 251 line"])
     assert AuditEvent.objects.filter(action="export", target="finance/per_head.csv").exists()
     png = client.get(_url("workspace:finance_download", {"key": "balance", "fmt": "png"}))

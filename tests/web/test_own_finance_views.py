@@ -105,16 +105,17 @@ def test_after_import_the_page_shows_the_files_figures_and_provenance(client_as,
         "DSG position from your own figures (£)",
     ):
         assert title in html
-    # 1.2.3 in 2023-24 as the file gives it: budget 10.2m, outturn 12.3m, variance 2.1m
+    # 1.2.3 in 2023-24 as the file gives it: budget 10.2m, outturn 12.3m, variance 2.1m (money
+    # on the page in £m; the downloads keep exact pounds)
     assert (
         '<th scope="row" class="govuk-table__header">2023-24</th><td class="govuk-table__cell">'
         '1.2.3</td><td class="govuk-table__cell">Top-up and other funding – non-maintained and '
         'independent providers</td><td class="govuk-table__cell govuk-table__cell--numeric">'
-        '10,200,000</td><td class="govuk-table__cell govuk-table__cell--numeric">12,300,000</td>'
-        '<td class="govuk-table__cell govuk-table__cell--numeric">2,100,000</td>'
+        '£10.20m</td><td class="govuk-table__cell govuk-table__cell--numeric">£12.30m</td>'
+        '<td class="govuk-table__cell govuk-table__cell--numeric">£2.10m</td>'
     ) in html
     # the DSG position: 43.5m − 45.66m, 46.8m − 50.03m, 49.9m − 52.14m carried forward
-    assert "-7,630,000" in html
+    assert "−£7.63m" in html  # a deficit, with a true minus sign
     # no chart of tables that mix lines and years
     assert reverse("workspace:finance_chart", args=[DEMO, "own_lines"]) not in html
 

@@ -151,6 +151,27 @@ def write_workbook(
         )
 
 
+def pdf_bytes(tables: JsnaTables, source_files: pd.DataFrame, *, exact: bool = False) -> bytes:
+    """The tables as a tagged PDF (PDF/UA-1) a council can publish: a heading and a table
+    with header cells per table, then the notes (highneeds.pdf)."""
+    import html
+
+    from highneeds.pdf import document_html, table_html, tagged_pdf
+
+    chosen = tables.exact if exact else tables.published
+    title = f"SEND JSNA tables: LA {tables.la_code}, January {tables.year} census"
+    parts = []
+    for name, table in chosen.items():
+        frame = labelled(table, name)
+        parts.append(f"<h2>{html.escape(TITLES[name])}</h2>")
+        parts.append(table_html(frame, f"{TITLES[name]}, January {tables.year}"))
+    notes_html = "".join(
+        f"<li>{html.escape(line.strip())}</li>" for line in notes(tables, source_files, exact=exact)
+    )
+    parts.append(f'<h2>Notes</h2><ul class="note">{notes_html}</ul>')
+    return tagged_pdf(document_html(title, "".join(parts)))
+
+
 def workbook_bytes(tables: JsnaTables, source_files: pd.DataFrame, *, exact: bool = False) -> bytes:
     buffer = io.BytesIO()
     write_workbook(tables, source_files, buffer, exact=exact)

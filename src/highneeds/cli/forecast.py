@@ -226,7 +226,9 @@ def public(
         notes.print(f"Fan chart written to {chart}")
     if out:
         if out.suffix.lower() == ".xlsx":
-            table.to_excel(out, index=False, sheet_name="forecast")
+            from highneeds.spreadsheet import write_sheets
+
+            write_sheets(out, {"Forecast": table})
         else:
             table.to_csv(out, index=False)
         notes.print(f"Written to {out}")

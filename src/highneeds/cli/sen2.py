@@ -258,7 +258,11 @@ def explain(code: str) -> None:
 def jsna(
     la: str = typer.Option(..., "--la", help="Three-digit LA code of the stored returns"),
     year: int = typer.Option(..., help="January census year of the tables"),
-    out: Path = typer.Option(..., help="Workbook to write (.xlsx): a sheet per table and Notes"),
+    out: Path = typer.Option(
+        ...,
+        help="File to write: .xlsx (a sheet per table and Notes) or .pdf (a tagged, accessible "
+        "PDF to publish)",
+    ),
     threshold: int = typer.Option(
         5, min=1, help="Smallest count published; counts from 1 to one below it show as c"
     ),
@@ -268,7 +272,7 @@ def jsna(
     csv: Path | None = typer.Option(None, "--csv", help="Also write one CSV per table here"),
 ) -> None:
     """Tables for a SEND JSNA from the LA's stored SEN2 returns, small numbers suppressed."""
-    from highneeds.analysis.jsna_export import stored_jsna, write_csvs, write_workbook
+    from highneeds.analysis.jsna_export import pdf_bytes, stored_jsna, write_csvs, write_workbook
     from highneeds.store import open_store
 
     try:
@@ -276,7 +280,10 @@ def jsna(
     except HighneedsError as exc:
         console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None
-    write_workbook(tables, sources, out, exact=exact)
+    if out.suffix.lower() == ".pdf":
+        out.write_bytes(pdf_bytes(tables, sources, exact=exact))
+    else:
+        write_workbook(tables, sources, out, exact=exact)
     written = [out, *(write_csvs(tables, csv, exact=exact) if csv else [])]
     what = "exact figures — not for publication" if exact else f"suppressed below {threshold}"
     console.print(f"JSNA tables for LA {la}, January {year} ({what}): {len(tables.exact)} tables")

@@ -9,7 +9,8 @@ import pandas as pd
 
 from highneeds.finance.bundled import ATTRIBUTION
 from highneeds.finance.costs import EMPTY_PLACES, default_note, reference_unit_costs
-from highneeds.text import clean_frame, clean_text
+from highneeds.spreadsheet import write_sheets
+from highneeds.text import clean_text
 from highneeds.vocabulary import AGE_BANDS, FUNDING_CATEGORIES
 
 _CATEGORY_LABEL = {c.code: c.label for c in FUNDING_CATEGORIES}
@@ -80,80 +81,94 @@ def write_plan_workbook(
     and every assumption."""
     path = Path(path)
     all_notes = list(notes or [])
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        if comparison is not None:
-            clean_frame(comparison).to_excel(writer, sheet_name="Scenario comparison", index=False)
-        if position is not None:
-            clean_frame(position).to_excel(writer, sheet_name="DSG position", index=False)
-        gaps = [
-            frame.attrs["sufficiency"].assign(scenario=name)
-            for name, frame in costed.items()
-            if "sufficiency" in frame.attrs
+    sheets: dict[str, pd.DataFrame] = {}
+    titles: dict[str, str] = {}
+    if comparison is not None:
+        sheets["Scenario comparison"] = comparison
+    if position is not None:
+        sheets["DSG position"] = position
+    gaps = [
+        frame.attrs["sufficiency"].assign(scenario=name)
+        for name, frame in costed.items()
+        if "sufficiency" in frame.attrs
+    ]
+    if gaps:
+        table = pd.concat(gaps, ignore_index=True)
+        sheets["Place sufficiency"] = table[
+            ["scenario", *[c for c in table.columns if c != "scenario"]]
         ]
-        if gaps:
-            table = pd.concat(gaps, ignore_index=True)
-            table = table[["scenario", *[c for c in table.columns if c != "scenario"]]]
-            clean_frame(table).to_excel(writer, sheet_name="Place sufficiency", index=False)
-        for number, (name, frame) in enumerate(costed.items(), 1):
-            tag = clean_text(f"{number} {name}")[:21]  # sheet names: at most 31 characters
-            management_plan_table(frame).to_excel(writer, sheet_name=f"{tag} cost", index=False)
-            management_plan_table(frame, "count").to_excel(
-                writer, sheet_name=f"{tag} children", index=False
-            )
-            note = default_note(frame)
-            if note:
-                all_notes.append(f"{name}: {note}")
-        all_notes.append(ATTRIBUTION)
-        notes_table = clean_frame(pd.DataFrame({"Notes": all_notes}))
-        notes_table.to_excel(writer, sheet_name="Notes", index=False)
-        if sources is not None:
-            clean_frame(
-                sources.rename(columns={"input": "Input", "source": "Source", "detail": "Detail"})
-            ).to_excel(writer, sheet_name="Sources and assumptions", index=False)
-        reference_unit_costs().to_excel(writer, sheet_name="Reference defaults", index=False)
+    for number, (name, frame) in enumerate(costed.items(), 1):
+        tag = clean_text(f"{number} {name}")[:21]  # sheet names: at most 31 characters
+        sheets[f"{tag} cost"] = management_plan_table(frame)
+        titles[f"{tag} cost"] = "cost (£ a year)"
+        sheets[f"{tag} children"] = management_plan_table(frame, "count")
+        titles[f"{tag} children"] = "children"
+        note = default_note(frame)
+        if note:
+            all_notes.append(f"{name}: {note}")
+    all_notes.append(ATTRIBUTION)
+    if sources is not None:
+        sheets["Sources and assumptions"] = sources.rename(
+            columns={"input": "Input", "source": "Source", "detail": "Detail"}
+        )
+    sheets["Reference defaults"] = reference_unit_costs()
+    # Headings in words, number formats, notes and a data dictionary: highneeds.spreadsheet.
+    write_sheets(path, sheets, titles=titles, notes=all_notes)
     return path
 
 
 def write_comparison_charts(comparison: pd.DataFrame, directory: str | Path) -> list[Path]:
-    """PNG and SVG charts: annual cost by scenario (mean and 5–95% band), savings vs baseline."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from matplotlib.ticker import MaxNLocator
+    """PNG and SVG charts: annual cost by scenario (mean and 5–95% band), savings vs baseline,
+    drawn by the house rules (highneeds.charts): £ axis in £k/£m, one line per scenario."""
+    from highneeds import charts
+    from highneeds.formatting import Kind
 
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     written = []
-    for metric, title, ylabel in (
-        ("cost", "Annual High Needs cost by scenario", "£ million a year"),
-        ("saving", "Saving against the baseline", "£ million a year"),
+    years = sorted(comparison["year"].unique())
+    labels = [str(year) for year in years]
+    for metric, title in (
+        ("cost", "Annual High Needs cost by scenario"),
+        ("saving", "Saving against the baseline"),
     ):
-        fig, ax = plt.subplots(figsize=(8, 4.5), dpi=120)
+        fig, (ax,) = charts.figure()
+        drawn = 0
         for name, rows in comparison.groupby("scenario", sort=False):
             if metric == "saving" and name == "Baseline":
                 continue
-            rows = rows.sort_values("year")
-            style = "--" if name == "Baseline" else "-"
-            ax.plot(rows["year"], rows[f"{metric}_gbp_mean"] / 1e6, style, marker="o", label=name)
+            rows = rows.set_index("year").reindex(years)
+            colour = charts.PALETTE[drawn % len(charts.PALETTE)]
+            position = range(len(years))
             ax.fill_between(
-                rows["year"],
-                rows[f"{metric}_gbp_q05"] / 1e6,
-                rows[f"{metric}_gbp_q95"] / 1e6,
+                position,
+                rows[f"{metric}_gbp_q05"],
+                rows[f"{metric}_gbp_q95"],
+                color=colour,
                 alpha=0.15,
+                linewidth=0,
             )
-        ax.set_title(title + " (mean; band: 90% of simulations)")
+            ax.plot(
+                position,
+                rows[f"{metric}_gbp_mean"],
+                "--" if name == "Baseline" else "-",
+                marker="o",
+                markersize=3,
+                color=colour,
+                label=name,
+            )
+            drawn += 1
+        ax.set_title(title + " (mean; band: 90% of simulations)", loc="left", fontsize=11)
+        charts.year_ticks(ax, labels)
         ax.set_xlabel("January census year")
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_ylabel(ylabel)
-        ax.grid(alpha=0.3)
-        ax.legend(frameon=False)
+        charts.value_axis(ax, Kind.MONEY, "£ a year")
+        charts.legend(ax, max(drawn, 2))
         if comparison["uses_reference_default"].any():
-            fig.text(0.01, 0.01, "Some unit costs are national reference defaults.", fontsize=7)
-        fig.tight_layout()
+            fig.supxlabel(
+                "Some unit costs are national reference defaults.", fontsize=7, x=0.01, ha="left"
+            )
         for suffix in ("png", "svg"):
             target = directory / f"{metric}_by_scenario.{suffix}"
-            fig.savefig(target)
+            target.write_bytes(charts.save(fig, suffix))
             written.append(target)
-        plt.close(fig)
     return written

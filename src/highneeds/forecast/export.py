@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from highneeds.forecast.result import ForecastResult
+from highneeds.spreadsheet import write_sheets
 
 #: Output name -> breakdown. "state" is NCY × need × setting.
 BREAKDOWNS: dict[str, tuple[str, ...]] = {
@@ -38,7 +39,8 @@ def forecast_tables(
 def write_tables(
     tables: dict[str, pd.DataFrame], directory: str | Path, *, xlsx: bool = True
 ) -> list[Path]:
-    """One CSV per table and, if ``xlsx``, one workbook ``forecast.xlsx`` with a sheet each."""
+    """One CSV per table (column codes, for scripts) and, if ``xlsx``, one workbook
+    ``forecast.xlsx`` with a sheet each (headings in words, a data dictionary of the codes)."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     written = []
@@ -48,42 +50,43 @@ def write_tables(
         written.append(path)
     if xlsx:
         path = directory / "forecast.xlsx"
-        with pd.ExcelWriter(path, engine="openpyxl") as writer:
-            for name, table in tables.items():
-                table.to_excel(writer, sheet_name=name[:31], index=False)
+        # Sheets named and headed in words, codes in its data dictionary.
+        write_sheets(path, tables)
         written.append(path)
     return written
 
 
 def fan_chart(table: pd.DataFrame, path: str | Path, *, title: str, unit: str = "children") -> Path:
-    """Fan chart of a one-line forecast table (e.g. the total): 95%, 80% and 50% bands."""
-    import matplotlib
+    """Fan chart of a one-line forecast table (e.g. the total): 95%, 80% and 50% bands, drawn
+    by the house rules (highneeds.charts). The file type follows the path's suffix."""
+    from highneeds import charts
+    from highneeds.formatting import Kind, column_kind
 
-    matplotlib.use("Agg")  # files only: no display on servers
-    import matplotlib.pyplot as plt
-
-    years = table["year"].to_numpy()
-    fig, ax = plt.subplots(figsize=(7, 4), dpi=120)
-    for low, high, alpha, label in (
-        ("q2.5", "q97.5", 0.18, "95% interval"),
-        ("q10", "q90", 0.28, "80% interval"),
-        ("q25", "q75", 0.40, "50% interval"),
-    ):
-        ax.fill_between(
-            years, table[low], table[high], color="#1d70b8", alpha=alpha, label=label, linewidth=0
-        )
-    ax.plot(years, table["median"], color="#0b0c0c", linewidth=1.5, label="median")
-    ax.plot(
-        years, table["expected"], color="#d4351c", linewidth=1, linestyle="--", label="expected"
+    labels = [str(year) for year in table["year"]]
+    position = list(range(len(labels)))
+    fig, (ax,) = charts.figure(width=7, height=4)
+    charts.fan(
+        ax,
+        position,
+        [
+            (table["q2.5"], table["q97.5"], "95% interval"),
+            (table["q10"], table["q90"], "80% interval"),
+            (table["q25"], table["q75"], "50% interval"),
+        ],
+        table["median"],
+        middle_label="median",
     )
-    ax.set_title(title)
+    ax.plot(
+        position, table["expected"], color="#d4351c", linewidth=1, linestyle="--", label="expected"
+    )
+    ax.set_title(title, loc="left", fontsize=11)
+    charts.year_ticks(ax, labels)
     ax.set_xlabel("January census year")
-    ax.set_ylabel(unit)
-    ax.set_xticks(years)
-    ax.grid(axis="y", alpha=0.3)
+    kind = column_kind(unit)
+    charts.value_axis(
+        ax, kind if kind is not Kind.NUMBER else Kind.COUNT, unit[:1].upper() + unit[1:]
+    )
     ax.legend(loc="upper left", fontsize=8, frameon=False)
-    fig.tight_layout()
     path = Path(path)
-    fig.savefig(path)
-    plt.close(fig)
+    path.write_bytes(charts.save(fig, path.suffix.lstrip(".").lower() or "png"))
     return path

@@ -70,4 +70,3 @@ def load_bundled_if_empty(store: Store) -> ImportResult | None:
     if not kinds.empty and kinds["kind"].str.startswith(KIND_PREFIX + ":").any():
         return None
     return import_release(store, bundled_release_path())
-

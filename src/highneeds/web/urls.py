@@ -8,6 +8,7 @@ from highneeds.web.core import views as core_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("status", core_views.status, name="status"),
     path("accounts/", include("highneeds.web.accounts.urls")),
     path("workspaces/", include("highneeds.web.workspace.urls")),
     path("", include("highneeds.web.consultations.urls")),

@@ -91,7 +91,7 @@ def test_keyboard_only_completion(page, live_server, demo):
     for area in demo.areas.all():
         page.wait_for_url(re.compile(rf"/area/{area.position}/$"))
         _tab_to(page, "input[type=radio][name^=agree_]")
-        page.keyboard.press("Space")  # first option: strongly agree
+        page.keyboard.press("Space")  # first option: "Agree" (agree / not sure / disagree)
         _tab_to(page, "textarea")
         page.keyboard.type("Typed with the keyboard")
         _tab_to(page, "button.govuk-button")
@@ -106,7 +106,7 @@ def test_keyboard_only_completion(page, live_server, demo):
     response = Response.objects.get()
     assert response.version == "easy_read"
     assert response.respondent_type == "young_person"
-    assert {a.agreement for a in response.answers.all()} == {"strongly_agree"}
+    assert {a.agreement for a in response.answers.all()} == {"agree"}
     assert {a.why for a in response.answers.all()} == {"Typed with the keyboard"}
 
 

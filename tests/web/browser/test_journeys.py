@@ -59,7 +59,7 @@ def test_analyst_signs_in_sees_overview_downloads_and_uploads(
     page.wait_for_function(
         "img => img.complete && img.naturalWidth > 0", arg=chart.element_handle()
     )
-    assert page.get_by_role("cell", name="3012").is_visible()
+    assert page.get_by_role("cell", name="3,012").is_visible()  # counts with separators
     assert_accessible(page)
 
     with page.expect_download() as download_info:
@@ -67,7 +67,7 @@ def test_analyst_signs_in_sees_overview_downloads_and_uploads(
     download = download_info.value
     assert download.suggested_filename == "990-caseload_trend.csv"
     lines = Path(download.path()).read_text(encoding="utf-8-sig").splitlines()
-    assert lines == ["census_year,EHCPs", "2022,2618", "2023,2790", "2024,3012"]
+    assert lines == ["Census year,EHCPs", "2022,2618", "2023,2790", "2024,3012"]
 
     page.get_by_role("link", name="Data", exact=True).click()
     sample = tmp_path / "caseload.csv"

@@ -232,6 +232,14 @@ def count_table(responses: pd.DataFrame, proposal: str, by: str) -> pd.DataFrame
     return pd.DataFrame.from_dict(rows, orient="index")[[*TABLE_ANSWERS, "total"]]
 
 
+#: Headings people read for publication_table's columns other than the answers.
+PUBLICATION_HEADINGS = {
+    "total": "Total",
+    "agree_percent": "% agree",
+    "disagree_percent": "% disagree",
+}
+
+
 def publication_table(
     responses: pd.DataFrame, proposal: str, by: str, threshold: int = 5
 ) -> pd.DataFrame:

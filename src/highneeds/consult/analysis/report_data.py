@@ -284,6 +284,7 @@ def agreement_figure(agreement: pd.DataFrame, title: str = "Agreement with each 
         left += table[answer]
     axes.set_xlim(0, 100)
     axes.set_xlabel("% of those answering on the scale")
+    axes.set_ylabel("Proposal")
     axes.set_title(title, loc="left")
     axes.legend(ncols=3, fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.25))
     figure.tight_layout()

@@ -243,7 +243,7 @@ def _group_chart(
     )
     percentages.index = [names.get(g, str(g)) for g in shown]
     title = f"{code}: agreement by {GROUP_TITLES[by]}"
-    figure = charts.stacked_agreement_figure(percentages, title)
+    figure = charts.stacked_agreement_figure(percentages, title, GROUP_TITLES[by].capitalize())
     note = (
         "Not charted because some of their counts are suppressed: " + ", ".join(left_out) + "."
         if left_out
@@ -478,7 +478,7 @@ def build_report(
     if overall:
         frame = pd.DataFrame(overall).T
         title = "Agreement with each proposal, all respondents"
-        figure = charts.stacked_agreement_figure(frame, title)
+        figure = charts.stacked_agreement_figure(frame, title, "Proposal")
         report.overall_chart = Chart(
             title=title,
             svg=charts.to_svg(figure),

@@ -16,8 +16,9 @@ from highneeds.consult.analysis.schema import AGREEMENT_LABELS, AGREEMENT_SCALE
 COLOURS = ["#1d70b8", "#5694ca", "#b1b4b6", "#f47738", "#d4351c"]
 
 
-def stacked_agreement_figure(percentages: pd.DataFrame, title: str):
-    """Horizontal stacked bars: one row per label (index), one column per scale answer (0-100).
+def stacked_agreement_figure(percentages: pd.DataFrame, title: str, ylabel: str = ""):
+    """Horizontal stacked bars: one row per label (index), one column per scale answer (0-100);
+    ``ylabel`` names what the rows are (house rule: every axis has a title).
 
     Bars are labelled with their percentage where wide enough; returns a matplotlib Figure
     (no pyplot state, safe in web workers).
@@ -53,6 +54,8 @@ def stacked_agreement_figure(percentages: pd.DataFrame, title: str):
         left += table[answer]
     axes.set_xlim(0, 100)
     axes.set_xlabel("% of those answering on the five-point scale")
+    if ylabel:
+        axes.set_ylabel(ylabel)
     axes.set_title(title, loc="left", fontsize=11, pad=24)
     axes.spines[["top", "right"]].set_visible(False)
     axes.tick_params(axis="y", labelsize=9)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from highneeds.consult.report.build import OutcomeReport, Table
 from highneeds.errors import ModelInputError
+from highneeds.pdf import tagged_pdf
 
 TEMPLATES = Path(__file__).parent / "templates"
 FORMATS = {
@@ -30,14 +31,9 @@ def render_html(report: OutcomeReport) -> str:
 
 
 def render_pdf(report: OutcomeReport) -> bytes:
-    """The HTML printed to A4 PDF by WeasyPrint (needs Pango: scripts/install-report-tools.sh)."""
-    import logging
-
-    from weasyprint import HTML
-
-    # WeasyPrint logs every CSS property it ignores; they are not the reader's concern.
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    return HTML(string=render_html(report)).write_pdf()
+    """The HTML printed to A4 as tagged PDF/UA-1 (highneeds.pdf), which a council may publish
+    under the public sector accessibility regulations."""
+    return tagged_pdf(render_html(report))
 
 
 def _docx_table(document, table: Table) -> None:

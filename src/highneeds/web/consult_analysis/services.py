@@ -13,7 +13,11 @@ import pandas as pd
 from django.db import transaction
 
 from highneeds.consult.analysis import schema
-from highneeds.consult.analysis.agreement import group_differences, publication_table
+from highneeds.consult.analysis.agreement import (
+    PUBLICATION_HEADINGS,
+    group_differences,
+    publication_table,
+)
 from highneeds.consult.analysis.codebook import codebook_from_frame
 from highneeds.consult.analysis.coding import CODEBOOK_METHOD, codebook_run, discovery_run
 from highneeds.consult.analysis.review import ThemeSet
@@ -85,7 +89,10 @@ def agreement_view(consultation: Consultation, by: str) -> dict:
         tables.append(
             {
                 "proposal": proposal,
-                "header": [schema.AGREEMENT_LABELS.get(c, c) for c in published.columns],
+                "header": [
+                    schema.AGREEMENT_LABELS.get(c) or PUBLICATION_HEADINGS.get(c, c)
+                    for c in published.columns
+                ],
                 "rows": [
                     (names.get(group, group), list(values))
                     for group, values in zip(

@@ -70,7 +70,7 @@ AREAS = [
         "introduction": "Children who are excluded from school often go to a pupil referral "
         "unit (PRU). Many of them have special educational needs.",
         "easy_read_introduction": "Some children are sent away from their school. They go to "
-        "a different school called a PRU.",
+        "a different, smaller school.",
         "young_person_introduction": "Some young people are excluded from school and go to a "
         "pupil referral unit (PRU).",
         "code": "P4",

@@ -52,6 +52,19 @@ _VERSION_WORDS = {
 }
 
 
+#: Easy read asks one short question with three answers, each shown with a face. They are
+#: answers of the standard scale ("not sure" is "don't know"), so easy-read answers are
+#: analysed with the rest.
+EASY_READ_QUESTION = "Do you agree?"
+EASY_READ_WHY = "Tell us why. You do not have to."
+EASY_READ_CHOICES = [("agree", "Agree"), ("dont_know", "Not sure"), ("disagree", "Disagree")]
+EASY_READ_FACES = {
+    "agree": "face-agree.svg",
+    "dont_know": "face-unsure.svg",
+    "disagree": "face-disagree.svg",
+}
+
+
 def _too_long(label: str, limit: int) -> dict[str, str]:
     return {"max_length": f"{label} must be {limit:,} characters or fewer"}
 
@@ -131,15 +144,20 @@ class AreaAnswersForm(GovukFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.area = area
         self.proposals = list(area.proposals.all())
+        easy = version == "easy_read"
         for proposal in self.proposals:
             self.fields[f"agree_{proposal.pk}"] = forms.ChoiceField(
-                label=_for_proposal(proposal.agreement_question, proposal.code),
+                label=_for_proposal(
+                    EASY_READ_QUESTION if easy else proposal.agreement_question, proposal.code
+                ),
                 required=False,
                 widget=forms.RadioSelect,
-                choices=AGREEMENT_CHOICES,
+                choices=EASY_READ_CHOICES if easy else AGREEMENT_CHOICES,
             )
             self.fields[f"why_{proposal.pk}"] = forms.CharField(
-                label=_for_proposal(proposal.why_question, proposal.code),
+                label=_for_proposal(
+                    EASY_READ_WHY if easy else proposal.why_question, proposal.code
+                ),
                 required=False,
                 max_length=WHY_MAX_CHARS,
                 # Styled here: the mixin only styles fields that exist when the form is built.

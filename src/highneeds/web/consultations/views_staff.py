@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from highneeds.consult.analysis.schema import VERSIONS
 from highneeds.consult.redaction import KIND_NAMES, redact
 from highneeds.web.accounts.permissions import Role, has_role, workspace_role
 
@@ -312,6 +313,10 @@ def publish(request, workspace, pk: int):
     return redirect(_detail_url(consultation))
 
 
+#: Rows on one page of the response list.
+RESPONSES_PER_PAGE = 50
+
+
 @workspace_role(Role.ANALYST)
 @require_GET
 def responses(request, workspace, pk: int):
@@ -323,14 +328,31 @@ def responses(request, workspace, pk: int):
     )
     if request.GET.get("flagged"):
         rows = rows.filter(open_flags__gt=0)
+    version = request.GET.get("version", "")
+    if version in consultation.versions():
+        rows = rows.filter(version=version)
+    search = request.GET.get("q", "").strip()
+    if search:  # a reference, typed any way (case, spaces and hyphens do not matter)
+        compact = "".join(ch for ch in search.upper() if ch.isalnum())
+        rows = rows.filter(reference__iregex="-?".join(compact))
+    from django.core.paginator import Paginator
+
+    page = Paginator(rows, RESPONSES_PER_PAGE).get_page(request.GET.get("page"))
+    kept = request.GET.copy()
+    kept.pop("page", None)
     return _responses_page(
         request,
         workspace,
         consultation,
         "response list",
         "responses.html",
-        responses=rows[:500],
-        total=rows.count(),
+        responses=page.object_list,
+        page=page,
+        query=kept.urlencode(),
+        search=search,
+        version=version,
+        versions=[(v, VERSIONS[v]) for v in consultation.versions()],
+        total=page.paginator.count,
         flagged_only=bool(request.GET.get("flagged")),
     )
 

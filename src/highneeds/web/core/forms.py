@@ -33,12 +33,55 @@ def govuk_class(widget: forms.Widget) -> str | None:
     return None
 
 
+def _what(field: forms.Field, name: str) -> str:
+    """The field's label as the object of a sentence: 'Opens at' -> 'opens at'."""
+    label = str(field.label or name.replace("_", " ")).strip().rstrip("?:")
+    label = label.replace("(optional)", "").strip()
+    return label[:1].lower() + label[1:] if label[1:2].islower() or len(label) == 1 else label
+
+
+def name_field_in_errors(field: forms.Field, name: str) -> None:
+    """GOV.UK error messages say which field is wrong: Django's default messages ("This
+    field is required.", "Enter a valid date/time.") become "Enter opens at", "Opens at
+    must be a real date and time, like 9/10/2026 09:00". Messages a form wrote stay."""
+    what = _what(field, name)
+    choice = isinstance(field.widget, forms.RadioSelect | forms.Select | forms.CheckboxInput)
+    defaults = {}
+    for klass in reversed(type(field).__mro__):
+        defaults.update(getattr(klass, "default_error_messages", {}))
+    if field.error_messages.get("required") == defaults.get("required"):
+        field.error_messages["required"] = f"{'Select' if choice else 'Enter'} {what}"
+    subject = what[:1].upper() + what[1:]
+    if field.error_messages.get("invalid") == defaults.get("invalid"):
+        if isinstance(field, forms.DateTimeField):
+            example = "like 9/10/2026 09:00"
+            field.error_messages["invalid"] = f"{subject} must be a real date and time, {example}"
+        elif isinstance(field, forms.DateField):
+            field.error_messages["invalid"] = f"{subject} must be a real date, like 9/10/2026"
+        elif isinstance(field, forms.IntegerField):
+            field.error_messages["invalid"] = f"{subject} must be a whole number"
+        elif isinstance(field, forms.EmailField):
+            field.error_messages["invalid"] = (
+                f"Enter {what} in the correct format, like name@example.com"
+            )
+        elif isinstance(field, forms.URLField):
+            field.error_messages["invalid"] = (
+                f"Enter {what} as a full web address, like https://www.example.org"
+            )
+    if field.error_messages.get("max_length") == defaults.get("max_length"):
+        field.error_messages["max_length"] = (
+            f"{subject} must be %(limit_value)s characters or fewer (it has %(show_value)s)"
+        )
+
+
 class GovukFormMixin:
-    """Adds GOV.UK classes to widgets and an error class when a field has errors."""
+    """Adds GOV.UK classes to widgets and an error class when a field has errors; error
+    messages name their field."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
+            name_field_in_errors(field, name)
             css = govuk_class(field.widget)
             if css:
                 field.widget.attrs["class"] = " ".join(
@@ -46,6 +89,14 @@ class GovukFormMixin:
                 )
             if field.help_text and css:
                 field.widget.attrs["aria-describedby"] = f"{self[name].auto_id}-hint"
+            if isinstance(field.widget, forms.Textarea) and getattr(field, "max_length", None):
+                # No maxlength attribute: a browser would cut pasted text silently. The
+                # character count (partials/field.html) warns; the server says what is over.
+                field.widget.attrs.pop("maxlength", None)
+                field.widget.attrs["class"] += " govuk-js-character-count"
+                described = field.widget.attrs.get("aria-describedby", "")
+                info = f"{self[name].auto_id}-info"
+                field.widget.attrs["aria-describedby"] = f"{info} {described}".strip()
 
     def full_clean(self):
         super().full_clean()

@@ -14,6 +14,8 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
+import urllib.request
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -38,6 +40,8 @@ def gunicorn_command(bind: str, workers: int) -> list[str]:
         bind,
         "--workers",
         str(workers),
+        # Warm once in the master (highneeds.web.warm), then fork warm workers.
+        "--preload",
         "--access-logfile",
         "-",
         "--access-logformat",
@@ -113,9 +117,12 @@ class Command(BaseCommand):
         # A service manager stops us with SIGTERM: stop the worker and server too, not leave
         # them running without a supervisor.
         signal.signal(signal.SIGTERM, _interrupt)
-        self.stdout.write(f"Workspace at http://{bind}/ (Ctrl+C to stop)")
         server = subprocess.Popen(gunicorn_command(bind, workers), env=env)  # noqa: S603
         try:
+            # Say "ready" only when a request would be answered at once.
+            if wait_until_serving(f"http://{bind}/healthz", server):
+                self.stdout.write(f"Workspace at http://{bind}/ (Ctrl+C to stop)")
+                self.stdout.flush()
             while server.poll() is None:
                 worker.check()
                 time.sleep(2)
@@ -127,3 +134,17 @@ class Command(BaseCommand):
             if server.poll() is None:
                 server.terminate()
                 server.wait(timeout=10)
+
+
+def wait_until_serving(url: str, server: subprocess.Popen, timeout: float = 300) -> bool:
+    """Poll ``url`` until it answers (True), or the server exits or time runs out (False)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            with urllib.request.urlopen(url, timeout=5):  # noqa: S310 - our own loopback
+                return True
+        except urllib.error.HTTPError:
+            return True  # it answered, if not with 200: serving all the same
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.1)
+    return False
