@@ -3,21 +3,14 @@
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 from highneeds.readers.dfe_ehcp import detect_layout, read_release, release_year
-from highneeds.readers.dfe_files import ReleaseSource
+from highneeds.readers.dfe_files import ReleaseSource, bundled_release_path
 from highneeds.readers.dfe_schema import ehcp_stats
 from highneeds.store import ImportResult, Store
 
 KIND_PREFIX = "dfe_ehcp"
-BUNDLED_RELEASE = "education-health-and-care-plans_2022.zip"
-
-
-def bundled_release_path() -> Path:
-    """The DfE EHCP release shipped inside highneeds (reporting year 2022, every LA, OGL v3)."""
-    return Path(str(resources.files("highneeds.data").joinpath("dfe", BUNDLED_RELEASE)))
 
 
 def import_kind(release: str) -> str:

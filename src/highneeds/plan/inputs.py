@@ -176,7 +176,7 @@ def _imported(store: Store, kind: str, la_code: str) -> str:
 
 def _public_stats(store: Store) -> tuple[pd.DataFrame, str]:
     """The tidy DfE EHCP statistics of every LA: the store's, else the bundled release."""
-    from highneeds.importers.dfe import bundled_release_path
+    from highneeds.readers.dfe_files import bundled_release_path
     from highneeds.readers.dfe_stored import load_stats
 
     stats = load_stats(store)

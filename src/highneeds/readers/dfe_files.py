@@ -15,6 +15,7 @@ import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path, PurePosixPath
 
 import pandas as pd
@@ -25,6 +26,15 @@ from highneeds.readers.archive import ZIP_ERRORS
 #: DfE's symbols for figures that are not published (not applicable, unavailable, confidential,
 #: low, unreliable). They become NaN in ``value`` with the symbol kept in ``status``; never 0.
 DFE_SYMBOLS = ("x", "z", "c", "low", "u")
+
+
+#: The DfE EHCP release shipped inside highneeds (reporting year 2022, every LA, OGL v3).
+BUNDLED_RELEASE = "education-health-and-care-plans_2022.zip"
+
+
+def bundled_release_path() -> Path:
+    """Where the shipped release is (read by the importer, and by plans before any import)."""
+    return Path(str(resources.files("highneeds.data").joinpath("dfe", BUNDLED_RELEASE)))
 
 
 @dataclass(frozen=True)
