@@ -24,6 +24,7 @@ agreement answer.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -229,7 +230,7 @@ class Encoder(Protocol):
 
 
 def silhouette_count(
-    vectors: np.ndarray, candidates: range | tuple[int, ...], seed: int, sample: int = 2000
+    vectors: np.ndarray, candidates: range | tuple[int, ...], seed: int, sample: int = 1000
 ) -> int:
     """The theme count whose k-means grouping has the highest silhouette (cosine), the stated
     criterion: answers closer to their own theme than to the next one. At most ``sample``
@@ -244,7 +245,7 @@ def silhouette_count(
     for k in candidates:
         if k >= len(vectors):
             break
-        labels = KMeans(k, random_state=seed, n_init=2).fit_predict(vectors)
+        labels = KMeans(k, random_state=seed, n_init=1).fit_predict(vectors)
         if len(set(labels)) < 2:
             continue
         score = silhouette_score(vectors, labels, metric="cosine")
@@ -349,7 +350,13 @@ class SentenceEmbeddingBackend:
             k = silhouette_count(vectors, self.candidate_counts, seed)
         else:
             k = max(1, min(int(n_themes), len(texts) - 1))
-        model = KMeans(k, random_state=seed, n_init=10).fit(vectors)
+        if len(vectors) > 3000:  # mini-batches keep 10,000 answers to seconds
+            from sklearn.cluster import MiniBatchKMeans
+
+            model = MiniBatchKMeans(k, random_state=seed, n_init=3, batch_size=2048)
+        else:
+            model = KMeans(k, random_state=seed, n_init=4)
+        model.fit(vectors)
         centres = model.cluster_centers_ / np.linalg.norm(
             model.cluster_centers_, axis=1, keepdims=True
         ).clip(min=1e-12)
@@ -412,8 +419,13 @@ def _phrases(text: str, longest: int) -> set[str]:
     return found
 
 
+def phrase_counts(texts: list[str], longest: int = 4) -> Counter:
+    """How many of ``texts`` use each phrase (see ``_phrases``)."""
+    return Counter(p for text in texts for p in _phrases(text, longest))
+
+
 def theme_phrases(
-    members: list[str], everyone: list[str], n: int = 4, longest: int = 4
+    members: list[str], overall: Counter, answers: int, n: int = 4, longest: int = 4
 ) -> list[str]:
     """The phrases that best name what a theme's answers share, most telling first.
 
@@ -422,16 +434,13 @@ def theme_phrases(
     gains tax" names a topic better than "gains". Only phrases at least two answers use
     count, so a label is never one person's words.
     """
-    from collections import Counter
-
-    inside = Counter(p for text in members for p in _phrases(text, longest))
-    overall = Counter(p for text in everyone for p in _phrases(text, longest))
+    inside = phrase_counts(members, longest)
     scored = []
     for phrase, count in inside.items():
         if count < 2:
             continue
         share_in = count / len(members)
-        share_all = overall[phrase] / max(len(everyone), 1)
+        share_all = overall[phrase] / max(answers, 1)
         lift = np.log((share_in + 0.01) / (share_all + 0.01))
         if lift <= 0:
             continue
@@ -461,9 +470,11 @@ def _as_written(phrase: str, texts: list[str]) -> str:
     return phrase[:1].upper() + phrase[1:]
 
 
-def phrase_label(members: list[str], everyone: list[str]) -> tuple[str, str] | None:
-    """(label, one-sentence description) drawn from the answers, or None if none fits."""
-    phrases = theme_phrases(members, everyone)
+def phrase_label(members: list[str], overall: Counter, answers: int) -> tuple[str, str] | None:
+    """(label, one-sentence description) drawn from the answers, or None if none fits.
+
+    ``overall`` counts the phrases of all ``answers`` answers (``phrase_counts``)."""
+    phrases = theme_phrases(members, overall, answers)
     if not phrases:
         return None
     label = _as_written(phrases[0], members)
@@ -561,6 +572,7 @@ class ThemeFinder:
         self.details_ = found.extra
         self.kept_ = kept
         self.themes_ = []
+        overall = phrase_counts(series.tolist()) if not found.labels else Counter()
         # Quotes are the answers nearest the theme's centre when the back end knows it.
         closeness = np.asarray(found.extra.get("similarity", weights), dtype=float)
         for number, j in enumerate(kept, start=1):
@@ -568,7 +580,7 @@ class ThemeFinder:
             terms = found.top_terms[j] if j < len(found.top_terms) else ()
             members = np.flatnonzero(membership[:, j])
             member_texts = series.iloc[members].tolist()
-            drawn = None if found.labels else phrase_label(member_texts, series.tolist())
+            drawn = None if found.labels else phrase_label(member_texts, overall, len(series))
             if found.labels:
                 label = found.labels[j]
             elif drawn:
