@@ -74,7 +74,7 @@ def codebook_run(
     ]
     if theme_set is None:
         theme_set = ThemeSet(question=question)
-    new_landing = theme_set.apply_machine_run(themes, assignments)
+    new_landing = theme_set.apply_machine_run(themes, assignments, keep_listed=True)
     return theme_set, new_landing
 
 
