@@ -5,7 +5,7 @@
 
 Builds synthetic responses first (not timed), then times what an analysis run does: validate the
 table; agreement tables overall, by respondent type and by version; group differences;
-suppressed publication tables; theme discovery (TF-IDF + NMF, n_themes="auto") on every
+suppressed publication tables; theme discovery (default back end, n_themes="auto") on every
 question; themes by stance. Prints wall time per step and in all, and the process's peak
 resident memory (which includes building the data). Target: under 60 s and under 2 GiB.
 """

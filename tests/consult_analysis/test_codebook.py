@@ -120,3 +120,44 @@ def test_unknown_themes_in_hand_coding_are_refused(codebook):
         CodebookClassifier(codebook).fit(ANSWERS, {"a1": {"transport"}})
     with pytest.raises(ModelInputError, match="not among the answers"):
         CodebookClassifier(codebook).fit(ANSWERS, {"zz": {"travel"}})
+
+
+def test_codebook_run_keeps_every_theme_available_and_learns_from_people(tmp_path):
+    """Workspace codebook mode: a theme nobody's answer carries yet is not retired, and an
+    answer a person codes is kept and moves the machine's proposals at once."""
+    from highneeds.consult.analysis.codebook import codebook_from_frame
+    from highneeds.consult.analysis.coding import codebook_run
+
+    book = codebook_from_frame(
+        pd.DataFrame(
+            [
+                {"theme_id": "travel", "label": "Travel to school", "description": "Buses"},
+                {"theme_id": "money", "label": "Funding", "description": "Budgets and cuts"},
+                {"theme_id": "unused", "label": "Weather", "description": "Rain and snow"},
+            ]
+        )
+    )
+    texts = pd.Series(
+        {
+            "a": "The bus to school takes an hour",
+            "b": "School transport is always late",
+            "c": "The budget cuts are too deep",
+            "d": "Funding must be protected",
+            "e": "My son waits for the taxi every morning",
+            "f": "The taxi comes late every morning",
+        }
+    )
+    theme_set, landing = codebook_run(texts, "Q1", book)
+    assert len(theme_set.active_theme_ids()) == 3  # "unused" stays available to hand-code
+    weather = landing["unused"]
+    theme_set.assign("e", weather)
+    theme_set.mark_reviewed("e")
+    theme_set, landing = codebook_run(texts, "Q1", book, theme_set, landing)
+    assert len(theme_set.active_theme_ids()) == 3
+    assert theme_set.labels_by_response(["e"])["e"] == {weather}
+    model = CodebookClassifier(book).fit(texts, {"e": {"unused"}})
+    before = CodebookClassifier(book).fit(texts, {}).scores(texts)
+    after = model.scores(texts)
+    # Answers like the hand-coded one move towards its theme; "e" keeps the person's code.
+    assert after.loc["f", "unused"] > before.loc["f", "unused"]
+    assert model.predict(texts)["e"] == {"unused"}

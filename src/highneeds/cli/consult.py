@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from highneeds.cli.output import Format, FormatOption, OutOption, Tables, console, fail
+from highneeds.cli.output import Format, FormatOption, OutOption, Tables, console, emit, fail
 from highneeds.errors import HighneedsError
 
 app = typer.Typer(
@@ -50,17 +50,34 @@ def evaluate(
     keyword_weight: Annotated[
         float, typer.Option(help="Weight of codebook keyword rules (0 switches them off).")
     ] = 1.0,
+    real: Annotated[
+        bool,
+        typer.Option(
+            "--real",
+            help="Score every method on the real labelled set (Pol.is statements coded by hand).",
+        ),
+    ] = False,
+    part: Annotated[
+        str, typer.Option(help="With --real: report (published figures) or dev (for tuning).")
+    ] = "report",
     fmt: FormatOption = Format.table,
     out: OutOption = None,
 ) -> None:
     """Score machine coding against human coding: F1 (95% bootstrap interval), exact match,
-    overlap rate, and theme-count stability across seeds."""
+    overlap rate, and theme-count stability across seeds.
+
+    Without --real: the generated smoke-test set (discovery with the default back end, codebook
+    mode with the TF-IDF classifier and its keyword rules)."""
+    from highneeds.consult.analysis.codebook import TfidfCodebookClassifier
     from highneeds.consult.analysis.evaluate import (
         evaluate_codebook,
         evaluate_discovery,
         load_labelled_set,
     )
 
+    if real:
+        _evaluate_real(part, bootstrap, fmt)
+        return
     if mode not in ("all", "discovery", "codebook"):
         fail(f"--mode must be all, discovery or codebook, not {mode!r}")
     try:
@@ -76,6 +93,7 @@ def evaluate(
                     labelled,
                     bootstrap=bootstrap,
                     classifier_params={"keyword_weight": keyword_weight},
+                    classifier=TfidfCodebookClassifier,
                 ).results
             )
     except HighneedsError as error:
@@ -108,6 +126,43 @@ def evaluate(
             labels={"f1_min": "F1 lowest", "f1_max": "F1 highest"},
         )
     tables.show()
+
+
+def _evaluate_real(part: str, bootstrap: int, fmt: Format) -> None:
+    import pandas as pd
+
+    from highneeds.consult.analysis.evaluate import (
+        PARTS,
+        coder_agreement,
+        evaluate_real,
+        load_real_set,
+        shipped_set_path,
+    )
+
+    if part not in PARTS:
+        fail(f"--part must be {' or '.join(PARTS)}, not {part!r}")
+    data = load_real_set()
+    results = evaluate_real(data, part=part, bootstrap=bootstrap)
+    decimals = {c: 3 for c in ("f1", "f1_low", "f1_high", "exact_match", "overlap_rate")}
+    emit(
+        results.drop(columns="bootstrap").set_index(["mode", "method", "setting"]),
+        fmt,
+        title=f"Machine coding against hand coding, {part} part of the Pol.is set",
+        decimals=decimals,
+    )
+    second = pd.read_csv(
+        shipped_set_path().parent / "consult_eval_polis" / "second_coding.csv",
+        dtype=str,
+        keep_default_na=False,
+    )
+    agreement = pd.DataFrame([coder_agreement(data, second)])
+    emit(
+        agreement,
+        fmt,
+        title="Second hand coding against the first",
+        decimals={"f1": 3, "exact_match": 3, "kappa": 3},
+        index=False,
+    )
 
 
 @app.command()
@@ -151,31 +206,191 @@ def agreement(
 
 @app.command()
 def themes(
-    responses: Annotated[Path, typer.Argument(help="Responses export (CSV or XLSX).")],
-    question: Annotated[str, typer.Option(help="Proposal code, e.g. P1.")],
+    responses: Annotated[
+        Path, typer.Argument(help="Responses or any survey export (CSV or XLSX).")
+    ],
+    question: Annotated[
+        str | None, typer.Option(help="Proposal code, e.g. P1 (highneeds' own export).")
+    ] = None,
+    text_column: Annotated[
+        str | None, typer.Option(help="Column with the free-text answers (any survey export).")
+    ] = None,
+    id_column: Annotated[
+        str | None, typer.Option(help="Column that identifies each response (default: row).")
+    ] = None,
+    group_column: Annotated[
+        str | None, typer.Option(help="Column of respondent groups to count themes by.")
+    ] = None,
+    agreement_column: Annotated[
+        str | None, typer.Option(help="Column with the respondent's agreement answer.")
+    ] = None,
+    assignments: Annotated[
+        Path | None, typer.Option(help="Write one row per answer and theme to this CSV.")
+    ] = None,
     n_themes: Annotated[str, typer.Option(help="A number, or auto.")] = "auto",
     seed: Annotated[int, typer.Option()] = 0,
     fmt: FormatOption = Format.table,
     out: OutOption = None,
 ) -> None:
-    """Candidate themes in one question's free text (offline TF-IDF + NMF), with stance."""
-    from highneeds.consult.analysis.schema import free_text
-    from highneeds.consult.analysis.themes import ThemeFinder, themes_by_stance
+    """Candidate themes in one question's free text (offline), with stance where known.
 
+    Give --question for highneeds' own export, or --text-column (and --id-column) for any
+    survey export."""
+    from highneeds.consult.analysis.survey import assignments_table
+    from highneeds.consult.analysis.themes import ThemeFinder
+
+    if (question is None) == (text_column is None):
+        fail("give either --question (highneeds' export) or --text-column (any survey export)")
+    if n_themes != "auto" and not n_themes.isdigit():
+        fail(f"--n-themes must be a whole number or auto, not {n_themes!r}")
+    count = n_themes if n_themes == "auto" else int(n_themes)
     try:
-        frame = _read_responses(responses)
-        count = n_themes if n_themes == "auto" else int(n_themes)
-        finder = ThemeFinder(n_themes=count, seed=seed).fit(free_text(frame, question))
-    except (HighneedsError, ValueError) as error:
+        if question is not None:
+            texts, frame, title = _proposal_answers(responses, question)
+        else:
+            texts, frame, title = _survey_answers(
+                responses, text_column, id_column, group_column, agreement_column
+            )
+        finder = ThemeFinder(n_themes=count, seed=seed).fit(texts)
+    except HighneedsError as error:
         fail(str(error))
-    stance = themes_by_stance(finder.assignments_, frame, question).set_index("theme_id")
-    table = finder.themes_frame().set_index("theme_id")[["label", "responses"]].join(stance)
-    Tables(fmt, out).add(table, f"Themes in answers to {question}").show()
+    table = finder.themes_frame().set_index("theme_id")[["label", "responses"]]
+    stance = _stance_table(finder.assignments_, frame, question, group_column)
+    if stance is not None:
+        table = table.join(stance)
+    Tables(fmt, out).add(table, title).show()
+    if assignments is not None:
+        labels = {t.theme_id: t.label for t in finder.themes_}
+        confidence = finder.confidence_frame()
+        _write_assignments(
+            assignments_table(finder.labels_by_response(), labels, confidence=confidence),
+            assignments,
+        )
     if fmt is Format.table and out is None:
         for theme in finder.themes_:
             console.print(f"[bold]{theme.theme_id} {theme.label}[/]: {theme.description}")
             for quote in theme.quotes:
                 console.print(f"  “{quote.text}”", highlight=False)
+
+
+@app.command()
+def code(
+    responses: Annotated[Path, typer.Argument(help="Any survey export (CSV or XLSX).")],
+    text_column: Annotated[str, typer.Option(help="Column with the free-text answers.")],
+    codebook: Annotated[
+        Path, typer.Option(help="CSV, XLSX or YAML: theme_id, label, description (+ optional).")
+    ],
+    assignments: Annotated[Path, typer.Option(help="Write one row per answer and theme here.")],
+    id_column: Annotated[
+        str | None, typer.Option(help="Column that identifies each response (default: row).")
+    ] = None,
+    coded: Annotated[
+        Path | None, typer.Option(help="Answers people coded: CSV with id, theme_id.")
+    ] = None,
+    next_count: Annotated[
+        int, typer.Option("--next", help="List this many answers worth coding next.")
+    ] = 10,
+    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+) -> None:
+    """Code free text against a codebook: label and description are enough; answers coded by
+    people (--coded) are kept as they are and teach the machine the rest."""
+    from highneeds.consult.analysis.codebook import CodebookClassifier, read_codebook
+    from highneeds.consult.analysis.survey import assignments_table, read_hand_codes
+
+    try:
+        answers, _, _ = _survey_answers(responses, text_column, id_column, None, None)
+        book = read_codebook(codebook)
+        hand = read_hand_codes(coded, book.theme_ids) if coded else {}
+        unknown = sorted(set(hand) - set(answers.index))
+        if unknown:
+            fail(
+                f"{coded.name}: {len(unknown)} coded id(s) are not in {responses.name}, "
+                f"e.g. {unknown[0]!r}; check --id-column"
+            )
+        model = CodebookClassifier(book).fit(answers, hand)
+        proposed = model.predict(answers)
+        confidence = model.predict_proba(answers)
+        ask = model.next_to_code(answers, n=next_count) if next_count > 0 else []
+    except HighneedsError as error:
+        fail(str(error))
+    labels = {t.theme_id: t.label for t in book.themes}
+    table = assignments_table(proposed, labels, confidence=confidence, by_person=hand)
+    _write_assignments(table, assignments)
+    summary = (
+        table.groupby(["theme_id", "assigned_by"])
+        .size()
+        .unstack("assigned_by", fill_value=0)
+        .reindex(index=book.theme_ids, columns=["person", "machine"], fill_value=0)
+    )
+    summary.insert(0, "label", [labels[t] for t in summary.index])
+    emit(summary, fmt, title=f"Answers by theme ({len(hand):,} coded by people)")
+    if ask and fmt is Format.table:
+        console.print("Code these next (the machine is least sure of them):")
+        for answer in ask:
+            console.print(f"  {answer}: {answers[answer][:100]}", highlight=False)
+
+
+def _proposal_answers(path: Path, question: str):
+    from highneeds.consult.analysis.schema import free_text, proposals_in
+    from highneeds.errors import InputFileError
+
+    frame = _read_responses(path)
+    if f"{question}__why" not in frame.columns:
+        raise InputFileError(
+            f"there are no free-text answers to {question!r}",
+            file=path.name,
+            hint="questions with free text: "
+            + ", ".join(p for p in proposals_in(frame) if f"{p}__why" in frame.columns),
+        )
+    return free_text(frame, question), frame, f"Themes in answers to {question}"
+
+
+def _survey_answers(path, text_column, id_column, group_column, agreement_column):
+    """(texts indexed by id, the answers frame, a title) from any survey export."""
+    from highneeds.consult.analysis.survey import SurveyColumns, read_survey, survey_answers
+
+    columns = SurveyColumns(
+        text=text_column, id=id_column, group=group_column, agreement=agreement_column
+    )
+    answers = survey_answers(read_survey(path), columns, file=path.name)
+    texts = answers.set_index("id")["text"]
+    return texts, answers, f"Themes in {text_column!r}"
+
+
+def _stance_table(assignments, frame, question, group_column):
+    """Theme counts by stance (and group) when the data says; None for text-only data."""
+    import pandas as pd
+
+    from highneeds.consult.analysis.survey import stance_of_label
+    from highneeds.consult.analysis.themes import themes_by_stance
+
+    if question is not None:
+        if f"{question}__agree" not in frame.columns:
+            return None
+        return themes_by_stance(assignments, frame, question).set_index("theme_id")
+    joined = assignments[["response_id", "theme_id"]].merge(
+        frame.rename(columns={"id": "response_id"}), on="response_id"
+    )
+    parts = []
+    if "agreement" in joined.columns:
+        joined["stance"] = joined["agreement"].map(stance_of_label)
+        parts.append(
+            joined.groupby(["theme_id", "stance"])
+            .size()
+            .unstack("stance", fill_value=0)
+            .reindex(columns=["support", "oppose", "neutral"], fill_value=0)
+        )
+    if group_column is not None:
+        parts.append(joined.groupby(["theme_id", "group"]).size().unstack("group", fill_value=0))
+    return pd.concat(parts, axis=1) if parts else None
+
+
+def _write_assignments(table, path: Path) -> None:
+    try:
+        table.to_csv(path, index=False)
+    except OSError as error:
+        fail(f"cannot write {path}: {error.strerror}")
+    console.print(f"Wrote {len(table):,} answer-theme rows to {path}")
 
 
 @app.command()

@@ -38,11 +38,14 @@ class CodebookTheme:
     description: str = ""
     keywords: tuple[str, ...] = ()
     question: str | None = None
+    inclusion: str = ""
+    examples: tuple[str, ...] = ()
 
     @property
     def pseudo_answer(self) -> str:
         """Text standing in for an answer that clearly carries this theme."""
-        return " . ".join([self.label, self.description, *self.keywords])
+        parts = [self.label, self.description, self.inclusion, *self.keywords, *self.examples]
+        return " . ".join(p for p in parts if p)
 
 
 @dataclass(frozen=True)
@@ -66,18 +69,20 @@ class Codebook:
                     "label": t.label,
                     "description": t.description,
                     "keywords": "; ".join(t.keywords),
+                    "inclusion": t.inclusion,
+                    "examples": " | ".join(t.examples),
                 }
                 for t in self.themes
             ]
         )
 
 
-def _split_keywords(value: object) -> tuple[str, ...]:
+def _split_keywords(value: object, separator: str = ";") -> tuple[str, ...]:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return ()
     if isinstance(value, list | tuple):
         return tuple(str(v).strip() for v in value if str(v).strip())
-    return tuple(part.strip() for part in str(value).split(";") if part.strip())
+    return tuple(part.strip() for part in str(value).split(separator) if part.strip())
 
 
 def codebook_from_frame(frame: pd.DataFrame, *, file: str | None = None) -> Codebook:
@@ -89,7 +94,8 @@ def codebook_from_frame(frame: pd.DataFrame, *, file: str | None = None) -> Code
             "the codebook has no 'theme' column",
             file=file,
             column="theme",
-            hint="columns: theme, label, description, keywords, question",
+            hint="columns: theme_id, label, description (optional: inclusion, keywords, "
+            "examples, question)",
         )
     themes, seen = [], set()
     for position, row in enumerate(frame.to_dict("records")):
@@ -115,6 +121,9 @@ def codebook_from_frame(frame: pd.DataFrame, *, file: str | None = None) -> Code
                 description=text("description") or text("inclusion"),
                 keywords=_split_keywords(row.get(columns.get("keywords", "keywords"))),
                 question=question,
+                inclusion=text("inclusion") if text("description") else "",
+                # Example answers are sentences and may hold ';', so they are split on '|'.
+                examples=_split_keywords(row.get(columns.get("examples", "examples")), "|"),
             )
         )
     if not themes:
@@ -152,8 +161,25 @@ def read_codebook(path: str | Path) -> Codebook:
     return codebook_from_frame(frame, file=str(path))
 
 
-class CodebookClassifier:
-    """Propose codebook themes for answers from a few hand-coded ones.
+def check_coding(codebook: Codebook, texts: pd.Series, coded: Mapping[str, set[str]]) -> None:
+    """Hand coding must use the codebook's themes and the answers' ids (ModelInputError)."""
+    unknown = {t for labels in coded.values() for t in labels} - set(codebook.theme_ids)
+    if unknown:
+        raise ModelInputError(
+            f"hand coding uses themes not in the codebook: {', '.join(sorted(unknown))}; "
+            "add them to the codebook first"
+        )
+    missing = set(coded) - set(texts.index.astype(str))
+    if missing:
+        raise ModelInputError(
+            f"{len(missing)} hand-coded answer ids are not among the answers, e.g. "
+            f"{sorted(missing)[0]!r}"
+        )
+
+
+class TfidfCodebookClassifier:
+    """Propose codebook themes from TF-IDF words by logistic regression (the method before
+    sentence vectors; kept as the fallback and for comparison).
 
     Parameters: ``threshold`` (a theme is proposed when its probability reaches it, 0-1),
     ``fallback`` (if no theme reaches the threshold, the likeliest is proposed when its
@@ -180,25 +206,14 @@ class CodebookClassifier:
         self.C = C
         self.seed = seed
 
-    def fit(self, texts: pd.Series, coded: Mapping[str, set[str]]) -> CodebookClassifier:
+    def fit(self, texts: pd.Series, coded: Mapping[str, set[str]]) -> TfidfCodebookClassifier:
         """Learn from ``coded`` (answer id -> theme ids a person gave it; may be empty).
 
         ``texts`` are all the question's answers (indexed by response_id); the uncoded ones only
         shape the word weights.
         """
         theme_ids = self.codebook.theme_ids
-        unknown = {t for labels in coded.values() for t in labels} - set(theme_ids)
-        if unknown:
-            raise ModelInputError(
-                f"hand coding uses themes not in the codebook: {', '.join(sorted(unknown))}; "
-                "add them to the codebook first"
-            )
-        missing = set(coded) - set(texts.index.astype(str))
-        if missing:
-            raise ModelInputError(
-                f"{len(missing)} hand-coded answer ids are not among the answers, e.g. "
-                f"{sorted(missing)[0]!r}"
-            )
+        check_coding(self.codebook, texts, coded)
         pseudo = [t.pseudo_answer for t in self.codebook.themes]
         self.keywords_ = [
             [" ".join(TOKENS.findall(k.lower())) for k in (t.keywords or (t.label,))]
@@ -268,9 +283,13 @@ class CodebookClassifier:
         ties broken by answer order. On the shipped set this beat asking about the single most
         borderline theme (least margin) and random choice.
         """
-        probabilities = self.predict_proba(texts)
-        uncoded = probabilities[~probabilities.index.isin(list(self.coded_))]
-        return list(uncertainty(uncoded).sort_values(ascending=False, kind="stable").index[:n])
+        return least_certain(self.predict_proba(texts), self.coded_, n)
+
+
+def least_certain(probabilities: pd.DataFrame, coded: Mapping[str, set[str]], n: int) -> list[str]:
+    """The ``n`` answers not yet coded whose theme probabilities are least certain."""
+    uncoded = probabilities[~probabilities.index.isin(list(coded))]
+    return list(uncertainty(uncoded).sort_values(ascending=False, kind="stable").index[:n])
 
 
 def uncertainty(probabilities: pd.DataFrame) -> pd.Series:
@@ -278,3 +297,148 @@ def uncertainty(probabilities: pd.DataFrame) -> pd.Series:
     p = probabilities.to_numpy().clip(1e-9, 1 - 1e-9)
     entropy = -(p * np.log(p) + (1 - p) * np.log(1 - p)).sum(axis=1)
     return pd.Series(entropy, index=probabilities.index)
+
+
+def theme_fragments(theme: CodebookTheme) -> list[str]:
+    """The label and each part of the description, inclusion rule, keywords and examples.
+
+    A description usually lists several things ("Turnout, apathy and who votes: mandatory
+    voting, a voting holiday…"); an answer about one of them should match that part, not the
+    average of all of them.
+    """
+    text = " . ".join(p for p in (theme.description, theme.inclusion) if p)
+    parts = [theme.label, *theme.keywords, *theme.examples]
+    parts += [p.strip() for p in FRAGMENT_BREAKS.split(text) if len(p.strip()) > 2]
+    return parts
+
+
+FRAGMENT_BREAKS = re.compile(r"[,;:.()]| and | or | such as ")
+
+
+class CodebookClassifier:
+    """Propose codebook themes by meaning: answers and themes as sentence vectors.
+
+    Zero-shot, an answer's score for a theme is the mean of its cosine similarity to the whole
+    theme text (label, description, inclusion rule, keywords, examples: whatever the codebook
+    gives) and to the closest single part of it (``theme_fragments``). Every answer a person
+    codes counts at once: the ``neighbours`` coded answers most like an answer vote for their
+    themes, weighted by likeness, adding up to ``vote_weight`` to the score. An answer carries
+    its best theme and any other within ``margin`` of it, at most ``max_themes`` (settings
+    chosen on the development part of the Pol.is set so that typical answers get one to
+    three). ``predict_proba`` is the logistic of the distance past that cut-off
+    (``temperature``), so 0.5 is the cut-off.
+
+    ``encoder``: anything with ``encode(list[str])`` (and optionally ``fit``); default the
+    static embedding shipped with highneeds.
+    """
+
+    def __init__(
+        self,
+        codebook: Codebook,
+        margin: float = 0.06,
+        max_themes: int = 3,
+        vote_weight: float = 0.2,
+        neighbours: int = 5,
+        temperature: float = 0.02,
+        encoder=None,
+        seed: int = 0,
+    ):
+        self.codebook = codebook
+        self.margin = margin
+        self.max_themes = max_themes
+        self.vote_weight = vote_weight
+        self.neighbours = neighbours
+        self.temperature = temperature
+        self.encoder = encoder
+        self.seed = seed
+
+    def _encoder(self):
+        if self.encoder is not None:
+            return self.encoder
+        from highneeds.consult.analysis.embedding import StaticEmbedding
+
+        return StaticEmbedding()
+
+    def fit(self, texts: pd.Series, coded: Mapping[str, set[str]]) -> CodebookClassifier:
+        """Learn from ``coded`` (answer id -> theme ids a person gave it; may be empty)."""
+        from highneeds.consult.analysis.embedding import centred
+
+        check_coding(self.codebook, texts, coded)
+        self.theme_ids_ = self.codebook.theme_ids
+        answers = texts.astype(str)
+        whole = [t.pseudo_answer for t in self.codebook.themes]
+        encoder = self._encoder()
+        if hasattr(encoder, "fit"):
+            encoder.fit([*answers.tolist(), *whole])
+        raw = np.asarray(encoder.encode(answers.tolist()), dtype=np.float64)
+        self.encoder_, self.mean_ = encoder, raw.mean(axis=0)
+        vectors = centred(raw, self.mean_)
+        self.vectors_ = dict(zip(answers.index.astype(str), vectors, strict=True))
+        self.whole_ = centred(np.asarray(encoder.encode(whole), dtype=np.float64), self.mean_)
+        self.fragments_ = [
+            centred(np.asarray(encoder.encode(theme_fragments(t)), dtype=np.float64), self.mean_)
+            for t in self.codebook.themes
+        ]
+        self.coded_ = {str(k): set(v) for k, v in coded.items()}
+        ids = list(self.coded_)
+        self.coded_vectors_ = np.array([self.vectors_[i] for i in ids]).reshape(
+            len(ids), vectors.shape[1]
+        )
+        self.coded_themes_ = np.array(
+            [[t in self.coded_[i] for t in self.theme_ids_] for i in ids], dtype=float
+        ).reshape(len(ids), len(self.theme_ids_))
+        return self
+
+    def _choose(self, scores: np.ndarray) -> list[set[str]]:
+        result = []
+        for row in scores:
+            order = np.argsort(-row, kind="stable")[: self.max_themes]
+            best = row[order[0]]
+            result.append({self.theme_ids_[j] for j in order if row[j] >= best - self.margin})
+        return result
+
+    def _vectors(self, texts: pd.Series) -> np.ndarray:
+        from highneeds.consult.analysis.embedding import centred
+
+        known = [self.vectors_.get(str(i)) for i in texts.index]
+        if all(v is not None for v in known):
+            return np.array(known)
+        raw = np.asarray(self.encoder_.encode(texts.astype(str).tolist()), dtype=np.float64)
+        return centred(raw, self.mean_)
+
+    def scores(self, texts: pd.Series) -> pd.DataFrame:
+        """Each answer's score (rows) for each theme (columns): similarity plus votes."""
+        vectors = self._vectors(texts)
+        closest = np.column_stack([(vectors @ f.T).max(axis=1) for f in self.fragments_])
+        values = 0.5 * (vectors @ self.whole_.T) + 0.5 * closest
+        if len(self.coded_vectors_):
+            likeness = vectors @ self.coded_vectors_.T
+            k = min(self.neighbours, likeness.shape[1])
+            nearest = np.argsort(-likeness, axis=1)[:, :k]
+            weight = np.take_along_axis(likeness, nearest, axis=1).clip(min=0)
+            votes = (weight[:, :, None] * self.coded_themes_[nearest]).sum(axis=1)
+            votes /= weight.sum(axis=1, keepdims=True).clip(min=1e-12)
+            values = values + self.vote_weight * votes * weight.max(axis=1, keepdims=True)
+        return pd.DataFrame(values, index=texts.index.astype(str), columns=self.theme_ids_)
+
+    def predict_proba(self, texts: pd.Series) -> pd.DataFrame:
+        """How sure the machine is that each answer carries each theme (0-1; 0.5 = cut-off)."""
+        scores = self.scores(texts)
+        values = scores.to_numpy()
+        cut = values.max(axis=1, keepdims=True) - self.margin
+        probability = 1 / (1 + np.exp(-(values - cut) / self.temperature))
+        return pd.DataFrame(probability, index=scores.index, columns=self.theme_ids_)
+
+    def predict(self, texts: pd.Series) -> dict[str, set[str]]:
+        """Proposed themes per answer; hand-coded answers keep their human coding."""
+        scores = self.scores(texts)
+        chosen = self._choose(scores.to_numpy())
+        return {
+            answer: set(self.coded_[answer]) if answer in self.coded_ else themes
+            for answer, themes in zip(scores.index, chosen, strict=True)
+        }
+
+    def next_to_code(self, texts: pd.Series, n: int = 10) -> list[str]:
+        """The ``n`` uncoded answers the machine is least sure about, most uncertain first:
+        those whose best themes sit closest to the cut-off (summed binary entropy)."""
+        return least_certain(self.predict_proba(texts), self.coded_, n)

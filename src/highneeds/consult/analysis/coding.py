@@ -19,8 +19,9 @@ from highneeds.consult.analysis.schema import free_text, proposals_in
 from highneeds.consult.analysis.themes import Quote, Theme, ThemeFinder
 
 CODEBOOK_METHOD = (
-    "coding against the council's codebook: a classifier (TF-IDF and logistic regression, "
-    "scikit-learn, offline) trained on the codebook and on answers coded by people"
+    "coding against the council's codebook: each answer is compared by meaning (a sentence "
+    "embedding shipped with highneeds, offline) with each theme's label and description and "
+    "with the answers people coded"
 )
 
 
@@ -74,7 +75,7 @@ def codebook_run(
     ]
     if theme_set is None:
         theme_set = ThemeSet(question=question)
-    new_landing = theme_set.apply_machine_run(themes, assignments)
+    new_landing = theme_set.apply_machine_run(themes, assignments, keep_listed=True)
     for landed in filter(None, new_landing.values()):
         # People wrote these names (the codebook), so they may be published unlike the
         # discovered ones, which are built from answers' words.

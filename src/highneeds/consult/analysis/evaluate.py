@@ -12,6 +12,7 @@ Scores: sample-averaged F1 with a bootstrap 95% interval, exact match, overlap r
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -19,7 +20,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from highneeds.consult.analysis.codebook import Codebook, CodebookClassifier, read_codebook
+from highneeds.consult.analysis.codebook import (
+    Codebook,
+    CodebookClassifier,
+    TfidfCodebookClassifier,
+    read_codebook,
+)
 from highneeds.consult.analysis.metrics import match_themes, members, score
 from highneeds.consult.analysis.schema import free_text, validate_responses
 from highneeds.consult.analysis.themes import ThemeFinder
@@ -146,7 +152,7 @@ def evaluate_discovery(
             rows.append(
                 {
                     "mode": "discovery",
-                    "setting": f"tfidf+nmf seed {seed}",
+                    "setting": f"{finder.backend} seed {seed}",
                     **_pooled(gold_all, predicted_all, list(gold_all), bootstrap, seed),
                 }
             )
@@ -162,6 +168,7 @@ def hand_coded_sample(
     seed: int,
     batches: int = 4,
     classifier_params: dict | None = None,
+    classifier: type = CodebookClassifier,
 ) -> list[str]:
     """Answer ids a person would code: ``share`` of the answers, at random or actively."""
     ids = [str(i) for i in texts.index]
@@ -174,7 +181,7 @@ def hand_coded_sample(
     chosen = [str(i) for i in rng.choice(ids, size=max(1, target // 2), replace=False)]
     step = max(1, (target - len(chosen) + batches - 1) // batches)
     while len(chosen) < target:
-        model = CodebookClassifier(codebook, seed=seed, **(classifier_params or {})).fit(
+        model = classifier(codebook, seed=seed, **(classifier_params or {})).fit(
             texts, {i: gold[i] for i in chosen}
         )
         chosen += model.next_to_code(texts, n=min(step, target - len(chosen)))
@@ -189,8 +196,12 @@ def evaluate_codebook(
     seed: int = 0,
     bootstrap: int = 1000,
     classifier_params: dict | None = None,
+    classifier: type = CodebookClassifier,
 ) -> Evaluation:
-    """Codebook-mode scores on the answers not hand-coded, all questions pooled."""
+    """Codebook-mode scores on the answers not hand-coded, all questions pooled.
+
+    ``classifier`` is the class to score (``TfidfCodebookClassifier`` takes
+    ``keyword_weight`` among ``classifier_params``)."""
     rows = []
     for share in shares:
         for strategy in strategies if share > 0 else ("none",):
@@ -207,11 +218,12 @@ def evaluate_codebook(
                         strategy,
                         seed,
                         classifier_params=classifier_params,
+                        classifier=classifier,
                     )
                     if share > 0
                     else []
                 )
-                model = CodebookClassifier(codebook, seed=seed, **(classifier_params or {})).fit(
+                model = classifier(codebook, seed=seed, **(classifier_params or {})).fit(
                     texts, {i: gold[i] for i in coded}
                 )
                 predicted = model.predict(texts)
@@ -243,3 +255,184 @@ def evaluate_all(
     return Evaluation(
         pd.concat([discovery.results, codebook.results], ignore_index=True), discovery.stability
     )
+
+
+# --- The real labelled set: Pol.is statements coded by hand (CC BY 4.0) ---------------------
+
+REAL_SET = "consult_eval_polis"
+PARTS = ("dev", "report")
+
+
+def part_of(question: str, answer_id: str) -> str:
+    """'dev' or 'report', fixed by a hash of the answer's question and id (about half each).
+
+    Methods are tuned on 'dev' only; the published figures come from 'report'.
+    """
+    digest = hashlib.sha256(f"{question}/{answer_id}".encode()).digest()
+    return PARTS[digest[0] % 2]
+
+
+@dataclass
+class TextLabelledSet:
+    """Statements (question, id, text), gold coding (question, id, theme_id; an empty theme
+    means coded as carrying none) and the codebook, one question per conversation."""
+
+    statements: pd.DataFrame
+    coding: pd.DataFrame
+    codebook: Codebook
+    questions: tuple[str, ...]
+
+    def answers(self, question: str) -> pd.Series:
+        rows = self.statements[self.statements["question"] == question]
+        return pd.Series(rows["text"].to_numpy(), index=rows["id"].astype(str).to_numpy())
+
+    def gold(self, question: str) -> dict[str, set[str]]:
+        labels: dict[str, set[str]] = {i: set() for i in self.answers(question).index}
+        rows = self.coding[self.coding["question"] == question]
+        for row in rows.itertuples():
+            if row.theme_id:
+                labels[str(row.id)].add(str(row.theme_id))
+        return labels
+
+    def ids(self, question: str, part: str) -> list[str]:
+        return [i for i in self.answers(question).index if part_of(question, i) == part]
+
+
+def load_real_set(folder: str | Path | None = None) -> TextLabelledSet:
+    """The Pol.is statements coded by hand that ship with highneeds (or ``folder``)."""
+    folder = Path(folder) if folder else shipped_set_path().parent / REAL_SET
+    statements = pd.read_csv(folder / "statements.csv", dtype=str, keep_default_na=False)
+    coding = pd.read_csv(folder / "coding.csv", dtype=str, keep_default_na=False)
+    codebook = read_codebook(folder / "codebook.csv")
+    questions = tuple(dict.fromkeys(statements["question"]))
+    return TextLabelledSet(statements, coding, codebook, questions)
+
+
+def score_discovery(
+    data: TextLabelledSet,
+    part: str,
+    make_finder,
+    *,
+    bootstrap: int = 1000,
+    seed: int = 0,
+) -> dict:
+    """Discovery on every question's answers (no labels used), scored on one part.
+
+    Discovered themes are paired with codebook themes using the gold coding of that part
+    only, so the report part's labels never shape what is tuned on the dev part.
+    """
+    gold_all, predicted_all = {}, {}
+    for question in data.questions:
+        texts = data.answers(question)
+        finder = make_finder(question).fit(texts)
+        found = finder.labels_by_response()
+        ids = data.ids(question, part)
+        gold = data.gold(question)
+        mapping = match_themes(
+            members({i: found[i] for i in ids}), members({i: gold[i] for i in ids})
+        )
+        for i in ids:
+            gold_all[f"{question}/{i}"] = gold[i]
+            predicted_all[f"{question}/{i}"] = {mapping.get(t, f"unmatched:{t}") for t in found[i]}
+    return _pooled(gold_all, predicted_all, list(gold_all), bootstrap, seed)
+
+
+def score_codebook(
+    data: TextLabelledSet,
+    part: str,
+    share: float,
+    make_classifier,
+    *,
+    bootstrap: int = 1000,
+    seed: int = 0,
+) -> dict:
+    """Codebook mode on one part: ``share`` of its answers coded by hand (from the gold
+    coding, chosen at random with ``seed``), the rest proposed by the machine and scored."""
+    gold_all, predicted_all = {}, {}
+    rng = np.random.default_rng(seed)
+    for question in data.questions:
+        texts, gold = data.answers(question), data.gold(question)
+        ids = data.ids(question, part)
+        count = round(share * len(ids))
+        coded = [str(i) for i in rng.choice(ids, size=count, replace=False)] if count else []
+        book = data.codebook.for_question(question)
+        model = make_classifier(book).fit(texts, {i: gold[i] for i in coded})
+        predicted = model.predict(texts)
+        for i in set(ids) - set(coded):
+            gold_all[f"{question}/{i}"] = gold[i]
+            predicted_all[f"{question}/{i}"] = predicted[i]
+    return _pooled(gold_all, predicted_all, sorted(gold_all), bootstrap, seed)
+
+
+def coder_agreement(data: TextLabelledSet, second: pd.DataFrame) -> dict:
+    """How well a second, independent coding of some answers agrees with the first.
+
+    ``second`` has question, id, theme_id rows. Returns the answers compared, sample F1 of
+    the second coding against the first, exact match, and Cohen's kappa over every (answer,
+    codebook theme) yes/no decision.
+    """
+    first_sets, second_sets, decisions = [], [], []
+    for (question, answer), rows in second.groupby(["question", "id"], sort=False):
+        first = data.gold(question)[str(answer)]
+        again = {str(t) for t in rows["theme_id"] if t}
+        first_sets.append(first)
+        second_sets.append(again)
+        for theme in data.codebook.for_question(question).theme_ids:
+            decisions.append((theme in first, theme in again))
+    scores = score(first_sets, second_sets, bootstrap=1)
+    yes = np.array(decisions, dtype=float)
+    observed = float((yes[:, 0] == yes[:, 1]).mean())
+    p1, p2 = yes[:, 0].mean(), yes[:, 1].mean()
+    expected = p1 * p2 + (1 - p1) * (1 - p2)
+    return {
+        "answers": len(first_sets),
+        "f1": scores.f1,
+        "exact_match": scores.exact_match,
+        "kappa": float((observed - expected) / (1 - expected)),
+    }
+
+
+def evaluate_real(
+    data: TextLabelledSet | None = None,
+    *,
+    part: str = "report",
+    shares: tuple[float, ...] = (0.0, 0.1, 0.2),
+    bootstrap: int = 1000,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Every method on one part of the real labelled set: one row per mode, method, setting.
+
+    Discovery: the default (static embedding, k-means, count by silhouette) beside TF-IDF +
+    NMF with its own automatic count (the previous default) and with the codebook's count.
+    Codebook mode: the default (sentence vectors) beside the previous TF-IDF classifier, at
+    each share of hand-coded answers.
+    """
+    if part not in PARTS:
+        raise ValueError(f"part must be one of {PARTS}, not {part!r}")
+    data = data or load_real_set()
+    themes_in = {q: len(data.codebook.for_question(q).themes) for q in data.questions}
+    discovery = {
+        "static embedding + k-means (default)": lambda q: ThemeFinder(backend="static", seed=seed),
+        "TF-IDF + NMF, automatic count (previous default)": lambda q: ThemeFinder(
+            backend="tfidf", seed=seed
+        ),
+        "TF-IDF + NMF, codebook's count": lambda q: ThemeFinder(
+            backend="tfidf", n_themes=themes_in[q], seed=seed
+        ),
+    }
+    rows = []
+    for method, make in discovery.items():
+        found = score_discovery(data, part, make, bootstrap=bootstrap, seed=seed)
+        rows.append({"mode": "discovery", "method": method, "setting": "no codebook", **found})
+    codebook = {
+        "sentence vectors (default)": lambda book: CodebookClassifier(book, seed=seed),
+        "TF-IDF + logistic regression (previous)": lambda book: TfidfCodebookClassifier(
+            book, seed=seed
+        ),
+    }
+    for method, make in codebook.items():
+        for share in shares:
+            found = score_codebook(data, part, share, make, bootstrap=bootstrap, seed=seed)
+            setting = "codebook only" if share == 0 else f"{share:.0%} hand-coded"
+            rows.append({"mode": "codebook", "method": method, "setting": setting, **found})
+    return pd.DataFrame(rows)

@@ -228,8 +228,14 @@ class ThemeSet:
         theme_set.apply_machine_run(themes, assignments)
         return theme_set
 
-    def apply_machine_run(self, themes: list, assignments: pd.DataFrame) -> dict[str, str | None]:
-        """Fold in a new machine run; returns each new machine theme id -> theme id it landed in."""
+    def apply_machine_run(
+        self, themes: list, assignments: pd.DataFrame, *, keep_listed: bool = False
+    ) -> dict[str, str | None]:
+        """Fold in a new machine run; returns each new machine theme id -> theme id it landed in.
+
+        ``keep_listed`` (codebook mode): every theme the run lists stays available even when
+        no answer carries it yet, so people can hand-code it; otherwise a machine theme that
+        nobody carries any more is retired."""
         new_members: dict[str, set[str]] = {t.theme_id: set() for t in themes}
         for row in assignments.itertuples():
             new_members[row.theme_id].add(str(row.response_id))
@@ -270,10 +276,12 @@ class ThemeSet:
             self.decisions[(response_id, target)] = Decision(
                 response_id, target, MACHINE, True, None if weight is None else float(weight)
             )
+        listed = set(landing.values()) if keep_listed else set()
         for record in self.themes.values():
             if (
                 record.status == ACTIVE
                 and record.origin == MACHINE
+                and record.theme_id not in listed
                 and not any(
                     d.theme_id == record.theme_id and d.assigned for d in self.decisions.values()
                 )

@@ -4,11 +4,15 @@
 ``assignments_`` (response_id, theme_id, weight; a response can carry several themes).
 Back ends, chosen by ``backend=``:
 
-- ``"tfidf"`` (default): TF-IDF words and two-word phrases, factorised by NMF; offline, CPU only.
+- ``"static"`` (default): sentence vectors from the static embedding shipped with highneeds
+  (``highneeds.consult.analysis.embedding``) joined with TF-IDF words, grouped by k-means, the
+  count chosen by silhouette; offline, CPU only, NumPy and scikit-learn.
+- ``"tfidf"``: TF-IDF words and two-word phrases, factorised by NMF; offline, CPU only.
   With ``n_themes="auto"`` the number of themes is the one whose term lists come back most alike
   when the themes are learnt again on random halves of the answers (Greene et al. 2014).
-- ``"embedding"``: a local sentence-embedding model read from ``model_path`` (needs the optional
-  ``sentence-transformers`` package; nothing is ever downloaded), clustered with k-means.
+- ``"embedding"``: as ``"static"`` with a local sentence-embedding model read from
+  ``model_path`` (needs the optional ``sentence-transformers`` package; nothing is ever
+  downloaded) or any ``encoder`` object.
 - ``"llm"``: an OpenAI-compatible chat endpoint at ``llm_url`` proposes themes and assigns them
   (see ``highneeds.consult.analysis.llm``). The answers are sent to that endpoint, so point it only
   at a service the council may share consultation data with.
@@ -19,6 +23,8 @@ agreement answer.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -84,6 +90,7 @@ CONSULTATION_STOP_WORDS = frozenset(
     }
 )
 STOP_WORDS = sorted(ENGLISH_STOP_WORDS | CONSULTATION_STOP_WORDS)
+STOP_SET = frozenset(STOP_WORDS)
 TOKEN_PATTERN = r"(?u)\b[a-zA-Z][a-zA-Z]{2,}\b"  # noqa: S105 (a regular expression, not a secret)
 
 
@@ -222,31 +229,86 @@ class Encoder(Protocol):
     def encode(self, sentences: list[str], **kwargs) -> np.ndarray: ...
 
 
-class SentenceEmbeddingBackend:
-    """Sentence embeddings from a local model folder, clustered by k-means.
+def silhouette_count(
+    vectors: np.ndarray, candidates: range | tuple[int, ...], seed: int, sample: int = 1000
+) -> int:
+    """The theme count whose k-means grouping has the highest silhouette (cosine), the stated
+    criterion: answers closer to their own theme than to the next one. At most ``sample``
+    answers are scored, so the choice costs the same for 500 or 50,000 answers."""
+    from sklearn.cluster import KMeans
+    from sklearn.metrics import silhouette_score
 
-    ``encoder`` may be passed directly (anything with ``encode(list[str]) -> array``); otherwise
-    ``model_path`` is loaded with sentence-transformers, which must be installed. Nothing is
-    downloaded: the path must be a folder on this machine.
+    if len(vectors) > sample:  # choose on a sample: the count, not the grouping, is wanted
+        rows = np.random.default_rng(seed).choice(len(vectors), size=sample, replace=False)
+        vectors = vectors[rows]
+    best, best_score = None, -np.inf
+    for k in candidates:
+        if k >= len(vectors):
+            break
+        labels = KMeans(k, random_state=seed, n_init=1).fit_predict(vectors)
+        if len(set(labels)) < 2:
+            continue
+        score = silhouette_score(vectors, labels, metric="cosine")
+        if score > best_score:
+            best, best_score = k, score
+    return best or 2
+
+
+def _lsa(texts: list[str], dimensions: int) -> np.ndarray | None:
+    """TF-IDF words and phrases reduced by truncated SVD, unit length (None if no words)."""
+    from sklearn.decomposition import TruncatedSVD
+
+    try:
+        matrix = make_vectorizer(min_df=1, ngram_range=(1, 2)).fit_transform(texts)
+    except ValueError:  # no words at all
+        return None
+    size = min(dimensions, matrix.shape[1] - 1, matrix.shape[0] - 1)
+    if size < 2:
+        return None
+    reduced = TruncatedSVD(size, random_state=0).fit_transform(matrix)
+    return reduced / np.linalg.norm(reduced, axis=1, keepdims=True).clip(min=1e-12)
+
+
+class SentenceEmbeddingBackend:
+    """Answers as sentence vectors, grouped by k-means in that space.
+
+    The encoder is, in order: ``encoder`` if given (anything with ``encode(list[str])``), the
+    sentence-transformers model folder at ``model_path`` (optional package; nothing is ever
+    downloaded), else the static embedding shipped with highneeds. With ``n_themes="auto"``
+    the count is the one with the best silhouette among ``candidate_counts``. An answer carries
+    its nearest theme and any other whose centre is nearly as close (``temperature`` sets how
+    near: weights are exp((similarity - best) / temperature)).
+
+    Meaning alone groups "I live in a rural area" with "rural land use"; the words answers
+    share matter too. So each answer's vector joins its sentence vector with its TF-IDF words
+    reduced to ``lexical_dimensions`` by LSA, the words weighing ``lexical_share`` of the
+    squared length. The settings were chosen on the development part of the Pol.is set
+    (docs/consult-analysis.md).
     """
 
     def __init__(
         self,
         model_path: str | None = None,
         encoder: Encoder | None = None,
-        candidate_counts: tuple[int, ...] = (4, 5, 6, 7, 8, 9, 10, 12),
-        sharpness: float = 10.0,
+        candidate_counts: tuple[int, ...] = tuple(range(4, 17)),
+        temperature: float = 0.04,
+        lexical_share: float = 0.7,
+        lexical_dimensions: int = 100,
     ):
         self.model_path = model_path
         self.encoder = encoder
         self.candidate_counts = candidate_counts
-        self.sharpness = sharpness
+        self.temperature = temperature
+        self.lexical_share = lexical_share
+        self.lexical_dimensions = lexical_dimensions
 
     def _encoder(self) -> Encoder:
         if self.encoder is not None:
             return self.encoder
         if not self.model_path:
-            raise ModelInputError("the embedding back end needs model_path (a local folder)")
+            from highneeds.consult.analysis.embedding import StaticEmbedding
+
+            return StaticEmbedding()
         from pathlib import Path
 
         if not Path(self.model_path).is_dir():
@@ -259,42 +321,56 @@ class SentenceEmbeddingBackend:
         except ImportError as error:
             raise ModelInputError(
                 "the embedding back end needs the optional package sentence-transformers; "
-                "install it or use backend='tfidf'"
+                "install it or use the shipped static embedding (backend='static')"
             ) from error
         return SentenceTransformer(self.model_path, local_files_only=True)
 
+    def vectors(self, texts: list[str]) -> np.ndarray:
+        from highneeds.consult.analysis.embedding import centred
+
+        encoder = self._encoder()
+        if hasattr(encoder, "fit"):
+            encoder.fit(texts)
+        meaning = centred(np.asarray(encoder.encode(list(texts)), dtype=np.float64))
+        if self.lexical_share <= 0:
+            return meaning
+        words = _lsa(texts, self.lexical_dimensions)
+        if words is None:
+            return meaning
+        joined = np.hstack(
+            [np.sqrt(1 - self.lexical_share) * meaning, np.sqrt(self.lexical_share) * words]
+        )
+        return joined / np.linalg.norm(joined, axis=1, keepdims=True).clip(min=1e-12)
+
     def discover(self, texts: list[str], n_themes: int | str, seed: int) -> Discovery:
         from sklearn.cluster import KMeans
-        from sklearn.metrics import silhouette_score
 
-        vectors = np.asarray(self._encoder().encode(list(texts)), dtype=np.float64)
-        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True).clip(min=1e-12)
+        vectors = self.vectors(texts)
         if n_themes == "auto":
-            best, best_score = None, -np.inf
-            for k in self.candidate_counts:
-                if k >= len(texts):
-                    continue
-                labels = KMeans(k, random_state=seed, n_init=4).fit_predict(vectors)
-                if len(set(labels)) < 2:
-                    continue
-                score = silhouette_score(vectors, labels, random_state=seed)
-                if score > best_score:
-                    best, best_score = k, score
-            k = best or 2
+            k = silhouette_count(vectors, self.candidate_counts, seed)
         else:
-            k = int(n_themes)
-        model = KMeans(k, random_state=seed, n_init=4).fit(vectors)
+            k = max(1, min(int(n_themes), len(texts) - 1))
+        if len(vectors) > 3000:  # mini-batches keep 10,000 answers to seconds
+            from sklearn.cluster import MiniBatchKMeans
+
+            model = MiniBatchKMeans(k, random_state=seed, n_init=3, batch_size=2048)
+        else:
+            model = KMeans(k, random_state=seed, n_init=4)
+        model.fit(vectors)
         centres = model.cluster_centers_ / np.linalg.norm(
             model.cluster_centers_, axis=1, keepdims=True
         ).clip(min=1e-12)
         similarity = vectors @ centres.T
-        # Soft membership: near-equal similarity to two centres gives both themes.
-        weights = np.exp(self.sharpness * (similarity - similarity.max(axis=1, keepdims=True)))
-        vectorizer = make_vectorizer(min_df=1)
+        # The weight is the similarity itself (never below zero), so ThemeFinder's threshold
+        # reads as "at least this share of the answer's best similarity".
+        weights = similarity.clip(min=0) + 1e-9 * (
+            similarity == similarity.max(axis=1, keepdims=True)
+        )
+        vectorizer = make_vectorizer(min_df=1, ngram_range=(1, 2))
         matrix = vectorizer.fit_transform(texts)
         membership = (weights >= 0.5).astype(float)
         top = distinctive_terms(matrix, membership, vectorizer.get_feature_names_out())
-        return Discovery(weights=weights, top_terms=top)
+        return Discovery(weights=weights, top_terms=top, extra={"similarity": similarity})
 
 
 def label_from_terms(terms: tuple[str, ...], member_texts: list[str] | None = None) -> str:
@@ -327,14 +403,102 @@ def label_from_terms(terms: tuple[str, ...], member_texts: list[str] | None = No
     return text[:1].upper() + text[1:]
 
 
+PHRASE_WORDS = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d[\d,.%$]*")
+
+
+def _phrases(text: str, longest: int) -> set[str]:
+    """Runs of 1 to ``longest`` words as written, neither starting nor ending on a stop word."""
+    words = [w.lower().strip("'’-") for w in PHRASE_WORDS.findall(text)]
+    found = set()
+    for n in range(1, longest + 1):
+        for start in range(len(words) - n + 1):
+            run = words[start : start + n]
+            if run[0] in STOP_SET or run[-1] in STOP_SET or len(run[-1]) < 3 or len(run[0]) < 2:
+                continue
+            found.add(" ".join(run))
+    return found
+
+
+def phrase_counts(texts: list[str], longest: int = 4) -> Counter:
+    """How many of ``texts`` use each phrase (see ``_phrases``)."""
+    return Counter(p for text in texts for p in _phrases(text, longest))
+
+
+def theme_phrases(
+    members: list[str], overall: Counter, answers: int, n: int = 4, longest: int = 4
+) -> list[str]:
+    """The phrases that best name what a theme's answers share, most telling first.
+
+    A phrase scores by how many of the theme's answers use it times how much more often they
+    do than answers overall (a log ratio); longer phrases get a small bonus, since "capital
+    gains tax" names a topic better than "gains". Only phrases at least two answers use
+    count, so a label is never one person's words.
+    """
+    inside = phrase_counts(members, longest)
+    scored = []
+    for phrase, count in inside.items():
+        if count < 2:
+            continue
+        share_in = count / len(members)
+        share_all = overall[phrase] / max(answers, 1)
+        lift = np.log((share_in + 0.01) / (share_all + 0.01))
+        if lift <= 0:
+            continue
+        length = phrase.count(" ") + 1
+        scored.append((share_in * lift * (1 + 0.25 * (length - 1)), phrase))
+    chosen: list[str] = []
+    for _, phrase in sorted(scored, reverse=True):
+        words = set(phrase.split())
+        # Keep "capital gains tax" and drop "gains tax" and "capital" after it.
+        if any(words <= set(kept.split()) or phrase in kept for kept in chosen):
+            continue
+        chosen.append(phrase)
+        if len(chosen) == n:
+            break
+    return chosen
+
+
+def _as_written(phrase: str, texts: list[str]) -> str:
+    """The phrase with the capitals an answer gave it (GST, MMP), first letter capitalised."""
+    pattern = re.compile(r"\b" + r"\W+".join(map(re.escape, phrase.split())) + r"\b", re.I)
+    for text in texts:
+        match = pattern.search(text)
+        if match:
+            written = " ".join(match.group(0).split())
+            keep = written if any(w.isupper() and len(w) > 1 for w in written.split()) else phrase
+            return keep[:1].upper() + keep[1:]
+    return phrase[:1].upper() + phrase[1:]
+
+
+def phrase_label(members: list[str], overall: Counter, answers: int) -> tuple[str, str] | None:
+    """(label, one-sentence description) drawn from the answers, or None if none fits.
+
+    ``overall`` counts the phrases of all ``answers`` answers (``phrase_counts``)."""
+    phrases = theme_phrases(members, overall, answers)
+    if not phrases:
+        return None
+    label = _as_written(phrases[0], members)
+    others = [_as_written(p, members) for p in phrases[1:]]
+    others = [p if p[:2].isupper() else p[:1].lower() + p[1:] for p in others]
+    topic = label if label[:2].isupper() else label[:1].lower() + label[1:]
+    description = f"Answers about {topic}"
+    if others:
+        description += ", often mentioning " + ", ".join(others[:-1])
+        description += (" and " if len(others) > 1 else "") + others[-1]
+    return label, description + "."
+
+
 class ThemeFinder:
     """Discover candidate themes in the answers to one free-text question.
 
     Parameters (plain values; no work is done here):
     n_themes      an int, or "auto" to let the back end choose
-    backend       "tfidf" (default), "embedding" or "llm"
+    backend       "static" (default: the shipped static embedding joined with TF-IDF words),
+                  "tfidf" (TF-IDF + NMF), "embedding" (a local sentence-transformers model)
+                  or "llm"
     threshold     a response carries every theme whose weight is at least this share of its
-                  strongest theme's weight (0-1); lower gives more themes per response
+                  strongest theme's weight (0-1); lower gives more themes per response;
+                  default 0.5 for sentence vectors (similarity), 0.3 for TF-IDF and LLM
     min_weight    weights below this share of the theme's largest weight never count (0-1)
     seed          random seed: the same seed and data give the same themes
     n_quotes      representative quotes kept per theme
@@ -345,8 +509,8 @@ class ThemeFinder:
     def __init__(
         self,
         n_themes: int | str = "auto",
-        backend: str = "tfidf",
-        threshold: float = 0.3,
+        backend: str = "static",
+        threshold: float | None = None,
         min_weight: float = 0.1,
         seed: int = 0,
         n_quotes: int = 3,
@@ -373,7 +537,9 @@ class ThemeFinder:
     def _backend(self) -> Backend:
         if self.backend == "tfidf":
             return TfidfNmfBackend()
-        if self.backend == "embedding":
+        if self.backend in ("static", "embedding"):
+            # "static": the embedding shipped with highneeds; "embedding": a model folder or
+            # encoder the user supplies (without one it too falls back to the shipped table).
             return SentenceEmbeddingBackend(model_path=self.model_path, encoder=self.encoder)
         if self.backend == "llm":
             from highneeds.consult.analysis.llm import LlmBackend
@@ -382,7 +548,7 @@ class ThemeFinder:
                 raise ModelInputError("the LLM back end needs llm_url (an OpenAI-compatible URL)")
             return LlmBackend(self.llm_url, self.llm_model, self.llm_api_key, self.llm_timeout)
         raise ModelInputError(
-            f"unknown theme back end {self.backend!r}; use 'tfidf', 'embedding' or 'llm'"
+            f"unknown theme back end {self.backend!r}; use 'static', 'tfidf', 'embedding' or 'llm'"
         )
 
     def fit(self, texts: pd.Series | list[str]) -> ThemeFinder:
@@ -404,22 +570,30 @@ class ThemeFinder:
         self.weights_ = weights[:, kept]
         self.membership_ = membership[:, kept]
         self.details_ = found.extra
+        self.kept_ = kept
         self.themes_ = []
+        overall = phrase_counts(series.tolist()) if not found.labels else Counter()
+        # Quotes are the answers nearest the theme's centre when the back end knows it.
+        closeness = np.asarray(found.extra.get("similarity", weights), dtype=float)
         for number, j in enumerate(kept, start=1):
             theme_id = f"T{number:02d}"
             terms = found.top_terms[j] if j < len(found.top_terms) else ()
             members = np.flatnonzero(membership[:, j])
-            label = (
-                found.labels[j]
-                if found.labels
-                else label_from_terms(terms, series.iloc[members].tolist())
-            )
+            member_texts = series.iloc[members].tolist()
+            drawn = None if found.labels else phrase_label(member_texts, overall, len(series))
+            if found.labels:
+                label = found.labels[j]
+            elif drawn:
+                label = drawn[0]
+            else:
+                label = label_from_terms(terms, member_texts)
             share = len(members) / len(series)
-            description = (
-                found.descriptions[j]
-                if found.descriptions
-                else "Answers that mention " + ", ".join(terms[:6]) + "."
-            )
+            if found.descriptions:
+                description = found.descriptions[j]
+            elif drawn:
+                description = drawn[1]
+            else:
+                description = "Answers that mention " + ", ".join(terms[:6]) + "."
             description += f" {len(members)} answers ({share:.0%})."
             self.themes_.append(
                 Theme(
@@ -427,7 +601,7 @@ class ThemeFinder:
                     label=label,
                     description=description,
                     top_terms=tuple(terms),
-                    quotes=self._quotes(series, weights[:, j], members),
+                    quotes=self._quotes(series, closeness[:, j], members),
                     responses=len(members),
                 )
             )
@@ -439,7 +613,10 @@ class ThemeFinder:
         column_max = weights.max(axis=0, keepdims=True).clip(min=1e-12)
         row_max = weights.max(axis=1, keepdims=True)
         strong_enough = weights >= self.min_weight * column_max
-        near_top = weights >= self.threshold * row_max
+        threshold = self.threshold
+        if threshold is None:  # chosen per back end on the development part of the Pol.is set
+            threshold = 0.3 if self.backend in ("tfidf", "llm") else 0.5
+        near_top = weights >= threshold * row_max
         return (weights > 0) & strong_enough & near_top
 
     def _quotes(self, series: pd.Series, weight: np.ndarray, members: np.ndarray) -> tuple:
@@ -485,6 +662,20 @@ class ThemeFinder:
                 }
                 for t in self.themes_
             ]
+        )
+
+    def confidence_frame(self) -> pd.DataFrame:
+        """How strongly each answer (rows) carries each theme (columns), 0-1.
+
+        The back end's weight as a share of the answer's strongest theme weight, or the
+        calibrated probability when the back end gives one.
+        """
+        if self.details_.get("probabilities") is not None:
+            values = np.asarray(self.details_["probabilities"])[:, self.kept_]
+        else:
+            values = self.weights_ / self.weights_.max(axis=1, keepdims=True).clip(min=1e-12)
+        return pd.DataFrame(
+            values, index=self.response_ids_, columns=[t.theme_id for t in self.themes_]
         )
 
     def labels_by_response(self) -> dict[str, set[str]]:
