@@ -18,11 +18,9 @@ Role = Membership.Role
 
 @pytest.mark.django_db
 def test_signed_in_pages_and_downloads_are_not_stored(client_as, workspace, monkeypatch):
-    from highneeds.web.workspace import core_api
+    from .test_workspace_views import OVERVIEW, _overview_returns
 
-    from .test_workspace_views import OVERVIEW
-
-    monkeypatch.setattr(core_api, "la_overview", lambda store, la: dict(OVERVIEW))
+    _overview_returns(monkeypatch, lambda store, la: dict(OVERVIEW))
     client = client_as(Role.ADMIN)
     la = workspace.la_code
     urls = [

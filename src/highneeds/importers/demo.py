@@ -22,7 +22,11 @@ def load_demo_la(store) -> list[str]:
 
     store.create_all()
     results = import_demo(store)
-    done = [f"SEN2 returns for {LA_NAME}: " + ", ".join(str(r.year) for r in results)]
+    loaded = [str(r.year) for r in results if not r.result.already_imported]
+    done = [
+        f"SEN2 returns for {LA_NAME}: "
+        + (", ".join(loaded) + " loaded" if loaded else "already loaded (kept as they are)")
+    ]
     with tempfile.TemporaryDirectory() as folder:
         files = {
             "unit_costs": EXAMPLES / "unit_costs.csv",

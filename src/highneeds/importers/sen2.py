@@ -216,10 +216,21 @@ def import_demo(store: Store) -> list[Sen2ImportResult]:
     """Import the shipped demo returns of "Stockbridge (fictional)" (LA 999), 2019-2024."""
     from highneeds.sen2.demo import demo_paths
 
+    from highneeds.sen2.synth import LA_CODE
+
     key = config.installation_secret() or DEMO_KEY
+    # A year someone has already stored is kept, whatever they uploaded for it: loading the
+    # demo again never replaces their data (the same shipped file again is a no-op anyway).
+    paths = [
+        path
+        for path in demo_paths()
+        if stored_children(store, LA_CODE, int(path.name.split("-")[1][:4])) is None
+    ]
+    if not paths:
+        return []
     # The shipped demo knowingly holds the validation errors the rules are shown finding.
     return import_sen2(
-        demo_paths(), store, establishments=demo_establishments(), key=key, accept_errors=True
+        paths, store, establishments=demo_establishments(), key=key, accept_errors=True
     )
 
 

@@ -411,7 +411,9 @@ def resolve(
                 f"{la_name} ({la_code}) has neither SEN2 returns in the store nor DfE published "
                 "statistics: import its SEN2 returns or a DfE release that includes it"
             )
-        origin = int(public_stats["year"].max())
+        # The LA's own newest published January: a newer release may cover only some LAs.
+        caseload = mine[(mine["measure"] == "caseload") & mine["value"].notna()]
+        origin = int((caseload if not caseload.empty else mine)["year"].max())
         sources["Caseload and forecast"] = Source(
             PUBLIC,
             f"{detail}, to January {origin} (public-data model: age band × setting "
