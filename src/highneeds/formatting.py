@@ -151,7 +151,8 @@ def interval(middle, low, high, kind: Kind | str = Kind.COUNT) -> str:
 # the table's title outranks a word that only says "how many" ("Median", "Total").
 _UNIT_PATTERNS: tuple[tuple[re.Pattern, Kind], ...] = (
     (re.compile(r"chance|probabilit", re.I), Kind.PROBABILITY),
-    (re.compile(r"%|per ?cent\b|percentage|\bshare\b", re.I), Kind.PERCENT),
+    # "%" after a digit names an interval ("Lower 95% bound"), not a percentage.
+    (re.compile(r"(?<!\d)%|per ?cent\b|percentage|\bshare\b", re.I), Kind.PERCENT),
     (re.compile(r"per 1,?000|per head|\brate\b|ratio|closeness|score|similarity", re.I), Kind.RATE),
     (
         re.compile(r"£|\bgbp\b|_gbp|pounds|cost|spend|budget|outturn|allocation|saving", re.I),

@@ -92,3 +92,10 @@ def test_one_date_format_in_templates():
     assert when(moment.replace(hour=9, minute=0)) == "9 October 2026 at 9am"
     assert when_exact(moment) == "9 October 2026 at 2:15:07pm"
     assert day(None) == ""
+
+
+def test_an_interval_bound_is_not_a_percentage():
+    from highneeds.formatting import Kind, column_kind
+
+    assert column_kind("Lower 95% bound", "EHCP caseload forecast") is Kind.COUNT
+    assert column_kind("New plans issued within 20 weeks %") is Kind.PERCENT
