@@ -24,9 +24,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def public_store(database_url):
     from highneeds.importers.dfe import bundled_release_path, import_release
-    from highneeds.store import Store
-
-    from highneeds.store import schema
+    from highneeds.store import Store, schema
 
     store = Store(database_url)
     store.create_all()

@@ -84,8 +84,7 @@ def empty_store_after(transactional_db):
 def test_loading_the_demo_again_keeps_a_return_someone_uploaded(
     tmp_path, monkeypatch, empty_store_after
 ):
-    from highneeds.importers.sen2 import import_sen2
-    from highneeds.importers.sen2 import stored_children
+    from highneeds.importers.sen2 import import_sen2, stored_children
     from highneeds.sen2.synth import SynthConfig, generate
     from highneeds.sen2.write import write_xml
     from highneeds.web.core.store import get_store

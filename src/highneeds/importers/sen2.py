@@ -215,7 +215,6 @@ def import_sen2(
 def import_demo(store: Store) -> list[Sen2ImportResult]:
     """Import the shipped demo returns of "Stockbridge (fictional)" (LA 999), 2019-2024."""
     from highneeds.sen2.demo import demo_paths
-
     from highneeds.sen2.synth import LA_CODE
 
     key = config.installation_secret() or DEMO_KEY
