@@ -14,7 +14,8 @@ _REPR = re.compile(
     r"\[\s*'[^']*'\s*[,\]]|\(\s*'[^']*'\s*,|\{\s*'[^']*'\s*:|\bobject at 0x|<built-in|"
     r"\b(?:None|True|False|nan|NaN|NaT)\b"
 )
-_SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+# A file's name (unit_costs.csv) is what the person uploaded, not an internal label.
+_SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b(?!\.[a-z]{2,4}\b)")
 _FLOAT = re.compile(
     r"(?<![\d.,])\d+\.\d{3,}\b|(?<![\d.,])\d{1,3}(?:,\d{3})+\.0\b|(?<![\d.,£])\d+\.0\b(?![.%])"
 )

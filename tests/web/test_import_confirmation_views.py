@@ -35,6 +35,20 @@ def returns(tmp_path_factory):
     }
 
 
+@pytest.fixture(autouse=True)
+def empty_store():
+    """The core store is not rolled back with Django's test database: another test may have
+    left LA 999's demo returns (and their secret's fingerprint) there. Start from nothing."""
+    from highneeds.store import schema
+    from highneeds.web.core.store import get_store
+
+    store = get_store()
+    store.create_all()
+    with store.engine.begin() as conn:
+        for table in reversed(schema.metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
 def _upload(client, name, content, **fields):
     url = reverse("workspace:data", args=["999"])
     return client.post(url, {"file": SimpleUploadedFile(f"{name}.xml", content), **fields})
@@ -60,7 +74,7 @@ def test_a_replacement_waits_for_an_analysts_tick(client_as, demo_la, returns):
     assert before > 30
     response = _upload(client, "small", returns["small"])
     job = Job.objects.filter(input_name="small.xml").get()
-    assert job.status == Job.Status.AWAITING
+    assert job.status == Job.Status.AWAITING, job.message
     assert _children() == before  # nothing replaced yet
     (change,) = job.result["confirm"]["changes"]
     assert change["children_before"] == before and change["children_after"] < 30

@@ -19,7 +19,7 @@ app = typer.Typer(
     help="Forecast EHCP caseloads (and their cost) with honest uncertainty.",
     no_args_is_help=True,
 )
-console = Console()
+from highneeds.cli.output import console  # noqa: E402 - one console that follows COLUMNS
 
 
 def _fail(error: HighneedsError) -> None:

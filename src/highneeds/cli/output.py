@@ -35,6 +35,9 @@ from highneeds.tables import TitledTable
 
 console = Console()
 errors = Console(stderr=True)
+# rich fixes a console's width from COLUMNS when the console is made (here: whenever this
+# module is first imported); ours follow the terminal and COLUMNS at each print instead.
+console._width = errors._width = None
 
 
 class Format(enum.StrEnum):

@@ -6,10 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
 app = typer.Typer(help="Generate a synthetic local authority's SEN2 returns.")
-console = Console()
+from highneeds.cli.output import console  # noqa: E402 - one console that follows COLUMNS
 
 
 @app.command()

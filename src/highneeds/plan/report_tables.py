@@ -282,15 +282,22 @@ def scenario_tables(
         frame = pivot.reset_index().rename_axis(columns=None)
         return TitledTable(SCENARIO_TITLES[key], frame, labels=labels, unit=unit)
 
-    return {
+    tables = {
         "cost": wide("cost", table, "year", "cost_gbp_mean", "£"),
         "children": wide("children", table, "year", "children_mean", "children"),
         "cumulative_saving": wide(
             "cumulative_saving", table, "year", "cumulative_saving_gbp_mean", "£"
         ),
-        "closing_balance": wide(
-            "closing_balance", position, "financial_year", "closing_balance_gbp_q50", "£"
-        ),
-        "comparison": TitledTable(SCENARIO_TITLES["comparison"], table),
-        "notes": notes_table(SCENARIO_TITLES["notes"], result.notes),
     }
+    # A position with no projected year (every year published or the LA's own) has no
+    # simulated median: its balance is the one figure there is.
+    balance = next(
+        (c for c in ("closing_balance_gbp_q50", "closing_balance_gbp") if c in position), None
+    )
+    if balance is not None and not position.empty:
+        tables["closing_balance"] = wide(
+            "closing_balance", position, "financial_year", balance, "£"
+        )
+    tables["comparison"] = TitledTable(SCENARIO_TITLES["comparison"], table)
+    tables["notes"] = notes_table(SCENARIO_TITLES["notes"], result.notes)
+    return tables

@@ -53,7 +53,10 @@ def data(request, workspace):
             "workspace": workspace,
             "form": form,
             "can_upload": can_upload,
-            "provenance": loaded.astype(object).where(loaded.notna(), "").to_dict("records"),
+            "provenance": [
+                {**item, "kind": import_kind_label(item["kind"])}
+                for item in loaded.astype(object).where(loaded.notna(), "").to_dict("records")
+            ],
             "jobs": services.recent_jobs(workspace),
             "templates": _templates() if can_upload else [],
             "jsna_years": _jsna_years(workspace),
@@ -154,3 +157,23 @@ def data_template(request, workspace, kind, fmt):
         target=f"data/templates/{kind}.{fmt}",
         detail={"template": kind},
     )
+
+
+#: What each kind of import is called on the page (the store keeps the code).
+IMPORT_KINDS = {
+    "dfe_ehcp": "DfE EHCP statistics",
+    "sen2": "SEN2 return",
+    "sen2_transitions": "SEN2 transitions (derived from the stored returns)",
+    "finance_unit_costs": "Unit costs",
+    "finance_budget": "Budget and outturn",
+    "finance_capacity": "Capacity register",
+    "strategy": "SEND strategy",
+    "places_register": "Places register",
+}
+
+
+def import_kind_label(kind: str) -> str:
+    """'sen2:2024' -> 'SEN2 return, 2024'; an unknown kind in plain words."""
+    code, _, detail = str(kind).partition(":")
+    words = IMPORT_KINDS.get(code, code.replace("_", " ").capitalize())
+    return f"{words}, {detail}" if detail else words
