@@ -74,7 +74,7 @@ def test_uploaded_costs_and_places_drive_sufficiency_and_scenarios(client_as, st
     client = client_as(Role.ANALYST, stockport)
     # Nothing of this LA's is loaded yet (the page lists the templates, so look at provenance).
     assert (
-        "finance_capacity" not in client.get(reverse("workspace:data", args=[LA])).content.decode()
+        "places-2026.csv" not in client.get(reverse("workspace:data", args=[LA])).content.decode()
     )
 
     _upload(client, "our-costs.xlsx", _filled_unit_costs(tmp_path))
@@ -84,7 +84,9 @@ def test_uploaded_costs_and_places_drive_sufficiency_and_scenarios(client_as, st
     assert costs.result["kind"] == "High Needs unit costs" and costs.result["rows_imported"] == 7
     assert places.result["kind"] == "Capacity register" and places.result["rows_imported"] == 10
     data_page = client.get(reverse("workspace:data", args=[LA])).content.decode()
-    assert "finance_capacity" in data_page and "places-2026.csv" in data_page  # provenance
+    # provenance: the import named in words beside its file
+    provenance = 'Capacity register</td><td class="govuk-table__cell">places-2026.csv'
+    assert provenance in data_page
 
     client.post(reverse("workspace:finance", args=[LA]), {"simulations": "100", "seed": "1"})
     sufficiency = Job.objects.get(kind=Job.Kind.SUFFICIENCY)
