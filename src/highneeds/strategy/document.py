@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import base64
 import io
-import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -107,11 +106,9 @@ def render_html(document: Document) -> str:
 
 def render_pdf(document: Document) -> bytes:
     """The HTML as a tagged A4 PDF (PDF/UA-1: structure tags, language, title)."""
-    from weasyprint import HTML
+    from highneeds.pdf import tagged_pdf
 
-    # WeasyPrint logs every CSS property it ignores; they are not the reader's concern.
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    return HTML(string=render_html(document)).write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
+    return tagged_pdf(render_html(document))
 
 
 def render_docx(document: Document) -> bytes:
