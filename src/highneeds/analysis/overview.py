@@ -224,24 +224,19 @@ def _combine(first: pd.DataFrame, second: pd.DataFrame) -> pd.DataFrame:
 def _population_0_25(area_codes: list[str], years: list[int]) -> tuple[pd.DataFrame, list[str]]:
     """Residents aged 0–25 by area and January census year, with notes on what was used."""
     notes: list[str] = []
-    wanted = sorted({year - 1 for year in years})
-    pop = reference.population(area_codes=area_codes, years=None, ages=range(26))
-    if pop.empty:
+    totals = reference.january_population(area_codes)
+    if totals.empty:
         return pd.DataFrame(), ["no population figures available: rates not shown"]
-    totals = pop.groupby(["area_code", "year", "kind"], as_index=False)["population"].sum()
-    # Prefer an estimate to a projection for the same mid-year.
-    totals["rank"] = (totals["kind"] != "estimate").astype(int)
-    totals = totals.sort_values("rank").drop_duplicates(["area_code", "year"])
-    totals = totals[totals["year"].isin(wanted)]
+    totals = totals[totals["year"].isin(set(years))]
     projected = sorted(totals.loc[totals["kind"] != "estimate", "year"].unique())
     if projected:
         notes.append(
             "rates for January "
-            + ", ".join(str(y + 1) for y in projected)
+            + ", ".join(str(y) for y in projected)
             + " use ONS 2018-based projections (no mid-year estimate in the bundled data)"
         )
     table = totals.pivot_table(index="area_code", columns="year", values="population")
-    table.columns = [int(c) + 1 for c in table.columns]  # mid-year Y -> January Y + 1
+    table.columns = [int(c) for c in table.columns]
     return table, notes
 
 

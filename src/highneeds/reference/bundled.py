@@ -411,6 +411,21 @@ def _no_population_message(code: str, name: str) -> str:
     return f"no population for {name} ({code})"
 
 
+def january_population(
+    area_codes: str | int | Iterable[str | int] | None = None, min_age: int = 0, max_age: int = 25
+) -> pd.DataFrame:
+    """Residents aged ``min_age``–``max_age`` by area and January census year: the ONS figure
+    for the June before (an estimate where one is shipped, else the projection). Columns:
+    ``area_code, year`` (January), ``population, kind``."""
+    pop = population(area_codes=area_codes, years=None, ages=range(min_age, max_age + 1))
+    totals = pop.groupby(["area_code", "year", "kind"], as_index=False)["population"].sum()
+    # Prefer an estimate to a projection for the same mid-year.
+    totals["rank"] = (totals["kind"] != "estimate").astype(int)
+    totals = totals.sort_values("rank").drop_duplicates(["area_code", "year"])
+    totals["year"] = totals["year"].astype(int) + 1  # mid-year Y -> January Y + 1
+    return totals.drop(columns="rank").reset_index(drop=True)
+
+
 def population_by_band(
     area_codes: str | int | Iterable[str | int] | None = None,
     years: int | Iterable[int] | None = None,

@@ -59,13 +59,7 @@ class KpiData:
         mid-year figure for the June before; estimates preferred to projections)."""
         key = (tuple(sorted(area_codes)), min_age, max_age)
         if key not in self._population:
-            pop = reference.population(
-                area_codes=list(area_codes), ages=range(min_age, max_age + 1)
-            )
-            totals = pop.groupby(["area_code", "year", "kind"], as_index=False)["population"].sum()
-            totals["rank"] = (totals["kind"] != "estimate").astype(int)
-            totals = totals.sort_values("rank").drop_duplicates(["area_code", "year"])
-            totals["year"] = totals["year"].astype(int) + 1  # mid-year Y -> January Y + 1
+            totals = reference.january_population(list(area_codes), min_age, max_age)
             self._population[key] = totals[["area_code", "year", "population"]]
         return self._population[key]
 
