@@ -12,7 +12,19 @@ from .conftest import WITAN_DEMO
 def test_witan_command_writes_outputs_tables_workbook_and_charts(tmp_path):
     out = tmp_path / "run"
     result = CliRunner().invoke(
-        app, ["witan", str(WITAN_DEMO), "--simulations", "60", "--horizon", "2", "--out", str(out)]
+        app,
+        [
+            "witan",
+            str(WITAN_DEMO),
+            "--simulations",
+            "60",
+            "--horizon",
+            "2",
+            "--out",
+            str(out),
+            "--workbook",
+            "--charts",
+        ],
     )
     assert result.exit_code == 0, result.output
     assert "60 simulations" in result.output
@@ -30,6 +42,20 @@ def test_witan_command_writes_outputs_tables_workbook_and_charts(tmp_path):
     sheets = pd.read_excel(out / "forecast.xlsx", sheet_name=None, engine="openpyxl")
     assert {"Total", "By state", "Cost total", "Data dictionary"} <= set(sheets)
     assert read_coded(out / "forecast.xlsx", "Total")["year"].tolist() == [2017, 2018, 2019]
+
+
+def test_witan_command_writes_workbook_and_charts_only_when_asked(tmp_path):
+    out = tmp_path / "run"
+    args = ["witan", str(WITAN_DEMO), "--simulations", "30", "--horizon", "1", "--out", str(out)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    written = {path.name for path in out.iterdir()}
+    assert {"Output_State.csv", "total.csv", "by_state.csv", "cost_total.csv"} <= written
+    assert not {"forecast.xlsx", "fan_chart_caseload.png", "fan_chart_cost.png"} & written
+    # witan.send's files and ours come from the same sorted draws: their medians agree
+    ours = pd.read_csv(out / "total.csv").set_index("year")["median"]
+    theirs = pd.read_csv(out / "Output_Count.csv").set_index("calendar-year")["median"]
+    assert (ours.loc[theirs.index] - theirs).abs().max() <= 1
 
 
 def test_markov_command_reports_bad_input_without_traceback(tmp_path, small_la):

@@ -252,3 +252,22 @@ def test_bad_configuration_is_rejected(witan_demo):
         MarkovForecaster(estimation="magic").fit(witan_demo.transitions)
     with pytest.raises(ModelInputError, match="train_years"):
         MarkovForecaster(train_years=[1999]).fit(witan_demo.transitions)
+
+
+def test_breakdowns_are_summed_once_and_agree_with_the_uncached_sums(small_la):
+    model = MarkovForecaster().fit(small_la.transitions, small_la.population, small_la.valid_states)
+    result = model.simulate(horizon=3, simulations=50, seed=4)
+    state = result.summary(("ncy", "need", "setting"))
+    group = result.summary(("setting_group",))
+    # the cached draws are the cells' own sums, simulation by simulation
+    stock = result.simulated.stock
+    total = stock.sum(axis=2)
+    assert np.array_equal(result.draws(())[1][:, :, 0], total)
+    assert result.draws(("setting_group",))[1] is result.draws(("setting_group",))[1]
+    for table in (state, group):
+        assert np.allclose(table.groupby("year")["mean"].sum(), total.mean(axis=0))
+    # costs are cached by their weights: other costs give other pounds
+    costs = small_la.costs
+    dearer = costs.assign(cost=costs["cost"] * 2)
+    once, twice = result.cost_summary(costs), result.cost_summary(dearer)
+    assert np.allclose(twice["mean"], 2 * once["mean"]) and (once["mean"].iloc[1:] > 0).all()

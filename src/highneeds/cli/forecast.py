@@ -11,7 +11,7 @@ from rich.console import Console
 
 from highneeds.errors import HighneedsError, ModelInputError
 from highneeds.forecast.backtest import DEFAULT_HORIZON, DEFAULT_ORIGINS
-from highneeds.forecast.export import fan_chart, forecast_tables, write_tables
+from highneeds.forecast.export import fan_chart, forecast_tables, write_forecast
 from highneeds.forecast.markov import ESTIMATIONS, MarkovForecaster
 from highneeds.forecast.witan import read_witan_inputs, write_witan_outputs
 
@@ -54,6 +54,8 @@ def _report(result, tables: dict[str, pd.DataFrame], out: Path, elapsed: float) 
 
 
 ESTIMATION_HELP = f"Estimation rules: {' or '.join(ESTIMATIONS)} (witan = witan.send's rules)."
+WORKBOOK_HELP = "Also write every table to one workbook, forecast.xlsx (slower)."
+CHARTS_HELP = "Also draw fan charts of the caseload (and cost) as PNG (slower)."
 
 
 @app.command()
@@ -68,9 +70,11 @@ def witan(
     joiner_trend: bool = typer.Option(False, "--joiner-trend/--no-joiner-trend"),
     train_years: str = typer.Option(None, "--train-years", help="e.g. 2015,2016"),
     prior_strength: float = typer.Option(2.0, "--prior-strength"),
+    workbook: bool = typer.Option(False, "--workbook/--no-workbook", help=WORKBOOK_HELP),
+    charts: bool = typer.Option(False, "--charts/--no-charts", help=CHARTS_HELP),
 ) -> None:
-    """Forecast from witan.send inputs; writes witan.send's Output_*.csv files, our tables,
-    forecast.xlsx and fan charts."""
+    """Forecast from witan.send inputs; writes witan.send's Output_*.csv files and our tables
+    (with --workbook and --charts also forecast.xlsx and fan charts)."""
     try:
         start = time.perf_counter()
         inputs = read_witan_inputs(directory)
@@ -79,9 +83,7 @@ def witan(
         result = model.simulate(horizon=horizon, simulations=simulations, seed=seed)
         tables = forecast_tables(result, inputs.costs)
         write_witan_outputs(result, inputs.costs, out)
-        write_tables(tables, out)
-        fan_chart(tables["total"], out / "fan_chart_caseload.png", title="EHCP caseload")
-        fan_chart(tables["cost_total"], out / "fan_chart_cost.png", title="Cost", unit="£ a year")
+        write_forecast(tables, out, workbook=workbook, charts=charts)
         _report(result, tables, out, time.perf_counter() - start)
     except HighneedsError as error:
         _fail(error)
@@ -111,8 +113,11 @@ def markov(
     joiner_trend: bool = typer.Option(False, "--joiner-trend/--no-joiner-trend"),
     train_years: str = typer.Option(None, "--train-years"),
     prior_strength: float = typer.Option(2.0, "--prior-strength"),
+    workbook: bool = typer.Option(False, "--workbook/--no-workbook", help=WORKBOOK_HELP),
+    charts: bool = typer.Option(False, "--charts/--no-charts", help=CHARTS_HELP),
 ) -> None:
-    """Forecast from highneeds transitions (e.g. built from SEN2); CSV, XLSX and fan chart."""
+    """Forecast from highneeds transitions (e.g. built from SEN2); CSV tables (with
+    --workbook and --charts also XLSX and fan charts)."""
     try:
         start = time.perf_counter()
         if (transitions is None) == (la is None):
@@ -139,8 +144,7 @@ def markov(
         model.fit(frame, pop, valid)
         result = model.simulate(horizon=horizon, simulations=simulations, seed=seed)
         tables = forecast_tables(result, cost_table)
-        write_tables(tables, out)
-        fan_chart(tables["total"], out / "fan_chart_caseload.png", title="EHCP caseload")
+        write_forecast(tables, out, workbook=workbook, charts=charts)
         _report(result, tables, out, time.perf_counter() - start)
     except HighneedsError as error:
         _fail(error)

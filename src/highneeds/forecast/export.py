@@ -1,4 +1,4 @@
-"""Write a forecast as CSV files, one XLSX workbook and a fan chart (PNG).
+"""Write a forecast as CSV files and, when asked, one XLSX workbook and fan charts (PNG).
 
 Every table carries year, its breakdown columns, expected, mean, std, median and quantiles.
 """
@@ -10,7 +10,6 @@ from pathlib import Path
 import pandas as pd
 
 from highneeds.forecast.result import ForecastResult
-from highneeds.spreadsheet import write_sheets
 
 #: Output name -> breakdown. "state" is NCY × need × setting.
 BREAKDOWNS: dict[str, tuple[str, ...]] = {
@@ -49,10 +48,35 @@ def write_tables(
         table.to_csv(path, index=False)
         written.append(path)
     if xlsx:
+        from highneeds.spreadsheet import write_sheets  # openpyxl: only when a workbook is asked
+
         path = directory / "forecast.xlsx"
         # Sheets named and headed in words, codes in its data dictionary.
         write_sheets(path, tables)
         written.append(path)
+    return written
+
+
+def write_forecast(
+    tables: dict[str, pd.DataFrame], directory: str | Path, *, workbook: bool, charts: bool
+) -> list[Path]:
+    """The CSV tables, and the workbook and fan charts of caseload (and cost, with costs) if
+    asked: the slow parts of a command's output, left out unless wanted."""
+    directory = Path(directory)
+    written = write_tables(tables, directory, xlsx=workbook)
+    if charts:
+        written.append(
+            fan_chart(tables["total"], directory / "fan_chart_caseload.png", title="EHCP caseload")
+        )
+        if "cost_total" in tables:
+            written.append(
+                fan_chart(
+                    tables["cost_total"],
+                    directory / "fan_chart_cost.png",
+                    title="Cost",
+                    unit="£ a year",
+                )
+            )
     return written
 
 

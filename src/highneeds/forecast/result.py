@@ -7,7 +7,7 @@ so the total's interval is the interval of the total, not a sum of intervals.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -43,7 +43,11 @@ def sorted_draws(draws: np.ndarray) -> np.ndarray:
 
 def summarise_draws(draws: np.ndarray) -> dict[str, np.ndarray]:
     """Mean, standard deviation and quantiles over axis 0 (the simulations)."""
-    ordered = sorted_draws(draws)
+    return summarise_sorted(sorted_draws(draws))
+
+
+def summarise_sorted(ordered: np.ndarray) -> dict[str, np.ndarray]:
+    """:func:`summarise_draws` of draws already sorted by :func:`sorted_draws`."""
     n = ordered.shape[-1]
     mean = ordered.mean(axis=-1)
     std = ordered.std(axis=-1, ddof=1) if n > 1 else np.zeros_like(mean)
@@ -57,6 +61,10 @@ def summarise_draws(draws: np.ndarray) -> dict[str, np.ndarray]:
     return out
 
 
+def _weight_key(weight: np.ndarray | None) -> bytes | None:
+    return None if weight is None else np.ascontiguousarray(weight).tobytes()
+
+
 @dataclass
 class ForecastResult:
     """Simulated and expected caseloads of one forecast run."""
@@ -67,6 +75,9 @@ class ForecastResult:
     age_band_of_ncy: Callable[[int], str] = vocabulary.age_band_of_ncy
     #: A scenario's run only: the baseline's exact expected path.
     baseline_expected: Path | None = None
+    #: Breakdowns already computed (draws and sorted draws), so the tables, witan.send's
+    #: files and the costs each sum and sort the simulations once.
+    _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def coupled_baseline(self) -> ForecastResult:
         """The baseline simulated jointly with this scenario (the same draws), or ``self``
@@ -95,11 +106,25 @@ class ForecastResult:
 
     def _used_cells(self) -> np.ndarray:
         # Cells never occupied in any simulation nor in expectation add nothing to any row.
+        # (finance.projection sets ``_used`` for a while to the union of several worlds')
         if not hasattr(self, "_used"):
             self._used = self.simulated.stock.any(axis=(0, 1)) | (self.expected.stock[0] > 0).any(
                 axis=0
             )
         return self._used
+
+    def _cache_key(self, *parts) -> tuple:
+        """A cache key that also names the used cells (they set the rows of a breakdown)."""
+        return (*parts, np.packbits(self._used_cells()).tobytes())
+
+    def _used_stock(self) -> np.ndarray:
+        """(S × T, used cells) simulated counts as float32 (exact for counts), made once
+        for every breakdown."""
+        key = self._cache_key("used_stock")
+        if key not in self._cache:
+            stock = self.simulated.stock[:, :, np.flatnonzero(self._used_cells())]
+            self._cache[key] = stock.reshape(-1, stock.shape[2]).astype(np.float32)
+        return self._cache[key]
 
     def _groups(self, by: Sequence[str]) -> tuple[pd.DataFrame, np.ndarray]:
         unknown = [b for b in by if b not in DIMENSIONS]
@@ -122,17 +147,21 @@ class ForecastResult:
     ) -> np.ndarray:
         """Sum cells (times ``weight``, e.g. cost per child) into groups: (S, T, G)."""
         cells = np.flatnonzero(group >= 0)
-        sub = stock[:, :, cells]
+        simulated = stock is self.simulated.stock
+        if simulated and np.array_equal(cells, np.flatnonzero(self._used_cells())):
+            flat = self._used_stock()  # the usual case: every used cell, converted once
+        else:
+            flat = stock[:, :, cells].reshape(-1, len(cells))
         codes = group[cells]
+        S, T = stock.shape[:2]
         if weight is None and n_groups == len(cells):
-            out = np.empty((*sub.shape[:2], n_groups), dtype=sub.dtype)
-            out[:, :, codes] = sub  # one cell per group: no sums needed
-            return out
+            out = np.empty((S * T, n_groups), dtype=np.float32 if simulated else stock.dtype)
+            out[:, codes] = flat  # one cell per group: no sums needed
+            return out.reshape(S, T, n_groups)
         dtype = np.float32 if weight is None else np.float64  # counts are exact in float32
         matrix = np.zeros((len(cells), n_groups), dtype=dtype)
         matrix[np.arange(len(cells)), codes] = 1.0 if weight is None else weight[cells]
-        flat = sub.reshape(-1, len(cells)).astype(dtype)
-        return (flat @ matrix).reshape(sub.shape[0], sub.shape[1], n_groups)
+        return (flat.astype(dtype, copy=False) @ matrix).reshape(S, T, n_groups)
 
     def summary(self, by: Sequence[str] = ()) -> pd.DataFrame:
         """Tidy table: year, the ``by`` columns, expected, mean, std, median and quantiles.
@@ -140,8 +169,19 @@ class ForecastResult:
         ``by=()`` gives the total caseload; e.g. ``("setting_group",)`` or
         ``("ncy", "need", "setting")`` (one row per state that is ever occupied).
         """
-        keys, sims, exp = self.draws(by)
-        return self._table(keys, sims, exp)
+        keys, ordered, exp = self.sorted_draws(by)
+        return self._table(keys, ordered, exp)
+
+    def sorted_draws(
+        self, by: Sequence[str] = (), cell_weight: np.ndarray | None = None
+    ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+        """Like :meth:`draws`, but the simulations sorted and last: (T, G, S)
+        (:func:`sorted_draws`), computed once per breakdown."""
+        key = self._cache_key("sorted", tuple(by), _weight_key(cell_weight))
+        if key not in self._cache:
+            keys, sims, exp = self.draws(by, cell_weight)
+            self._cache[key] = (keys, sorted_draws(sims), exp)
+        return self._cache[key]
 
     def draws(
         self, by: Sequence[str] = (), cell_weight: np.ndarray | None = None
@@ -149,17 +189,23 @@ class ForecastResult:
         """Group labels, simulated (S, T, G) and expected (T, G) sums for a breakdown.
 
         ``cell_weight`` multiplies each cell (e.g. :meth:`cost_per_cell` for pounds).
+        Computed once per breakdown; treat the arrays as read-only.
         """
+        key = self._cache_key("draws", tuple(by), _weight_key(cell_weight))
+        if key in self._cache:
+            return self._cache[key]
         keys, group = self._groups(tuple(by))
         n_groups = len(keys)
         sims = self._aggregate(self.simulated.stock, group, n_groups, cell_weight)
         if cell_weight is None:
             sims = np.rint(sims).astype(np.int32)  # counts of children; sorts faster
         exp = self._aggregate(self.expected.stock, group, n_groups, cell_weight)[0]
+        self._cache[key] = (keys, sims, exp)
         return keys, sims, exp
 
-    def _table(self, keys: pd.DataFrame, sims: np.ndarray, expected: np.ndarray) -> pd.DataFrame:
-        stats = summarise_draws(sims)
+    def _table(self, keys: pd.DataFrame, ordered: np.ndarray, expected: np.ndarray) -> pd.DataFrame:
+        """The tidy table of one breakdown from its sorted draws (:meth:`sorted_draws`)."""
+        stats = summarise_sorted(ordered)
         stats["expected"] = expected
         n_groups = len(keys)
         return pd.DataFrame(
@@ -238,5 +284,5 @@ class ForecastResult:
 
     def cost_summary(self, costs: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
         """Like :meth:`summary` but in pounds per year (cost per child × caseload)."""
-        keys, sims, exp = self.draws(by, self.cost_per_cell(costs))
-        return self._table(keys, sims, exp)
+        keys, ordered, exp = self.sorted_draws(by, self.cost_per_cell(costs))
+        return self._table(keys, ordered, exp)

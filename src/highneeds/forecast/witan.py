@@ -193,8 +193,12 @@ def read_witan_inputs(directory: str | Path) -> WitanInputs:
 
 def witan_stats(draws: np.ndarray) -> dict[str, np.ndarray]:
     """witan.send's summary statistics over axis 0 (simulations)."""
-    n = draws.shape[0]
-    ordered = sorted_draws(draws)
+    return witan_stats_sorted(sorted_draws(draws))
+
+
+def witan_stats_sorted(ordered: np.ndarray) -> dict[str, np.ndarray]:
+    """:func:`witan_stats` of draws already sorted by :func:`sorted_draws` (sims last)."""
+    n = ordered.shape[-1]
     # order statistics as an HDR histogram reports them: the value at rank ceil(p * n)
     ranks = [max(int(np.ceil(p * n)) - 1, 0) for p in (0, 0.025, 0.25, 0.5, 0.75, 0.975, 1.0)]
     q = [ordered[..., r] for r in ranks]
@@ -231,9 +235,10 @@ def _ay_group(ncy: int) -> str:
 
 
 def _witan_table(
-    years: np.ndarray, keys: pd.DataFrame, draws: np.ndarray, key_names: dict[str, str]
+    years: np.ndarray, keys: pd.DataFrame, ordered: np.ndarray, key_names: dict[str, str]
 ) -> pd.DataFrame:
-    stats = witan_stats(draws)
+    """witan.send's table of one breakdown from its sorted draws (T, G, S)."""
+    stats = witan_stats_sorted(ordered)
     n = len(keys)
     frame = pd.DataFrame({"calendar-year": np.repeat(years, n)})
     for ours, theirs in key_names.items():
@@ -251,27 +256,32 @@ def write_witan_outputs(
     directory.mkdir(parents=True, exist_ok=True)
     years = result.years
     tables: dict[str, pd.DataFrame] = {}
-    keys, sims, _ = result.draws(())
-    tables["Output_Count.csv"] = _witan_table(years, keys, sims, {})
-    keys, sims, _ = result.draws(("ncy",))
-    tables["Output_AY.csv"] = _witan_table(years, keys, sims, {"ncy": "academic-year"})
+    # the same sums and sorts as highneeds' own tables (ForecastResult caches them)
+    keys, ordered, _ = result.sorted_draws(())
+    tables["Output_Count.csv"] = _witan_table(years, keys, ordered, {})
+    keys, ordered, _ = result.sorted_draws(("ncy",))
+    tables["Output_AY.csv"] = _witan_table(years, keys, ordered, {"ncy": "academic-year"})
+    _, sims, _ = result.draws(("ncy",))
     group_of = np.array([_ay_group(int(n)) for n in keys["ncy"]])
     names = sorted(set(group_of), key=lambda g: list(group_of).index(g))
-    onehot = np.array([[g == name for name in names] for g in group_of], dtype=float)
+    onehot = np.array([[g == name for name in names] for g in group_of], dtype=np.float32)
     tables["Output_AY_Group.csv"] = _witan_table(
-        years, pd.DataFrame({"ay-group": names}), sims @ onehot, {"ay-group": "ay-group"}
+        years,
+        pd.DataFrame({"ay-group": names}),
+        sorted_draws(sims @ onehot),
+        {"ay-group": "ay-group"},
     )
-    keys, sims, _ = result.draws(("need",))
-    tables["Output_Need.csv"] = _witan_table(years, keys, sims, {"need": "need"})
-    keys, sims, _ = result.draws(("setting",))
-    tables["Output_Setting.csv"] = _witan_table(years, keys, sims, {"setting": "setting"})
-    keys, sims, _ = result.draws(("ncy", "need", "setting"))
+    keys, ordered, _ = result.sorted_draws(("need",))
+    tables["Output_Need.csv"] = _witan_table(years, keys, ordered, {"need": "need"})
+    keys, ordered, _ = result.sorted_draws(("setting",))
+    tables["Output_Setting.csv"] = _witan_table(years, keys, ordered, {"setting": "setting"})
+    keys, ordered, _ = result.sorted_draws(("ncy", "need", "setting"))
     keys = keys.assign(need_setting=keys["need"] + "-" + keys["setting"])
     tables["Output_State.csv"] = _witan_table(
-        years, keys, sims, {"ncy": "academic-year", "need_setting": "need-setting"}
+        years, keys, ordered, {"ncy": "academic-year", "need_setting": "need-setting"}
     )
-    keys, sims, _ = result.draws((), result.cost_per_cell(costs))
-    tables["Output_Cost.csv"] = _witan_table(years, keys, sims, {})
+    keys, ordered, _ = result.sorted_draws((), result.cost_per_cell(costs))
+    tables["Output_Cost.csv"] = _witan_table(years, keys, ordered, {})
     written = []
     for name, table in tables.items():
         path = directory / name
