@@ -3,7 +3,7 @@
 HIGHNEEDS_HOME     folder for the embedded database and outputs (default: ./var)
 DATABASE_URL       SQLAlchemy/Django URL; default sqlite:///$HIGHNEEDS_HOME/highneeds.sqlite3
 HIGHNEEDS_SECRET   installation secret for pseudonymisation (HMAC key); required for SEN2 import
-HIGHNEEDS_MAX_UPLOAD_MB  largest input file accepted (default 200)
+Limits (upload size, request limits…): highneeds.limits, each with its allowed range.
 """
 
 from __future__ import annotations
@@ -37,7 +37,10 @@ def uses_embedded_store() -> bool:
 
 
 def max_upload_bytes() -> int:
-    return int(float(os.environ.get("HIGHNEEDS_MAX_UPLOAD_MB", "200")) * 1024 * 1024)
+    """The largest input file accepted, in bytes (HIGHNEEDS_MAX_UPLOAD_MB, checked by limits)."""
+    from highneeds.limits import MAX_UPLOAD_MB
+
+    return int(MAX_UPLOAD_MB.value() * 1024 * 1024)
 
 
 def installation_secret() -> bytes | None:

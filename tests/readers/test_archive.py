@@ -70,3 +70,10 @@ def test_ordinary_files_pass(tmp_path, monkeypatch):
     with zipfile.ZipFile(small, "w") as archive:
         archive.writestr("a.csv", "a,b\n1,2\n")
     check_unpacked_size(small)
+
+
+def test_a_dfe_release_given_on_the_command_line_meets_the_limit_too(bomb):
+    from highneeds.readers.dfe_files import ReleaseSource
+
+    with pytest.raises(InputFileError, match=r"over the 1 MB limit"):
+        ReleaseSource.open(bomb("ehcp_release_2024.zip"))

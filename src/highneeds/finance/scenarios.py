@@ -43,7 +43,7 @@ from highneeds.finance.sufficiency import (
     constrain_to_capacity,
     sufficiency,
 )
-from highneeds.limits import SCENARIO_PLACES, OutOfRangeError
+from highneeds.limits import OutOfRangeError, scenario_places
 from highneeds.vocabulary import (
     FUNDING_CATEGORY_BY_CODE,
     NCY_MAX,
@@ -182,7 +182,7 @@ def _check_intervention(item: Mapping, file: str, number: int) -> dict:
                     f"{where}: places must be numbers, not {value!r}", file=file, column="places"
                 )
             try:
-                SCENARIO_PLACES.check(value, f"{where}: places in a year (negative to close)")
+                scenario_places().check(value, f"{where}: places in a year (negative to close)")
             except OutOfRangeError as error:
                 raise InputFileError(str(error), file=file, column="places") from None
         checked.update(_checked_designation(item, where, file))

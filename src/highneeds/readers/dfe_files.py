@@ -21,7 +21,7 @@ from pathlib import Path, PurePosixPath
 import pandas as pd
 
 from highneeds.errors import InputFileError
-from highneeds.readers.archive import ZIP_ERRORS
+from highneeds.readers.archive import ZIP_ERRORS, check_unpacked_size
 
 #: DfE's symbols for figures that are not published (not applicable, unavailable, confidential,
 #: low, unreliable). They become NaN in ``value`` with the symbol kept in ``status``; never 0.
@@ -52,6 +52,7 @@ class ReleaseSource:
             return cls(path, tuple(members))
         if not path.is_file():
             raise InputFileError("no such file or folder", file=str(path))
+        check_unpacked_size(path)  # a release from the command line meets the upload limit too
         try:
             with zipfile.ZipFile(path) as archive:
                 members = tuple(i.filename for i in archive.infolist() if not i.is_dir())

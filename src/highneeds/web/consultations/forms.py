@@ -6,10 +6,12 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.utils.html import format_html
 
 from highneeds.consult.analysis import schema
 from highneeds.consult.reference import normalise_reference
+from highneeds.limits import retention_days
 from highneeds.web.core.forms import GovukFormMixin
 
 from .models import (
@@ -241,6 +243,15 @@ class ConsultationForm(GovukFormMixin, forms.ModelForm):
                 "%Y-%m-%d %H:%M",
                 "%Y-%m-%d %H:%M:%S",
             ]
+        # The installation may allow less than the ceiling the database holds to.
+        allowed = retention_days()
+        retention = self.fields["retention_days"]
+        retention.max_value = allowed.high
+        retention.validators.append(MaxValueValidator(allowed.high, f"Enter {allowed.describe()}"))
+        retention.widget.attrs["max"] = allowed.high
+        retention.help_text = (
+            f"Days after closing before personal details are erased, {allowed.describe()}."
+        )
         if locked:
             # The web address and the versions on offer are part of the answers' meaning now.
             for name in (

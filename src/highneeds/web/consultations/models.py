@@ -16,7 +16,7 @@ from django.db import models
 from django.utils import timezone
 
 from highneeds.consult.analysis import schema
-from highneeds.limits import RETENTION_DAYS
+from highneeds.limits import RETENTION_DAYS, retention_days
 from highneeds.web.accounts.models import Workspace
 from highneeds.web.core.models import TimeStampedModel
 
@@ -104,7 +104,7 @@ class Consultation(TimeStampedModel):
 
     def save(self, *args, **kwargs):
         # Every way of saving (form, command, import) meets the same range as the form.
-        RETENTION_DAYS.check(self.retention_days, "The retention period")
+        retention_days().check(self.retention_days, "The retention period")
         super().save(*args, **kwargs)
 
     def phase(self, now=None) -> str:

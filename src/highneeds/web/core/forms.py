@@ -88,15 +88,24 @@ class GovukFormMixin:
                     c for c in (field.widget.attrs.get("class"), css) if c
                 )
             if field.help_text and css:
-                field.widget.attrs["aria-describedby"] = f"{self[name].auto_id}-hint"
+                field.widget.attrs["aria-describedby"] = f"{self._id_of(name)}-hint"
             if isinstance(field.widget, forms.Textarea) and getattr(field, "max_length", None):
                 # No maxlength attribute: a browser would cut pasted text silently. The
                 # character count (partials/field.html) warns; the server says what is over.
                 field.widget.attrs.pop("maxlength", None)
                 field.widget.attrs["class"] += " govuk-js-character-count"
                 described = field.widget.attrs.get("aria-describedby", "")
-                info = f"{self[name].auto_id}-info"
+                info = f"{self._id_of(name)}-info"
                 field.widget.attrs["aria-describedby"] = f"{info} {described}".strip()
+
+    def _id_of(self, name: str) -> str:
+        """The field's HTML id, as its BoundField would say, without making the BoundField:
+        one made here would keep the help text and label as they are now, before a form's
+        own __init__ changes them."""
+        html_name = self.add_prefix(name)
+        if self.auto_id and "%s" in str(self.auto_id):
+            return self.auto_id % html_name
+        return html_name if self.auto_id else ""
 
     def full_clean(self):
         super().full_clean()

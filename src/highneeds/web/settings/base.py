@@ -7,7 +7,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from highneeds import config
+from highneeds import config, limits
 
 WEB_DIR = Path(__file__).resolve().parent.parent
 
@@ -125,12 +125,19 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = config.max_upload_bytes() + 1024 * 1024
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# Limits an operator may set (highneeds.limits; docs/operations.md): each variable is checked
+# against its allowed range here, so a bad value stops the workspace at start in one sentence.
+LIMITS = limits.check_environment()
 # Login rate limit (highneeds.web.accounts.ratelimit): failed attempts per account and
 # address (four times as many per account from all addresses), for every sign-in door.
-LOGIN_MAX_FAILURES = int(os.environ.get("HIGHNEEDS_LOGIN_MAX_FAILURES", "5"))
-LOGIN_LOCKOUT_SECONDS = int(os.environ.get("HIGHNEEDS_LOGIN_LOCKOUT_SECONDS", "900"))
+LOGIN_MAX_FAILURES = int(LIMITS[limits.LOGIN_MAX_FAILURES.env])
+LOGIN_LOCKOUT_SECONDS = int(LIMITS[limits.LOGIN_LOCKOUT_SECONDS.env])
 # Signed out after this long without a request (highneeds.web.accounts.idle).
-SESSION_IDLE_SECONDS = int(os.environ.get("HIGHNEEDS_IDLE_MINUTES", "30")) * 60
+SESSION_IDLE_SECONDS = int(LIMITS[limits.IDLE_MINUTES.env]) * 60
+# Online consultation responses per device and per address within the window.
+CONSULT_SUBMISSIONS_PER_CLIENT = int(LIMITS[limits.SUBMISSIONS_PER_DEVICE.env])
+CONSULT_SUBMISSIONS_PER_ADDRESS = int(LIMITS[limits.SUBMISSIONS_PER_ADDRESS.env])
+CONSULT_SUBMISSION_WINDOW_SECONDS = int(LIMITS[limits.SUBMISSION_WINDOW_SECONDS.env])
 
 # Background jobs (highneeds.web.workspace.recovery): a running job's heartbeat; a job silent
 # for JOB_STALE_SECONDS is marked failed; an import waiting for confirmation is discarded

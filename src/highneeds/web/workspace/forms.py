@@ -5,6 +5,7 @@ from pathlib import Path
 from django import forms
 
 from highneeds import config
+from highneeds.limits import MAX_SIMULATIONS
 from highneeds.web.core.forms import GovukFormMixin
 
 ACCEPTED_SUFFIXES = (".csv", ".xlsx", ".xls", ".ods", ".xml", ".zip")
@@ -117,9 +118,10 @@ class ForecastForm(GovukFormMixin, forms.Form):
         },
     )
     simulations = simulations_field(
-        maximum=5000,
-        initial=1000,
-        help_text="More simulations give smoother intervals and take longer (100 to 5,000).",
+        maximum=int(MAX_SIMULATIONS.value()),
+        initial=min(1000, int(MAX_SIMULATIONS.value())),
+        help_text="More simulations give smoother intervals and take longer "
+        f"(100 to {int(MAX_SIMULATIONS.value()):,}).",
     )
     estimation = forms.ChoiceField(
         label="How to estimate the rates",

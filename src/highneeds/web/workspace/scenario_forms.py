@@ -11,7 +11,7 @@ from __future__ import annotations
 from django import forms
 
 from highneeds.finance.scenarios import designated_need_codes
-from highneeds.limits import SCENARIO_PLACES
+from highneeds.limits import MAX_COMPARISON_SIMULATIONS, scenario_places
 from highneeds.vocabulary import (
     FUNDING_CATEGORIES,
     NCY_MAX,
@@ -187,7 +187,7 @@ class PlacesForm(GovukFormMixin, forms.Form):
         max_length=200,
         help_text="Places from the first year, then each year after for a phased intake, "
         "separated by commas, like 50, 100, 150. The last figure holds afterwards. "
-        f"Up to {SCENARIO_PLACES.high:,} a year.",
+        f"Up to {scenario_places().high:,} a year.",
         error_messages={"required": "Enter the number of places"},
     )
     designated_needs = forms.MultipleChoiceField(
@@ -219,9 +219,9 @@ class PlacesForm(GovukFormMixin, forms.Form):
                 raise forms.ValidationError(
                     "Places must be 0 or more: choose “Close places” to take places away"
                 )
-            if number > SCENARIO_PLACES.high:
+            if number > (most := scenario_places().high):
                 raise forms.ValidationError(
-                    f"Places must be {SCENARIO_PLACES.high:,} or fewer a year: “{part}” is more"
+                    f"Places must be {most:,} or fewer a year: “{part}” is more"
                 )
             numbers.append(number)
         return numbers
@@ -423,9 +423,10 @@ class CompareForm(GovukFormMixin, forms.Form):
         },
     )
     simulations = simulations_field(
-        maximum=2000,
+        maximum=int(MAX_COMPARISON_SIMULATIONS.value()),
         initial=500,
-        help_text="Every scenario uses the same simulated futures as the baseline (100 to 2,000).",
+        help_text="Every scenario uses the same simulated futures as the baseline "
+        f"(100 to {int(MAX_COMPARISON_SIMULATIONS.value()):,}).",
         widget=_NUMERIC,
     )
     seed = seed_field(
