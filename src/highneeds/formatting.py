@@ -108,6 +108,18 @@ def number(value) -> str:
     return rate(value)
 
 
+def file_size(value) -> str:
+    """A file's size in bytes as people read it: '820 bytes', '14 KB', '1.2 MB'."""
+    if is_missing(value):
+        return MISSING
+    size = float(value)
+    if size < 1024:
+        return f"{count(size)} bytes"
+    if size < 1024**2:
+        return f"{count(round(size / 1024))} KB"
+    return f"{rate(size / 1024**2)} MB"
+
+
 def year(value) -> str:
     """A year as written: 2022.0 -> '2022'."""
     if is_missing(value):

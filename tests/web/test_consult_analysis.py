@@ -1,5 +1,6 @@
 """Analysis pages: who may open them, theme review that survives reruns, the report download."""
 
+import re
 from io import StringIO
 
 import pytest
@@ -38,12 +39,24 @@ def _all_urls(consultation):
         ("get", _url("codebook", consultation)),
         ("get", _url("report_text", consultation)),
         ("get", _url("report", consultation, file_format="html")),
+        ("post", _url("report", consultation, file_format="html")),
         ("get", _url("themes", consultation, question=Q)),
         ("post", _url("run", consultation, question=Q)),
         ("post", _url("operate", consultation, question=Q)),
         ("get", _url("answers", consultation, question=Q)),
         ("get", _url("theme", consultation, question=Q, theme_id="M1")),
     ]
+
+
+def _prepared(client, consultation, file_format):
+    """Ask for the outcome report (a background job: inline in tests), follow the person to
+    the job's page and download the file from its link."""
+    started = client.post(_url("report", consultation, file_format=file_format))
+    assert started.status_code == 302 and "/jobs/" in started["Location"]
+    page = client.get(started["Location"]).content.decode()
+    link = re.search(r'href="([^"]+/document/)"', page)
+    assert link, page
+    return client.get(link.group(1))
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client, demo):
@@ -186,15 +199,16 @@ def test_we_did_text_and_report_downloads(client_as, demo):
         },
     )
     assert response.status_code == 302
-    html = client.get(_url("report", demo, file_format="html"))
+    html = _prepared(client, demo, "html")
     assert html["Content-Disposition"].endswith('outcome-report.html"')
     body = html.content.decode()
     assert "What you told us" in body and "We will start the outreach team." in body
     assert "SYNTHETIC" in body  # the demo's notice
     assert "80 responses" in body
-    docx = client.get(_url("report", demo, file_format="docx"))
+    docx = _prepared(client, demo, "docx")
     assert docx.content[:2] == b"PK"
-    assert client.get(_url("report", demo, file_format="odt")).status_code == 302
+    refused = client.post(_url("report", demo, file_format="odt"), follow=True)
+    assert "Choose HTML, PDF or Word." in refused.content.decode()
 
 
 def test_report_quotes_only_moderated_answers_in_their_moderated_wording(client_as, demo):
@@ -207,7 +221,7 @@ def test_report_quotes_only_moderated_answers_in_their_moderated_wording(client_
     client = client_as("analyst", demo.workspace)
 
     def quotes() -> tuple[list[str], str]:
-        body = client.get(_url("report", demo, file_format="html")).content.decode()
+        body = _prepared(client, demo, "html").content.decode()
         found = re.findall(r"<blockquote>“(.*?)”</blockquote>", body, flags=re.S)
         return [html_module.unescape(q) for q in found], body
 
@@ -230,7 +244,7 @@ def test_report_quotes_only_moderated_answers_in_their_moderated_wording(client_
 @pytest.mark.slow
 def test_report_downloads_as_pdf(client_as, demo):
     client = client_as("analyst", demo.workspace)
-    response = client.get(_url("report", demo, file_format="pdf"))
+    response = _prepared(client, demo, "pdf")
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
 

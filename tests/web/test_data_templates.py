@@ -206,7 +206,7 @@ def test_a_downloaded_template_filled_in_and_uploaded_is_imported(
         {"file": SimpleUploadedFile(f"our-{kind}.xlsx", _fill(blank))},
     )
     job = Job.objects.get(kind=Job.Kind.IMPORT)
-    assert response.status_code == 302 and response.url.endswith(f"/jobs/{job.pk}/")
+    assert response.status_code == 302 and response.url.endswith(f"/jobs/{job.number}/")
     assert job.status == Job.Status.SUCCEEDED, job.result
     label, rows = IMPORTED[kind]
     assert (job.result["kind"], job.result["rows_imported"]) == (label, rows)

@@ -81,7 +81,7 @@ VIEWS = [
     ("workspace:scenarios", {}, Role.VIEWER),
     ("workspace:scenario", NAME, Role.VIEWER),
     ("workspace:scenario_download", NAME, Role.VIEWER),
-    ("workspace:job_workbook", {"job_id": "JOB"}, Role.VIEWER),
+    ("workspace:job_workbook", {"number": "JOB"}, Role.VIEWER),
     ("workspace:scenario_new", {}, Role.ANALYST),
     ("workspace:scenario_edit", NAME, Role.ANALYST),
     ("workspace:intervention_add", {**NAME, "kind": "early_help"}, Role.ANALYST),
@@ -92,7 +92,7 @@ RANK = {Role.VIEWER: 1, Role.ANALYST: 2, Role.ADMIN: 3}
 
 
 def _url(name, extra, job=None):
-    kwargs = {k: (job.pk if v == "JOB" else v) for k, v in extra.items()}
+    kwargs = {k: (job.number if v == "JOB" else v) for k, v in extra.items()}
     return reverse(name, kwargs={"la_code": STOCKPORT, **kwargs})
 
 
@@ -215,14 +215,14 @@ def test_demo_la_sufficiency_runs_in_the_background_and_shows_the_gap(client_as,
         reverse("workspace:finance", args=[LA_CODE]), {"simulations": "100", "seed": "1"}
     )
     job = Job.objects.get(kind=Job.Kind.SUFFICIENCY)
-    assert response.url == reverse("workspace:job", args=[LA_CODE, job.pk])
+    assert response.url == reverse("workspace:job", args=[LA_CODE, job.number])
     assert job.status == Job.Status.SUCCEEDED, job.result
     table = shown_tables(job)["sufficiency"]
     gap = table["Commissioned places"] - table["Forecast demand (children)"]
     assert (gap - table["Spare places (negative: short)"]).abs().max() < 1e-6
     html = client.get(reverse("workspace:finance", args=[LA_CODE])).content.decode()
     assert "Places against forecast demand by year" in html
-    assert reverse("workspace:job_chart", args=[LA_CODE, job.pk, "gap"]) in html
+    assert reverse("workspace:job_chart", args=[LA_CODE, job.number, "gap"]) in html
 
 
 # --- scenarios ------------------------------------------------------------------------------
@@ -486,14 +486,14 @@ def test_comparison_for_an_la_without_sen2_runs_on_public_data(client_as, la):
 
 def test_workbook_download_is_the_stored_xlsx_and_audited(client_as, la, workbook_job):
     response = client_as(Role.VIEWER, la).get(
-        _url("workspace:job_workbook", {"job_id": "JOB"}, workbook_job)
+        _url("workspace:job_workbook", {"number": "JOB"}, workbook_job)
     )
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     assert book.active["A1"].value == "DSG management plan"
-    assert AuditEvent.objects.filter(target=f"job {workbook_job.pk}/workbook.xlsx").exists()
+    assert AuditEvent.objects.filter(target=f"job {workbook_job.number}/workbook.xlsx").exists()
     forecast = Job.objects.create(workspace=la, kind=Job.Kind.FORECAST, status=Job.Status.SUCCEEDED)
     missing = client_as(Role.VIEWER, la).get(
-        _url("workspace:job_workbook", {"job_id": "JOB"}, forecast)
+        _url("workspace:job_workbook", {"number": "JOB"}, forecast)
     )
     assert missing.status_code == 404
 
@@ -514,7 +514,7 @@ def test_demo_la_compares_saved_scenarios_with_the_same_draws(client_as, la):
         url, {"scenarios": ["Status quo", "New special school"], "simulations": "100", "seed": "1"}
     )
     job = Job.objects.get(kind=Job.Kind.SCENARIOS)
-    assert response.url == reverse("workspace:job", args=[LA_CODE, job.pk])
+    assert response.url == reverse("workspace:job", args=[LA_CODE, job.number])
     assert job.status == Job.Status.SUCCEEDED, job.result
     saving = shown_tables(job)["cumulative_saving"]
     assert set(saving.columns) == {
@@ -525,9 +525,11 @@ def test_demo_la_compares_saved_scenarios_with_the_same_draws(client_as, la):
     }
     assert (saving["Baseline"] == 0).all() and (saving["Status quo"] == 0).all()  # no changes
     html = client.get(response.url).content.decode()
-    assert reverse("workspace:job_workbook", args=[LA_CODE, job.pk]) in html
+    assert reverse("workspace:job_workbook", args=[LA_CODE, job.number]) in html
     book = openpyxl.load_workbook(
-        io.BytesIO(client.get(reverse("workspace:job_workbook", args=[LA_CODE, job.pk])).content)
+        io.BytesIO(
+            client.get(reverse("workspace:job_workbook", args=[LA_CODE, job.number])).content
+        )
     )
     assert len(book.sheetnames) >= 2
 

@@ -86,7 +86,7 @@ def test_a_replacement_waits_for_an_analysts_tick(client_as, demo_la, returns):
     # The upload is kept for the answer, readable by this account only.
     kept = Job.objects.get(pk=job.pk).input_path
     assert stat.S_IMODE(os.stat(kept).st_mode) == 0o600
-    confirm = reverse("workspace:job_confirm", args=["999", job.pk])
+    confirm = reverse("workspace:job_confirm", args=["999", job.number])
     unticked = client.post(confirm, {})
     assert unticked.status_code == 400
     assert "tick to replace the stored return" in unticked.content.decode()
@@ -108,9 +108,11 @@ def test_a_viewer_cannot_confirm(client_as, demo_la, returns):
     viewer = client_as(Role.VIEWER, demo_la)
     assert (
         "Import this file"
-        not in viewer.get(reverse("workspace:job", args=["999", job.pk])).content.decode()
+        not in viewer.get(reverse("workspace:job", args=["999", job.number])).content.decode()
     )
-    response = viewer.post(reverse("workspace:job_confirm", args=["999", job.pk]), {"replace": "1"})
+    response = viewer.post(
+        reverse("workspace:job_confirm", args=["999", job.number]), {"replace": "1"}
+    )
     assert response.status_code == 403
     assert _children() == before
 

@@ -79,3 +79,26 @@ def test_without_sen2_data_the_page_says_what_is_needed(client_as, workspace):
     assert "JSNA tables need this LA's SEN2 return" in html
     assert "/data/jsna-" not in html
     assert client.get(_url(workspace.la_code)).status_code == 404
+
+
+@pytest.mark.slow
+def test_the_pdf_is_prepared_as_a_job_and_downloaded_from_its_page(client_as, demo):
+    import re
+
+    from pdf_checks import assert_tagged
+
+    client = client_as(Role.VIEWER, demo)
+    html = client.get(reverse("workspace:data", args=[DEMO_LA])).content.decode()
+    start = reverse("workspace:data_jsna_pdf", args=[DEMO_LA, 2024])
+    assert f'action="{start}"' in html
+    assert client.get(start).status_code == 405  # starting work is a POST
+    started = client.post(start)
+    assert started.status_code == 302 and "/jobs/1/" in started["Location"]
+    page = client.get(started["Location"]).content.decode()
+    assert "JSNA tables, January 2024 census (PDF)" in page and "Finished" in page
+    link = re.search(r'href="([^"]+/document/)"[^>]*>Download 999-jsna-2024.pdf', page)
+    assert link, page
+    pdf = client.get(link.group(1))
+    assert pdf["Content-Type"] == "application/pdf"
+    assert_tagged(pdf.content, title="SEND JSNA tables: LA 999, January 2024 census")
+    assert client.post(reverse("workspace:data_jsna_pdf", args=[DEMO_LA, 1990])).status_code == 404

@@ -110,7 +110,7 @@ def test_uploaded_costs_and_places_drive_sufficiency_and_scenarios(client_as, st
     result = shown_tables(comparison)
     assert set(result["cost"].columns) == {"January census year", "Baseline", *names}
     assert "'our-costs.xlsx'" in " ".join(result["notes"]["Note"])
-    page = client.get(reverse("workspace:job", args=[LA, comparison.pk])).content.decode()
+    page = client.get(reverse("workspace:job", args=[LA, comparison.number])).content.decode()
     assert "places-2026.csv" in page
     assert response.status_code == 302
 

@@ -89,10 +89,10 @@ GET_VIEWS = [
     ("workspace:overview_chart", {"key": "caseload_trend"}, Role.VIEWER),
     ("workspace:data", {}, Role.VIEWER),
     ("workspace:data_template", {"kind": "budget", "fmt": "xlsx"}, Role.ANALYST),
-    ("workspace:job", {"job_id": "JOB"}, Role.VIEWER),
-    ("workspace:job_status", {"job_id": "JOB"}, Role.VIEWER),
-    ("workspace:job_download", {"job_id": "JOB", "key": "total", "fmt": "csv"}, Role.VIEWER),
-    ("workspace:job_chart", {"job_id": "JOB", "key": "total"}, Role.VIEWER),
+    ("workspace:job", {"number": "JOB"}, Role.VIEWER),
+    ("workspace:job_status", {"number": "JOB"}, Role.VIEWER),
+    ("workspace:job_download", {"number": "JOB", "key": "total", "fmt": "csv"}, Role.VIEWER),
+    ("workspace:job_chart", {"number": "JOB", "key": "total"}, Role.VIEWER),
     ("workspace:forecast", {}, Role.VIEWER),
     ("workspace:finance", {}, Role.VIEWER),
     ("workspace:scenarios", {}, Role.VIEWER),
@@ -102,7 +102,7 @@ RANK = {Role.VIEWER: 1, Role.ANALYST: 2, Role.ADMIN: 3}
 
 
 def _url(name, extra, la_code, job):
-    kwargs = {k: (job.pk if v == "JOB" else v) for k, v in extra.items()}
+    kwargs = {k: (job.number if v == "JOB" else v) for k, v in extra.items()}
     return reverse(name, kwargs={"la_code": la_code, **kwargs})
 
 
@@ -142,7 +142,9 @@ def test_job_of_another_workspace_is_404_even_for_its_own_members(
     client_as, workspace, other_workspace, job
 ):
     other_admin = client_as(Role.ADMIN, other_workspace)
-    url = reverse("workspace:job", kwargs={"la_code": other_workspace.la_code, "job_id": job.pk})
+    url = reverse(
+        "workspace:job", kwargs={"la_code": other_workspace.la_code, "number": job.number}
+    )
     assert other_admin.get(url).status_code == 404
 
 
@@ -273,7 +275,7 @@ def test_analyst_upload_of_an_unknown_table_runs_a_job_that_says_nothing_was_imp
     response = _upload(client, workspace, "caseload.csv", b"year,ehcps\n2023,10\n2024,12\n")
     job = Job.objects.get()
     assert response.status_code == 302
-    assert response.url == reverse("workspace:job", args=[workspace.la_code, job.pk])
+    assert response.url == reverse("workspace:job", args=[workspace.la_code, job.number])
     # Tasks run inline in tests. A readable table of no kind highneeds imports is described,
     # but the job failed: nothing was loaded (it used to say "Finished" in green).
     assert job.status == Job.Status.FAILED
@@ -284,7 +286,9 @@ def test_analyst_upload_of_an_unknown_table_runs_a_job_that_says_nothing_was_imp
     html = client.get(response.url).content.decode()
     assert "Validation report" in html
     assert "2 rows" in html
-    status = client.get(reverse("workspace:job_status", args=[workspace.la_code, job.pk])).json()
+    status = client.get(
+        reverse("workspace:job_status", args=[workspace.la_code, job.number])
+    ).json()
     assert status == {
         "status": "failed",
         "status_label": "Failed",
@@ -584,7 +588,7 @@ def test_viewer_sees_forecasts_but_no_form_and_cannot_run_one(client_as, workspa
     client = client_as(Role.VIEWER)
     html = client.get(reverse("workspace:forecast", args=[workspace.la_code])).content.decode()
     assert "Run the forecast" not in html
-    assert f"Forecast {job.pk}" in html
+    assert f"Forecast {job.number}" in html
     response = client.post(reverse("workspace:forecast", args=[workspace.la_code]), FORECAST_POST)
     assert response.status_code == 403
     assert Job.objects.count() == 1
@@ -614,7 +618,7 @@ def test_forecast_without_sen2_data_fails_with_what_to_do(client_as, workspace):
     client = client_as(Role.ANALYST)
     response = client.post(reverse("workspace:forecast", args=[workspace.la_code]), FORECAST_POST)
     job = Job.objects.get()
-    assert response.url == reverse("workspace:job", args=[workspace.la_code, job.pk])
+    assert response.url == reverse("workspace:job", args=[workspace.la_code, job.number])
     assert job.status == Job.Status.FAILED
     assert "upload its SEN2 returns" in job.result["problems"][0]["message"]
     assert "This could not run" in client.get(response.url).content.decode()
@@ -622,19 +626,21 @@ def test_forecast_without_sen2_data_fails_with_what_to_do(client_as, workspace):
 
 def test_finished_forecast_shows_fan_chart_table_and_downloads(client_as, workspace, job):
     client = client_as(Role.VIEWER)
-    html = client.get(reverse("workspace:job", args=[workspace.la_code, job.pk])).content.decode()
+    html = client.get(
+        reverse("workspace:job", args=[workspace.la_code, job.number])
+    ).content.decode()
     assert "EHCP caseload forecast" in html
-    assert reverse("workspace:job_chart", args=[workspace.la_code, job.pk, "total"]) in html
+    assert reverse("workspace:job_chart", args=[workspace.la_code, job.number, "total"]) in html
     assert "Upper 80% bound" in html
     assert "417" in html and "416.6" not in html  # mean children as whole children
-    svg = client.get(reverse("workspace:job_chart", args=[workspace.la_code, job.pk, "total"]))
+    svg = client.get(reverse("workspace:job_chart", args=[workspace.la_code, job.number, "total"]))
     assert svg["Content-Type"] == "image/svg+xml"
     assert b"80% interval" in svg.content
     csv = client.get(
-        reverse("workspace:job_download", args=[workspace.la_code, job.pk, "total", "csv"])
+        reverse("workspace:job_download", args=[workspace.la_code, job.number, "total", "csv"])
     ).content.decode("utf-8-sig")
     assert csv.splitlines()[0].startswith("January census year,Expected,Lower 95% bound")
-    assert AuditEvent.objects.filter(action="export", target=f"job {job.pk}/total.csv").exists()
+    assert AuditEvent.objects.filter(action="export", target=f"job {job.number}/total.csv").exists()
 
 
 @pytest.mark.slow
@@ -687,7 +693,7 @@ def test_charts_are_drawn_once_and_served_from_cache(client_as, workspace, job, 
     real_draw = figures.draw
     monkeypatch.setattr(figures, "draw", lambda *a, **k: drawn.append(a[1]) or real_draw(*a, **k))
     client = client_as(Role.VIEWER)
-    url = reverse("workspace:job_chart", args=[workspace.la_code, job.pk, "total"])
+    url = reverse("workspace:job_chart", args=[workspace.la_code, job.number, "total"])
     first, second = client.get(url), client.get(url)
     assert first.content == second.content
     assert drawn == ["EHCP caseload forecast"]

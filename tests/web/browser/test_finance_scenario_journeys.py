@@ -179,8 +179,8 @@ def test_finance_and_scenario_pages_pass_axe(page, live_server, sign_in, las):
     pages = [
         f"{root}/finance/",
         f"{root}/data/",
-        f"{root}/jobs/{comparison.pk}/",
-        f"{root}/jobs/{sufficiency.pk}/",
+        f"{root}/jobs/{comparison.number}/",
+        f"{root}/jobs/{sufficiency.number}/",
         f"{root}/scenarios/",
         f"{saved}/",
         f"{saved}/details/",

@@ -137,7 +137,7 @@ def test_admin_pages_and_error_pages_pass_axe(page, live_server, sign_in, demo):
         },
     )
     sign_in(page, demo[Role.ADMIN])
-    page.goto(f"{live_server.url}/workspaces/990/jobs/{forecast.pk}/")
+    page.goto(f"{live_server.url}/workspaces/990/jobs/{forecast.number}/")
     chart = page.get_by_role("img", name="Chart: EHCP caseload forecast")
     page.wait_for_function(
         "img => img.complete && img.naturalWidth > 0", arg=chart.element_handle()

@@ -23,11 +23,14 @@ from highneeds.consult.analysis.coding import CODEBOOK_METHOD, codebook_run, dis
 from highneeds.consult.analysis.review import ThemeSet
 from highneeds.consult.export import responses_frame, to_csv
 from highneeds.consult.report import ProposalOutcome, WeDid, build_report, render
+from highneeds.errors import HighneedsError
 from highneeds.text import clean_text
 from highneeds.web.accounts import audit
 from highneeds.web.accounts.models import AuditEvent
+from highneeds.web.accounts.permissions import Role
 from highneeds.web.consultations import services as collection
 from highneeds.web.consultations.models import Consultation
+from highneeds.web.workspace import renders
 
 from .models import ConsultationAnalysis, ThemeReview
 
@@ -40,6 +43,10 @@ FILE_TYPES = {
         "docx",
     ),
 }
+
+
+#: The outcome report's formats in words.
+REPORT_FORMATS = {"pdf": "PDF", "html": "HTML", "docx": "Word"}
 
 
 class AnalysisError(Exception):
@@ -270,13 +277,22 @@ def we_did_of(consultation: Consultation) -> WeDid:
     )
 
 
-def report_file(consultation: Consultation, file_format: str, actor) -> tuple[bytes, str, str]:
-    """(bytes, content type, file name) of the outcome report; the download is audit-logged."""
+def _quiet(percent: int, words: str) -> None:
+    """Progress nobody is watching."""
+
+
+def report_file(
+    consultation: Consultation, file_format: str, actor, progress: renders.Progress = _quiet
+) -> tuple[bytes, str, str]:
+    """(bytes, content type, file name) of the outcome report; the export is audit-logged.
+    ``progress(percent, words)`` hears how far it has got (the report job's page shows it)."""
     if file_format not in FILE_TYPES:
         raise AnalysisError("Choose HTML, PDF or Word.")
+    progress(10, "Reading the responses.")
     table, export = responses_table(consultation)
     if table.empty:
         raise AnalysisError("There are no responses to report on yet.")
+    progress(25, "Counting agreement and finding themes in the free text.")
     reviews = ThemeReview.objects.filter(consultation=consultation).exclude(state={})
     theme_sets = {r.question: ThemeSet.from_dict(r.state) for r in reviews}
     method = CODEBOOK_METHOD if any(r.mode == "codebook" for r in reviews) else None
@@ -289,6 +305,7 @@ def report_file(consultation: Consultation, file_format: str, actor) -> tuple[by
         source_bytes=export,
         theme_method=method,
     )
+    progress(60, f"Laying out the {REPORT_FORMATS[file_format]} document.")
     body = render(built, file_format)
     content_type, suffix = FILE_TYPES[file_format]
     audit.record(
@@ -299,3 +316,55 @@ def report_file(consultation: Consultation, file_format: str, actor) -> tuple[by
         detail={"format": file_format, "rows": len(table)},
     )
     return body, content_type, f"{consultation.slug}-outcome-report.{suffix}"
+
+
+@renders.renderer("outcome-report", role=Role.ANALYST)
+def render_outcome_report(job, workspace, options: dict, progress) -> renders.Rendered:
+    """The outcome report as a background job (building it takes seconds: themes are found
+    for questions not yet reviewed, and a PDF is laid out page by page)."""
+    from django.urls import reverse
+
+    consultation = Consultation.objects.filter(
+        workspace=workspace, pk=options.get("consultation")
+    ).first()
+    if consultation is None:
+        raise HighneedsError("This consultation no longer exists.")
+    try:
+        body, content_type, name = report_file(
+            consultation, options.get("format", ""), job.created_by, progress
+        )
+    except AnalysisError as error:
+        raise HighneedsError(str(error)) from error
+    back = reverse("consult_analysis:index", args=[workspace.la_code, consultation.pk])
+    return renders.Rendered(
+        body, name, content_type, back=renders.Back(back, "Back to the analysis of responses")
+    )
+
+
+def recent_reports(consultation: Consultation, limit: int = 5):
+    """The consultation's newest outcome report jobs (any format), for its analysis page."""
+    from highneeds.web.workspace.models import Job
+
+    return (
+        Job.objects.filter(
+            workspace=consultation.workspace,
+            kind=Job.Kind.RENDER,
+            options__renderer="outcome-report",
+            options__document__consultation=consultation.pk,
+        )
+        .defer("file")
+        .order_by("-created_at")[:limit]
+    )
+
+
+def start_report(request, consultation: Consultation, file_format: str):
+    """Queue the outcome report in ``file_format`` and send the person to its job page."""
+    if file_format not in FILE_TYPES:
+        raise AnalysisError("Choose HTML, PDF or Word.")
+    return renders.start_and_show(
+        request,
+        consultation.workspace,
+        "outcome-report",
+        {"consultation": consultation.pk, "format": file_format},
+        title=f"Outcome report of {consultation.title} ({REPORT_FORMATS[file_format]})",
+    )

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -84,6 +83,8 @@ def index(request, workspace, pk: int):
             for p, review, theme_set in questions
         ],
         setup=services.setup_for(consultation),
+        report_formats=services.REPORT_FORMATS.items(),
+        reports=services.recent_reports(consultation),
     )
 
 
@@ -352,14 +353,16 @@ def report_text(request, workspace, pk: int):
 
 
 @workspace_role(Role.ANALYST)
-@require_GET
+@require_http_methods(["GET", "POST"])
 def report(request, workspace, pk: int, file_format: str):
+    """Prepare the outcome report (POST): a background job, whose page shows its progress and
+    then the download. A GET (an old link) goes to the page with the buttons."""
     consultation = _consultation(workspace, pk)
-    try:
-        body, content_type, name = services.report_file(consultation, file_format, request.user)
-    except services.AnalysisError as error:
-        messages.error(request, str(error))
-        return redirect("consult_analysis:index", la_code=workspace.la_code, pk=pk)
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    if request.method == "POST":
+        try:
+            return services.start_report(request, consultation, file_format)
+        except services.AnalysisError as error:
+            messages.error(request, str(error))
+    return redirect(
+        reverse("consult_analysis:index", args=[workspace.la_code, pk]) + "#outcome-report"
+    )

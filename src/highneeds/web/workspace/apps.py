@@ -5,3 +5,7 @@ class WorkspaceConfig(AppConfig):
     name = "highneeds.web.workspace"
     label = "workspace"
     verbose_name = "Planning workspace"
+
+    def ready(self):
+        # Registers the workspace's documents with the render jobs (the worker needs them too).
+        from . import documents  # noqa: F401

@@ -1,9 +1,11 @@
-"""Background jobs people start from the workspace (imports, forecasts) and their progress."""
+"""Background jobs people start from the workspace (imports, forecasts, documents) and their
+progress. Each workspace numbers its own jobs 1, 2, 3…: the number people see and the URLs use;
+the global id stays internal."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models
+from django.db import IntegrityError, models, transaction
 
 from highneeds.web.accounts.models import Workspace
 from highneeds.web.core.models import TimeStampedModel
@@ -17,6 +19,7 @@ class Job(TimeStampedModel):
         FORECAST = "forecast", "Run a forecast"
         SCENARIOS = "scenarios", "Compare scenarios"
         SUFFICIENCY = "sufficiency", "Check place sufficiency"
+        RENDER = "render", "Prepare a document"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Waiting to start"
@@ -28,6 +31,9 @@ class Job(TimeStampedModel):
         AWAITING = "awaiting", "Waiting for your confirmation"
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="jobs")
+    number = models.PositiveIntegerField(
+        editable=False, help_text="The job's number within its workspace: 1, 2, 3…"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -43,12 +49,51 @@ class Job(TimeStampedModel):
     # What the job found: counts, validation problems (messages with file/row/column).
     result = models.JSONField(default=dict, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # A document the job prepared (Kind.RENDER): sent by the job's download link.
+    file = models.BinaryField(null=True, blank=True, editable=False)
+    file_name = models.CharField(max_length=255, blank=True)
+    file_type = models.CharField(max_length=100, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "number"], name="job_number_per_workspace")
+        ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} #{self.pk} ({self.status})"
+        return f"{self.get_kind_display()} {self.number} ({self.status})"
+
+    def save(self, *args, **kwargs):
+        """A new job takes the next number in its workspace; two started at once (PostgreSQL)
+        cannot share one: the loser of the race takes the next."""
+        if self.number is not None or not self._state.adding:
+            return super().save(*args, **kwargs)
+        for attempt in range(5):
+            newest = Job.objects.filter(workspace_id=self.workspace_id).aggregate(
+                newest=models.Max("number")
+            )["newest"]
+            self.number = (newest or 0) + 1
+            try:
+                with transaction.atomic():
+                    return super().save(*args, **kwargs)
+            except IntegrityError:
+                self.number = None
+                if attempt == 4:
+                    raise
+        return None
+
+    @property
+    def label(self) -> str:
+        """The job's name on screen: what it is and its number in the workspace."""
+        if self.kind == self.Kind.RENDER:
+            return (self.options or {}).get("title") or f"Document {self.number}"
+        name = {
+            self.Kind.FORECAST: "Forecast",
+            self.Kind.SCENARIOS: "Scenario comparison",
+            self.Kind.SUFFICIENCY: "Sufficiency check",
+            self.Kind.IMPORT: "Import",
+        }.get(self.kind, "Job")
+        return f"{name} {self.number}"
 
     @property
     def is_finished(self) -> bool:

@@ -89,7 +89,7 @@ def start_import(
         actor=user,
         workspace=workspace,
         target=job.input_name,
-        detail={"job": job.pk, "bytes": upload.size},
+        detail={"job": job.number, "bytes": upload.size},
     )
     return enqueue(job)
 
@@ -109,7 +109,7 @@ def confirm_import(job: Job, user, *, replace: bool, accept_errors: bool) -> Job
         workspace=job.workspace,
         target=job.input_name,
         detail={
-            "job": job.pk,
+            "job": job.number,
             "confirmed": True,
             "replace": replace,
             "errors_accepted": accept_errors,
@@ -151,18 +151,17 @@ def run_job(job_id: int) -> None:
         job.result = {"confirm": confirmation_of(asked)}
     except HighneedsError as error:
         job.status = Job.Status.FAILED
-        job.message = (
-            "The file was not imported: see the problems below."
-            if job.kind == Job.Kind.IMPORT
-            else "This could not run: see the problems below."
-        )
+        job.message = {
+            Job.Kind.IMPORT: "The file was not imported: see the problems below.",
+            Job.Kind.RENDER: "The document could not be prepared: see the problems below.",
+        }.get(job.kind, "This could not run: see the problems below.")
         job.result = {"problems": [problem_of(error)]}
     except Exception:
         # A bug, not a user error: keep the traceback in the server log (it holds no personal
         # data: we log the job id, not the file's contents) and tell the user to report it.
-        log.exception("job %s failed unexpectedly", job.pk)
+        log.exception("job %s (number %s) failed unexpectedly", job.pk, job.number)
         job.status = Job.Status.FAILED
-        job.message = f"Something went wrong on our side. Report job number {job.pk}."
+        job.message = f"Something went wrong on our side. Report job number {job.number}."
         job.result = {"problems": [{"message": job.message}]}
     finally:
         if job.input_path and not keep_upload:
@@ -200,7 +199,7 @@ def _audit_import(job: Job) -> None:
         actor=job.created_by,
         workspace=job.workspace,
         target=job.input_name,
-        detail={"job": job.pk, **detail},
+        detail={"job": job.number, **detail},
     )
 
 
@@ -235,6 +234,10 @@ def _run_kind(job: Job) -> None:
         job.result = _run_scenarios(job)
     elif job.kind == Job.Kind.SUFFICIENCY:
         job.result = _run_sufficiency(job)
+    elif job.kind == Job.Kind.RENDER:
+        from .renders import run_render
+
+        job.result = run_render(job)
     else:
         raise HighneedsError(f"{job.get_kind_display()} cannot run in the background yet.")
     job.progress = 100
@@ -247,6 +250,8 @@ def _run_kind(job: Job) -> None:
         job.message = (
             "Finished: this file was already imported, nothing changed."
             if job.result.get("already_imported")
+            else "Finished: the document is ready to download."
+            if job.kind == Job.Kind.RENDER
             else "Finished."
         )
 
@@ -333,21 +338,7 @@ def saved_tables(tables: dict[str, TitledTable]) -> dict:
 
 def start_forecast(workspace: Workspace, user, options: dict) -> Job:
     """Queue a forecast of the workspace's LA with the chosen options (ForecastForm's fields)."""
-    job = Job.objects.create(
-        workspace=workspace,
-        created_by=user,
-        kind=Job.Kind.FORECAST,
-        options=options,
-        message="Waiting for a worker to start the forecast.",
-    )
-    audit.record(
-        audit.Action.RUN,
-        actor=user,
-        workspace=workspace,
-        target=f"forecast job {job.pk}",
-        detail={"job": job.pk, **options},
-    )
-    return enqueue(job)
+    return start_job(workspace, user, Job.Kind.FORECAST, options, "the forecast")
 
 
 def _run_forecast(job: Job) -> dict:
@@ -355,20 +346,22 @@ def _run_forecast(job: Job) -> dict:
     return saved_tables(la_forecast(get_store(), job.workspace.la_code, **job.options))
 
 
-def _start(workspace: Workspace, user, kind: str, options: dict, what: str) -> Job:
+def start_job(workspace: Workspace, user, kind: str, options: dict, what: str) -> Job:
+    """Record a job of ``kind`` (its run is audit-logged) and queue it; ``what`` names the work
+    in the waiting message ("the comparison")."""
     job = Job.objects.create(
         workspace=workspace,
         created_by=user,
         kind=kind,
         options=options,
-        message=f"Waiting for a worker to start the {what}.",
+        message=f"Waiting for a worker to start {what}.",
     )
     audit.record(
         audit.Action.RUN,
         actor=user,
         workspace=workspace,
-        target=f"{kind} job {job.pk}",
-        detail={"job": job.pk, **options},
+        target=f"job {job.number}: {job.label}"[:200],
+        detail={"job": job.number, **options},
     )
     return enqueue(job)
 
@@ -376,12 +369,12 @@ def _start(workspace: Workspace, user, kind: str, options: dict, what: str) -> J
 def start_scenarios(workspace: Workspace, user, options: dict) -> Job:
     """Queue a comparison of the baseline and scenarios: ``options["scenarios"]`` names saved
     scenarios of this LA (without it, the examples shipped with highneeds)."""
-    return _start(workspace, user, Job.Kind.SCENARIOS, options, "comparison")
+    return start_job(workspace, user, Job.Kind.SCENARIOS, options, "the comparison")
 
 
 def start_sufficiency(workspace: Workspace, user, options: dict) -> Job:
     """Queue the places-against-demand check (simulations, seed)."""
-    return _start(workspace, user, Job.Kind.SUFFICIENCY, options, "sufficiency check")
+    return start_job(workspace, user, Job.Kind.SUFFICIENCY, options, "the sufficiency check")
 
 
 def _run_scenarios(job: Job) -> dict:
@@ -536,9 +529,9 @@ def job_panels(job: Job) -> list[dict]:
         figures.panel(
             name,
             table,
-            chart_src=reverse("workspace:job_chart", args=[la, job.pk, name]),
+            chart_src=reverse("workspace:job_chart", args=[la, job.number, name]),
             download_url=lambda fmt, name=name: reverse(
-                "workspace:job_download", args=[la, job.pk, name, fmt]
+                "workspace:job_download", args=[la, job.number, name, fmt]
             ),
         )
         for name, table in job_tables(job).items()
@@ -654,4 +647,6 @@ def overview_html(workspace: Workspace) -> tuple[str, str | None]:
 
 
 def recent_jobs(workspace: Workspace, limit: int = 20):
-    return Job.objects.filter(workspace=workspace).select_related("created_by")[:limit]
+    """The workspace's newest uploads (import jobs)."""
+    jobs = Job.objects.filter(workspace=workspace, kind=Job.Kind.IMPORT)
+    return jobs.select_related("created_by").defer("file")[:limit]

@@ -1,6 +1,6 @@
 """The house number format (highneeds.formatting) as template filters:
 ``{% load numbers %}{{ value|count }}``, ``|money``, ``|money_exact``, ``|percent``, ``|rate``,
-``|probability``, ``|figure:"Heading words"``."""
+``|probability``, ``|filesize``, ``|figure:"Heading words"``."""
 
 from django import template
 
@@ -12,6 +12,7 @@ register.filter("count", formatting.count)
 register.filter("percent", formatting.percent)
 register.filter("rate", formatting.rate)
 register.filter("probability", formatting.probability)
+register.filter("filesize", formatting.file_size)
 
 
 @register.filter

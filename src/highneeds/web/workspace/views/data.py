@@ -9,14 +9,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from highneeds.analysis import jsna_export
 from highneeds.finance import templates as finance_templates
 from highneeds.suppression import DEFAULT_THRESHOLD
 from highneeds.web.accounts.permissions import Role, has_role, workspace_role
 from highneeds.web.core.store import get_store
-from highneeds.web.workspace import figures, services
+from highneeds.web.workspace import documents, figures, services
 from highneeds.web.workspace.forms import UploadForm
 
 from .downloads import export
@@ -44,7 +44,7 @@ def data(request, workspace):
             )
             # Only the upload is done here: this page says whether it was imported.
             messages.info(request, f"{job.input_name} was uploaded. {_import_state(job)}")
-            return redirect("workspace:job", la_code=workspace.la_code, job_id=job.pk)
+            return redirect("workspace:job", la_code=workspace.la_code, number=job.number)
     loaded = services.provenance(workspace)
     return render(
         request,
@@ -79,7 +79,16 @@ def _import_state(job) -> str:
 
 
 def _jsna_years(workspace) -> list[int]:
-    return jsna_export.stored_years(get_store(), workspace.la_code)
+    return documents.jsna_years(workspace)
+
+
+@workspace_role(Role.VIEWER)
+@require_POST
+def data_jsna_pdf(request, workspace, year):
+    """Prepare the JSNA tables of a census year as a tagged PDF (a background job)."""
+    if year not in _jsna_years(workspace):
+        raise Http404("This LA has no SEN2 return for that year.")
+    return documents.start_jsna_pdf(request, workspace, year)
 
 
 @workspace_role(Role.VIEWER)

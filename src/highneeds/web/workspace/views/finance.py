@@ -77,7 +77,7 @@ def finance(request, workspace):
         form = SufficiencyForm(request.POST)
         if form.is_valid():
             started = services.start_sufficiency(workspace, request.user, form.cleaned_data)
-            return redirect("workspace:job", la_code=workspace.la_code, job_id=started.pk)
+            return redirect("workspace:job", la_code=workspace.la_code, number=started.number)
     tables, unavailable = _finance(workspace)
     own, own_unavailable = _own_finance(workspace)
     # By key: the template places each of the LA's own tables under its own heading.

@@ -24,7 +24,7 @@ def forecast(request, workspace):
         form = ForecastForm(request.POST)
         if form.is_valid():
             started = services.start_forecast(workspace, request.user, form.cleaned_data)
-            return redirect("workspace:job", la_code=workspace.la_code, job_id=started.pk)
+            return redirect("workspace:job", la_code=workspace.la_code, number=started.number)
     jobs = Job.objects.filter(workspace=workspace, kind=Job.Kind.FORECAST)
     return render(
         request,

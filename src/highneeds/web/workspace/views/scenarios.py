@@ -54,7 +54,7 @@ def scenarios(request, workspace):
         form = CompareForm(request.POST, names=names)
         if form.is_valid():
             started = services.start_scenarios(workspace, request.user, form.cleaned_data)
-            return redirect("workspace:job", la_code=workspace.la_code, job_id=started.pk)
+            return redirect("workspace:job", la_code=workspace.la_code, number=started.number)
     jobs = Job.objects.filter(workspace=workspace, kind=Job.Kind.SCENARIOS)
     return render(
         request,

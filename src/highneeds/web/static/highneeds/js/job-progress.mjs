@@ -1,5 +1,5 @@
 // Keeps a job page's status up to date without reloading. Without JavaScript the page has a
-// "Refresh this page" link instead.
+// "Check again" button instead.
 const box = document.getElementById("job-progress");
 
 async function poll() {
@@ -8,9 +8,12 @@ async function poll() {
   const job = await response.json();
   document.getElementById("job-status").textContent = job.status_label;
   document.getElementById("job-message").textContent = job.message;
-  document.getElementById("job-percent").textContent = job.progress;
+  const percent = document.getElementById("job-percent");
+  if (percent) percent.textContent = job.progress;
+  const bar = document.getElementById("job-bar");
+  if (bar) bar.value = job.progress;
   if (job.finished) {
-    // Show the full report (problems or validation summary), rendered by the server.
+    // Show the full report (problems, validation summary or the download), from the server.
     window.location.reload();
   } else {
     window.setTimeout(poll, 2000);
