@@ -136,7 +136,7 @@ def _evaluate_real(part: str, bootstrap: int, fmt: Format) -> None:
         coder_agreement,
         evaluate_real,
         load_real_set,
-        shipped_set_path,
+        read_second_coding,
     )
 
     if part not in PARTS:
@@ -150,16 +150,20 @@ def _evaluate_real(part: str, bootstrap: int, fmt: Format) -> None:
         title=f"Machine coding against hand coding, {part} part of the Pol.is set",
         decimals=decimals,
     )
-    second = pd.read_csv(
-        shipped_set_path().parent / "consult_eval_polis" / "second_coding.csv",
-        dtype=str,
-        keep_default_na=False,
+    codings = {
+        "independent_coding": "Another coder (a separate AI agent, blind) against the first",
+        "second_coding": "The first coder again, later (intra-coder re-test)",
+    }
+    agreement = pd.DataFrame(
+        [
+            {"coding": title, **coder_agreement(data, read_second_coding(name))}
+            for name, title in codings.items()
+        ]
     )
-    agreement = pd.DataFrame([coder_agreement(data, second)])
     emit(
         agreement,
         fmt,
-        title="Second hand coding against the first",
+        title="Second hand codings against the first",
         decimals={"f1": 3, "exact_match": 3, "kappa": 3},
         index=False,
     )

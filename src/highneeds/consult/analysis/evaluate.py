@@ -364,13 +364,16 @@ def score_codebook(
     return _pooled(gold_all, predicted_all, sorted(gold_all), bootstrap, seed)
 
 
-def coder_agreement(data: TextLabelledSet, second: pd.DataFrame) -> dict:
-    """How well a second, independent coding of some answers agrees with the first.
+def _kappa(decisions: np.ndarray) -> float:
+    """Cohen's kappa of two coders' yes/no decisions (rows: decision; columns: coder)."""
+    observed = float((decisions[:, 0] == decisions[:, 1]).mean())
+    p1, p2 = decisions[:, 0].mean(), decisions[:, 1].mean()
+    expected = p1 * p2 + (1 - p1) * (1 - p2)
+    return 1.0 if expected == 1 else float((observed - expected) / (1 - expected))
 
-    ``second`` has question, id, theme_id rows. Returns the answers compared, sample F1 of
-    the second coding against the first, exact match, and Cohen's kappa over every (answer,
-    codebook theme) yes/no decision.
-    """
+
+def _decisions(data: TextLabelledSet, second: pd.DataFrame):
+    """Each compared answer's two theme sets, and every (question, theme, first, second)."""
     first_sets, second_sets, decisions = [], [], []
     for (question, answer), rows in second.groupby(["question", "id"], sort=False):
         first = data.gold(question)[str(answer)]
@@ -378,18 +381,53 @@ def coder_agreement(data: TextLabelledSet, second: pd.DataFrame) -> dict:
         first_sets.append(first)
         second_sets.append(again)
         for theme in data.codebook.for_question(question).theme_ids:
-            decisions.append((theme in first, theme in again))
+            decisions.append((question, theme, theme in first, theme in again))
+    return first_sets, second_sets, decisions
+
+
+def coder_agreement(data: TextLabelledSet, second: pd.DataFrame) -> dict:
+    """How well a second coding of some answers agrees with the first.
+
+    ``second`` has question, id, theme_id rows. Returns the answers compared, sample F1 of
+    the second coding against the first, exact match, and Cohen's kappa over every (answer,
+    codebook theme) yes/no decision.
+    """
+    first_sets, second_sets, decisions = _decisions(data, second)
     scores = score(first_sets, second_sets, bootstrap=1)
-    yes = np.array(decisions, dtype=float)
-    observed = float((yes[:, 0] == yes[:, 1]).mean())
-    p1, p2 = yes[:, 0].mean(), yes[:, 1].mean()
-    expected = p1 * p2 + (1 - p1) * (1 - p2)
+    yes = np.array([(a, b) for *_, a, b in decisions], dtype=float)
     return {
         "answers": len(first_sets),
         "f1": scores.f1,
         "exact_match": scores.exact_match,
-        "kappa": float((observed - expected) / (1 - expected)),
+        "kappa": _kappa(yes),
     }
+
+
+def coder_agreement_by_theme(data: TextLabelledSet, second: pd.DataFrame) -> pd.DataFrame:
+    """Agreement theme by theme: answers each coder gave it, both, and Cohen's kappa over the
+    compared answers' yes/no decisions for that theme (a row per question and theme)."""
+    _, _, decisions = _decisions(data, second)
+    frame = pd.DataFrame(decisions, columns=["question", "theme_id", "first", "second"])
+    rows = []
+    for (question, theme), group in frame.groupby(["question", "theme_id"], sort=False):
+        yes = group[["first", "second"]].to_numpy(dtype=float)
+        rows.append(
+            {
+                "question": question,
+                "theme_id": theme,
+                "first": int(yes[:, 0].sum()),
+                "second": int(yes[:, 1].sum()),
+                "both": int((yes[:, 0] * yes[:, 1]).sum()),
+                "kappa": _kappa(yes),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def read_second_coding(name: str, folder: str | Path | None = None) -> pd.DataFrame:
+    """``second_coding`` (the first coder again) or ``independent_coding`` (another coder)."""
+    folder = Path(folder) if folder else shipped_set_path().parent / REAL_SET
+    return pd.read_csv(folder / f"{name}.csv", dtype=str, keep_default_na=False)
 
 
 def evaluate_real(
@@ -404,8 +442,9 @@ def evaluate_real(
 
     Discovery: the default (static embedding, k-means, count by silhouette) beside TF-IDF +
     NMF with its own automatic count (the previous default) and with the codebook's count.
-    Codebook mode: the default (sentence vectors) beside the previous TF-IDF classifier, at
-    each share of hand-coded answers.
+    Codebook mode: the default (sentence vectors and TF-IDF words) beside sentence vectors
+    alone (the previous session's default) and the TF-IDF classifier before it, at each share
+    of hand-coded answers.
     """
     if part not in PARTS:
         raise ValueError(f"part must be one of {PARTS}, not {part!r}")
@@ -425,7 +464,10 @@ def evaluate_real(
         found = score_discovery(data, part, make, bootstrap=bootstrap, seed=seed)
         rows.append({"mode": "discovery", "method": method, "setting": "no codebook", **found})
     codebook = {
-        "sentence vectors (default)": lambda book: CodebookClassifier(book, seed=seed),
+        "sentence vectors and words (default)": lambda book: CodebookClassifier(book, seed=seed),
+        "sentence vectors alone (previous session)": lambda book: CodebookClassifier(
+            book, lexical_weight=0.0, seed=seed
+        ),
         "TF-IDF + logistic regression (previous)": lambda book: TfidfCodebookClassifier(
             book, seed=seed
         ),
