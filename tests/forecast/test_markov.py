@@ -271,3 +271,19 @@ def test_breakdowns_are_summed_once_and_agree_with_the_uncached_sums(small_la):
     dearer = costs.assign(cost=costs["cost"] * 2)
     once, twice = result.cost_summary(costs), result.cost_summary(dearer)
     assert np.allclose(twice["mean"], 2 * once["mean"]) and (once["mean"].iloc[1:] > 0).all()
+
+
+def test_rate_uncertainty_widens_intervals_with_the_horizon_not_the_expected_path(witan_demo):
+    runs = {}
+    for uncertain in (False, True):
+        model = MarkovForecaster(rate_uncertainty=uncertain).fit(
+            witan_demo.transitions, witan_demo.population, witan_demo.valid_states
+        )
+        runs[uncertain] = model.simulate(horizon=5, simulations=400, seed=3).summary(())
+    plain, wide = runs[False], runs[True]
+    assert np.allclose(plain["expected"], wide["expected"])
+    width = (wide["q90"] - wide["q10"]) / (plain["q90"] - plain["q10"])
+    assert (width.iloc[1:] > 1.4).all() and width.iloc[-1] > width.iloc[1]
+    # the 5-year 80% interval spans more than ±2.3%, the year-to-year swing of a real LA
+    last = wide.iloc[-1]
+    assert (last["q90"] - last["q10"]) / last["expected"] > 0.1

@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from highneeds.errors import ModelInputError
+from highneeds.forecast.markov import MarkovForecaster
 from highneeds.forecast.markov_backtest import (
     caseload_by_january,
     markov_backtest,
@@ -91,3 +92,21 @@ def test_a_joiner_trend_needs_three_years_before_each_origin():
             simulations=50,
             model=lambda: MarkovForecaster(joiner_trend=True),
         )
+
+
+@pytest.mark.slow
+def test_rate_uncertainty_brings_coverage_up_from_too_narrow():
+    # the synthetic LA's joiners grow 3% a year, which a model without a trend cannot know
+    la = synthetic_la(children=3000, years=7, first_year=2016)
+    kwargs = {"population": la.population, "valid_states": la.valid_states, "simulations": 300}
+    covered = {}
+    for uncertain in (False, True):
+        errors = markov_backtest(
+            la.transitions,
+            model=lambda uncertain=uncertain: MarkovForecaster(rate_uncertainty=uncertain),
+            **kwargs,
+        )
+        covered[uncertain] = errors["covered80"].mean()
+        assert len(errors) == 15
+    assert covered[False] < 0.7  # too narrow: about half the 80% intervals miss
+    assert covered[True] >= 0.8

@@ -91,3 +91,55 @@ def test_reader_names_file_and_column_of_a_problem(tmp_path):
     (tmp_path / "costs.csv").unlink()
     with pytest.raises(InputFileError, match="file not found"):
         read_witan_inputs(tmp_path)
+
+
+def _witan_rates(transitions: pd.DataFrame, event: pd.Series, among: pd.Series) -> pd.Series:
+    """witan.send's Beta mean per (NCY, need, setting) from the raw rows, computed apart from
+    highneeds' arrays: (events + prior) / (children + 1), the prior being the NCY's pooled
+    (events + 0.5) / (children + 1)."""
+    rows = transitions[among]
+    keys = [rows["ncy_from"], rows["need_from"], rows["setting_from"]]
+    hits = event[among].groupby(keys).sum()
+    seen = event[among].groupby(keys).size()
+    ncy = hits.index.get_level_values(0)
+    pooled = (hits.groupby(level=0).sum() + 0.5) / (seen.groupby(level=0).sum() + 1)
+    return (hits + pooled.loc[ncy].to_numpy()) / (seen + 1)
+
+
+def test_witan_mode_rates_equal_witan_sends_rules_state_by_state(witan_demo):
+    t = witan_demo.transitions
+    model = MarkovForecaster(estimation="witan").fit(
+        t, witan_demo.population, witan_demo.valid_states
+    )
+    space, params = model.space_, model.params_
+    labels = space.state_labels().set_index(["ncy", "need", "setting"])
+    position = pd.Series(np.arange(len(labels)), index=labels.index)
+    held = t["setting_from"].notna()
+    stays = held & t["setting_to"].notna()
+    checks = {
+        "leave": (_witan_rates(t, t["setting_to"].isna(), held), params.leave_mean()),
+        # a need change within the same setting counts as staying
+        "move": (_witan_rates(t, t["setting_to"] != t["setting_from"], stays), params.move_mean()),
+    }
+    for name, (theirs, ours) in checks.items():
+        cells = position.reindex(theirs.index)
+        assert cells.notna().all(), name
+        assert np.allclose(ours.reshape(-1)[cells.to_numpy(dtype=int)], theirs.to_numpy()), name
+        assert len(theirs) > 400, name
+
+
+def test_witan_mode_borrows_the_ncy_below_where_no_transition_starts(witan_demo):
+    t = witan_demo.transitions
+    held = t["setting_from"].notna()
+    assert not (held & (t["ncy_from"] == 18)).any()  # no child on a plan at NCY 18 here
+    model = MarkovForecaster(estimation="witan").fit(
+        t, witan_demo.population, witan_demo.valid_states
+    )
+    ncy = list(model.space_.ncys)
+    leave = model.params_.leave_mean()
+    valid = model.space_.valid
+    at_17 = t[held & (t["ncy_from"] == 17)]
+    pooled_17 = (at_17["setting_to"].isna().sum() + 0.5) / (len(at_17) + 1)
+    # NCY 18 (setting S only) takes NCY 17's pooled rate, 83%, not the all-NCY rate of 7%
+    assert np.allclose(leave[ncy.index(18)][valid[ncy.index(18)]], pooled_17)
+    assert pooled_17 > 0.8

@@ -369,6 +369,17 @@ def monte_carlo(
         else np.full(S, params.trend_mean)
     )
     movers = _MoverSampler(routes, params.dest_concentration.reshape(-1), rng)
+    # The joiner rate's own course (rate_uncertainty): a trend drawn per simulation around
+    # none and yearly swings, both mean-preserving lognormal factors, from their own stream so
+    # every other draw is the same with or without them and with or without an adjustment.
+    swing = np.ones((S, T))
+    if params.swing_sd > 0 or params.drift_sd > 0:
+        course = np.random.default_rng(np.random.SeedSequence(sequence.entropy, spawn_key=(7,)))
+        sd, drift = params.swing_sd, params.drift_sd
+        ahead = np.arange(1, T + 1)[None, :]
+        shocks = course.normal(-0.5 * sd**2, sd, size=(S, T)) if sd > 0 else 0.0
+        slopes = course.normal(0.0, drift, size=(S, 1)) if drift > 0 else 0.0
+        swing = np.exp(shocks + slopes * ahead - 0.5 * (drift * ahead) ** 2)
 
     stock = np.zeros((S, T + 1, AK), dtype=np.int32)
     # Two reused count buffers (this year's, next year's): no fresh pages every year.
@@ -415,7 +426,8 @@ def monte_carlo(
         units["no_valid_setting"][:, t] = np.bincount(unit, weights=out_leave, minlength=SL)
 
         year = base_year + t + 1
-        mu = rate * exposure[t][None, :] * np.exp(trend * (year - params.trend_ref_year))[:, None]
+        growth = np.exp(trend * (year - params.trend_ref_year)) * swing[:, t]
+        mu = rate * exposure[t][None, :] * growth[:, None]
         # Poisson splitting: joiners per cell are independent Poisson(mu * share). For
         # witan's binomial rates (a few per thousand) this is the binomial's Poisson limit.
         count = rng.poisson(mu[:, cell_ncy] * join_share)

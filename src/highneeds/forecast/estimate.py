@@ -48,6 +48,12 @@ class MarkovParameters:
     trend_mean: float = 0.0  # log joiner-rate change per year
     trend_sd: float = 0.0
     trend_ref_year: float = 0.0
+    #: Standard deviation of a year's shock to the log joiner rate (drawn afresh for every
+    #: simulation and year, mean-preserving): year-to-year swings beyond the Poisson noise.
+    swing_sd: float = 0.0
+    #: Standard deviation of a trend in the log joiner rate drawn once per simulation around
+    #: none (mean-preserving): the course the data cannot rule out (rate_uncertainty).
+    drift_sd: float = 0.0
     notes: list[str] = field(default_factory=list)
 
     def leave_mean(self) -> np.ndarray:
@@ -212,8 +218,12 @@ def estimate_bayes(
     population: np.ndarray | None,
     prior_strength: float = 2.0,
     joiner_trend: bool = False,
+    rate_uncertainty: bool = False,
 ) -> MarkovParameters:
-    """Hierarchical Bayesian estimates; ``population`` is (Y, A) for the TO years or None."""
+    """Hierarchical Bayesian estimates; ``population`` is (Y, A) for the TO years or None.
+
+    With ``rate_uncertainty`` the joiner rate also carries the uncertainty of its course
+    (:func:`_fit_rate_uncertainty`): an unknown trend and yearly swings."""
     c = _count(idx, space, years, weights, move_means_setting_change=False)
     K = space.n_pairs
     valid = space.valid
@@ -267,9 +277,63 @@ def estimate_bayes(
         joiner_split=joiner_split,
         uses_population=population is not None,
     )
+    rates = joiners_by_ncy.sum(axis=1) / exposure.sum(axis=1)
     if joiner_trend:
-        _fit_trend(params, years + 1, (joiners_by_ncy.sum(axis=1)) / exposure.sum(axis=1), weights)
+        _fit_trend(params, years + 1, rates, weights)
+    if rate_uncertainty:
+        _fit_rate_uncertainty(params, years + 1, rates, joiners_by_ncy.sum(axis=1), weights)
     return params
+
+
+#: Prior for the variance of a year's swing in an LA's log joiner rate, beyond Poisson
+#: noise: from the DfE releases, the median LA's yearly change in log new plans (2016–2022,
+#: each year's national change taken out) has variance 0.055 after Poisson noise; for
+#: independent yearly swings that is twice a swing's variance, so a swing's sd is about 0.17.
+SWING_PRIOR_VARIANCE = 0.0275
+#: Weight of that prior, in training years.
+SWING_PRIOR_YEARS = 2.0
+
+
+def _fit_rate_uncertainty(
+    params: MarkovParameters,
+    to_years: np.ndarray,
+    rates: np.ndarray,
+    joiners: np.ndarray,
+    weights: np.ndarray,
+) -> None:
+    """Widen the joiner rate by the uncertainty of its course, not only of its level.
+
+    * **Trend**: without a fitted trend (``joiner_trend`` off) the forecast carries none, but
+      the data cannot rule one out: each simulation draws a trend g from Normal(0, s²) with
+      s² = slope² + its standard error² of the log-linear fit over the training years
+      (three or more years with joiners; else none), and h years ahead multiplies the joiner
+      rate by exp(g·h − s²h²/2), whose mean is 1: the expected path is unchanged. (With
+      ``joiner_trend`` on, the fitted trend's own uncertainty is already drawn.)
+    * **Swings**: each simulation-year's joiner rate is multiplied by exp(e − v/2),
+      e ~ Normal(0, v), v the variance of the training years' log rates around the trend
+      (less Poisson noise, 1/joiners) pooled with :data:`SWING_PRIOR_VARIANCE` worth
+      :data:`SWING_PRIOR_YEARS` years. Mean-preserving: the expected path is unchanged.
+    """
+    usable = rates > 0
+    x, y, n_join = to_years[usable].astype(float), np.log(rates[usable]), joiners[usable]
+    if len(x) >= 3 and params.trend_sd == 0.0:
+        probe = MarkovParameters(**{**params.__dict__, "notes": []})
+        _fit_trend(probe, to_years[usable], rates[usable], weights[usable])
+        params.drift_sd = float(np.hypot(probe.trend_mean, probe.trend_sd))
+    if len(x) >= 3:
+        slope = np.polyfit(x, y, 1)
+        resid = y - np.polyval(slope, x)
+        dof = len(x) - 2
+    elif len(x) == 2:
+        resid = y - y.mean()
+        dof = 1
+    else:  # one year or none with joiners: the prior alone
+        resid, dof = np.zeros(0), 0
+        n_join = np.zeros(0)
+    own = float((resid**2).sum() - (1.0 / np.maximum(n_join, 1)).sum())
+    own = max(own, 0.0)  # a dof-weighted sum of squares less the Poisson part
+    variance = (own + SWING_PRIOR_YEARS * SWING_PRIOR_VARIANCE) / (dof + SWING_PRIOR_YEARS)
+    params.swing_sd = float(np.sqrt(variance))
 
 
 def _fit_trend(
@@ -345,6 +409,19 @@ def _destination_posterior(dest_counts: np.ndarray, space: StateSpace, kappa: fl
 # ------------------------------------------------------------------------------------------
 
 
+def _nearest_with_data(values: np.ndarray, has: np.ndarray, default: float) -> np.ndarray:
+    """``values`` (A,) where ``has``; elsewhere the nearest NCY below with data, else the
+    nearest above, else ``default``."""
+    out = np.full(len(values), float(default))
+    rows = np.flatnonzero(has)
+    if not len(rows):
+        return out
+    for a in range(len(values)):
+        below, above = rows[rows <= a], rows[rows > a]
+        out[a] = values[below[-1]] if len(below) else values[above[0]]
+    return out
+
+
 def estimate_witan(
     idx: IndexedTransitions,
     space: StateSpace,
@@ -367,10 +444,14 @@ def estimate_witan(
         s_a = success.sum(axis=1)
         f_a = (total - success).sum(axis=1)
         has = total.sum(axis=1) > 0
-        # pooled prior per NCY with total weight one; an NCY with no data falls back to all
+        # pooled prior per NCY with total weight one. witan.send has none for an NCY no
+        # transition starts from (no parameters at all there); highneeds borrows the nearest
+        # NCY below with data (as witan.send's mover destinations borrow the NCY below), else
+        # the nearest above, else all NCYs: not the all-NCY rate first, which put NCY 18 of
+        # witan.send's demo at a 7% leaving rate between neighbours at 83-85%.
         pa = (s_a + 0.5) / (s_a + f_a + 1.0)
         overall = (success.sum() + 0.5) / (total.sum() + 1.0)
-        pa = np.where(has, pa, overall)
+        pa = _nearest_with_data(pa, has, overall)
         alpha = np.where(valid, success + pa[:, None], 1.0)
         beta = np.where(valid, (total - success) + (1.0 - pa)[:, None], 1.0)
         return alpha, beta

@@ -56,6 +56,12 @@ class MarkovForecaster:
         0.7 = last year counts 1, the one before 0.7, then 0.49 ...).
     joiner_trend:
         Fit a log-linear trend in the joiner rate over the training years and carry it on.
+    rate_uncertainty:
+        (``bayes``) Let every simulation's joiner rate follow its own course: a trend drawn
+        around none (or around the fitted one's uncertainty) and yearly swings estimated from
+        the training years, pooled with the typical LA's (see
+        :func:`highneeds.forecast.estimate._fit_rate_uncertainty`). The expected path is
+        unchanged; the intervals widen with the horizon as a real LA's caseload does.
     train_years:
         FROM years of the transitions to learn from (default: all). The starting caseload
         is always the latest January in the transitions.
@@ -74,6 +80,7 @@ class MarkovForecaster:
         joiner_trend: bool = False,
         train_years: Sequence[int] | None = None,
         support: str = "observed",
+        rate_uncertainty: bool = True,
     ):
         self.estimation = estimation
         self.prior_strength = prior_strength
@@ -81,6 +88,7 @@ class MarkovForecaster:
         self.joiner_trend = joiner_trend
         self.train_years = train_years
         self.support = support
+        self.rate_uncertainty = rate_uncertainty
 
     def get_params(self) -> dict:
         return {
@@ -90,6 +98,7 @@ class MarkovForecaster:
             "joiner_trend": self.joiner_trend,
             "train_years": self.train_years,
             "support": self.support,
+            "rate_uncertainty": self.rate_uncertainty,
         }
 
     def _check_config(self) -> None:
@@ -166,6 +175,7 @@ class MarkovForecaster:
                 population=pop_to,
                 prior_strength=self.prior_strength,
                 joiner_trend=self.joiner_trend,
+                rate_uncertainty=self.rate_uncertainty,
             )
 
         last = int(all_years.max())
