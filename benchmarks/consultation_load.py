@@ -2,15 +2,16 @@
 
 Starts gunicorn on loopback over a fresh database (SQLite file and/or a new PostgreSQL database),
 seeds the demo consultation, then N concurrent clients each complete the whole public journey
-(about you, four area pages, equality, check answers, submit) until the target number of
-submissions is reached. Every journey ends in a confirmation page with a reference number or a
-clear retry message (429/503); afterwards the database must hold exactly the acknowledged
-references - zero lost, zero duplicated.
+(start, about you, four area pages, equality, check answers, submit, confirmation) until the
+target number of submissions is reached. Every journey ends in a confirmation page with a
+reference number or a clear retry message (429/503); afterwards the database must hold exactly
+the acknowledged references - zero lost, zero duplicated.
 
     .venv/bin/python benchmarks/consultation_load.py --database both --submissions 2000 --clients 50
 
 Reports, per database: acknowledged, refused with a retry message, errors, lost, duplicated,
-p50/p95/max of the final submit and of the whole journey (ms), and throughput (submissions/s).
+p50/p95/max of the final submit and of the whole journey (ms), throughput (submissions/s), and
+the p95 of every page by method (``page_p95_ms``: "area GET", "check-your-answers POST"...).
 PostgreSQL: 127.0.0.1:5432 user postgres (override with --postgres-url); a database named
 hn_consult_load_<pid> is created and dropped.
 """
@@ -69,6 +70,8 @@ class Tally:
     errors: Counter = field(default_factory=Counter)
     submit_ms: list[float] = field(default_factory=list)
     journey_ms: list[float] = field(default_factory=list)
+    #: Milliseconds of every request, by page and method ("area GET", "check POST"...).
+    page_ms: dict[str, list[float]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -83,6 +86,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def page_of(url: str, root: str) -> str:
+    """The page a URL shows, without its area number: "start", "about-you", "area"..."""
+    path = url[len(root) :].strip("/")
+    return re.sub(r"/\d+$", "", path) or "start"
+
+
 def journey(base: str, client_id: int, number: int, tally: Tally) -> None:
     """One respondent: a fresh session (cookie jar) completing every page, then submit."""
     jar = http.cookiejar.CookieJar()
@@ -93,13 +102,19 @@ def journey(base: str, client_id: int, number: int, tally: Tally) -> None:
     def request(url, data=None):
         body = urllib.parse.urlencode(data).encode() if data is not None else None
         req = urllib.request.Request(url, data=body, headers={"User-Agent": agent, "Referer": url})
+        sent = time.perf_counter()
         try:
             with opener.open(req, timeout=120) as reply:
-                return reply.status, reply.read().decode()
+                result = reply.status, reply.read().decode()
         except urllib.error.HTTPError as error:
-            return error.code, error.read().decode(errors="replace")
+            result = error.code, error.read().decode(errors="replace")
+        page = f"{page_of(url, root)} {'POST' if data is not None else 'GET'}"
+        with tally.lock:
+            tally.page_ms.setdefault(page, []).append((time.perf_counter() - sent) * 1000)
+        return result
 
     started = time.perf_counter()
+    request(f"{root}/")
     status, html = request(f"{root}/about-you/")
     token = CSRF_INPUT.search(html).group(1)
     pages = [
@@ -129,6 +144,7 @@ def journey(base: str, client_id: int, number: int, tally: Tally) -> None:
             with tally.lock:
                 tally.errors[f"page {status}"] += 1
             return
+    request(f"{root}/check-your-answers/")
     submit_started = time.perf_counter()
     status, html = request(f"{root}/check-your-answers/", {"csrfmiddlewaretoken": token})
     submit_ms = (time.perf_counter() - submit_started) * 1000
@@ -215,7 +231,7 @@ def bench(database: str, args) -> dict:
     if database == "postgres":
         import psycopg
 
-        pg_name = f"hn_consult_load_{os.getpid()}"
+        pg_name = args.postgres_database or f"hn_consult_load_{os.getpid()}"
         with psycopg.connect(args.postgres_url, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{pg_name}"')
             conn.execute(f'CREATE DATABASE "{pg_name}"')
@@ -283,6 +299,12 @@ def bench(database: str, args) -> dict:
         if tally.journey_ms
         else None,
         "seconds": round(seconds, 1),
+        "page_p95_ms": {
+            page: round(percentile(times, 0.95), 1) for page, times in sorted(tally.page_ms.items())
+        },
+        "slowest_page_p95_ms": round(
+            max((percentile(t, 0.95) for t in tally.page_ms.values()), default=float("nan")), 1
+        ),
         "submissions_per_second": round(len(tally.acknowledged) / seconds, 1),
     }
 
@@ -294,6 +316,11 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--postgres-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument(
+        "--postgres-database",
+        help="name of the database to create and drop (default hn_consult_load_<pid>); on a "
+        "shared server, a name of your own",
+    )
     args = parser.parse_args()
     databases = ["sqlite", "postgres"] if args.database == "both" else [args.database]
     failed = False
