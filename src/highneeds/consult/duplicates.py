@@ -12,7 +12,8 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from difflib import SequenceMatcher
+
+from rapidfuzz.distance import Indel
 
 DEFAULT_WINDOW = timedelta(hours=24)
 DEFAULT_THRESHOLD = 0.9
@@ -34,11 +35,16 @@ def answers_signature(answers: Iterable[tuple[str, str]]) -> str:
     return " | ".join(f"{key}={normalise_text(value)}" for key, value in sorted(answers))
 
 
-def similarity(a: str, b: str) -> float:
-    """How alike two signatures are, from 0 (nothing shared) to 1 (identical)."""
+def similarity(a: str, b: str, threshold: float = 0.0) -> float:
+    """How alike two signatures are, from 0 (nothing shared) to 1 (identical): twice the
+    characters they share in order (longest common subsequence) over their total length.
+
+    Below ``threshold`` the answer is 0 (rapidfuzz stops early: the check on every submit
+    compares a response with up to 50 earlier ones; difflib took about 20 ms a pair).
+    """
     if a == b:
         return 1.0
-    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+    return Indel.normalized_similarity(a, b, score_cutoff=threshold)
 
 
 @dataclass(frozen=True)
@@ -76,7 +82,7 @@ def likely_duplicates_of(
             continue
         if abs(candidate.submitted_at - other.submitted_at) > window:
             continue
-        score = similarity(candidate.signature, other.signature)
+        score = similarity(candidate.signature, other.signature, threshold)
         if score >= threshold:
             found.append(LikelyDuplicate(candidate.id, other.id, round(score, 3)))
     return found

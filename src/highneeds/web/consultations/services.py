@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import hmac
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -42,6 +43,7 @@ from .models import (
 )
 
 Action = audit.Action
+logger = logging.getLogger(__name__)
 
 
 class ConsultationError(Exception):
@@ -216,6 +218,16 @@ def submission_limits() -> dict[str, tuple[int, int]]:
     }
 
 
+def save_and_return_limits() -> dict[str, tuple[int, int]]:
+    """(limit, window in seconds) per address of saves (each may send an email) and of tries
+    to come back with a link or a reference code."""
+    window = int(getattr(settings, "CONSULT_SUBMISSION_WINDOW_SECONDS", 3600))
+    return {
+        "save": (int(getattr(settings, "CONSULT_SAVES_PER_ADDRESS", 20)), window),
+        "resume": (int(getattr(settings, "CONSULT_RESUME_TRIES_PER_ADDRESS", 10)), window),
+    }
+
+
 class RateLimited(SubmissionRefused):
     """Too many online submissions from one device or one address within the window."""
 
@@ -310,6 +322,7 @@ def _flag_duplicates(response: Response, data: ResponseData, proposals) -> None:
             received_at__gte=response.received_at - window,
         )
         .exclude(pk=response.pk)
+        .order_by("-received_at", "-pk")
         .prefetch_related("answers")[:50]
     )
     candidates = []
@@ -330,10 +343,12 @@ def _flag_duplicates(response: Response, data: ResponseData, proposals) -> None:
     this = duplicates.Submission(
         response.pk, response.address_fingerprint, response.received_at, _signature(data, proposals)
     )
-    for found in duplicates.likely_duplicates_of(this, candidates, window=window):
-        DuplicateFlag.objects.create(
+    DuplicateFlag.objects.bulk_create(
+        DuplicateFlag(
             response=response, duplicate_of_id=found.duplicate_of, similarity=found.similarity
         )
+        for found in duplicates.likely_duplicates_of(this, candidates, window=window)
+    )
 
 
 def submit_response(
@@ -395,15 +410,28 @@ def submit_response(
                 )
                 if any(data.equality.values()):
                     EqualityMonitoring.objects.create(response=response, **data.equality)
-                _flag_duplicates(response, data, proposals)
-            return response, True
         except IntegrityError:
             if token:
                 existing = Response.objects.filter(submission_token=token).first()
                 if existing is not None:
                     return existing, False
             # Otherwise a reference clash (about 1 in 10^10): try a new reference.
+            continue
+        # Flagged after the response is saved, outside the transaction that holds the
+        # submission limits' locks, so submissions from one address do not wait on it.
+        _flag_duplicates_of_saved(response, data, proposals)
+        return response, True
     raise SubmissionRefused("We could not save your response. Please try again.")
+
+
+def _flag_duplicates_of_saved(response: Response, data: ResponseData, proposals) -> None:
+    """Flag likely duplicates of a saved response. A failure here never loses the response
+    (it is saved already): it is logged, and the response is simply not flagged."""
+    try:
+        with transaction.atomic():
+            _flag_duplicates(response, data, proposals)
+    except Exception:
+        logger.exception("Could not check response %s for likely duplicates", response.pk)
 
 
 def _closed_message(consultation: Consultation, phase: str) -> str:
@@ -665,6 +693,8 @@ def erase_expired_personal_data(now: datetime | None = None) -> dict[str, int]:
                 _erase_personal_fields(response, now, listed)
                 erased.append(response.reference)
             responses += len(erased)
+            # Saved, unsent responses expire at closing; none outlives its consultation's data.
+            consultation.saved_drafts.all().delete()
             signals.responses_erased.send(
                 sender=Response, consultation=consultation, references=erased, text_only=True
             )
@@ -700,26 +730,34 @@ def _forget_reference(consultation: Consultation, reference: str) -> None:
 
 @transaction.atomic
 def erase_response(consultation: Consultation, reference: str, actor) -> bool:
-    """Delete a response and everything linked to it or copied from it, on request.
+    """Delete a response (or a response saved to finish later) and everything linked to it or
+    copied from it, on request.
 
     Answers, equality answers, moderation records and duplicate flags go with it; receivers of
     ``signals.responses_erased`` remove derived copies (the analysis app's theme review state);
     the reference is removed from the audit log and from the respondent's session.
     """
+    from . import drafts  # drafts builds on this module's keyed hash
+
     response = consultation.responses.filter(reference=reference).first()
-    if response is None:
+    if response is not None:
+        DuplicateFlag.objects.filter(duplicate_of=response).delete()
+        response.delete()
+        signals.responses_erased.send(
+            sender=Response, consultation=consultation, references=[reference], text_only=False
+        )
+        _forget_reference(consultation, reference)
+        erased = f"response {ERASED_REFERENCE}"
+    elif drafts.erase(consultation, reference):
+        # A response saved to finish later carries a reference of the same shape.
+        erased = "saved response"
+    else:
         return False
-    DuplicateFlag.objects.filter(duplicate_of=response).delete()
-    response.delete()
-    signals.responses_erased.send(
-        sender=Response, consultation=consultation, references=[reference], text_only=False
-    )
-    _forget_reference(consultation, reference)
     audit.record(
         Action.DELETE,
         actor=actor,
         workspace=consultation.workspace,
-        target=f"consultation {consultation.pk} response {ERASED_REFERENCE}",
+        target=f"consultation {consultation.pk} {erased}",
         detail={"reason": "erasure request"},
     )
     return True
