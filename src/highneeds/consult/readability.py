@@ -5,6 +5,8 @@ Flesch reading ease = 206.835 − 1.015 × (words per sentence) − 84.6 × (syl
 90–100 reads as very easy (an 11-year-old), 60–70 as plain English, below 50 as difficult.
 Mencap's and the government's easy-read guidance ask for one idea per sentence, sentences of
 about 15 words at most and everyday words; ``easy_read_problems`` checks those.
+Writing for young people (``young_person_problems``) keeps to the same sentence length and
+everyday words, and speaks to the reader as "you".
 Syllables are counted by a rule of thumb (vowel groups, less a silent final e), which is
 close enough to rank texts without a dictionary.
 """
@@ -83,4 +85,16 @@ def easy_read_problems(text: str) -> list[str]:
         jargon = sorted({w.lower() for w in _WORD.findall(sentence)} & JARGON)
         if jargon:
             problems.append(f"hard words ({', '.join(jargon)}) in “{sentence}”")
+    return problems
+
+
+_SECOND_PERSON = re.compile(r"\b(you|your|yours|yourself)\b", re.IGNORECASE)
+
+
+def young_person_problems(text: str) -> list[str]:
+    """What in ``text`` goes against writing for young people: easy read's long sentences and
+    hard words, and text that does not speak to the reader ("you", "your")."""
+    problems = easy_read_problems(text)
+    if not _SECOND_PERSON.search(text):
+        problems.append(f"does not speak to the reader as “you”: “{text}”")
     return problems

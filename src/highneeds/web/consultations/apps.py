@@ -5,3 +5,10 @@ class ConsultationsConfig(AppConfig):
     name = "highneeds.web.consultations"
     label = "consultations"
     verbose_name = "Public consultations"
+
+    def ready(self):
+        from highneeds.web.core import pruning
+
+        from . import drafts
+
+        pruning.register("expired saved responses", drafts.prune_expired)

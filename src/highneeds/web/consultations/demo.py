@@ -26,16 +26,17 @@ AREAS = [
         "introduction": "Most children with special educational needs go to mainstream schools "
         "and get support without an education, health and care plan (EHCP).",
         "easy_read_introduction": "Most children who need extra help go to a local school.",
-        "young_person_introduction": "Most young people who need extra help at school go to "
-        "their local school.",
+        "young_person_introduction": "Most young people who need extra help go to their local "
+        "school or college. Lots of them get help without a plan.",
         "code": "P1",
         "text": "Give mainstream schools more money and advice to support children early, "
         "without waiting for a plan: a new outreach team from our special schools, training for "
         "school staff, and quicker checks when a child may have extra needs.",
         "easy_read_text": "We want to help children sooner. Schools will get more money and "
         "advice. Teachers from special schools will visit to help.",
-        "young_person_text": "We want schools to get help for you sooner, without you needing a "
-        "plan first. Staff from special schools would visit your school to help teachers.",
+        "young_person_text": "We want you to get help sooner at school or college. You would "
+        "not have to wait for a plan first. Staff from special schools would come in to help "
+        "your teachers.",
     },
     {
         "title": "Specialist settings",
@@ -43,27 +44,28 @@ AREAS = [
         "in a mainstream school. Too many travel a long way to schools outside the area.",
         "easy_read_introduction": "Some children go to a special school. Some travel a long way.",
         "young_person_introduction": "Some young people go to a special school or a special "
-        "unit. Some travel a long way to get there.",
+        "unit. Some travel a long way to get there each day.",
         "code": "P2",
         "text": "Create more special school and resourced unit places in the borough, so fewer "
         "children travel to independent schools out of the area.",
         "easy_read_text": "We want more special school places near where children live.",
-        "young_person_text": "We want more special school and unit places nearby, so fewer "
-        "young people have to travel far away for school.",
+        "young_person_text": "We want more special school places near where you live. That "
+        "means less time on a bus or in a taxi each day. You could go to school near your "
+        "friends.",
     },
     {
         "title": "Emotional wellbeing",
         "introduction": "More children and young people are anxious or struggle with their "
         "mental health, and some stop going to school.",
         "easy_read_introduction": "Some children feel worried or sad a lot.",
-        "young_person_introduction": "Lots of young people feel anxious or low, and some find it "
-        "hard to go to school.",
+        "young_person_introduction": "Lots of young people feel worried or low. Some find it "
+        "hard to go to school or college.",
         "code": "P3",
         "text": "Put mental health workers and counselling into schools, and offer faster help "
         "for anxiety, so that children get support before they reach crisis.",
         "easy_read_text": "We want people in schools who can help children with their feelings.",
-        "young_person_text": "We want counsellors and mental health workers in schools, so you "
-        "can get help quickly if you feel anxious or low.",
+        "young_person_text": "We want people you can talk to at school or college. If you feel "
+        "worried or low, you could get help quickly. You would not have to wait months.",
     },
     {
         "title": "Inclusion and pupil referral units",
@@ -71,15 +73,15 @@ AREAS = [
         "unit (PRU). Many of them have special educational needs.",
         "easy_read_introduction": "Some children are sent away from their school. They go to "
         "a different, smaller school.",
-        "young_person_introduction": "Some young people are excluded from school and go to a "
-        "pupil referral unit (PRU).",
+        "young_person_introduction": "Some young people are told to leave their school. Some "
+        "then go to a small school for pupils sent out of class.",
         "code": "P4",
         "text": "Work with schools to reduce exclusions, give schools inclusion support, and "
         "reshape the pupil referral unit so more children can return to mainstream school.",
         "easy_read_text": "We want fewer children sent away from school. We want to help them go "
         "back to their school.",
-        "young_person_text": "We want fewer young people excluded, and more help to go back to "
-        "a mainstream school after a PRU.",
+        "young_person_text": "We want fewer young people to be sent away from school. If it "
+        "happens to you, we want to help you go back to your school.",
     },
 ]
 
@@ -118,8 +120,9 @@ def seed_demo_consultation(*, open_days: int = 90) -> tuple[Consultation, bool]:
         "know what you think of our first proposals in four areas.",
         easy_read_summary="We want to change how we help children who need extra help at school. "
         "Tell us what you think.",
-        young_person_summary="We want to change how we support children and young people with "
-        "special educational needs and disabilities. We want to hear what you think.",
+        young_person_summary="We want to change how we help young people who need extra help "
+        "with learning. It could change the help you get at school or college. Tell us what "
+        "you think. Your views will help us decide.",
         background="The high needs budget pays for extra support in schools, places in special "
         "schools and units, pupil referral units and some support services. A six-month review "
         "recommended a five-year programme of change. Your views will shape the final proposals "

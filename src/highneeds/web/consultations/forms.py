@@ -14,6 +14,7 @@ from highneeds.consult.reference import normalise_reference
 from highneeds.limits import retention_days
 from highneeds.web.core.forms import GovukFormMixin
 
+from .drafts import WORD_MIN_CHARS, normalise_word
 from .models import (
     AGREEMENT_CHOICES,
     RESPONDENT_TYPE_CHOICES,
@@ -46,10 +47,10 @@ _VERSION_WORDS = {
     },
     "young_person": {
         "respondent_type": "Who are you?",
-        "area": "Which area do you live in? (you can skip this)",
-        "organisation": "If you are answering for a group, its name (you can skip this)",
-        "email": "Email address (you can skip this)",
-        "email_hint": "Only if you want us to get back to you.",
+        "area": "Where do you live? You can skip this.",
+        "organisation": "Are you answering for a group? Write its name. You can skip this.",
+        "email": "Your email address. You can skip this.",
+        "email_hint": "Only if you want us to get back to you about your answers.",
     },
 }
 
@@ -65,6 +66,29 @@ EASY_READ_FACES = {
     "dont_know": "face-unsure.svg",
     "disagree": "face-disagree.svg",
 }
+
+
+#: The young-person version asks in its own voice: "you", everyday words, the same five-point
+#: scale (and "don't know") in words a teenager would use, so answers are analysed with the rest.
+YOUNG_PERSON_QUESTION = "What do you think of this idea?"
+YOUNG_PERSON_WHY = "Tell us why. You can skip this."
+YOUNG_PERSON_CHOICES = [
+    ("strongly_agree", "I really like it"),
+    ("agree", "I like it"),
+    ("neither", "I do not mind either way"),
+    ("disagree", "I do not like it"),
+    ("strongly_disagree", "I really do not like it"),
+    ("dont_know", "I do not know"),
+]
+
+
+def agreement_words(version: str) -> dict[str, str]:
+    """Each agreement answer as the version's respondents were shown it."""
+    if version == "easy_read":
+        return dict(EASY_READ_CHOICES)
+    if version == "young_person":
+        return dict(YOUNG_PERSON_CHOICES)
+    return dict(AGREEMENT_CHOICES)
 
 
 def _too_long(label: str, limit: int) -> dict[str, str]:
@@ -146,20 +170,20 @@ class AreaAnswersForm(GovukFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.area = area
         self.proposals = list(area.proposals.all())
-        easy = version == "easy_read"
+        question, why_question = {
+            "easy_read": (EASY_READ_QUESTION, EASY_READ_WHY),
+            "young_person": (YOUNG_PERSON_QUESTION, YOUNG_PERSON_WHY),
+        }.get(version, (None, None))
+        choices = list(agreement_words(version).items())
         for proposal in self.proposals:
             self.fields[f"agree_{proposal.pk}"] = forms.ChoiceField(
-                label=_for_proposal(
-                    EASY_READ_QUESTION if easy else proposal.agreement_question, proposal.code
-                ),
+                label=_for_proposal(question or proposal.agreement_question, proposal.code),
                 required=False,
                 widget=forms.RadioSelect,
-                choices=EASY_READ_CHOICES if easy else AGREEMENT_CHOICES,
+                choices=choices,
             )
             self.fields[f"why_{proposal.pk}"] = forms.CharField(
-                label=_for_proposal(
-                    EASY_READ_WHY if easy else proposal.why_question, proposal.code
-                ),
+                label=_for_proposal(why_question or proposal.why_question, proposal.code),
                 required=False,
                 max_length=WHY_MAX_CHARS,
                 # Styled here: the mixin only styles fields that exist when the form is built.
@@ -180,6 +204,84 @@ class AreaAnswersForm(GovukFormMixin, forms.Form):
                 self[f"agree_{proposal.pk}"],
                 self[f"why_{proposal.pk}"],
             )
+
+
+class SaveForm(GovukFormMixin, forms.Form):
+    """Save and come back later: by an emailed link, or by a reference code and a word."""
+
+    how = forms.ChoiceField(
+        label="How do you want to come back to your answers?",
+        choices=[("email", "Email me a link"), ("code", "Give me a reference code")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how you want to come back to your answers"},
+    )
+    email = forms.EmailField(
+        label="Email address",
+        required=False,
+        max_length=254,
+        help_text="We only use it to send the link. We do not keep it.",
+        error_messages={
+            "invalid": "Enter an email address in the correct format, like name@example.com"
+        },
+    )
+    word = forms.CharField(
+        label="Choose a memorable word",
+        required=False,
+        max_length=100,
+        help_text=f"At least {WORD_MIN_CHARS} letters. You need it with the code to come back.",
+        error_messages=_too_long("Your memorable word", 100),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs.update({"autocomplete": "email", "spellcheck": "false"})
+        self.fields["word"].widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
+
+    def clean(self):
+        data = super().clean()
+        how = data.get("how")
+        if how == "email" and not data.get("email") and "email" not in self.errors:
+            self.add_error("email", "Enter your email address")
+        if how == "code" and len(normalise_word(data.get("word") or "")) < WORD_MIN_CHARS:
+            self.add_error(
+                "word", f"Enter a memorable word of at least {WORD_MIN_CHARS} characters"
+            )
+        return data
+
+
+class ResumeForm(GovukFormMixin, forms.Form):
+    """Come back with the reference code shown when the answers were saved."""
+
+    reference = forms.CharField(
+        label="Reference code",
+        max_length=20,
+        help_text="For example K7M-QX9-PDR.",
+        error_messages={"required": "Enter your reference code"},
+    )
+    word = forms.CharField(
+        label="Memorable word",
+        max_length=100,
+        error_messages={"required": "Enter your memorable word"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reference"].widget.attrs.update(
+            {
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "class": "govuk-input govuk-input--width-10",
+            }
+        )
+        self.fields["word"].widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
+
+    def clean_reference(self):
+        reference = normalise_reference(self.cleaned_data["reference"])
+        if reference is None:
+            raise ValidationError(
+                "Enter the reference code as it was shown, like K7M-QX9-PDR (check for typos)"
+            )
+        return reference
 
 
 def unexpected_question_fields(posted_keys, form: forms.Form) -> list[str]:

@@ -32,6 +32,7 @@ class Journey:
         self.consultation = consultation
         self.version = version
         self.key = f"consult:{consultation.pk}:{version}"
+        self._steps: list[Step] | None = None
 
     @property
     def state(self) -> dict:
@@ -64,6 +65,11 @@ class Journey:
         return self.state["areas"].get(str(position))
 
     def steps(self) -> list[Step]:
+        if self._steps is None:
+            self._steps = self._all_steps()
+        return self._steps
+
+    def _all_steps(self) -> list[Step]:
         steps = [Step("about", "About you")]
         steps += [Step("area", a.title, a.position) for a in self.consultation.areas.all()]
         if self.consultation.asks_equality:
@@ -103,6 +109,29 @@ class Journey:
         """Forget the answers; remember only the reference for the confirmation page."""
         self.session[self.key] = {"reference": reference}
         self.session.modified = True
+
+    def forget(self) -> None:
+        """Drop the answers from the session (they were saved to finish later)."""
+        self.session.pop(self.key, None)
+
+    def restore(self, saved: dict) -> None:
+        """Put saved answers (``drafts.KEPT``) back, as they were when saved."""
+        state = {key: saved.get(key) for key in ("token", "about", "equality")}
+        state["areas"] = saved.get("areas") or {}
+        state["reference"] = None
+        self.session[self.key] = state
+        self.session.modified = True
+
+    def has_answers(self) -> bool:
+        state = self.session.get(self.key) or {}
+        return bool(state.get("about") or state.get("areas") or state.get("equality"))
+
+    def next_step(self) -> Step | None:
+        """The first page not yet answered (None when every page has been)."""
+        for step in self.steps():
+            if self.stored(step.name if step.name != "area" else "areas", step.position) is None:
+                return step
+        return None
 
     @property
     def reference(self) -> str | None:

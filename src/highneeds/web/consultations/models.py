@@ -359,3 +359,38 @@ class DuplicateFlag(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["response", "duplicate_of"], name="one_flag_per_pair")
         ]
+
+
+class SavedDraft(TimeStampedModel):
+    """Answers a respondent saved to finish later (GOV.UK "save and return").
+
+    Reached once, by an emailed link or by a reference code with a memorable word; each save
+    makes a new draft with new secrets and a use deletes it (``drafts``). Secrets are kept only
+    as hashes. A draft expires ``drafts.DRAFT_DAYS`` after saving or when the consultation
+    closes, whichever is first; ``prune_sessions_and_limits`` deletes expired drafts, erasure
+    on request finds one by its reference, and retention erasure deletes a consultation's drafts.
+    """
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="saved_drafts"
+    )
+    version = models.CharField(max_length=16, choices=VERSION_CHOICES, default="standard")
+    reference_hash = models.CharField(
+        max_length=64, unique=True, help_text="Keyed hash of the reference code."
+    )
+    link_hash = models.CharField(
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="SHA-256 of the emailed link's random token; empty when no link was sent.",
+    )
+    word_hash = models.CharField(
+        max_length=128, blank=True, help_text="Password hash of the memorable word, if any."
+    )
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+    answers = models.JSONField(help_text="The journey so far: about you, areas, equality.")
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["expires_at"]

@@ -7,25 +7,34 @@ public, and staff who may edit a consultation can preview it (nothing is saved i
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponseBadRequest
+import logging
+from datetime import datetime
+
+from django.db import transaction
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from highneeds.consult.analysis import schema
+from highneeds.web.accounts import ratelimit
 from highneeds.web.accounts.permissions import Role, has_role, public
 
-from . import services
+from . import drafts, services
 from .forms import (
     HONEYPOT,
     AboutYouForm,
     AreaAnswersForm,
     EqualityForm,
+    ResumeForm,
+    SaveForm,
+    agreement_words,
     unexpected_question_fields,
 )
 from .journey import SLUG_OF_VERSION, VERSION_SLUGS, Journey
 from .models import Consultation
 
+logger = logging.getLogger(__name__)
 MAX_POST_BYTES = 1024 * 1024  # far above any honest page of answers (5,000 characters each)
 
 
@@ -33,8 +42,9 @@ class _Gate:
     """Whether this request may use the journey, and whether it is a staff preview."""
 
     def __init__(self, request, slug: str, version_slug: str = "standard"):
+        # The areas come with it: every page's steps, back link and "Part n of m" use them.
         self.consultation = get_object_or_404(
-            Consultation.objects.select_related("workspace"), slug=slug
+            Consultation.objects.select_related("workspace").prefetch_related("areas"), slug=slug
         )
         version = VERSION_SLUGS.get(version_slug)
         if version is None or version not in self.consultation.versions():
@@ -47,6 +57,13 @@ class _Gate:
         self.open = self.phase == Consultation.Phase.OPEN
         self.preview = not self.open and self.is_staff
         self.journey = Journey(request.session, self.consultation, version)
+
+    def area(self, position: int):
+        """The area at ``position`` (from the areas fetched with the consultation)."""
+        for candidate in self.consultation.areas.all():
+            if candidate.position == position:
+                return candidate
+        raise Http404("No such part of this consultation.")
 
     @property
     def usable(self) -> bool:
@@ -103,6 +120,14 @@ def _guard_post(request, gate: _Gate):
     return None
 
 
+def _unless_usable(request, gate: _Gate):
+    """The page to answer with when the journey cannot be used now (not open, not a preview),
+    or None when it can."""
+    if gate.usable:
+        return None
+    return _not_open(request, gate) if request.method == "GET" else _guard_post(request, gate)
+
+
 @public
 @require_GET
 def start(request, slug: str, version_slug: str = "standard"):
@@ -132,11 +157,21 @@ def _summary_for(consultation: Consultation, version: str) -> str:
 JOURNEY_SECONDS = 24 * 60 * 60
 
 
-def _after_save(request, gate: _Gate, forward: str):
+def _keep_a_day(request) -> None:
     if not request.user.is_authenticated:
         # Unfinished answers are personal data: an abandoned journey expires after a day
         # (Django's clearsessions removes it) instead of the default two weeks.
         request.session.set_expiry(JOURNEY_SECONDS)
+
+
+#: The name and value of the "Save and come back later" button on every question page.
+SAVE_FOR_LATER = ("action", "save")
+
+
+def _after_save(request, gate: _Gate, forward: str):
+    _keep_a_day(request)
+    if request.POST.get(SAVE_FOR_LATER[0]) == SAVE_FOR_LATER[1]:
+        return redirect(gate.url("save"))
     return redirect(gate.url("check") if request.GET.get("change") else forward)
 
 
@@ -144,8 +179,8 @@ def _after_save(request, gate: _Gate, forward: str):
 @require_http_methods(["GET", "POST"])
 def about(request, slug: str, version_slug: str):
     gate = _Gate(request, slug, version_slug)
-    if not gate.usable:
-        return _not_open(request, gate) if request.method == "GET" else _guard_post(request, gate)
+    if closed := _unless_usable(request, gate):
+        return closed
     back, forward = gate.neighbours("about")
     kwargs = {"consultation": gate.consultation, "version": gate.version}
     if request.method == "POST":
@@ -170,9 +205,9 @@ def about(request, slug: str, version_slug: str):
 @require_http_methods(["GET", "POST"])
 def area(request, slug: str, version_slug: str, position: int):
     gate = _Gate(request, slug, version_slug)
-    if not gate.usable:
-        return _not_open(request, gate) if request.method == "GET" else _guard_post(request, gate)
-    the_area = get_object_or_404(gate.consultation.areas, position=position)
+    if closed := _unless_usable(request, gate):
+        return closed
+    the_area = gate.area(position)
     back, forward = gate.neighbours("area", position)
     if request.method == "POST":
         refused = _guard_post(request, gate)
@@ -213,8 +248,8 @@ def equality(request, slug: str, version_slug: str):
     gate = _Gate(request, slug, version_slug)
     if not gate.consultation.asks_equality:
         raise Http404("This consultation does not ask equality questions.")
-    if not gate.usable:
-        return _not_open(request, gate) if request.method == "GET" else _guard_post(request, gate)
+    if closed := _unless_usable(request, gate):
+        return closed
     back, forward = gate.neighbours("equality")
     if request.method == "POST":
         refused = _guard_post(request, gate)
@@ -234,7 +269,7 @@ def equality(request, slug: str, version_slug: str):
 def _answer_rows(gate: _Gate):
     """Check-your-answers rows: (area, change url, [(question, answer)...])."""
     data = gate.journey.response_data()
-    agreement_words = schema.AGREEMENT_LABELS
+    words = agreement_words(gate.version)  # as the respondent was shown them
     for area_obj in gate.consultation.areas.prefetch_related("proposals"):
         rows = []
         for proposal in area_obj.proposals.all():
@@ -243,7 +278,7 @@ def _answer_rows(gate: _Gate):
                 (
                     proposal.code,
                     proposal.text_for(gate.version),
-                    agreement_words.get(agreement, "Not answered") if agreement else "Not answered",
+                    words.get(agreement, "Not answered") if agreement else "Not answered",
                     why,
                 )
             )
@@ -254,8 +289,8 @@ def _answer_rows(gate: _Gate):
 @require_http_methods(["GET", "POST"])
 def check(request, slug: str, version_slug: str):
     gate = _Gate(request, slug, version_slug)
-    if not gate.usable:
-        return _not_open(request, gate) if request.method == "GET" else _guard_post(request, gate)
+    if closed := _unless_usable(request, gate):
+        return closed
     journey = gate.journey
     if journey.stored("about") is None:
         if journey.reference:
@@ -311,6 +346,7 @@ def check(request, slug: str, version_slug: str):
             about_url=gate.url("about") + "?change=1",
             equality_url=gate.url("equality") + "?change=1",
             equality_given=bool(data.equality),
+            save_url=gate.url("save"),
         ),
         status=status,
     )
@@ -333,3 +369,201 @@ def confirmation(request, slug: str, version_slug: str):
 def privacy(request, slug: str):
     gate = _Gate(request, slug)
     return render(request, "consultations/public/privacy.html", gate.context())
+
+
+# ---------------------------------------------------------------- save and return later
+
+
+def _limited(request, kind: str) -> bool:
+    """Count one use of a save-and-return page by this address; True when over its limit."""
+    limit, window = services.save_and_return_limits()[kind]
+    address = services.address_fingerprint(request.META.get("REMOTE_ADDR", ""))
+    with transaction.atomic():
+        return not ratelimit.take(f"consult-{kind}:address:{address}", limit, window)
+
+
+def _resume_url(gate: _Gate) -> str:
+    step = gate.journey.next_step()
+    return gate.step_url(step) if step else gate.url("check")
+
+
+SAVED_FLASH = "consult:saved"
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def save(request, slug: str, version_slug: str):
+    """Save and come back later: choose an emailed link or a reference code and word."""
+    gate = _Gate(request, slug, version_slug)
+    if closed := _unless_usable(request, gate):
+        return closed
+    if not gate.journey.has_answers():
+        return redirect(gate.url("about"))
+    form = SaveForm(request.POST if request.method == "POST" else None)
+    status, error = 200, None
+    if request.method == "POST":
+        refused = _guard_post(request, gate)
+        if refused:
+            return refused
+        if not form.is_valid():
+            pass
+        elif gate.preview:
+            error, status = "This is a preview: answers are not saved.", 409
+        elif _limited(request, "save"):
+            error, status = _LIMITED.format(contact=gate.consultation.contact), 429
+        else:
+            by_email = form.cleaned_data["how"] == "email"
+            saved = drafts.save(
+                gate.consultation,
+                gate.version,
+                gate.journey.state,
+                word="" if by_email else form.cleaned_data["word"],
+                link=by_email,
+            )
+            if by_email:
+                url = request.build_absolute_uri(
+                    reverse(
+                        "consultations:resume_link",
+                        kwargs={"slug": gate.consultation.slug, "token": saved.link_token},
+                    )
+                )
+                try:
+                    drafts.send_link(saved, to=form.cleaned_data["email"], url=url)
+                except Exception:
+                    saved.draft.delete()
+                    logger.exception("The save-and-return email could not be sent")
+                    form.add_error(
+                        "email",
+                        "We could not send the email just now. Try again later, or choose "
+                        "a reference code instead",
+                    )
+                    status = 503
+            if status == 200:
+                gate.journey.forget()
+                request.session[SAVED_FLASH] = {
+                    "reference": saved.reference,
+                    "email": form.cleaned_data["email"] if by_email else "",
+                    "expires_at": saved.draft.expires_at.isoformat(),
+                }
+                return redirect(gate.url("saved"))
+    return render(
+        request,
+        "consultations/public/save.html",
+        gate.context(
+            form=form, back_url=_resume_url(gate), submit_error=error, days=drafts.DRAFT_DAYS
+        ),
+        status=status,
+    )
+
+
+_LIMITED = (
+    "Many people have used this page from this network recently. Wait an hour and try again, "
+    "or contact {contact}."
+)
+
+
+@public
+@require_GET
+def saved(request, slug: str, version_slug: str):
+    """Your answers are saved: the reference code (shown this once) or where the link went."""
+    gate = _Gate(request, slug, version_slug)
+    flash = request.session.pop(SAVED_FLASH, None)
+    if not flash:
+        return redirect(gate.url("start"))
+    return render(
+        request,
+        "consultations/public/saved.html",
+        gate.context(
+            reference=flash["reference"],
+            email=flash["email"],
+            expires_at=datetime.fromisoformat(flash["expires_at"]),
+            days=drafts.DRAFT_DAYS,
+            resume_url=reverse("consultations:resume", kwargs={"slug": slug}),
+        ),
+    )
+
+
+def _continue(request, draft) -> HttpResponse:
+    """Put a saved draft's answers back in this browser and go to the first unanswered page."""
+    gate = _Gate(request, draft.consultation.slug, SLUG_OF_VERSION[draft.version])
+    gate.journey.restore(draft.answers)
+    _keep_a_day(request)
+    return redirect(_resume_url(gate))
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def resume(request, slug: str):
+    """Come back with a reference code and memorable word."""
+    gate = _Gate(request, slug)
+    if closed := _unless_usable(request, gate):
+        return closed
+    form = ResumeForm(request.POST if request.method == "POST" else None)
+    status, error = 200, None
+    if request.method == "POST":
+        refused = _guard_post(request, gate)
+        if refused:
+            return refused
+        if _limited(request, "resume"):
+            error, status = _LIMITED.format(contact=gate.consultation.contact), 429
+        elif form.is_valid():
+            result = drafts.take_by_code(
+                gate.consultation, form.cleaned_data["reference"], form.cleaned_data["word"]
+            )
+            if result.draft is not None:
+                return _continue(request, result.draft)
+            status = 400
+            if result.deleted_after_failures:
+                error = (
+                    "The memorable word was wrong too many times, so we deleted these saved "
+                    "answers to keep them safe. Start again, or contact "
+                    f"{gate.consultation.contact}."
+                )
+            else:
+                form.add_error(
+                    "reference",
+                    "The reference code or memorable word is not right. Check both and try again",
+                )
+    return render(
+        request,
+        "consultations/public/resume.html",
+        gate.context(form=form, back_url=gate.url("start"), submit_error=error),
+        status=status,
+    )
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def resume_link(request, slug: str, token: str):
+    """An emailed link. Opening it uses nothing (mail scanners open links); the button does."""
+    gate = _Gate(request, slug)
+    if closed := _unless_usable(request, gate):
+        return closed
+    if _limited(request, "resume"):
+        return render(
+            request,
+            "consultations/public/resume_link.html",
+            gate.context(limited=_LIMITED.format(contact=gate.consultation.contact)),
+            status=429,
+        )
+    if request.method == "POST":
+        refused = _guard_post(request, gate)
+        if refused:
+            return refused
+        draft = drafts.take_by_link(token)
+    else:
+        draft = drafts.link_is_live(token)
+    if draft is None or draft.consultation_id != gate.consultation.pk:
+        return render(
+            request,
+            "consultations/public/resume_link.html",
+            gate.context(resume_url=reverse("consultations:resume", kwargs={"slug": slug})),
+            status=404,
+        )
+    if request.method == "POST":
+        return _continue(request, draft)
+    return render(
+        request,
+        "consultations/public/resume_link.html",
+        gate.context(draft=draft, expires_at=draft.expires_at),
+    )

@@ -161,6 +161,24 @@ CONTENT_SECURITY_POLICY = (
     "base-uri 'self'; object-src 'none'"
 )
 
+# Email (save and return later sends a link). Offline by default: each message is a file in
+# HIGHNEEDS_HOME/outbox (0600). A council sets HIGHNEEDS_EMAIL_BACKEND to
+# django.core.mail.backends.smtp.EmailBackend with the EMAIL_* variables below, or to a
+# GOV.UK Notify backend (docs/consult.md, "Email").
+EMAIL_BACKEND = os.environ.get(
+    "HIGHNEEDS_EMAIL_BACKEND", "highneeds.web.core.mail.PrivateFileEmailBackend"
+)
+EMAIL_FILE_PATH = config.home() / "outbox"
+DEFAULT_FROM_EMAIL = os.environ.get("HIGHNEEDS_FROM_EMAIL", "consultation@localhost")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS") == "1"
+EMAIL_TIMEOUT = 20
+GOVUK_NOTIFY_API_KEY = os.environ.get("GOVUK_NOTIFY_API_KEY", "")
+GOVUK_NOTIFY_PLAIN_EMAIL_TEMPLATE_ID = os.environ.get("GOVUK_NOTIFY_PLAIN_EMAIL_TEMPLATE_ID", "")
+
 SERVICE_NAME = os.environ.get("HIGHNEEDS_SERVICE_NAME", "High needs planning")
 PHASE = os.environ.get("HIGHNEEDS_PHASE", "Beta")
 

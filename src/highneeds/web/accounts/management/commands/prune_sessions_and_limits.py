@@ -1,4 +1,6 @@
-"""Delete expired sessions and rate-limit counts that no limit looks at any more.
+"""Delete expired sessions, rate-limit counts that no limit looks at any more, and whatever
+else an app registered as expiring (``highneeds.web.core.pruning``: saved consultation
+responses past their expiry).
 
 An abandoned consultation journey keeps its answers (and perhaps an email address) in its
 session until the session is deleted; rate-limit rows keep a keyed hash of a client. Run this
@@ -14,6 +16,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from highneeds.web.accounts import ratelimit
+from highneeds.web.core import pruning
 
 
 def longest_limit_window() -> int:
@@ -25,10 +28,16 @@ def longest_limit_window() -> int:
 
 
 class Command(BaseCommand):
-    help = "Delete expired sessions and rate-limit counts older than the longest limit window."
+    help = (
+        "Delete expired sessions, rate-limit counts older than the longest limit window and "
+        "expired saved consultation responses."
+    )
 
     def handle(self, *args, **options):
         expired = Session.objects.filter(expire_date__lte=timezone.now()).count()
         import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
         hits = ratelimit.prune(longest_limit_window())
-        self.stdout.write(f"Deleted {expired:,} expired sessions and {hits:,} rate-limit counts.")
+        others = "".join(f", {count:,} {label}" for label, count in pruning.prune_all().items())
+        self.stdout.write(
+            f"Deleted {expired:,} expired sessions, {hits:,} rate-limit counts{others}."
+        )
