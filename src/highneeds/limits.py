@@ -165,6 +165,18 @@ SUBMISSION_WINDOW_SECONDS = Setting(
     Range(60, 7 * 86_400, "seconds"),
     "the window the consultation response limits count over",
 )
+SAVES_PER_ADDRESS = Setting(
+    "HIGHNEEDS_SAVES_PER_ADDRESS",
+    20,
+    Range(1, 100_000, "saves"),
+    "consultation answers one address may save to finish later within the window",
+)
+RESUME_TRIES_PER_ADDRESS = Setting(
+    "HIGHNEEDS_RESUME_TRIES_PER_ADDRESS",
+    10,
+    Range(1, 10_000, "tries"),
+    "tries one address may make to come back to saved answers within the window",
+)
 
 SETTINGS: tuple[Setting, ...] = (
     MAX_UPLOAD_MB,
@@ -178,6 +190,8 @@ SETTINGS: tuple[Setting, ...] = (
     SUBMISSIONS_PER_DEVICE,
     SUBMISSIONS_PER_ADDRESS,
     SUBMISSION_WINDOW_SECONDS,
+    SAVES_PER_ADDRESS,
+    RESUME_TRIES_PER_ADDRESS,
 )
 
 

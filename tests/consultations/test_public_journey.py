@@ -224,3 +224,12 @@ def test_unfinished_journey_expires_after_a_day(client, consultation):
 def test_confirmation_without_a_submission_goes_to_start(client, consultation):
     page = client.get(f"{base(consultation)}/confirmation/")
     assert page.status_code == 302 and page["Location"] == f"/consult/{consultation.slug}/standard/"
+
+
+def test_each_question_page_says_which_part_of_how_many_it_is(client, consultation):
+    root = base(consultation)
+    assert "Part 1 of 4: about you" in client.get(f"{root}/about-you/").content.decode()
+    client.post(f"{root}/about-you/", {"respondent_type": "parent_carer"})
+    assert "Part 2 of 4" in client.get(f"{root}/area/1/").content.decode()
+    assert "Part 3 of 4" in client.get(f"{root}/area/2/").content.decode()
+    assert "Part 4 of 4" in client.get(f"{root}/equality/").content.decode()

@@ -119,3 +119,49 @@ def test_closed_and_young_person_pages_are_accessible(page, live_server, demo):
     page.goto(f"{live_server.url}/consult/{demo.slug}/standard/about-you/")
     page.get_by_role("heading", name="This consultation has closed").wait_for()
     assert_accessible(page)
+
+
+def test_save_with_a_code_and_come_back_in_a_browser_without_javascript(
+    page, live_server, demo, browser
+):
+    """Young-person version on a phone: save part-way with a reference code (axe on each
+    save page), then come back in another browser with JavaScript switched off."""
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/consult/{demo.slug}/young-people/")
+    page.get_by_role("button", name="Start now").click()
+    page.get_by_label("Parent or carer").check()
+    page.get_by_role("button", name="Continue").click()
+    first = demo.areas.get(position=1)
+    page.get_by_role("heading", name=first.title, level=1).wait_for()
+    assert_accessible(page)
+    page.get_by_label("I like it", exact=True).check()
+    page.get_by_label("Tell us why. You can skip this.").fill("Saved on my phone")
+    page.get_by_role("button", name="Save and come back later").click()
+    page.get_by_role("heading", name="Save and come back later").wait_for()
+    assert_accessible(page)
+    page.get_by_role("button", name="Save my answers").click()
+    page.locator(".govuk-error-summary").wait_for()
+    assert_accessible(page)
+    page.get_by_label("Give me a reference code").check()
+    page.get_by_label("Choose a memorable word").fill("Lighthouse")
+    page.get_by_role("button", name="Save my answers").click()
+    page.get_by_role("heading", name="Your answers are saved").wait_for()
+    assert_accessible(page)
+    reference = page.locator("#reference").inner_text()
+    page.get_by_role("link", name="Come back to your saved answers").click()
+    page.get_by_role("heading", name="Come back to your saved answers").wait_for()
+    assert_accessible(page)
+
+    context = browser.new_context(java_script_enabled=False, viewport=PHONE)
+    try:
+        other = context.new_page()
+        other.goto(f"{live_server.url}/consult/{demo.slug}/resume/")
+        other.get_by_label("Reference code").fill(reference)
+        other.get_by_label("Memorable word").fill("lighthouse")
+        other.get_by_role("button", name="Continue").click()
+        other.wait_for_url(re.compile(r"/young-people/area/2/$"))
+        other.goto(f"{live_server.url}/consult/{demo.slug}/young-people/area/1/")
+        assert other.locator("textarea").first.input_value() == "Saved on my phone"
+        assert other.get_by_label("I like it", exact=True).is_checked()
+    finally:
+        context.close()

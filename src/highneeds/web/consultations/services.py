@@ -221,10 +221,10 @@ def submission_limits() -> dict[str, tuple[int, int]]:
 def save_and_return_limits() -> dict[str, tuple[int, int]]:
     """(limit, window in seconds) per address of saves (each may send an email) and of tries
     to come back with a link or a reference code."""
-    window = int(getattr(settings, "CONSULT_SUBMISSION_WINDOW_SECONDS", 3600))
+    window = settings.CONSULT_SUBMISSION_WINDOW_SECONDS
     return {
-        "save": (int(getattr(settings, "CONSULT_SAVES_PER_ADDRESS", 20)), window),
-        "resume": (int(getattr(settings, "CONSULT_RESUME_TRIES_PER_ADDRESS", 10)), window),
+        "save": (settings.CONSULT_SAVES_PER_ADDRESS, window),
+        "resume": (settings.CONSULT_RESUME_TRIES_PER_ADDRESS, window),
     }
 
 

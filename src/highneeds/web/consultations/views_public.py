@@ -95,6 +95,13 @@ class _Gate:
             return self.url("area", position=step.position)
         return self.url(step.name)
 
+    def part(self, name: str, position: int | None = None) -> dict[str, int]:
+        """ "Part n of m" of a step, for its page's caption."""
+        return {
+            "step_number": self.journey.step_index(name, position) + 1,
+            "step_count": len(self.journey.steps()),
+        }
+
     def neighbours(self, name: str, position: int | None = None) -> tuple[str, str]:
         """(back link, next page) around a step."""
         steps = self.journey.steps()
@@ -197,7 +204,7 @@ def about(request, slug: str, version_slug: str):
     return render(
         request,
         "consultations/public/about.html",
-        gate.context(form=form, back_url=back, honeypot=form[HONEYPOT]),
+        gate.context(form=form, back_url=back, honeypot=form[HONEYPOT], **gate.part("about")),
     )
 
 
@@ -227,7 +234,6 @@ def area(request, slug: str, version_slug: str, position: int):
         form = AreaAnswersForm(
             initial=gate.journey.stored("areas", position), area=the_area, version=gate.version
         )
-    steps = gate.journey.steps()
     return render(
         request,
         "consultations/public/area.html",
@@ -236,8 +242,7 @@ def area(request, slug: str, version_slug: str, position: int):
             area=the_area,
             back_url=back,
             introduction=the_area.introduction_for(gate.version),
-            step_number=gate.journey.step_index("area", position) + 1,
-            step_count=len(steps),
+            **gate.part("area", position),
         ),
     )
 
@@ -262,7 +267,9 @@ def equality(request, slug: str, version_slug: str):
     else:
         form = EqualityForm(initial=gate.journey.stored("equality"))
     return render(
-        request, "consultations/public/equality.html", gate.context(form=form, back_url=back)
+        request,
+        "consultations/public/equality.html",
+        gate.context(form=form, back_url=back, **gate.part("equality")),
     )
 
 

@@ -138,6 +138,9 @@ SESSION_IDLE_SECONDS = int(LIMITS[limits.IDLE_MINUTES.env]) * 60
 CONSULT_SUBMISSIONS_PER_CLIENT = int(LIMITS[limits.SUBMISSIONS_PER_DEVICE.env])
 CONSULT_SUBMISSIONS_PER_ADDRESS = int(LIMITS[limits.SUBMISSIONS_PER_ADDRESS.env])
 CONSULT_SUBMISSION_WINDOW_SECONDS = int(LIMITS[limits.SUBMISSION_WINDOW_SECONDS.env])
+# Save and come back later: saves and tries to come back per address within the same window.
+CONSULT_SAVES_PER_ADDRESS = int(LIMITS[limits.SAVES_PER_ADDRESS.env])
+CONSULT_RESUME_TRIES_PER_ADDRESS = int(LIMITS[limits.RESUME_TRIES_PER_ADDRESS.env])
 
 # Background jobs (highneeds.web.workspace.recovery): a running job's heartbeat; a job silent
 # for JOB_STALE_SECONDS is marked failed; an import waiting for confirmation is discarded
