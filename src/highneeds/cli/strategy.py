@@ -255,7 +255,7 @@ def places_show(
     against plan."""
     from highneeds.strategy.places import (
         academic_year_end,
-        against_plan,
+        against_plan_sentence,
         delivered_by_year,
         read_register,
     )
@@ -280,13 +280,8 @@ def places_show(
         }
     )
     emit(table, fmt, title=f"Specialist places by academic year ({file.name})", index=False)
-    totals = against_plan(register, start)
     if fmt is Format.table:
-        console.print(
-            f"Since {start - 1}/{start % 100:02d}: {totals['opened']:,} places opened, "
-            f"{totals['closed']:,} closed, {totals['net']:,} added in all; "
-            f"{totals['planned']:,} more planned."
-        )
+        console.print(against_plan_sentence(register, start))
     if out:
         write_table(table, out, "Places")
 
@@ -316,7 +311,7 @@ def ips(
     from highneeds.strategy.document import render
     from highneeds.strategy.ips import investment_position, ips_document
     from highneeds.strategy.places import read_register
-    from highneeds.strategy.stored import stored_register
+    from highneeds.strategy.stored import stored_register, stored_strategy
 
     fmt = document_format(out)
     costs = _capital_costs(capital_cost or [])
@@ -326,6 +321,9 @@ def ips(
         with console.status("Forecasting demand and places…"):
             inputs = resolve(store, la, capacity=given)
             register = read_register(places) if places else stored_register(store, inputs.la_code)
+            plan = stored_strategy(store, inputs.la_code)
+            # The stored strategy's [capital_costs], then any --capital-cost given here.
+            costs = {**(plan.capital_costs if plan else {}), **costs}
             position = investment_position(
                 inputs, register, capital_costs=costs, simulations=simulations, seed=seed
             )

@@ -22,7 +22,17 @@ A strategy file is TOML (templates in ``data/strategy/``)::
     milestones = [{ year = 2025, value = 50 }]
 
 A manual KPI (``measure = "manual"``) names its ``title``, ``unit``, ``source`` and gives
-``actuals = [{ year = 2024, value = 52 }]``. Years follow the measure's period (see
+``actuals = [{ year = 2024, value = 52 }]``.
+
+An optional ``[capital_costs]`` table gives the LA's own capital cost of one new place by type
+of place (pounds), used by the Investment Position Statement in place of highneeds' example
+assumptions::
+
+    [capital_costs]
+    maintained_special = 85000
+    resourced_provision = 45000
+
+Years follow the measure's period (see
 :mod:`highneeds.strategy.measures`); "2021-22" and "2024/25" are accepted and read as the
 year they end.
 """
@@ -90,6 +100,8 @@ class Strategy:
     priorities: tuple[Priority, ...]
     kpis: tuple[Kpi, ...] = field(default=())
     file: str = ""
+    #: The LA's own capital cost of a new place by type of place (pounds); empty: none set.
+    capital_costs: dict[str, float] = field(default_factory=dict)
 
 
 def read_strategy(path: str | Path) -> Strategy:
@@ -150,6 +162,7 @@ def strategy_from_dict(data: dict, *, file: str = "strategy") -> Strategy:
     _unique([k.code for k in kpis], "kpi", file)
     if not kpis:
         raise fail("kpi", "a strategy needs at least one [[kpi]]")
+    capital_costs = checked_capital_costs(data.get("capital_costs", {}), file=file)
     return Strategy(
         title=title,
         la=la.la_code,
@@ -160,7 +173,61 @@ def strategy_from_dict(data: dict, *, file: str = "strategy") -> Strategy:
         priorities=tuple(priorities),
         kpis=tuple(kpis),
         file=file,
+        capital_costs=capital_costs,
     )
+
+
+#: Largest capital cost of one place anyone may set (pounds): a typing slip stops here.
+MAX_COST_PER_PLACE = 5_000_000
+
+
+def checked_capital_costs(costs: object, *, file: str = "strategy") -> dict[str, float]:
+    """Capital costs per place by type of place, checked: known types, pounds from 0 to
+    :data:`MAX_COST_PER_PLACE`; a mistake names the key."""
+    from highneeds.strategy.places import SPECIALIST_CATEGORIES
+
+    if not isinstance(costs, dict):
+        raise InputFileError(
+            "write capital costs as a [capital_costs] table", file=file, column="capital_costs"
+        )
+    out = {}
+    for code, value in costs.items():
+        where = f"capital_costs.{code}"
+        if code not in SPECIALIST_CATEGORIES:
+            raise InputFileError(
+                f"{code!r} is not a type of specialist place; use one of "
+                + ", ".join(SPECIALIST_CATEGORIES),
+                file=file,
+                column=where,
+            )
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not 0 <= value <= MAX_COST_PER_PLACE
+        ):
+            raise InputFileError(
+                f"{value!r} is not a cost in pounds from 0 to {MAX_COST_PER_PLACE:,}",
+                file=file,
+                column=where,
+            )
+        out[code] = float(value)
+    return out
+
+
+#: The shipped worked example every new strategy starts from.
+TEMPLATE_NAME = "stockport_send_strategy_2024_27.toml"
+
+
+def template_text(la: str) -> str:
+    """The shipped worked example's text made out for ``la`` (name, DfE number or GSS code):
+    its ``la`` line names that LA; priorities, KPIs and the example targets are kept for the
+    LA to make its own."""
+    import re
+    from importlib import resources
+
+    text = resources.files("highneeds.data").joinpath("strategy", TEMPLATE_NAME).read_text("utf-8")
+    found = find_la(la)
+    return re.sub(r'(?m)^la = ".*"$', f'la = "{found.la_code}"  # {found.la_name}', text, count=1)
 
 
 def _kpi(item: dict, where: str, priorities: set[str], file: str) -> Kpi:

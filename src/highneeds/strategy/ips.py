@@ -37,8 +37,11 @@ from highneeds.suppression import (
 from highneeds.vocabulary import AGE_BAND_BY_CODE, FUNDING_CATEGORY_BY_CODE, age_band_of_ncy
 
 #: Capital cost of one new place, pounds (2022 prices), by type of place. Example assumptions
-#: for a first estimate — every IPS lists them and an LA should set its own from its capital
-#: programme (``capital_costs``). Independent places are bought, not built.
+#: for a first estimate, not published figures: no sourced national cost per specialist place
+#: ships with highneeds (DfE's school places scorecards publish one; enter it, or the LA's own
+#: from its capital programme, in the strategy file's [capital_costs] or the workspace). Every
+#: IPS lists the costs it used and says which are assumptions. Independent places are bought,
+#: not built.
 CAPITAL_COST_PER_PLACE = {
     "maintained_special": 80_000,
     "resourced_provision": 40_000,
@@ -82,6 +85,8 @@ class InvestmentPosition:
     capital_costs: dict[str, float]
     notes: list[str] = field(default_factory=list)
     sources: pd.DataFrame | None = None
+    #: Types of place whose capital cost the LA set (the rest are example assumptions).
+    capital_costs_set: tuple[str, ...] = ()
 
 
 def _planned_as_opened(register: pd.DataFrame) -> pd.DataFrame:
@@ -148,6 +153,7 @@ def investment_position(
         capital_costs=costs,
         notes=notes,
         sources=inputs.sources_table(),
+        capital_costs_set=tuple(c for c in (capital_costs or {}) if c in costs),
     )
 
 
@@ -357,6 +363,12 @@ def ips_document(position: InvestmentPosition, threshold: int = DEFAULT_THRESHOL
         {
             "Type of place": [_category_label(c) for c in position.capital_costs],
             "Capital cost per place": [money(v) for v in position.capital_costs.values()],
+            "Basis": [
+                "Set by the LA"
+                if c in position.capital_costs_set
+                else "Example assumption (not a published figure)"
+                for c in position.capital_costs
+            ],
         }
     )
     sources = position.sources.rename(
@@ -400,9 +412,10 @@ def ips_document(position: InvestmentPosition, threshold: int = DEFAULT_THRESHOL
                 Block(
                     heading="Capital",
                     paragraphs=[
-                        "Capital is priced per new place by the assumptions below; independent "
-                        "places are bought, not built. Set the LA's own costs from its capital "
-                        "programme."
+                        "Capital is priced per new place by the costs below; independent "
+                        "places are bought, not built. Costs marked as example assumptions are "
+                        "highneeds' own round figures, not published ones: set the LA's own from "
+                        "its capital programme or DfE's school places scorecards."
                     ],
                     tables=[
                         Table("Capital for places", capital_shown),

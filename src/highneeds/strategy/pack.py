@@ -27,6 +27,7 @@ from highneeds.strategy.document import Block, Chart, Document, Section, Table
 from highneeds.strategy.ips import InvestmentPosition, money, published_sufficiency
 from highneeds.strategy.measures import MEASURE_BY_CODE, KpiData, format_value, period_label, values
 from highneeds.strategy.track import KpiTracking, summary_for_display
+from highneeds.suppression import DEFAULT_THRESHOLD
 
 #: The measures shown as evidence of need, each beside neighbours, region and England.
 NEED_MEASURES = (
@@ -86,9 +87,18 @@ def read_pack_text(path: str | Path) -> PackText:
         raise InputFileError(f"not a valid TOML file: {error}", file=name) from None
     except OSError as error:
         raise InputFileError(f"cannot be read: {error.strerror}", file=name) from None
+    return pack_text_from_dict(data, file=name)
+
+
+def pack_text_from_dict(data: dict, *, file: str = "pack") -> PackText:
+    """Check the officer's words as a mapping (a TOML file's, or the workspace's sections);
+    a mistake names ``file`` and the key."""
+    name = file
 
     def text(key: str, required: bool = True) -> str:
         value = data.get(key, "")
+        if value is None:
+            value = ""
         if not isinstance(value, str) or (required and not value.strip()):
             raise InputFileError(f"{key} is required (a text)", file=name, column=key)
         return value.strip()
@@ -102,7 +112,7 @@ def read_pack_text(path: str | Path) -> PackText:
 
     recommendations = data.get("recommendations")
     if (
-        not isinstance(recommendations, list)
+        not isinstance(recommendations, list | tuple)
         or not recommendations
         or not all(isinstance(r, str) and r.strip() for r in recommendations)
     ):
@@ -110,7 +120,7 @@ def read_pack_text(path: str | Path) -> PackText:
             "recommendations must be a list of texts", file=name, column="recommendations"
         )
     risks = []
-    for index, item in enumerate(data.get("risks", []), start=1):
+    for index, item in enumerate(data.get("risks") or [], start=1):
         where = f"risks[{index}]"
         if not isinstance(item, dict) or not all(
             isinstance(item.get(k), str) and item[k].strip() for k in ("risk", "mitigation")
@@ -131,7 +141,9 @@ def read_pack_text(path: str | Path) -> PackText:
             raise InputFileError(
                 "a recorded decision needs its date and the decision", file=name, column="decision"
             )
-        decision = Decision(when, words.strip(), str(recorded.get("scrutiny_comments", "")).strip())
+        decision = Decision(
+            when, words.strip(), str(recorded.get("scrutiny_comments") or "").strip()
+        )
     return PackText(
         title=text("title"),
         meeting=text("meeting"),
@@ -161,8 +173,11 @@ class PackEvidence:
     dsg: pd.DataFrame  # baseline DSG path, formatted
     position: InvestmentPosition | None
     tracking: KpiTracking | None
-    caseload_by_age: pd.DataFrame
+    caseload: dict[str, pd.DataFrame]  # "age", "sex", "need" -> published table (if any)
     notes: list[str] = field(default_factory=list)
+    #: The consultation's respondent profile (equality monitoring answers), each table
+    #: already suppressed: question -> table of respondents.
+    respondent_profile: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
 def gather(
@@ -175,6 +190,7 @@ def gather(
     neighbours: str = "2021",
     simulations: int = 500,
     seed: int = 1,
+    respondent_profile: dict[str, pd.DataFrame] | None = None,
 ) -> PackEvidence:
     """Compute the pack's evidence for the LA of ``inputs`` (scenarios share their draws)."""
     from highneeds import reference
@@ -193,8 +209,9 @@ def gather(
         dsg=_dsg(result.position),
         position=position,
         tracking=tracking,
-        caseload_by_age=_caseload_by_age(kpi_data.stats, la.la_code),
+        caseload=caseload_breakdowns(kpi_data.stats, la.la_code),
         notes=[n for n in dict.fromkeys(result.notes) if n not in set(inputs.notes())],
+        respondent_profile=dict(respondent_profile or {}),
     )
 
 
@@ -279,32 +296,83 @@ def _dsg(position: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _caseload_by_age(stats: pd.DataFrame, la_code: str) -> pd.DataFrame:
-    """The LA's published EHCPs by age band in its latest January (published counts keep
-    DfE's own suppression symbols)."""
-    from highneeds.vocabulary import AGE_BAND_BY_CODE
+#: Breakdowns of the caseload the equality section shows: name -> (dimensions DfE releases
+#: use for it, heading of its first column).
+CASELOAD_BREAKDOWNS = {
+    "age": (("age_band", "age"), "Age band"),
+    "sex": (("sex",), "Sex"),
+    "need": (("need",), "Primary need"),
+}
 
-    rows = stats[
-        (stats["area_code"] == la_code)
-        & (stats["measure"] == "caseload")
-        & (stats["setting"] == "total")
-        & (stats["dimension"] == "age_band")
-    ]
-    if rows.empty:
-        return pd.DataFrame()
-    latest = rows[rows["year"] == rows["year"].max()]
-    return pd.DataFrame(
-        {
-            "Age band": [
-                AGE_BAND_BY_CODE[c].label if c in AGE_BAND_BY_CODE else c
-                for c in latest["category"]
-            ],
-            f"EHC plans, January {int(latest['year'].max())}": [
-                f"{v:,.0f}" if pd.notna(v) else (s or "x")
-                for v, s in zip(latest["value"], latest["status"], strict=True)
-            ],
-        }
+
+def caseload_breakdowns(stats: pd.DataFrame, la_code: str) -> dict[str, pd.DataFrame]:
+    """The LA's published EHCPs by age, sex and primary need in its latest January with each
+    (only those the stored releases publish; published counts keep DfE's own suppression
+    symbols, which is what DfE releases for publication)."""
+    from highneeds.vocabulary import AGE_BAND_BY_CODE, NEED_BY_CODE
+
+    words = {**{c: b.label for c, b in AGE_BAND_BY_CODE.items()}}
+    words.update({c: n.label for c, n in NEED_BY_CODE.items()})
+    out = {}
+    for name, (dimensions, heading) in CASELOAD_BREAKDOWNS.items():
+        rows = stats[
+            (stats["area_code"] == la_code)
+            & (stats["measure"] == "caseload")
+            & (stats["setting"] == "total")
+            & (stats["dimension"].isin(dimensions))
+        ]
+        if rows.empty:
+            continue
+        latest = rows[rows["year"] == rows["year"].max()]
+        out[name] = pd.DataFrame(
+            {
+                heading: [
+                    words.get(c, str(c).replace("_", " ").capitalize()) for c in latest["category"]
+                ],
+                f"EHC plans, January {int(latest['year'].max())}": [
+                    f"{v:,.0f}" if pd.notna(v) else (s or "x")
+                    for v, s in zip(latest["value"], latest["status"], strict=True)
+                ],
+            }
+        )
+    return out
+
+
+def _equality_block(text: PackText, evidence: PackEvidence) -> Block:
+    """The equality implications: the officer's words, the caseload by sex, age and need,
+    and beside it who answered the consultation (its equality monitoring answers)."""
+    la = evidence.inputs.la_name
+    missing = [n for n in CASELOAD_BREAKDOWNS if n not in evidence.caseload]
+    paragraphs = [p for p in [text.equality] if p]
+    paragraphs.append(
+        "Children and young people with an EHC plan by "
+        + ", ".join(n for n in CASELOAD_BREAKDOWNS if n in evidence.caseload)
+        + " (DfE published figures; their own suppression symbols kept)."
+        if evidence.caseload
+        else "No published breakdown of the caseload is in the store."
     )
+    if missing:
+        paragraphs.append(
+            "The stored DfE release does not publish the caseload by "
+            + " or ".join(missing)
+            + " for this LA; import a newer release to add it."
+        )
+    tables = [
+        Table(f"EHC plans in {la} by {name}", frame) for name, frame in evidence.caseload.items()
+    ]
+    if evidence.respondent_profile:
+        paragraphs.append(
+            "Who answered the consultation, from the optional equality monitoring questions. "
+            f"Counts from 1 to {DEFAULT_THRESHOLD - 1} are shown as c, with further cells hidden "
+            "where a total would give them back."
+        )
+        tables += [
+            Table(f"Consultation respondents: {question}", frame)
+            for question, frame in evidence.respondent_profile.items()
+        ]
+    else:
+        paragraphs.append("No consultation is linked to this report, so no respondent profile.")
+    return Block(paragraphs=paragraphs, tables=tables)
 
 
 def options_chart(comparison: pd.DataFrame) -> Chart:
@@ -400,22 +468,7 @@ def pack_document(text: PackText, evidence: PackEvidence) -> Document:
             [Block(paragraphs=[text.legal or "None stated."])],
             new_page=False,
         ),
-        Section(
-            "9. Equality implications",
-            [
-                Block(
-                    paragraphs=[p for p in [text.equality] if p]
-                    + [
-                        "Children and young people with an EHC plan by age band (DfE published "
-                        "figures; their own suppression symbols kept)."
-                    ],
-                    tables=[Table(f"EHC plans in {la} by age band", evidence.caseload_by_age)]
-                    if not evidence.caseload_by_age.empty
-                    else [],
-                )
-            ],
-            new_page=False,
-        ),
+        Section("9. Equality implications", [_equality_block(text, evidence)], new_page=False),
         Section("10. Risks", [_risks_block(text.risks)], new_page=False),
         Section(
             "Appendix: what the figures rest on",

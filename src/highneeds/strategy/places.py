@@ -20,6 +20,7 @@ from highneeds.errors import InputFileError
 from highneeds.finance.scenarios import designated_need_codes
 from highneeds.readers.excel import read_excel
 from highneeds.strategy.measures import year_ending as academic_year_end
+from highneeds.tables import TitledTable
 from highneeds.vocabulary import FUNDING_CATEGORIES, NEED_BY_CODE, normalise_label
 
 COLUMNS = {
@@ -223,3 +224,36 @@ def register_for_download(register: pd.DataFrame) -> pd.DataFrame:
     out["status"] = out["status"].map(STATUSES)
     out["phase"] = out["phase"].map(lambda p: PHASES.get(p, ""))
     return out.rename(columns=COLUMNS)
+
+
+DELIVERED_LABELS = {
+    "academic_year": "Academic year",
+    "planned": "Places planned",
+    "opened": "Places opened",
+    "closed": "Places closed",
+    "net_places": "Net places added",
+    "net_places_cumulative": "Net places added to date",
+    "planned_cumulative": "Places planned to date",
+}
+
+
+def delivered_table(register: pd.DataFrame, since: int | None = None) -> TitledTable:
+    """:func:`delivered_by_year` as a titled table for the shells (one row per academic
+    year)."""
+    frame = delivered_by_year(register, since=since).drop(columns=["year"])
+    return TitledTable(
+        title="Specialist places planned, opened and closed by academic year",
+        frame=frame,
+        labels=DELIVERED_LABELS,
+        unit="places",
+    )
+
+
+def against_plan_sentence(register: pd.DataFrame, since: int) -> str:
+    """ "Since 2019/20: 600 places opened, 20 closed, 580 added in all; 200 more planned." """
+    totals = against_plan(register, since)
+    return (
+        f"Since {since - 1}/{since % 100:02d}: {totals['opened']:,} places opened, "
+        f"{totals['closed']:,} closed, {totals['net']:,} added in all; "
+        f"{totals['planned']:,} more planned."
+    )

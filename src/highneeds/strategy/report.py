@@ -9,6 +9,7 @@ import pandas as pd
 from highneeds.strategy.document import Block, Chart, Document, Section, Table
 from highneeds.strategy.measures import format_value, period_label
 from highneeds.strategy.track import STATUS_RULE, KpiTracking, summary_for_display
+from highneeds.tables import TitledTable
 
 PERIOD_AXIS = {
     "january": "January census of each year",
@@ -124,4 +125,38 @@ def progress_document(tracking: KpiTracking) -> Document:
         f"{strategy.start} to {strategy.end}",
         sections=sections,
         landscape=True,
+    )
+
+
+#: What each unit adds to a KPI table's title, so shells format its figures in that unit.
+UNIT_SUFFIX = {
+    "percent": " (%)",
+    "per_1000": " (per 1,000)",
+    "pounds": " (£)",
+    "pounds_per_head": " (£ a head)",
+}
+
+
+def kpi_titled_table(tracking: KpiTracking, code: str) -> TitledTable:
+    """One KPI by year — the LA, its path to target, neighbours, region and England — as a
+    titled table (the workspace draws it with :mod:`highneeds.charts` and shows the table)."""
+    kpi = tracking.strategy_kpi(code)
+    series = tracking.kpi_series(code)
+    columns = [
+        (column, label)
+        for column, label, *_ in _lines(tracking)
+        if pd.to_numeric(series[column], errors="coerce").notna().any()
+    ]
+    frame = pd.DataFrame({"period": series["period"]})
+    for column, _ in columns:
+        frame[column] = pd.to_numeric(series[column], errors="coerce")
+    notes = [f"Source: {kpi.source}."] if kpi.source else []
+    if kpi.definition:
+        notes.insert(0, kpi.definition)
+    return TitledTable(
+        title=f"{kpi.code}: {kpi.title}{UNIT_SUFFIX.get(kpi.unit, '')}",
+        frame=frame,
+        labels={"period": PERIOD_AXIS[kpi.period].replace(" of each year", ""), **dict(columns)},
+        notes=tuple(notes),
+        unit=kpi.unit,
     )

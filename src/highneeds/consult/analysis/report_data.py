@@ -10,6 +10,7 @@ SHA-256 of the table as read), so a reader can trace a number back.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -82,8 +83,17 @@ def _fingerprint(responses: pd.DataFrame) -> str:
 
 
 def _profile(responses: pd.DataFrame, threshold: int) -> dict[str, pd.DataFrame]:
+    return profile_tables(responses, GROUPINGS, threshold)
+
+
+def profile_tables(
+    responses: pd.DataFrame, groupings: Mapping[str, Mapping[str, str]], threshold: int
+) -> dict[str, pd.DataFrame]:
+    """Who responded, as published: per column of ``responses`` named in ``groupings``
+    (column -> {code: words}, in order) the respondents with each answer and all respondents,
+    small counts suppressed (primary and secondary)."""
     profile = {}
-    for by, names in GROUPINGS.items():
+    for by, names in groupings.items():
         counts = responses[by].value_counts().reindex(list(names), fill_value=0)
         table = pd.DataFrame(
             {"respondents": [*counts.tolist(), len(responses)]},

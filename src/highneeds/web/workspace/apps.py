@@ -8,4 +8,4 @@ class WorkspaceConfig(AppConfig):
 
     def ready(self):
         # Registers the workspace's documents with the render jobs (the worker needs them too).
-        from . import documents  # noqa: F401
+        from . import decide, documents  # noqa: F401

@@ -99,3 +99,51 @@ class Job(TimeStampedModel):
     def is_finished(self) -> bool:
         """Whether the job has stopped running (the page stops polling)."""
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED, self.Status.AWAITING)
+
+
+class DecisionPack(TimeStampedModel):
+    """A Cabinet or Scrutiny decision pack: the officer's words, section by section (highneeds
+    fills every number when it is written), and the decision once the meeting has made it."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="packs")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    title = models.CharField(max_length=200)
+    meeting = models.CharField(max_length=100, help_text="For example Cabinet, or Scrutiny.")
+    meeting_date = models.DateField(null=True, blank=True)
+    report_of = models.CharField(max_length=200, help_text="Who the report is from.")
+    purpose = models.TextField(blank=True)
+    recommendations = models.TextField(blank=True, help_text="One recommendation a line.")
+    background = models.TextField(blank=True)
+    consultation_text = models.TextField(blank=True)
+    consultation = models.ForeignKey(
+        "consultations.Consultation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="decision_packs",
+    )
+    financial = models.TextField(blank=True)
+    legal = models.TextField(blank=True)
+    equality = models.TextField(blank=True)
+    #: [{"risk": ..., "mitigation": ..., "rating": "Low|Medium|High"}]
+    risks = models.JSONField(default=list, blank=True)
+    #: Names of the workspace's saved scenarios compared as the options considered.
+    scenarios = models.JSONField(default=list, blank=True)
+    decision_date = models.DateField(null=True, blank=True)
+    decision = models.TextField(blank=True)
+    scrutiny_comments = models.TextField(blank=True)
+    decision_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def has_decision(self) -> bool:
+        return self.decision_date is not None and bool(self.decision.strip())

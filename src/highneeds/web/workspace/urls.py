@@ -1,6 +1,18 @@
 from django.urls import path, register_converter
 
-from .views import data, finance, forecast, home, jobs, overview, scenarios
+from .views import (
+    data,
+    finance,
+    forecast,
+    home,
+    ips,
+    jobs,
+    overview,
+    packs,
+    places,
+    scenarios,
+    strategy,
+)
 
 
 class DownloadFormat:
@@ -90,6 +102,43 @@ urlpatterns = [
         scenarios.scenario_intervention_delete,
         name="intervention_remove",
     ),
+    path("<str:la_code>/strategy/", strategy.strategy, name="strategy"),
+    path(
+        "<str:la_code>/strategy/from-template/",
+        strategy.strategy_from_template,
+        name="strategy_from_template",
+    ),
+    path("<str:la_code>/strategy/strategy.toml", strategy.strategy_file, name="strategy_file"),
+    path(
+        "<str:la_code>/strategy/progress-report/",
+        strategy.progress_report,
+        name="strategy_progress_report",
+    ),
+    path(
+        "<str:la_code>/strategy/kpi/<str:code>.<fmt:fmt>",
+        strategy.kpi_download,
+        name="strategy_kpi_download",
+    ),
+    path(
+        "<str:la_code>/strategy/kpi/<str:code>/chart.svg",
+        strategy.kpi_chart,
+        name="strategy_kpi_chart",
+    ),
+    path("<str:la_code>/places/", places.places, name="places"),
+    path("<str:la_code>/places/by-year.<fmt:fmt>", places.places_table, name="places_table"),
+    path("<str:la_code>/places/chart.svg", places.places_chart, name="places_chart"),
+    path("<str:la_code>/places/register.<fmt:fmt>", places.places_register, name="places_register"),
+    path("<str:la_code>/ips/", ips.ips, name="ips"),
+    path("<str:la_code>/packs/", packs.packs, name="packs"),
+    path("<str:la_code>/packs/new/", packs.pack_new, name="pack_new"),
+    path("<str:la_code>/packs/<int:pack_id>/", packs.pack, name="pack"),
+    path(
+        "<str:la_code>/packs/<int:pack_id>/sections/<slug:section>/",
+        packs.pack_section,
+        name="pack_section",
+    ),
+    path("<str:la_code>/packs/<int:pack_id>/write/", packs.pack_write, name="pack_write"),
+    path("<str:la_code>/packs/<int:pack_id>/decision/", packs.pack_decision, name="pack_decision"),
     path("<str:la_code>/audit/", home.audit_log, name="audit"),
     *[
         path(f"<str:la_code>/{page}/", home.coming, {"page": page}, name=page)
