@@ -287,3 +287,16 @@ def test_rate_uncertainty_widens_intervals_with_the_horizon_not_the_expected_pat
     # the 5-year 80% interval spans more than ±2.3%, the year-to-year swing of a real LA
     last = wide.iloc[-1]
     assert (last["q90"] - last["q10"]) / last["expected"] > 0.1
+
+
+def test_rate_uncertainty_comes_from_the_prior_when_the_history_is_short(small_la):
+    t, pop, valid = small_la.transitions, small_la.population, small_la.valid_states
+    # two training years: no trend to doubt, swings from the DfE prior pooled with one year
+    two = MarkovForecaster(train_years=[2019, 2020]).fit(t, pop, valid).params_
+    assert two.drift_sd == 0.0 and 0.05 < two.swing_sd < 0.2
+    # three years of a small LA (about 60 joiners a year): the trend's doubt is pooled with
+    # the DfE prior (sd 0.15 a year), not the noisy slope's own, which is wider
+    model = MarkovForecaster().fit(t, pop, valid)
+    assert 0.0 < model.params_.drift_sd < 0.15
+    result = model.simulate(horizon=2, simulations=200, seed=1)
+    assert np.isfinite(result.summary(())[["q10", "q90"]].to_numpy()).all()

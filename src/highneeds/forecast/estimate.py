@@ -277,7 +277,8 @@ def estimate_bayes(
         joiner_split=joiner_split,
         uses_population=population is not None,
     )
-    rates = joiners_by_ncy.sum(axis=1) / exposure.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):  # a year without population
+        rates = joiners_by_ncy.sum(axis=1) / exposure.sum(axis=1)
     if joiner_trend:
         _fit_trend(params, years + 1, rates, weights)
     if rate_uncertainty:
@@ -292,6 +293,11 @@ def estimate_bayes(
 SWING_PRIOR_VARIANCE = 0.0275
 #: Weight of that prior, in training years.
 SWING_PRIOR_YEARS = 2.0
+#: Prior variance of an LA's trend in its log joiner rate, around none: in the DfE releases
+#: England's new plans grew 11–16% a year (log-linear slopes over 2015–2022 windows) and LAs'
+#: own slopes spread around England's with variance about 0.006 beyond their noise, so a
+#: trend of sd √(0.13² + 0.006) ≈ 0.15 a year is what an LA's history cannot rule out alone.
+TREND_PRIOR_VARIANCE = 0.0225
 
 
 def _fit_rate_uncertainty(
@@ -304,9 +310,11 @@ def _fit_rate_uncertainty(
     """Widen the joiner rate by the uncertainty of its course, not only of its level.
 
     * **Trend**: without a fitted trend (``joiner_trend`` off) the forecast carries none, but
-      the data cannot rule one out: each simulation draws a trend g from Normal(0, s²) with
-      s² = slope² + its standard error² of the log-linear fit over the training years
-      (three or more years with joiners; else none), and h years ahead multiplies the joiner
+      the data cannot rule one out: each simulation draws a trend g from Normal(0, s²), s² =
+      m² + v with m and v the posterior mean and variance of the slope of the log-linear fit
+      over the training years (three or more years with joiners; else none) under a
+      Normal(0, :data:`TREND_PRIOR_VARIANCE`) prior, so a short, noisy history cannot claim a
+      wild trend; and h years ahead multiplies the joiner
       rate by exp(g·h − s²h²/2), whose mean is 1: the expected path is unchanged. (With
       ``joiner_trend`` on, the fitted trend's own uncertainty is already drawn.)
     * **Swings**: each simulation-year's joiner rate is multiplied by exp(e − v/2),
@@ -314,12 +322,16 @@ def _fit_rate_uncertainty(
       (less Poisson noise, 1/joiners) pooled with :data:`SWING_PRIOR_VARIANCE` worth
       :data:`SWING_PRIOR_YEARS` years. Mean-preserving: the expected path is unchanged.
     """
-    usable = rates > 0
+    usable = np.isfinite(rates) & (rates > 0)  # a year without population or joiners: out
     x, y, n_join = to_years[usable].astype(float), np.log(rates[usable]), joiners[usable]
     if len(x) >= 3 and params.trend_sd == 0.0:
         probe = MarkovParameters(**{**params.__dict__, "notes": []})
         _fit_trend(probe, to_years[usable], rates[usable], weights[usable])
-        params.drift_sd = float(np.hypot(probe.trend_mean, probe.trend_sd))
+        # the fitted slope b (standard error s) pooled with a Normal(0, τ²) prior:
+        # posterior mean b·τ²/(τ² + s²), variance τ²s²/(τ² + s²)
+        prior, noise = TREND_PRIOR_VARIANCE, probe.trend_sd**2
+        mean = probe.trend_mean * prior / (prior + noise)
+        params.drift_sd = float(np.sqrt(mean**2 + prior * noise / (prior + noise)))
     if len(x) >= 3:
         slope = np.polyfit(x, y, 1)
         resid = y - np.polyval(slope, x)
