@@ -275,11 +275,18 @@ class _MoverSampler:
         pair_of_child = np.repeat(np.arange(len(pair_row)), counts)
         child_row = pair_row[pair_of_child]
         alpha = self.alpha[pair_row]
-        draws = self.rng.standard_gamma(np.where(alpha > 0, alpha, 1.0)) * (alpha > 0)
-        total = draws.sum(axis=1, keepdims=True)
-        # all-zero draws (tiny parameters underflowing) fall back to the mean split
         mean = alpha / np.maximum(alpha.sum(axis=1, keepdims=True), 1e-300)
-        share = np.where(total > 0, draws / np.where(total > 0, total, 1.0), mean)
+        # A lone mover's destination drawn from a Dirichlet draw of the split is, in
+        # distribution, a draw from the split's mean (Dirichlet-multinomial with n = 1): only
+        # pairs with two or more movers, whose destinations are correlated, need the split.
+        share = mean.copy()
+        many = np.flatnonzero(counts > 1)
+        if many.size:
+            a = alpha[many]
+            draws = self.rng.standard_gamma(np.where(a > 0, a, 1.0)) * (a > 0)
+            total = draws.sum(axis=1, keepdims=True)
+            # all-zero draws (tiny parameters underflowing) fall back to the mean split
+            share[many] = np.where(total > 0, draws / np.where(total > 0, total, 1.0), mean[many])
         slot = _categorical(self.rng, pair_of_child, _cumulative_rows(share), self.top + 1)
         in_top = slot < self.top
         k = np.empty(len(pair_of_child), dtype=np.int64)
