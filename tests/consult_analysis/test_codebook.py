@@ -161,3 +161,50 @@ def test_codebook_run_keeps_every_theme_available_and_learns_from_people(tmp_pat
     # Answers like the hand-coded one move towards its theme; "e" keeps the person's code.
     assert after.loc["f", "unused"] > before.loc["f", "unused"]
     assert model.predict(texts)["e"] == {"unused"}
+
+
+def test_codebook_themes_stay_the_same_theme_and_people_added_themes_are_learned():
+    """Run after run a codebook theme lands in the same theme whatever answers it holds; a
+    theme a person added is coded like a codebook theme and never retired; a person's code
+    on an answer counts as hand coding without marking the answer reviewed."""
+    from highneeds.consult.analysis.codebook import codebook_from_frame
+    from highneeds.consult.analysis.coding import codebook_run
+
+    book = codebook_from_frame(
+        pd.DataFrame(
+            [
+                {"theme_id": "travel", "label": "Travel to school", "description": "Buses"},
+                {"theme_id": "money", "label": "Funding", "description": "Budgets and cuts"},
+            ]
+        )
+    )
+    texts = pd.Series(
+        {
+            "a": "The bus to school takes an hour",
+            "b": "Nobody answers the phone at the office",
+            "c": "The budget cuts are too deep",
+            "d": "I rang the phone line and nobody answered",
+            "e": "The phone rings and rings at the SEND office",
+        }
+    )
+    theme_set, landing = codebook_run(texts, "Q1", book)
+    phones = theme_set.add_theme("Phone lines", "Calls nobody answers")
+    theme_set.assign("b", phones)
+    assert theme_set.hand_coded() == {"b": {phones}}
+    ids_before = theme_set.active_theme_ids()
+    theme_set, new_landing = codebook_run(texts, "Q1", book, theme_set, landing)
+    assert new_landing == landing  # the same themes, not new copies
+    assert theme_set.active_theme_ids() == ids_before
+    carried = theme_set.labels_by_response()
+    assert phones in carried["b"] and phones in carried["d"] and phones in carried["e"]
+    machine = theme_set.decisions[("d", phones)]
+    assert machine.origin == "machine" and 0.5 <= machine.weight <= 1
+    table = theme_set.export_table({"b": "R-2"})
+    assert list(table.columns) == ["id", "theme_id", "theme_label", "assigned_by", "confidence"]
+    rows = set(table.itertuples(index=False, name=None))
+    assert ("R-2", phones, "Phone lines", "person", 1.0) in rows
+    assert ("d", phones, "Phone lines", "machine", round(machine.weight, 3)) in rows
+    # Nobody carries the added theme any more: it still stays, as a person added it.
+    theme_set.unassign("b", phones)
+    theme_set.apply_machine_run([], pd.DataFrame(columns=["response_id", "theme_id"]))
+    assert theme_set.themes[phones].status == "active"

@@ -212,3 +212,46 @@ def test_read_survey_refuses_a_header_without_answers(tmp_path):
     path.write_text("id,text\n")
     with pytest.raises(InputFileError, match="no answers"):
         read_survey(path)
+
+
+def test_a_survey_export_becomes_a_responses_table_for_the_workspace():
+    from highneeds.consult.analysis.schema import validate_responses
+    from highneeds.consult.analysis.survey import (
+        agreement_code,
+        respondent_type_code,
+        responses_from_survey,
+    )
+
+    assert [agreement_code(v) for v in ("Strongly agree", "neither_agree", "No", "", "Yes")] == [
+        "strongly_agree",
+        "neither",
+        "disagree",
+        "",
+        "agree",
+    ]
+    assert respondent_type_code("Parent or carer") == "parent_carer"
+    assert respondent_type_code("school_staff") == "school_staff"
+    assert respondent_type_code("Governor") == "other"
+    answers = pd.DataFrame(
+        {
+            "id": ["7", "9"],
+            "text": ["Too far", "Good"],
+            "group": ["Parent or carer", ""],
+            "agreement": ["Disagree", ""],
+        }
+    )
+    table = responses_from_survey(answers, "P2")
+    assert list(table.columns) == [
+        "response_id",
+        "version",
+        "respondent_type",
+        "source",
+        "P2__agree",
+        "P2__why",
+    ]
+    assert table["respondent_type"].tolist() == ["parent_carer", "other"]
+    assert table["P2__agree"].tolist() == ["disagree", ""]
+    assert validate_responses(table).proposals == ("P2",)
+    # Text only: no group or agreement columns at all.
+    plain = responses_from_survey(answers[["id", "text"]], "P1")
+    assert plain["P1__agree"].tolist() == ["", ""]

@@ -13,8 +13,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from highneeds.consult.analysis.codebook import Codebook, CodebookClassifier, read_codebook
-from highneeds.consult.analysis.review import CODEBOOK, MACHINE, ThemeSet
+from highneeds.consult.analysis.codebook import (
+    Codebook,
+    CodebookClassifier,
+    CodebookTheme,
+    read_codebook,
+)
+from highneeds.consult.analysis.review import ACTIVE, CODEBOOK, HUMAN, MACHINE, ThemeSet
 from highneeds.consult.analysis.schema import free_text, proposals_in
 from highneeds.consult.analysis.themes import Quote, Theme, ThemeFinder
 
@@ -43,24 +48,33 @@ def codebook_run(
     theme_set: ThemeSet | None = None,
     landing: dict[str, str | None] | None = None,
 ) -> tuple[ThemeSet, dict[str, str | None]]:
-    """Code answers against ``codebook``, learning from answers people reviewed in ``theme_set``.
+    """Code answers against ``codebook``, learning from the answers people coded in
+    ``theme_set`` (``ThemeSet.hand_coded``).
 
-    Returns the theme set and the new ``landing`` (codebook theme id -> ThemeSet theme id) to
-    keep for the next run.
+    Themes people added are coded too, as if the codebook listed them (their label and
+    description, and the answers people gave them, teach the machine). Returns the theme set
+    and the new ``landing`` (codebook theme id -> ThemeSet theme id) to keep for the next run.
     """
     book = codebook.for_question(question)
-    coded: dict[str, set[str]] = {}
-    if theme_set is not None and landing:
-        back = {target: source for source, target in landing.items() if target}
-        for response_id, labels in theme_set.labels_by_response(sorted(theme_set.reviewed)).items():
-            if response_id in theme_set.reviewed and str(response_id) in texts.index:
-                coded[str(response_id)] = {back[t] for t in labels if t in back}
-    classifier = CodebookClassifier(book).fit(texts, coded)
-    proposed = classifier.predict(texts)
-    assignments = pd.DataFrame(
-        [(r, t) for r, themes in proposed.items() for t in sorted(themes)],
-        columns=["response_id", "theme_id"],
+    theme_set = theme_set if theme_set is not None else ThemeSet(question=question)
+    back = {target: source for source, target in (landing or {}).items() if target}
+    added = [t for t in theme_set.themes.values() if t.origin == HUMAN and t.status == ACTIVE]
+    back.update({t.theme_id: t.theme_id for t in added})
+    full = Codebook(
+        book.themes
+        + tuple(CodebookTheme(t.theme_id, t.label, t.description, question=question) for t in added)
     )
+    coded = {
+        response_id: {back[t] for t in labels if t in back}
+        for response_id, labels in theme_set.hand_coded().items()
+        if response_id in texts.index
+    }
+    classifier = CodebookClassifier(full).fit(texts, coded)
+    proposed = classifier.predict(texts)
+    sure = classifier.predict_proba(texts)
+    rows = [(r, t, float(sure.at[r, t])) for r, themes in proposed.items() for t in sorted(themes)]
+    assignments = pd.DataFrame(rows, columns=["response_id", "theme_id", "weight"])
+    listed = set(book.theme_ids)
     members = assignments.groupby("theme_id")["response_id"].apply(list).to_dict()
     themes = [
         Theme(
@@ -73,14 +87,20 @@ def codebook_run(
         )
         for t in book.themes
     ]
-    if theme_set is None:
-        theme_set = ThemeSet(question=question)
-    new_landing = theme_set.apply_machine_run(themes, assignments, keep_listed=True)
+    new_landing = theme_set.apply_machine_run(
+        themes,
+        assignments[assignments["theme_id"].isin(listed)],
+        keep_listed=True,
+        same_as=landing,
+    )
     for landed in filter(None, new_landing.values()):
         # People wrote these names (the codebook), so they may be published unlike the
         # discovered ones, which are built from answers' words.
         if theme_set.themes[landed].label_origin == MACHINE:
             theme_set.themes[landed].label_origin = CODEBOOK
+    for row in assignments[~assignments["theme_id"].isin(listed)].itertuples():
+        # Proposals of a theme people added land on that theme, never over a person's decision.
+        theme_set.propose(str(row.response_id), row.theme_id, row.weight)
     return theme_set, new_landing
 
 

@@ -183,6 +183,14 @@ class ThemeSet:
         self.decisions[(response_id, theme_id)] = Decision(response_id, theme_id, HUMAN, False)
         self._record("unassign", response_id=response_id, theme_id=theme_id)
 
+    def propose(self, response_id: str, theme_id: str, weight: float | None = None) -> None:
+        """The machine proposes ``theme_id`` for an answer nobody reviewed or decided on."""
+        if response_id in self.reviewed or (response_id, theme_id) in self.decisions:
+            return
+        self.decisions[(response_id, theme_id)] = Decision(
+            response_id, theme_id, MACHINE, True, weight
+        )
+
     def mark_reviewed(self, response_ids: list[str] | str) -> None:
         ids = [response_ids] if isinstance(response_ids, str) else list(response_ids)
         self.reviewed.update(ids)
@@ -229,18 +237,34 @@ class ThemeSet:
         return theme_set
 
     def apply_machine_run(
-        self, themes: list, assignments: pd.DataFrame, *, keep_listed: bool = False
+        self,
+        themes: list,
+        assignments: pd.DataFrame,
+        *,
+        keep_listed: bool = False,
+        same_as: dict[str, str | None] | None = None,
     ) -> dict[str, str | None]:
         """Fold in a new machine run; returns each new machine theme id -> theme id it landed in.
 
         ``keep_listed`` (codebook mode): every theme the run lists stays available even when
         no answer carries it yet, so people can hand-code it; otherwise a machine theme that
-        nobody carries any more is retired."""
+        nobody carries any more is retired. ``same_as`` (codebook mode: the last run's
+        landing) says which earlier theme a new one is, so a codebook theme is the same theme
+        from run to run whatever answers it holds; the others are recognised by overlap."""
         new_members: dict[str, set[str]] = {t.theme_id: set() for t in themes}
         for row in assignments.itertuples():
             new_members[row.theme_id].add(str(row.response_id))
         known = [t for t in self.themes.values() if t.origin == MACHINE]
-        matched = self._match(new_members, known)
+        given = {
+            new: old
+            for new, old in (same_as or {}).items()
+            if new in new_members and old in self.themes
+        }
+        matched = self._match(
+            {k: v for k, v in new_members.items() if k not in given},
+            [t for t in known if t.theme_id not in given.values()],
+        )
+        matched.update(given)
         landing: dict[str, str | None] = {}
         for theme in themes:
             members = sorted(new_members[theme.theme_id])
@@ -282,11 +306,14 @@ class ThemeSet:
                 record.status == ACTIVE
                 and record.origin == MACHINE
                 and record.theme_id not in listed
+                and record.label_origin != HUMAN
                 and not any(
-                    d.theme_id == record.theme_id and d.assigned for d in self.decisions.values()
+                    d.theme_id == record.theme_id and (d.assigned or d.origin == HUMAN)
+                    for d in self.decisions.values()
                 )
             ):
-                record.status = RETIRED  # the machine no longer finds it and nobody used it
+                # The machine no longer finds it, and nobody named it or used it.
+                record.status = RETIRED
         self.machine_runs += 1
         return landing
 
@@ -324,11 +351,63 @@ class ThemeSet:
         ]
         return pd.DataFrame(rows, columns=["response_id", "theme_id", "label", "origin"])
 
+    def export_table(self, ids: dict[str, str] | None = None) -> pd.DataFrame:
+        """One row per answer and theme for download: id, theme_id, theme_label, assigned_by
+        ('person' for a person's decision or an answer a person reviewed, else 'machine') and
+        confidence (1 for a person; the machine's own, 0-1, when the run gave one).
+
+        ``ids`` maps answer ids to the ids people know them by (a survey export's own)."""
+        from highneeds.consult.analysis.survey import ASSIGNMENT_COLUMNS, MACHINE_CODER, PERSON
+
+        ids = ids or {}
+        rows = []
+        for d in self.decisions.values():
+            if not d.assigned or self.themes[d.theme_id].status != ACTIVE:
+                continue
+            person = d.origin == HUMAN or d.response_id in self.reviewed
+            sure = 1.0 if person else (np.nan if d.weight is None else round(d.weight, 3))
+            rows.append(
+                (
+                    ids.get(d.response_id, d.response_id),
+                    d.theme_id,
+                    self.themes[d.theme_id].label,
+                    PERSON if person else MACHINE_CODER,
+                    sure,
+                )
+            )
+        return pd.DataFrame(sorted(rows, key=lambda r: (r[0], r[1])), columns=ASSIGNMENT_COLUMNS)
+
     def labels_by_response(self, response_ids: list[str] | None = None) -> dict[str, set[str]]:
         result: dict[str, set[str]] = {r: set() for r in response_ids or []}
         for row in self.assignments_frame().itertuples():
             result.setdefault(row.response_id, set()).add(row.theme_id)
         return result
+
+    def hand_coded(self) -> dict[str, set[str]]:
+        """The answers people coded, with the themes they gave them.
+
+        An answer a person marked reviewed carries all its current themes; an answer a person
+        only gave or took away a theme on carries the themes people gave it."""
+        coded: dict[str, set[str]] = {}
+        for decision in self.decisions.values():
+            if decision.origin == HUMAN:
+                coded.setdefault(decision.response_id, set())
+                if decision.assigned and self.themes[decision.theme_id].status == ACTIVE:
+                    coded[decision.response_id].add(decision.theme_id)
+        reviewed = self.labels_by_response(sorted(self.reviewed))
+        return {**coded, **{r: reviewed.get(r, set()) for r in self.reviewed}}
+
+    def least_sure(self, sure: float = 0.75) -> tuple[list[str], int]:
+        """Answers nobody coded whose machine themes carry a confidence, least sure first
+        (by their least likely theme), and how many of them are ``sure`` of every theme."""
+        coded = self.hand_coded()
+        lowest: dict[str, float] = {}
+        for d in self.decisions.values():
+            counts = d.origin == MACHINE and d.assigned and d.weight is not None
+            if counts and d.response_id not in coded and self.themes[d.theme_id].status == ACTIVE:
+                lowest[d.response_id] = min(lowest.get(d.response_id, 1.0), d.weight)
+        order = sorted(lowest, key=lambda r: (lowest[r], r))
+        return order, sum(value >= sure for value in lowest.values())
 
     def summary(self, answers: int | None = None) -> dict:
         """How much people reviewed: answers reviewed and the share of assignments by a person."""
@@ -339,6 +418,7 @@ class ThemeSet:
             "themes": len(self.active_theme_ids()),
             "answers": answers,
             "answers_reviewed": len(self.reviewed),
+            "answers_coded": len(self.hand_coded()),
             "reviewed_share": (len(self.reviewed) / answers) if answers else None,
             "assignments": len(frame),
             "assignments_by_people": human,

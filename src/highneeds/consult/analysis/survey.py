@@ -24,6 +24,7 @@ from highneeds.errors import InputFileError
 ASSIGNMENT_COLUMNS = ("id", "theme_id", "theme_label", "assigned_by", "confidence")
 PERSON = "person"
 MACHINE = "machine"
+MACHINE_CODER = MACHINE  # the same word, for modules whose MACHINE is a decision's origin
 
 # Excel on Windows saves "CSV" in the system code page; reading it as such beats refusing it.
 ENCODINGS = ("utf-8-sig", "cp1252")
@@ -221,3 +222,62 @@ def assignments_table(
     table = pd.DataFrame(rows, columns=list(ASSIGNMENT_COLUMNS))
     table["confidence"] = table["confidence"].round(3)
     return table
+
+
+def _plain(label: str) -> str:
+    return " ".join(label.strip().lower().replace("_", " ").replace("-", " ").split())
+
+
+def _code_of(label: str, words: Mapping[str, str]) -> str | None:
+    """The code whose code or words read as ``label`` (case and '_' aside), else None."""
+    wanted = _plain(label)
+    for code, text in words.items():
+        if wanted in (_plain(code), _plain(text)):
+            return code
+    return None
+
+
+def agreement_code(label: str) -> str:
+    """An agreement answer as a survey tool words it, as the analysis's code ('' if blank).
+
+    The five-point scale's own words are recognised ("Strongly agree", "neither_agree…");
+    anything else goes by its stance: agree, disagree or neither."""
+    from highneeds.consult.analysis.schema import AGREEMENT_LABELS, NOT_ANSWERED
+
+    if not label.strip():
+        return ""
+    code = _code_of(label, AGREEMENT_LABELS)
+    if code and code != NOT_ANSWERED:
+        return code
+    return {"support": "agree", "oppose": "disagree"}.get(stance_of_label(label), "neither")
+
+
+def respondent_type_code(label: str) -> str:
+    """A group ("Parent or carer", "parent_carer") as a respondent type; 'other' if unknown."""
+    from highneeds.consult.analysis.schema import RESPONDENT_TYPES
+
+    return _code_of(label, RESPONDENT_TYPES) or "other"
+
+
+def responses_from_survey(answers: pd.DataFrame, question: str) -> pd.DataFrame:
+    """``survey_answers`` as a responses table answering ``question`` (the analysis's layout:
+    response_id, version, respondent_type, source, question__agree, question__why).
+
+    A group column's values become respondent types where they name one (else 'other'); an
+    agreement column's become agreement codes. Without them: 'other' and not answered."""
+    from highneeds.consult.analysis.schema import agree_column, why_column
+
+    group = answers["group"] if "group" in answers else pd.Series("", index=answers.index)
+    agreement = (
+        answers["agreement"] if "agreement" in answers else pd.Series("", index=answers.index)
+    )
+    return pd.DataFrame(
+        {
+            "response_id": answers["id"].to_numpy(),
+            "version": "standard",
+            "respondent_type": group.map(respondent_type_code).to_numpy(),
+            "source": "online",
+            agree_column(question): agreement.map(agreement_code).to_numpy(),
+            why_column(question): answers["text"].to_numpy(),
+        }
+    )

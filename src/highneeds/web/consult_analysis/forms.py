@@ -8,8 +8,9 @@ from highneeds.web.core.forms import GovukFormMixin
 class CodebookForm(GovukFormMixin, forms.Form):
     file = forms.FileField(
         label="Codebook (CSV)",
-        help_text="Columns: theme, label, description, keywords (separated by ;) and optionally "
-        "question (e.g. P1). Most councils already code against a frame like this.",
+        help_text="Columns: theme_id, label and description; optionally inclusion, keywords "
+        "(separated by ;), examples (separated by |) and question (e.g. P1). Most councils "
+        "already code against a frame like this.",
     )
 
     def clean_file(self):
@@ -70,3 +71,71 @@ class ReportTextForm(GovukFormMixin, forms.Form):
         self.setup.we_did = {c: self.cleaned_data[f"we_did_{c}"] for c in self.codes}
         self.setup.save()
         return self.setup
+
+
+class SurveyUploadForm(GovukFormMixin, forms.Form):
+    """Step 1 of importing a survey export: the file."""
+
+    file = forms.FileField(
+        label="Survey export (CSV or Excel)",
+        help_text="As your survey tool exports it: one row per response, with a column of "
+        "answers in people's own words. You choose the columns next.",
+    )
+
+    def clean_file(self):
+        from highneeds import config
+
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError("The survey export must be a CSV or Excel (.xlsx) file")
+        if upload.size > config.max_upload_bytes():
+            raise forms.ValidationError("The survey export is larger than uploads may be")
+        return upload
+
+
+NOT_IN_FILE = ""
+
+
+class SurveyColumnsForm(GovukFormMixin, forms.Form):
+    """Step 2: which column holds what, and which question the answers answer."""
+
+    text = forms.ChoiceField(label="Answers in people's own words")
+    id = forms.ChoiceField(
+        label="Response id (optional)",
+        required=False,
+        help_text="Without one, each answer is known by its row in the file.",
+    )
+    group = forms.ChoiceField(
+        label="Group of respondent (optional)",
+        required=False,
+        help_text="For example parent or carer, school staff. Other values count as Other.",
+    )
+    agreement = forms.ChoiceField(
+        label="Agreement with the proposal (optional)",
+        required=False,
+        help_text="For example Agree, Disagree, Neither agree nor disagree.",
+    )
+    question = forms.ChoiceField(label="The proposal the answers are about")
+
+    def __init__(self, *args, columns: list[str], proposals, **kwargs):
+        super().__init__(*args, **kwargs)
+        named = [(c, c) for c in columns]
+        self.fields["text"].choices = named
+        for name in ("id", "group", "agreement"):
+            self.fields[name].choices = [(NOT_IN_FILE, "Not in the file"), *named]
+        self.fields["question"].choices = [(p.code, f"{p.code}: {p.text}") for p in proposals]
+        if not self.is_bound:
+            self.initial["text"] = _likely(columns, ("comment", "text", "answer", "why", "view"))
+            self.initial["id"] = _likely(columns, ("id",), NOT_IN_FILE)
+
+    def chosen(self) -> dict[str, str | None]:
+        return {k: self.cleaned_data[k] or None for k in ("text", "id", "group", "agreement")}
+
+
+def _likely(columns: list[str], words: tuple[str, ...], default: str | None = None):
+    """The first column whose name holds one of ``words`` (a guess the person can change)."""
+    for word in words:
+        for column in columns:
+            if word in column.lower():
+                return column
+    return default if default is not None else (columns[0] if columns else None)

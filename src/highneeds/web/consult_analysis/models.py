@@ -30,6 +30,11 @@ class ConsultationAnalysis(TimeStampedModel):
     we_did = models.JSONField(default=dict, blank=True, help_text="proposal code -> text")
     codebook_text = models.TextField(blank=True, help_text="The codebook as CSV, as uploaded")
     codebook_name = models.CharField(max_length=200, blank=True)
+    imported_ids = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="response reference -> the id its survey export gave it (for downloads)",
+    )
 
 
 class ThemeReview(TimeStampedModel):

@@ -8,9 +8,15 @@ CSV's bytes.
 from __future__ import annotations
 
 import io
+import re
+import shutil
+import uuid
+from pathlib import Path
 
 import pandas as pd
+from django.conf import settings
 from django.db import transaction
+from django.utils.text import get_valid_filename
 
 from highneeds.consult.analysis import schema
 from highneeds.consult.analysis.agreement import (
@@ -21,9 +27,16 @@ from highneeds.consult.analysis.agreement import (
 from highneeds.consult.analysis.codebook import codebook_from_frame
 from highneeds.consult.analysis.coding import CODEBOOK_METHOD, codebook_run, discovery_run
 from highneeds.consult.analysis.review import ThemeSet
-from highneeds.consult.export import responses_frame, to_csv
+from highneeds.consult.analysis.survey import (
+    SurveyColumns,
+    read_survey,
+    responses_from_survey,
+    survey_answers,
+)
+from highneeds.consult.export import neutralise_cell, responses_frame, to_csv
 from highneeds.consult.report import ProposalOutcome, WeDid, build_report, render
 from highneeds.errors import HighneedsError
+from highneeds.private_files import private_file, private_folder
 from highneeds.text import clean_text
 from highneeds.web.accounts import audit
 from highneeds.web.accounts.models import AuditEvent
@@ -111,7 +124,8 @@ def agreement_view(consultation: Consultation, by: str) -> dict:
     differences = group_differences(table, by=by)
     return {
         "tables": tables,
-        "differences": differences[differences["notable"]]["statement"].tolist(),
+        # .loc with a boolean mask: an empty mask must not be read as a list of columns.
+        "differences": differences.loc[differences["notable"].astype(bool), "statement"].tolist(),
         "responses": len(table),
     }
 
@@ -368,3 +382,101 @@ def start_report(request, consultation: Consultation, file_format: str):
         {"consultation": consultation.pk, "format": file_format},
         title=f"Outcome report of {consultation.title} ({REPORT_FORMATS[file_format]})",
     )
+
+
+# --- Importing any survey export (upload, map columns with a preview, import) --------------
+
+PREVIEW_ROWS = 5
+_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+
+
+def _survey_root(consultation: Consultation) -> Path:
+    """Exports waiting for their columns to be chosen: one private folder per upload."""
+    root = private_folder(Path(settings.MEDIA_ROOT) / "survey_exports")
+    return private_folder(root / consultation.workspace.la_code)
+
+
+def save_survey_upload(consultation: Consultation, upload, actor) -> str:
+    """Keep an uploaded export (readable by this account only) until its columns are chosen;
+    returns the token naming it. The file is read once here, so a file that cannot be read
+    is refused at once (InputFileError) and nothing is kept."""
+    token = uuid.uuid4().hex
+    folder = private_folder(_survey_root(consultation) / token)
+    path = folder / (get_valid_filename(Path(upload.name).name) or "export.csv")
+    with private_file(path) as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    try:
+        read_survey(path, name=Path(upload.name).name)
+    except HighneedsError:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    audit.record(
+        Action.UPLOAD,
+        actor=actor,
+        workspace=consultation.workspace,
+        target=f"consultation {consultation.pk} survey export",
+        detail={"bytes": upload.size},
+    )
+    return token
+
+
+def survey_upload(consultation: Consultation, token: str) -> Path:
+    """The export saved under ``token`` (AnalysisError if there is none any more)."""
+    if _TOKEN.match(token or ""):
+        folder = _survey_root(consultation) / token
+        files = sorted(folder.iterdir()) if folder.is_dir() else []
+        if files:
+            return files[0]
+    raise AnalysisError("That upload is no longer here; upload the survey export again.")
+
+
+def survey_preview(path: Path) -> tuple[list[str], list[list[str]]]:
+    """The export's column names and its first rows, as text."""
+    frame = read_survey(path)
+    rows = frame.head(PREVIEW_ROWS).astype(str).to_numpy().tolist()
+    return list(frame.columns), [[clean_text(v)[:200] for v in row] for row in rows]
+
+
+def import_survey(
+    consultation: Consultation, path: Path, chosen: dict, question: str, actor
+) -> int:
+    """Import an export's answers to ``question`` as responses, all or none; the export's
+    own ids are kept for downloads. The uploaded file is deleted either way."""
+    try:
+        columns = SurveyColumns(**chosen)
+        answers = survey_answers(read_survey(path), columns, file=path.name)
+        table = responses_from_survey(answers, question)
+        with transaction.atomic():
+            saved: list[str] = []
+            count = collection.import_responses(
+                consultation,
+                table,
+                note=f"survey export {path.name}"[:100],
+                actor=actor,
+                file=path.name,
+                saved=saved,
+            )
+            setup = setup_for(consultation)
+            setup.imported_ids = {
+                **setup.imported_ids,
+                **dict(zip(saved, answers["id"].astype(str), strict=True)),
+            }
+            setup.save(update_fields=["imported_ids", "updated_at"])
+    finally:
+        shutil.rmtree(path.parent, ignore_errors=True)
+    return count
+
+
+def assignments_csv(consultation: Consultation, question: str) -> bytes:
+    """The question's themes, one row per answer and theme (id, theme_id, theme_label,
+    assigned_by, confidence), answers known by their export's id where they came from one."""
+    theme_set = theme_set_of(review_for(consultation, question))
+    if theme_set is None:
+        raise AnalysisError("Run theme discovery or codebook coding first.")
+    table = theme_set.export_table(setup_for(consultation).imported_ids)
+    # The same columns as `highneeds consult code --assignments`; text that a spreadsheet
+    # would run as a formula is made inert.
+    for column in ("id", "theme_label"):
+        table[column] = table[column].map(lambda v: neutralise_cell(clean_text(str(v))))
+    return table.to_csv(index=False).encode("utf-8")

@@ -7,17 +7,19 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from highneeds.consult.analysis import schema
+from highneeds.errors import HighneedsError
 from highneeds.web.accounts.permissions import Role, workspace_role
 from highneeds.web.consultations import services as collection
 from highneeds.web.consultations.models import Consultation
 
 from . import services
-from .forms import CodebookForm, ReportTextForm
+from .forms import CodebookForm, ReportTextForm, SurveyColumnsForm, SurveyUploadForm
 from .models import ThemeReview
 
 GROUPINGS = {"respondent_type": "Type of respondent", "version": "Version", "source": "Source"}
@@ -120,6 +122,11 @@ def themes(request, workspace, pk: int, question: str):
         rows.sort(key=lambda r: -r["answers"])
     table, _ = services.responses_table(consultation)
     answers = len(schema.free_text(table, question)) if not table.empty else 0
+    certainty = None
+    if theme_set is not None and review.mode == ThemeReview.Mode.CODEBOOK:
+        order, sure = theme_set.least_sure()
+        if order:
+            certainty = {"answers": len(order), "sure": sure, "unsure": len(order) - sure}
     return _page(
         request,
         "themes.html",
@@ -133,6 +140,7 @@ def themes(request, workspace, pk: int, question: str):
         answers=answers,
         has_codebook=bool(services.setup_for(consultation).codebook_text),
         modes=ThemeReview.Mode,
+        certainty=certainty,
     )
 
 
@@ -272,7 +280,10 @@ def answers(request, workspace, pk: int, question: str):
     table, _ = services.responses_table(consultation)
     texts = schema.free_text(table, question)
     show = request.GET.get("show", "unreviewed")
-    ids = [r for r in texts.index if show == "all" or r not in theme_set.reviewed]
+    if show == "unsure":  # active learning: the answers the machine is least sure of first
+        ids = [r for r in theme_set.least_sure()[0] if r in texts.index]
+    else:
+        ids = [r for r in texts.index if show == "all" or r not in theme_set.reviewed]
     page = Paginator(ids, 25).get_page(request.GET.get("page"))
     frame = theme_set.assignments_frame()
     carried = {r: [] for r in page.object_list}
@@ -366,3 +377,91 @@ def report(request, workspace, pk: int, file_format: str):
     return redirect(
         reverse("consult_analysis:index", args=[workspace.la_code, pk]) + "#outcome-report"
     )
+
+
+@workspace_role(Role.ANALYST)
+@require_http_methods(["GET", "POST"])
+def survey_import(request, workspace, pk: int):
+    """Import a survey export, step 1: upload the file (CSV or Excel)."""
+    consultation = _consultation(workspace, pk)
+    form = SurveyUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            token = services.save_survey_upload(
+                consultation, form.cleaned_data["file"], request.user
+            )
+        except HighneedsError as error:
+            form.add_error("file", _sentence(error))
+        else:
+            return redirect(
+                "consult_analysis:survey_columns", la_code=workspace.la_code, pk=pk, token=token
+            )
+    return _page(
+        request,
+        "survey_import.html",
+        workspace,
+        consultation,
+        form=form,
+        status=400 if form.errors else 200,
+    )
+
+
+def _sentence(error: Exception) -> str:
+    """An input error as one sentence for the page."""
+    text = str(error).strip()
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith(".") else f"{text}."
+
+
+@workspace_role(Role.ANALYST)
+@require_http_methods(["GET", "POST"])
+def survey_columns(request, workspace, pk: int, token: str):
+    """Step 2: choose which column holds what, with the file's first rows beside; import."""
+    consultation = _consultation(workspace, pk)
+    try:
+        path = services.survey_upload(consultation, token)
+        columns, preview = services.survey_preview(path)
+    except (services.AnalysisError, HighneedsError) as error:
+        messages.error(request, _sentence(error))
+        return redirect("consult_analysis:survey_import", la_code=workspace.la_code, pk=pk)
+    proposals = collection.proposals_of(consultation)
+    form = SurveyColumnsForm(request.POST or None, columns=columns, proposals=proposals)
+    if request.method == "POST" and form.is_valid():
+        question = form.cleaned_data["question"]
+        try:
+            count = services.import_survey(
+                consultation, path, form.chosen(), question, request.user
+            )
+        except HighneedsError as error:
+            messages.error(request, _sentence(error))
+            return redirect("consult_analysis:survey_import", la_code=workspace.la_code, pk=pk)
+        messages.success(request, f"Imported {count:,} answers to {question}.")
+        return redirect(_themes_url(consultation, question))
+    return _page(
+        request,
+        "survey_columns.html",
+        workspace,
+        consultation,
+        form=form,
+        columns=columns,
+        preview=preview,
+        file_name=path.name,
+        status=400 if form.errors else 200,
+    )
+
+
+@workspace_role(Role.ANALYST)
+@require_GET
+def assignments(request, workspace, pk: int, question: str):
+    """Download the question's themes: one row per answer and theme, who assigned it."""
+    consultation = _consultation(workspace, pk)
+    try:
+        content = services.assignments_csv(consultation, question)
+    except services.AnalysisError as error:
+        return _page(
+            request, "problem.html", workspace, consultation, message=str(error), status=404
+        )
+    collection.record_view(request.user, consultation, f"assignments {question}")
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="themes-{question}.csv"'
+    return response

@@ -767,14 +767,20 @@ def erase_response(consultation: Consultation, reference: str, actor) -> bool:
 
 
 def import_responses(
-    consultation: Consultation, responses, *, note: str, actor=None, file: str | None = None
+    consultation: Consultation,
+    responses,
+    *,
+    note: str,
+    actor=None,
+    file: str | None = None,
+    saved: list | None = None,
 ) -> int:
     """Add responses from a coded table (the analysis's layout: response_id, version,
     respondent_type, source, P1__agree, P1__why, ...) - e.g. another system's export or
     synthetic demo data. All rows or none are saved; ``note`` marks them (e.g. "synthetic").
 
     Raises InputFileError / UnknownLabelError naming the row and column of the first problem.
-    Returns the number of responses added.
+    Returns the number of responses added; ``saved``, if given, gets each row's reference.
     """
     from highneeds.errors import InputFileError
 
@@ -810,9 +816,11 @@ def import_responses(
                 source_note=f"{note} (row {position}, id {cell(row, 'response_id')})"[:200],
             )
             try:
-                submit_response(consultation, data, entered_by=actor, imported=True)
+                response, _ = submit_response(consultation, data, entered_by=actor, imported=True)
             except SubmissionRefused as refusal:
                 raise InputFileError(str(refusal), file=file, row=position) from refusal
+            if saved is not None:
+                saved.append(response.reference)
     audit.record(
         Action.IMPORT,
         actor=actor,
