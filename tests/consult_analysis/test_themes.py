@@ -209,3 +209,48 @@ def test_llm_back_end_unreachable_is_a_clear_error():
     finder = ThemeFinder(backend="llm", llm_url="http://127.0.0.1:9/v1", llm_timeout=2)
     with pytest.raises(ModelInputError, match="could not reach the LLM endpoint"):
         finder.fit(pd.Series(["a b c", "d e f"]))
+
+
+def test_a_loose_leftover_theme_is_flagged_as_a_catch_all_and_tight_ones_are_not():
+    from highneeds.consult.analysis.themes import ThemeFinder
+
+    ends = ["today", "on monday", "this week", "every morning", "in the rain", "and crowded"]
+    ends += ["for my son", "for my daughter", "most days", "once more"]
+    bus = [f"The school bus is late again {w}" for w in ends]
+    places = [f"We need more special school places {w}" for w in ends]
+    money = [f"The council budget is overspent {w}" for w in ends]
+    misc = [
+        "I like the new library",
+        "My garden has foxes",
+        "Weather was lovely in June",
+        "The football team won",
+        "Cats are better than dogs",
+        "I moved here in 1990",
+        "Pizza on Fridays is fun",
+        "The river floods sometimes",
+        "My phone battery died",
+        "Trains to London are quick",
+    ]
+    finder = ThemeFinder(n_themes=4).fit(pd.Series(bus + places + money + misc))
+    flagged = [t for t in finder.themes_ if t.catch_all]
+    assert len(flagged) == 1
+    members = finder.labels_by_response()
+    assert {i for i, themes in members.items() if flagged[0].theme_id in themes} == {
+        str(i) for i in range(30, 40)
+    }
+    assert finder.themes_frame()["catch_all"].sum() == 1
+
+
+def test_mixed_stance_follows_its_stated_rule():
+    from highneeds.consult.analysis.themes import mixed_stance
+
+    table = pd.DataFrame(
+        {"support": [5, 9, 2, 4], "oppose": [5, 1, 2, 6], "neutral": [0, 0, 9, 0]},
+        index=["even", "mostly_for", "too_few", "leaning_against"],
+    )
+    assert mixed_stance(table).to_dict() == {
+        "even": True,
+        "mostly_for": False,
+        "too_few": False,
+        "leaning_against": True,
+    }

@@ -241,7 +241,7 @@ def themes(
     Give --question for highneeds' own export, or --text-column (and --id-column) for any
     survey export."""
     from highneeds.consult.analysis.survey import assignments_table
-    from highneeds.consult.analysis.themes import ThemeFinder
+    from highneeds.consult.analysis.themes import ThemeFinder, mixed_stance
 
     if (question is None) == (text_column is None):
         fail("give either --question (highneeds' export) or --text-column (any survey export)")
@@ -259,9 +259,15 @@ def themes(
     except HighneedsError as error:
         fail(str(error))
     table = finder.themes_frame().set_index("theme_id")[["label", "responses"]]
+    flags = {t.theme_id: ["catch-all"] if t.catch_all else [] for t in finder.themes_}
     stance = _stance_table(finder.assignments_, frame, question, group_column)
     if stance is not None:
         table = table.join(stance)
+        if {"support", "oppose"} <= set(stance.columns):
+            for theme_id, mixed in mixed_stance(stance).items():
+                if mixed:
+                    flags[theme_id].append("mixes support and opposition")
+    table["check"] = [", ".join(flags[t]) for t in table.index]
     Tables(fmt, out).add(table, title).show()
     if assignments is not None:
         labels = {t.theme_id: t.label for t in finder.themes_}

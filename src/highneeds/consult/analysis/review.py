@@ -45,6 +45,7 @@ class ReviewTheme:
     machine_members: list[str] = field(default_factory=list)  # answers at the last machine run
     top_terms: list[str] = field(default_factory=list)
     quotes: list[dict] = field(default_factory=list)
+    catch_all: bool = False  # the last machine run found it loose or very large
 
 
 @dataclass
@@ -277,6 +278,7 @@ class ThemeSet:
                 record.status = ACTIVE  # found again
             record.machine_members = members
             record.top_terms = list(theme.top_terms)
+            record.catch_all = bool(getattr(theme, "catch_all", False))
             record.quotes = [{"response_id": q.response_id, "text": q.text} for q in theme.quotes]
             if record.label_origin != HUMAN:
                 record.label, record.description = theme.label, theme.description

@@ -110,6 +110,7 @@ class Theme:
     top_terms: tuple[str, ...] = ()
     quotes: tuple[Quote, ...] = ()
     responses: int = 0
+    catch_all: bool = False
 
     def to_dict(self) -> dict:
         return {
@@ -119,7 +120,52 @@ class Theme:
             "top_terms": list(self.top_terms),
             "quotes": [{"response_id": q.response_id, "text": q.text} for q in self.quotes],
             "responses": self.responses,
+            "catch_all": self.catch_all,
         }
+
+
+#: A theme is flagged as a catch-all when its answers are, on average, this much less like
+#: its centre than the typical theme's answers are like theirs (cohesion below this share
+#: of the median theme's), or when it holds more than CATCH_ALL_SHARE of all answers.
+CATCH_ALL_COHESION = 0.75
+CATCH_ALL_SHARE = 0.3
+
+
+def catch_all_themes(closeness: np.ndarray, membership: np.ndarray) -> np.ndarray:
+    """Which themes (columns) look like a catch-all: loose or very large (stated rule above).
+
+    ``closeness`` is each answer's similarity to each theme's centre; ``membership`` which
+    answers carry which theme."""
+    counts = membership.sum(axis=0)
+    cohesion = np.array(
+        [
+            closeness[membership[:, j], j].mean() if counts[j] else np.nan
+            for j in range(membership.shape[1])
+        ]
+    )
+    typical = np.nanmedian(cohesion) if np.isfinite(cohesion).any() else np.nan
+    loose = cohesion < CATCH_ALL_COHESION * typical
+    large = counts > CATCH_ALL_SHARE * len(membership)
+    return (loose | large) & (counts > 0) & (membership.shape[1] > 2)
+
+
+#: A theme mixes support and opposition when at least this share of its answers that have a
+#: stance are for the proposal and at least this share against (and at least MIXED_LEAST each).
+MIXED_SHARE = 0.3
+MIXED_LEAST = 3
+
+
+def mixed_stance(by_stance: pd.DataFrame) -> pd.Series:
+    """True for themes whose answers both support and oppose the proposal (the stated rule
+    above), from a table with support and oppose counts per theme (``themes_by_stance``)."""
+    support, oppose = by_stance["support"], by_stance["oppose"]
+    with_stance = (support + oppose).clip(lower=1)
+    return (
+        (support / with_stance >= MIXED_SHARE)
+        & (oppose / with_stance >= MIXED_SHARE)
+        & (support >= MIXED_LEAST)
+        & (oppose >= MIXED_LEAST)
+    )
 
 
 @dataclass
@@ -575,6 +621,7 @@ class ThemeFinder:
         overall = phrase_counts(series.tolist()) if not found.labels else Counter()
         # Quotes are the answers nearest the theme's centre when the back end knows it.
         closeness = np.asarray(found.extra.get("similarity", weights), dtype=float)
+        loose = catch_all_themes(closeness[:, kept], membership[:, kept].astype(bool))
         for number, j in enumerate(kept, start=1):
             theme_id = f"T{number:02d}"
             terms = found.top_terms[j] if j < len(found.top_terms) else ()
@@ -603,6 +650,7 @@ class ThemeFinder:
                     top_terms=tuple(terms),
                     quotes=self._quotes(series, closeness[:, j], members),
                     responses=len(members),
+                    catch_all=bool(loose[number - 1]),
                 )
             )
         self.n_themes_ = len(self.themes_)
@@ -649,7 +697,8 @@ class ThemeFinder:
         )
 
     def themes_frame(self) -> pd.DataFrame:
-        """One row per theme: id, label, description, answers, top terms, quotes (' | ')."""
+        """One row per theme: id, label, description, answers, whether it looks like a
+        catch-all, top terms, quotes (' | ')."""
         return pd.DataFrame(
             [
                 {
@@ -657,6 +706,7 @@ class ThemeFinder:
                     "label": t.label,
                     "description": t.description,
                     "responses": t.responses,
+                    "catch_all": t.catch_all,
                     "top_terms": ", ".join(t.top_terms),
                     "quotes": " | ".join(q.text for q in t.quotes),
                 }

@@ -33,6 +33,7 @@ from highneeds.consult.analysis.survey import (
     responses_from_survey,
     survey_answers,
 )
+from highneeds.consult.analysis.themes import mixed_stance, themes_by_stance
 from highneeds.consult.export import neutralise_cell, responses_frame, to_csv
 from highneeds.consult.report import ProposalOutcome, WeDid, build_report, render
 from highneeds.errors import HighneedsError
@@ -136,6 +137,16 @@ def review_for(consultation: Consultation, question: str) -> ThemeReview:
         raise AnalysisError(f"No proposal {question!r} in this consultation.")
     review, _ = ThemeReview.objects.get_or_create(consultation=consultation, question=question)
     return review
+
+
+def mixed_stance_themes(theme_set: ThemeSet, table: pd.DataFrame, question: str) -> set[str]:
+    """Themes whose answers both support and oppose the proposal (by respondents' own
+    agreement answers; none when nobody gave one)."""
+    frame = theme_set.assignments_frame()
+    if frame.empty or table.empty or schema.agree_column(question) not in table.columns:
+        return set()
+    by_stance = themes_by_stance(frame, table, question).set_index("theme_id")
+    return set(by_stance.index[mixed_stance(by_stance)])
 
 
 def theme_set_of(review: ThemeReview) -> ThemeSet | None:

@@ -122,6 +122,9 @@ def themes(request, workspace, pk: int, question: str):
         rows.sort(key=lambda r: -r["answers"])
     table, _ = services.responses_table(consultation)
     answers = len(schema.free_text(table, question)) if not table.empty else 0
+    mixed = services.mixed_stance_themes(theme_set, table, question) if rows else set()
+    for row in rows:
+        row["mixed"] = row["theme"].theme_id in mixed
     certainty = None
     if theme_set is not None and review.mode == ThemeReview.Mode.CODEBOOK:
         order, sure = theme_set.least_sure()
