@@ -209,3 +209,28 @@ def scenario_places() -> Range:
     """Places one scenario intervention may open (or, negative, close) in a year here."""
     high = int(MAX_SCENARIO_PLACES.value())
     return Range(-high, high, "places")
+
+
+# ---------------------------------------------------------------- who needs a second factor
+
+#: Who HIGHNEEDS_REQUIRE_TOTP may name: workspace roles, and ``staff`` (the Django admin's users).
+TOTP_ROLES = ("viewer", "analyst", "admin", "staff")
+
+
+def roles_requiring_totp(environ: Mapping[str, str] | None = None) -> frozenset[str]:
+    """Who must sign in with a second factor (HIGHNEEDS_REQUIRE_TOTP): a comma-separated list
+    of TOTP_ROLES, ``all``, or unset/``none`` for nobody (it stays optional)."""
+    raw = (os.environ if environ is None else environ).get("HIGHNEEDS_REQUIRE_TOTP", "")
+    words = {w.strip().lower() for w in raw.split(",") if w.strip()}
+    if words <= {"none"}:
+        return frozenset()
+    if words == {"all"}:
+        return frozenset(TOTP_ROLES)
+    unknown = sorted(words - set(TOTP_ROLES))
+    if unknown:
+        shown = raw if len(raw) <= 40 else raw[:40] + "…"
+        raise LimitSettingError(
+            "HIGHNEEDS_REQUIRE_TOTP (who must sign in with a second factor) must be a "
+            f"comma-separated list of {', '.join(TOTP_ROLES)}, or all, or none, not “{shown}”."
+        )
+    return frozenset(words)

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from highneeds.web.accounts.views import AdminSignInView
 from highneeds.web.core import views as core_views
 
 urlpatterns = [
@@ -13,5 +14,7 @@ urlpatterns = [
     path("workspaces/", include("highneeds.web.workspace.urls")),
     path("", include("highneeds.web.consultations.urls")),
     path("", include("highneeds.web.consult_analysis.urls")),
+    # One door: the admin's sign-in is the workspace's (throttled, audited, second factor).
+    path("django-admin/login/", AdminSignInView.as_view(), name="admin_login"),
     path("django-admin/", admin.site.urls),
 ]

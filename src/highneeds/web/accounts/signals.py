@@ -6,13 +6,19 @@ from __future__ import annotations
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 
-from . import audit
-from .forms import known_user
+from . import audit, ratelimit
+from .forms import account_key, known_user
 
 
 @receiver(user_logged_in, dispatch_uid="highneeds-audit-sign-in")
 def audit_sign_in(sender, request, user, **kwargs) -> None:
-    audit.record(audit.Action.SIGN_IN, actor=user, detail=_door(request))
+    # A complete sign-in (password, and the code where there is a second factor) clears the
+    # account's failures from every address.
+    ratelimit.reset_all(account_key(user.get_username()))
+    detail = _door(request)
+    if getattr(user, "otp_device", None) is not None:
+        detail["second factor"] = "yes"
+    audit.record(audit.Action.SIGN_IN, actor=user, detail=detail)
 
 
 @receiver(user_login_failed, dispatch_uid="highneeds-audit-sign-in-failed")
@@ -28,5 +34,8 @@ def audit_sign_in_failed(sender, credentials, request=None, **kwargs) -> None:
 
 
 def _door(request) -> dict:
+    door = getattr(request, "highneeds_door", None)  # the second step names its first
+    if door:
+        return {"door": door}
     path = getattr(request, "path", "") or ""
     return {"door": "django admin" if path.startswith("/django-admin/") else "workspace"}

@@ -24,6 +24,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "highneeds.web.core",
     "highneeds.web.accounts",
     "highneeds.web.workspace",
@@ -40,8 +43,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "highneeds.web.accounts.idle.IdleTimeoutMiddleware",
+    "highneeds.web.accounts.middleware.SecondFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "highneeds.web.core.security.ContentSecurityPolicyMiddleware",
 ]
@@ -142,6 +147,15 @@ CONSULT_SUBMISSION_WINDOW_SECONDS = int(LIMITS[limits.SUBMISSION_WINDOW_SECONDS.
 CONSULT_SAVES_PER_ADDRESS = int(LIMITS[limits.SAVES_PER_ADDRESS.env])
 CONSULT_RESUME_TRIES_PER_ADDRESS = int(LIMITS[limits.RESUME_TRIES_PER_ADDRESS.env])
 
+# Two-factor sign-in (highneeds.web.accounts.second_factor): who must use it. Wrong codes are
+# throttled with wrong passwords (above), so django-otp's own delays are off: they would refuse
+# a right code for seconds after a wrong one, with no way to say why.
+TWO_FACTOR_REQUIRED_ROLES = limits.roles_requiring_totp()
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+# The admin never shows anyone's key or its QR code (an administrator only deletes a device).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
 # Background jobs (highneeds.web.workspace.recovery): a running job's heartbeat; a job silent
 # for JOB_STALE_SECONDS is marked failed; an import waiting for confirmation is discarded
 # (with its upload) after JOB_AWAITING_SECONDS.
@@ -183,6 +197,7 @@ GOVUK_NOTIFY_API_KEY = os.environ.get("GOVUK_NOTIFY_API_KEY", "")
 GOVUK_NOTIFY_PLAIN_EMAIL_TEMPLATE_ID = os.environ.get("GOVUK_NOTIFY_PLAIN_EMAIL_TEMPLATE_ID", "")
 
 SERVICE_NAME = os.environ.get("HIGHNEEDS_SERVICE_NAME", "High needs planning")
+OTP_TOTP_ISSUER = SERVICE_NAME  # how authenticator apps name the account
 PHASE = os.environ.get("HIGHNEEDS_PHASE", "Beta")
 
 LOGGING = {
