@@ -129,3 +129,21 @@ def test_newer_release_changes_the_actuals(shared_data, bundled_stats):
         & (stats.year == 2025)
     ].value.iloc[0]
     assert after.loc["K2", "latest_value"] == caseload
+
+
+def test_kpi_titled_table_has_every_year_to_the_target_with_the_path(stockport_strategy, kpi_data):
+    from highneeds.strategy.report import kpi_titled_table
+    from highneeds.strategy.track import expected_at, track
+
+    tracking = track(stockport_strategy, kpi_data)
+    kpi = tracking.strategy_kpi("K1")
+    table = kpi_titled_table(tracking, "K1")
+    periods = list(table.frame["period"])
+    # evenly spaced years: no jump from the latest actual to the target year
+    assert periods[-1] == "2027" and periods[-2] == "2026"  # under "January census"
+    assert len(periods) == len(set(periods))
+    baseline = tracking.summary.set_index("kpi").loc["K1", "baseline_value"]
+    path = table.frame.set_index("period")["path_value"]
+    assert path["2025"] == pytest.approx(expected_at(kpi, baseline, 2025))
+    assert table.title == "K1: New EHC plans issued within 20 weeks (%)"  # the unit once
+    assert list(table.labelled().columns[:2]) == ["January census", "Stockport"]

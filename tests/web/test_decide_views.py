@@ -440,7 +440,7 @@ def test_the_progress_report_is_prepared_as_a_render_job_in_each_format(
         files[fmt] = body
     assert b"progress report" in files["html"]
     html = analyst.get(url("strategy")).content.decode()
-    for fmt in ("PDF", "Word", "web page"):
+    for fmt in ("PDF", "Word document", "web page"):
         assert f"Download the {fmt}" in html
     # a viewer may download what analysts prepared
     viewer = client_as(Role.VIEWER, stockport)

@@ -8,7 +8,7 @@ import pandas as pd
 
 from highneeds.strategy.document import Block, Chart, Document, Section, Table
 from highneeds.strategy.measures import format_value, period_label
-from highneeds.strategy.track import STATUS_RULE, KpiTracking, summary_for_display
+from highneeds.strategy.track import STATUS_RULE, KpiTracking, expected_at, summary_for_display
 from highneeds.tables import TitledTable
 
 PERIOD_AXIS = {
@@ -141,20 +141,37 @@ def kpi_titled_table(tracking: KpiTracking, code: str) -> TitledTable:
     """One KPI by year — the LA, its path to target, neighbours, region and England — as a
     titled table (the workspace draws it with :mod:`highneeds.charts` and shows the table)."""
     kpi = tracking.strategy_kpi(code)
-    series = tracking.kpi_series(code)
+    series = tracking.kpi_series(code).set_index("year")
+    # Every year from the first to the target, so a chart's axis keeps time evenly and the
+    # path to target shows its course through the years without an actual yet.
+    years = range(int(series.index.min()), int(series.index.max()) + 1)
+    series = series.reindex(years)
+    baseline = tracking.summary.set_index("kpi").loc[code, "baseline_value"]
+    if pd.notna(baseline):
+        series["path_value"] = [
+            expected_at(kpi, float(baseline), y) if y >= kpi.baseline_year else np.nan
+            for y in years
+        ]
+    # A January census KPI's rows are its years (the heading says "January census").
+    series["period"] = [
+        str(y) if kpi.period == "january" else period_label(kpi.period, y) for y in years
+    ]
     columns = [
         (column, label)
         for column, label, *_ in _lines(tracking)
         if pd.to_numeric(series[column], errors="coerce").notna().any()
     ]
-    frame = pd.DataFrame({"period": series["period"]})
+    frame = pd.DataFrame({"period": series["period"].to_numpy()})
     for column, _ in columns:
-        frame[column] = pd.to_numeric(series[column], errors="coerce")
+        frame[column] = pd.to_numeric(series[column], errors="coerce").to_numpy()
     notes = [f"Source: {kpi.source}."] if kpi.source else []
     if kpi.definition:
         notes.insert(0, kpi.definition)
+    suffix = UNIT_SUFFIX.get(kpi.unit, "")
+    if suffix.strip() in kpi.title or any(sign in kpi.title for sign in ("%", "£")):
+        suffix = ""  # the measure's words already give its unit
     return TitledTable(
-        title=f"{kpi.code}: {kpi.title}{UNIT_SUFFIX.get(kpi.unit, '')}",
+        title=f"{kpi.code}: {kpi.title}{suffix}",
         frame=frame,
         labels={"period": PERIOD_AXIS[kpi.period].replace(" of each year", ""), **dict(columns)},
         notes=tuple(notes),

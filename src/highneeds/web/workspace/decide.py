@@ -188,7 +188,7 @@ def places_table(register: pd.DataFrame) -> TitledTable:
 # jobs (highneeds.web.workspace.renders), one format a job: the page shows the newest of each.
 
 #: Formats a document is prepared in: code -> words.
-FORMATS = {"pdf": "PDF", "docx": "Word", "html": "web page"}
+FORMATS = {"pdf": "PDF", "docx": "Word document", "html": "web page"}
 #: Renderer names, by document.
 PROGRESS, IPS, PACK = "strategy-progress", "ips", "decision-pack"
 
