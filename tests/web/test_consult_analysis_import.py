@@ -210,3 +210,18 @@ def test_viewers_and_other_workspaces_cannot_import_or_download(
     for client in (client_as("viewer", demo.workspace), client_as("analyst", other_workspace)):
         for method, url in urls:
             assert getattr(client, method)(url).status_code in (403, 404), url
+
+
+def test_an_upload_nobody_mapped_is_deleted_a_day_later(client_as, demo, tmp_path):
+    import os
+    import time
+
+    client = client_as("analyst", demo.workspace)
+    first = _upload(client, demo, _export(tmp_path))["Location"].rstrip("/").split("/")[-1]
+    folder = services.survey_upload(demo, first).parent
+    day_ago = time.time() - services.ABANDONED_AFTER_SECONDS - 60
+    os.utime(folder, (day_ago, day_ago))
+    second = _upload(client, demo, _export(tmp_path))["Location"].rstrip("/").split("/")[-1]
+    assert not folder.exists()
+    assert services.survey_upload(demo, second).is_file()
+    assert oct(folder.parent.stat().st_mode & 0o777) == "0o700"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 import shutil
+import time
 import uuid
 from pathlib import Path
 
@@ -398,6 +399,7 @@ def start_report(request, consultation: Consultation, file_format: str):
 # --- Importing any survey export (upload, map columns with a preview, import) --------------
 
 PREVIEW_ROWS = 5
+ABANDONED_AFTER_SECONDS = 24 * 3600
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 
 
@@ -411,8 +413,13 @@ def save_survey_upload(consultation: Consultation, upload, actor) -> str:
     """Keep an uploaded export (readable by this account only) until its columns are chosen;
     returns the token naming it. The file is read once here, so a file that cannot be read
     is refused at once (InputFileError) and nothing is kept."""
+    root = _survey_root(consultation)
+    forget_before = time.time() - ABANDONED_AFTER_SECONDS
+    for old in root.iterdir():  # uploads whose columns nobody chose: not kept for ever
+        if old.is_dir() and old.stat().st_mtime < forget_before:
+            shutil.rmtree(old, ignore_errors=True)
     token = uuid.uuid4().hex
-    folder = private_folder(_survey_root(consultation) / token)
+    folder = private_folder(root / token)
     path = folder / (get_valid_filename(Path(upload.name).name) or "export.csv")
     with private_file(path) as handle:
         for chunk in upload.chunks():
