@@ -71,6 +71,9 @@ class TitledTable:
 
     ``frame``'s columns are code names; ``labels`` overrides :func:`column_label` for some.
     ``unit`` says what the figures count ("children", "£", "%"), for axis titles.
+    ``symbols`` (optional, same rows and columns as ``frame``): the DfE symbol (c, x, z, low)
+    published where a figure is missing, None elsewhere; shells show it in place of a dash,
+    with :func:`highneeds.suppression.symbol_legend` under the table.
     """
 
     title: str
@@ -78,6 +81,14 @@ class TitledTable:
     labels: Mapping[str, str] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
     unit: str = ""
+    symbols: pd.DataFrame | None = None
+
+    def symbol_at(self, row: int, column: int) -> str | None:
+        """The DfE symbol published for a missing figure at (row, column), if any."""
+        if self.symbols is None:
+            return None
+        mark = self.symbols.iat[row, column]
+        return mark if isinstance(mark, str) and mark else None
 
     def label(self, column) -> str:
         return self.labels.get(str(column)) or column_label(str(column))
@@ -97,6 +108,16 @@ class TitledTable:
             "labels": dict(self.labels),
             "notes": list(self.notes),
             "unit": self.unit,
+            **(
+                {
+                    "symbols": self.symbols.astype(object)
+                    .where(self.symbols.notna(), None)
+                    .to_numpy()
+                    .tolist()
+                }
+                if self.symbols is not None
+                else {}
+            ),
         }
 
     @classmethod
@@ -108,6 +129,9 @@ class TitledTable:
             labels=dict(stored.get("labels", {})),
             notes=tuple(stored.get("notes", ())),
             unit=stored.get("unit", ""),
+            symbols=pd.DataFrame(stored["symbols"], columns=stored["columns"], dtype=object)
+            if stored.get("symbols") is not None
+            else None,
         )
 
 

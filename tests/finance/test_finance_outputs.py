@@ -63,7 +63,7 @@ def test_costs_command_flags_defaults_and_writes_the_workbook(tmp_path):
     out = tmp_path / "plan.xlsx"
     result = CliRunner().invoke(
         app,
-        ["costs", str(caseload), "--price-year", "2026", "--out", str(out)],
+        ["costs", str(caseload), "--price-year", "2026", "--workbook", str(out)],
         env={"COLUMNS": "160"},
     )
     assert result.exit_code == 0, result.output
@@ -180,7 +180,7 @@ def test_scenarios_command_with_budget_leaves_capital_out_of_the_dsg_balance(tmp
             "2026",
             "--budget",
             str(budget),
-            "--out",
+            "--folder",
             str(out),
         ],
         env={"COLUMNS": "200"},

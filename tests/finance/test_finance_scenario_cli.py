@@ -76,7 +76,7 @@ def test_la_is_a_name_a_dfe_number_or_a_gss_code_alike(tmp_path):
 def test_the_workbook_lists_every_source_and_assumption_and_scenarios_are_saved(tmp_path):
     out = tmp_path / "out"
     _, database = _run(
-        tmp_path, "--la", "Leeds", "--out", str(out), "--simulations", "20", "--save"
+        tmp_path, "--la", "Leeds", "--folder", str(out), "--simulations", "20", "--save"
     )
     for chart in ("cost_by_scenario.png", "cost_by_scenario.svg", "saving_by_scenario.png"):
         assert (out / chart).stat().st_size > 1000

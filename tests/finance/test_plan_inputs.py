@@ -98,3 +98,34 @@ def test_a_reorganised_la_is_its_share_of_its_territorys_forecast(store):
     ).value.sum()
     assert own > 0 and first == pytest.approx(own)
     assert any("reorganised" in note for note in result.notes)
+
+
+def test_an_las_places_register_opens_places_from_their_january(store, tmp_path):
+    """Without a capacity template, the places register in the store is the LA's capacity:
+    places held at the origin's caseload, plus what it opened (or closed) after the origin."""
+    from highneeds.finance.bundled import DATA_DIR
+    from highneeds.importers.strategy import import_places
+    from highneeds.strategy.places import read_register
+
+    path = DATA_DIR.parent / "strategy" / "stockport_places_register.csv"
+    held = resolve(store, "356")
+    assert held.sources["Capacity register"].kind == DEFAULT
+    import_places(store, path, la_code="356")
+    inputs = resolve(store, "356")
+    source = inputs.sources["Capacity register"]
+    assert source.kind == OWN and path.name in source.detail
+    assert f"held at the January {inputs.origin} caseload" in source.detail
+    register = read_register(path)
+    later = register[register.status.isin(["opened", "closed"]) & (register.year > inputs.origin)]
+    assert not later.empty  # the shipped example opens places after January 2022
+    before = held.capacity.groupby(["year", "funding_category"]).places.sum()
+    after = inputs.capacity.groupby(["year", "funding_category"]).places.sum()
+    for (year, category), places in after.items():
+        changes = later[(later.year <= year) & (later.funding_category == category)]
+        net = changes.places.where(changes.status == "opened", -changes.places).sum()
+        assert places == before.get((year, category), 0) + net, (year, category)
+    assert (after - before.reindex(after.index, fill_value=0)).max() > 0
+    # an imported capacity template still comes first
+    places = shutil.copy(EXAMPLES / "capacity.csv", tmp_path / "our-places.csv")
+    import_finance(store, places, la_code="356")
+    assert "our-places.csv" in resolve(store, "356").sources["Capacity register"].detail

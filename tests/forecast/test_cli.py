@@ -20,7 +20,7 @@ def test_witan_command_writes_outputs_tables_workbook_and_charts(tmp_path):
             "60",
             "--horizon",
             "2",
-            "--out",
+            "--folder",
             str(out),
             "--workbook",
             "--charts",
@@ -46,7 +46,7 @@ def test_witan_command_writes_outputs_tables_workbook_and_charts(tmp_path):
 
 def test_witan_command_writes_workbook_and_charts_only_when_asked(tmp_path):
     out = tmp_path / "run"
-    args = ["witan", str(WITAN_DEMO), "--simulations", "30", "--horizon", "1", "--out", str(out)]
+    args = ["witan", str(WITAN_DEMO), "--simulations", "30", "--horizon", "1", "--folder", str(out)]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     written = {path.name for path in out.iterdir()}
@@ -66,7 +66,7 @@ def test_markov_command_reports_bad_input_without_traceback(tmp_path, small_la):
     frame = small_la.transitions.copy()
     frame.loc[0, "ncy_to"] = frame.loc[0, "ncy_from"] + 3
     frame.to_csv(path, index=False)
-    result = CliRunner().invoke(app, ["markov", str(path), "--out", str(tmp_path / "o")])
+    result = CliRunner().invoke(app, ["markov", str(path), "--folder", str(tmp_path / "o")])
     assert result.exit_code == 1
     assert "row 2" in result.output and "ncy_to" in result.output
 
@@ -92,7 +92,7 @@ def test_markov_command_runs_on_contract_csvs(tmp_path, small_la):
             "40",
             "--horizon",
             "3",
-            "--out",
+            "--folder",
             str(out),
             "--recency-decay",
             "0.8",

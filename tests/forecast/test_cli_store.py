@@ -18,7 +18,7 @@ def cli_store(store, monkeypatch, tmp_path):
 
 
 def test_la_without_returns_says_what_to_import(cli_store, tmp_path):
-    result = runner.invoke(app, ["forecast", "markov", "--la", "999", "--out", str(tmp_path)])
+    result = runner.invoke(app, ["forecast", "markov", "--la", "999", "--folder", str(tmp_path)])
     assert result.exit_code == 1
     assert "import its SEN2 returns" in result.output
 
@@ -39,7 +39,7 @@ def test_forecast_from_the_demo_la_in_the_store(cli_store, tmp_path):
             "markov",
             "--la",
             "999",
-            "--out",
+            "--folder",
             str(out),
             "--simulations",
             "200",

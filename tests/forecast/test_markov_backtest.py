@@ -61,7 +61,7 @@ def test_cli_backtests_the_witan_demo(tmp_path):
 
     out = tmp_path / "markov.csv"
     args = ["backtest", "--model", "markov", "--inputs", str(WITAN_DEMO), "--simulations", "200"]
-    result = CliRunner().invoke(app, [*args, "--format", "csv", "--out", str(out)])
+    result = CliRunner().invoke(app, [*args, "--format", "csv", "--errors-out", str(out)])
     assert result.exit_code == 0, result.output
     summary = pd.read_csv(StringIO(result.stdout))
     assert summary["horizon"].tolist() == [1, 2]  # Januaries 2014–2017: origins 2015, 2016

@@ -100,7 +100,7 @@ def test_cli_forecasts_every_la_as_csv_and_backtests(bundled_panel, monkeypatch,
     bad = CliRunner().invoke(cli.app, ["public", "--origin", "2031"])
     assert bad.exit_code == 1 and "origin 2031" in bad.output
     out = tmp_path / "errors.csv"
-    args = ["backtest", "--origins", "2019,2020", "--format", "csv", "--out", str(out)]
+    args = ["backtest", "--origins", "2019,2020", "--format", "csv", "--errors-out", str(out)]
     bt = CliRunner().invoke(cli.app, args)
     assert bt.exit_code == 0, bt.output
     scored = pd.read_csv(StringIO(bt.stdout))

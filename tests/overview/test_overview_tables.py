@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from highneeds.analysis.overview import la_overview
 from highneeds.analysis.overview_tables import overview_tables
 from highneeds.errors import NotFoundError
+from highneeds.tables import TitledTable
 
 
 @pytest.fixture
@@ -66,3 +68,52 @@ def test_the_demo_la_gets_its_own_returns_and_a_note_instead_of_comparators(with
 def test_an_la_with_neither_published_statistics_nor_returns_is_named(store):
     with pytest.raises(NotFoundError, match="'990'"):
         overview_tables(store, "990")
+
+
+def test_the_core_overview_names_its_january_and_carries_symbols(monkeypatch):
+    """The core tables the web shows (overview_tables): the comparison's title says its
+    January, and symbols sit on the cells they stand for."""
+    from highneeds.analysis import overview_tables as core
+    from highneeds.analysis.overview import Overview
+
+    history = pd.DataFrame(
+        {"ehcps": [2618.0, None], "new_plans": [300.0, 360.0]},
+        index=pd.Index([2021, 2022], name="year"),
+    )
+    comparison = pd.DataFrame(
+        {"area": ["Stockport", "England"], "ehcps": [None, 500_000.0],
+         "per_1000_aged_0_25": [30.0, 28.0]},
+        index=pd.Index(["356", "E92000001"], name="area_code"),
+    )  # fmt: skip
+    result = Overview(
+        la_code="356",
+        la_name="Stockport",
+        region_code=None,
+        region_name=None,
+        year=2022,
+        comparison=comparison,
+        history=history,
+        notes=[],
+        neighbours_model="2021",
+        neighbours_averaged=0,
+        history_symbols=pd.DataFrame(
+            {"ehcps": [None, "x"], "new_plans": [None, None]}, index=history.index, dtype=object
+        ),
+        comparison_symbols=pd.DataFrame(
+            {"ehcps": ["c", None], "per_1000_aged_0_25": [None, None]},
+            index=comparison.index,
+            dtype=object,
+        ),
+    )
+    monkeypatch.setattr(core, "overview_from_store", lambda store, la_code: result)
+    tables = core._published(None, "356")
+    assert tables["comparison"].title.endswith("January 2022")
+    assert tables["comparison_rate"].title.endswith("January 2022")
+    caseload = tables["caseload"]
+    assert caseload.symbol_at(1, list(caseload.frame.columns).index("ehcps")) == "x"
+    assert caseload.symbol_at(0, 1) is None
+    compared = tables["comparison"]
+    assert compared.symbol_at(0, list(compared.frame.columns).index("ehcps")) == "c"
+    assert tables["comparison_rate"].symbols is None  # no symbol in its columns
+    saved = TitledTable.from_json(caseload.to_json())  # saved results keep the symbols
+    assert saved.symbol_at(1, list(saved.frame.columns).index("ehcps")) == "x"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -579,6 +581,29 @@ def test_panels_right_align_figures_and_explain_the_dash():
     assert not shown["has_missing"]
 
 
+def test_the_overview_shows_dfe_symbols_with_their_legend(client_as, workspace, monkeypatch):
+    """A figure DfE suppressed reads as its symbol, as on the CLI, and the legend says what it
+    means; a January is named on every table of one January."""
+    frame = pd.DataFrame(
+        {"year": [2021, 2022], "ehcps": [2618.0, None], "new_plans": [None, 360.0]}
+    )
+    symbols = pd.DataFrame(
+        {"year": [None, None], "ehcps": [None, "c"], "new_plans": ["low", None]}, dtype=object
+    )
+    table = TitledTable("EHCPs and new plans by January census", frame, symbols=symbols)
+    _overview_returns(monkeypatch, lambda store, la_code: {"caseload": table})
+    html = (
+        client_as(Role.VIEWER)
+        .get(reverse("workspace:overview", args=[workspace.la_code]))
+        .content.decode()
+    )
+    cells = re.findall(r'<td class="govuk-table__cell[^"]*">([^<]*)</td>', html)
+    assert cells == ["2,618", "low", "c", "360"]
+    assert "c = confidential (a small number, suppressed)" in html
+    assert "low = rounds to zero but is not zero" in html
+    assert "January census year" in html  # each row's January
+
+
 # --- forecast ---------------------------------------------------------------------------------
 
 FORECAST_POST = {"horizon": "2", "simulations": "100", "estimation": "bayes", "seed": "50"}
@@ -601,7 +626,8 @@ def test_csrf_less_forecast_post_is_refused(client_as, workspace):
     assert not Job.objects.exists()
 
 
-def test_forecast_options_are_checked_with_linked_errors(client_as, workspace):
+def test_forecast_options_are_checked_with_linked_errors(client_as, workspace, monkeypatch):
+    monkeypatch.setattr(services, "child_level_forecast", lambda workspace: True)
     response = client_as(Role.ANALYST).post(
         reverse("workspace:forecast", args=[workspace.la_code]),
         {"horizon": "0", "simulations": "lots", "seed": "50"},
@@ -612,6 +638,34 @@ def test_forecast_options_are_checked_with_linked_errors(client_as, workspace):
     assert "The number of simulations must be a whole number" in html
     assert 'href="#id_estimation_0"' in html  # radios: link to the first option
     assert not Job.objects.exists()
+
+
+def test_without_sen2_returns_the_forecast_page_offers_only_the_horizon(client_as, workspace):
+    """The public-data model takes no simulation options, so the page does not offer them."""
+    client = client_as(Role.ANALYST)
+    url = reverse("workspace:forecast", args=[workspace.la_code])
+    html = client.get(url).content.decode()
+    assert 'name="horizon"' in html
+    for name in ("simulations", "estimation", "seed"):
+        assert f'name="{name}"' not in html
+    assert "the public-data model will run" in html
+    assert "published statistics" in html  # the horizon counts from the latest published year
+    client.post(url, {"horizon": "2"})
+    assert Job.objects.get().options == {"horizon": 2}
+
+
+def test_with_sen2_returns_the_forecast_page_offers_the_simulation_options(
+    client_as, workspace, monkeypatch
+):
+    monkeypatch.setattr(services, "child_level_forecast", lambda workspace: True)
+    html = (
+        client_as(Role.ANALYST)
+        .get(reverse("workspace:forecast", args=[workspace.la_code]))
+        .content.decode()
+    )
+    for name in ("horizon", "simulations", "estimation", "seed"):
+        assert f'name="{name}"' in html
+    assert "the child-level model will run" in html
 
 
 def test_forecast_without_sen2_data_fails_with_what_to_do(client_as, workspace):
@@ -663,6 +717,8 @@ def test_forecast_runs_on_imported_sen2_returns(client_as, tmp_path, settings, m
             path = tmp_path / f"sen2-{ret.year}.xml"
             write_xml(ret, path)
             _upload(client, demo, path.name, path.read_bytes())
+        page = client.get(reverse("workspace:forecast", args=["999"])).content.decode()
+        assert 'name="simulations"' in page  # its SEN2 transitions: the child-level options
         response = client.post(reverse("workspace:forecast", args=["999"]), FORECAST_POST)
         forecast = Job.objects.get(kind=Job.Kind.FORECAST)
         assert forecast.status == Job.Status.SUCCEEDED, forecast.result

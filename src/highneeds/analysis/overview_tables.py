@@ -46,16 +46,43 @@ def _pick(frame: pd.DataFrame, key: str, columns: list[str]) -> pd.DataFrame | N
     return frame[[key, *present]] if present else None
 
 
+def _symbols_of(frame: pd.DataFrame, symbols: pd.DataFrame | None) -> pd.DataFrame | None:
+    """``symbols`` laid out as ``frame`` (by row position and column code), or None when no
+    DfE symbol stands in it."""
+    if symbols is None:
+        return None
+    laid = symbols.reset_index(drop=True).reindex(columns=frame.columns).set_axis(frame.index)
+    laid = laid.astype(object).where(laid.notna(), None)
+    return laid if laid.map(lambda s: isinstance(s, str)).any().any() else None
+
+
 def _tables(
-    history: pd.DataFrame, comparison: pd.DataFrame | None, notes: list[str]
+    history: pd.DataFrame,
+    comparison: pd.DataFrame | None,
+    notes: list[str],
+    *,
+    year: int | None = None,
+    history_symbols: pd.DataFrame | None = None,
+    comparison_symbols: pd.DataFrame | None = None,
 ) -> dict[str, TitledTable]:
     frames = {key: _pick(history, "year", columns) for key, columns in HISTORY_COLUMNS.items()}
+    symbols = dict.fromkeys(frames, history_symbols)
     if comparison is not None:
         compared = comparison.reset_index(drop=True)
         frames["comparison_rate"] = _pick(compared, "area", ["per_1000_aged_0_25"])
         frames["comparison"] = compared
+        symbols["comparison_rate"] = symbols["comparison"] = comparison_symbols
+    titles = dict(TITLES)
+    if year is not None:  # the comparison is of one January: its title says which
+        for key in ("comparison_rate", "comparison"):
+            titles[key] = f"{TITLES[key]}, January {year}"
     tables = {
-        key: TitledTable(TITLES[key], frame, unit=UNITS.get(key, ""))
+        key: TitledTable(
+            titles[key],
+            frame,
+            unit=UNITS.get(key, ""),
+            symbols=_symbols_of(frame, symbols.get(key)),
+        )
         for key, frame in frames.items()
         if frame is not None
     }
@@ -67,7 +94,14 @@ def _tables(
 def _published(store: Store, la_code: str) -> dict[str, TitledTable]:
     # The CLI's path (analysis.overview.overview_from_store): one figure per LA and year.
     result = overview_from_store(store, la_code)
-    return _tables(result.history.reset_index(), result.comparison, result.notes)
+    return _tables(
+        result.history.reset_index(),
+        result.comparison,
+        result.notes,
+        year=result.year,
+        history_symbols=result.history_symbols,
+        comparison_symbols=result.comparison_symbols,
+    )
 
 
 def sen2_history(store: Store, la_code: str) -> pd.DataFrame:

@@ -76,7 +76,7 @@ def evaluate(
     )
 
     if real:
-        _evaluate_real(part, bootstrap, fmt)
+        _evaluate_real(part, bootstrap, fmt, out)
         return
     if mode not in ("all", "discovery", "codebook"):
         fail(f"--mode must be all, discovery or codebook, not {mode!r}")
@@ -128,7 +128,7 @@ def evaluate(
     tables.show()
 
 
-def _evaluate_real(part: str, bootstrap: int, fmt: Format) -> None:
+def _evaluate_real(part: str, bootstrap: int, fmt: Format, out: Path | None) -> None:
     import pandas as pd
 
     from highneeds.consult.analysis.evaluate import (
@@ -144,9 +144,9 @@ def _evaluate_real(part: str, bootstrap: int, fmt: Format) -> None:
     data = load_real_set()
     results = evaluate_real(data, part=part, bootstrap=bootstrap)
     decimals = {c: 3 for c in ("f1", "f1_low", "f1_high", "exact_match", "overlap_rate")}
-    emit(
+    tables = Tables(fmt, out)
+    tables.add(
         results.drop(columns="bootstrap").set_index(["mode", "method", "setting"]),
-        fmt,
         title=f"Machine coding against hand coding, {part} part of the Pol.is set",
         decimals=decimals,
     )
@@ -160,13 +160,13 @@ def _evaluate_real(part: str, bootstrap: int, fmt: Format) -> None:
             for name, title in codings.items()
         ]
     )
-    emit(
+    tables.add(
         agreement,
-        fmt,
         title="Second hand codings against the first",
         decimals={"f1": 3, "exact_match": 3, "kappa": 3},
         index=False,
     )
+    tables.show()
 
 
 @app.command()
@@ -300,7 +300,8 @@ def code(
     next_count: Annotated[
         int, typer.Option("--next", help="List this many answers worth coding next.")
     ] = 10,
-    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+    fmt: FormatOption = Format.table,
+    out: OutOption = None,
 ) -> None:
     """Code free text against a codebook: label and description are enough; answers coded by
     people (--coded) are kept as they are and teach the machine the rest."""
@@ -333,8 +334,8 @@ def code(
         .reindex(index=book.theme_ids, columns=["person", "machine"], fill_value=0)
     )
     summary.insert(0, "label", [labels[t] for t in summary.index])
-    emit(summary, fmt, title=f"Answers by theme ({len(hand):,} coded by people)")
-    if ask and fmt is Format.table:
+    emit(summary, fmt, title=f"Answers by theme ({len(hand):,} coded by people)", out=out)
+    if ask and fmt is Format.table and out is None:
         console.print("Code these next (the machine is least sure of them):")
         for answer in ask:
             console.print(f"  {answer}: {answers[answer][:100]}", highlight=False)

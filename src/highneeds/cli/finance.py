@@ -6,7 +6,6 @@ import math
 from pathlib import Path
 
 import typer
-from rich.table import Table
 
 from highneeds.cli.output import (
     Format,
@@ -14,9 +13,8 @@ from highneeds.cli.output import (
     OutOption,
     Tables,
     console,
-    emit,
     money,
-    print_table,
+    say,
 )
 from highneeds.errors import HighneedsError
 
@@ -240,7 +238,11 @@ def costs(
     price_year: int = typer.Option(..., help="January census year the unit costs are priced at"),
     inflation: float = typer.Option(0.0, help="yearly inflation, e.g. 0.03"),
     capacity: Path = typer.Option(None, help="capacity register: caps in-area special places"),
-    out: Path = typer.Option(None, help="write the DSG management plan layout workbook here"),
+    workbook: Path = typer.Option(
+        None, help="write the DSG management plan layout workbook (.xlsx) here"
+    ),
+    fmt: FormatOption = Format.table,
+    out: OutOption = None,
 ) -> None:
     """Annual High Needs cost of a caseload: caseload × unit cost, by funding category."""
     from highneeds.finance.costs import cost_caseload, cost_summary, default_note, empty_unit_costs
@@ -263,23 +265,30 @@ def costs(
         _fail(error)
         return
     summary = cost_summary(costed)
-    value = "cost_gbp" if "cost_gbp" in summary.columns else "cost_gbp_mean"
-    result = Table(title="Annual High Needs cost by funding category (* = uses a default)")
-    result.add_column("Funding category")
-    years = sorted(summary["year"].unique())
-    for year in years:
-        result.add_column(str(year), justify="right")
-    for category, rows in summary.groupby("funding_category", sort=False):
-        rows = rows.set_index("year")
-        flag = " *" if rows["uses_reference_default"].any() else ""
-        result.add_row(category + flag, *[money(rows[value].get(y, float("nan"))) for y in years])
-    print_table(result)
     note = default_note(costed)
-    if note:
-        console.print(note)
-    if out:
-        write_plan_workbook(out, {"Caseload": costed}, notes=[note] if note else [])
-        console.print(f"Wrote {out}")
+    tables = Tables(fmt, out)
+    title = "Annual High Needs cost by funding category (* = uses a default)"
+    if tables.fmt in _SCREEN:
+        value = "cost_gbp" if "cost_gbp" in summary.columns else "cost_gbp_mean"
+        wide = summary.pivot_table(
+            index="funding_category", columns="year", values=value, aggfunc="sum", sort=False
+        )
+        flagged = summary.groupby("funding_category", sort=False)["uses_reference_default"].any()
+        wide.index = [c + (" *" if flagged[c] else "") for c in wide.index]
+        wide.index.name = "Funding category"
+        wide.columns = [str(y) for y in wide.columns]
+        tables.add(wide, title, money=list(wide.columns))
+    else:
+        tables.add(summary, title, index=False)
+    tables.note(note)
+    tables.show()
+    if workbook:
+        write_plan_workbook(workbook, {"Caseload": costed}, notes=[note] if note else [])
+        say(f"Wrote {workbook}", fmt, out)
+
+
+#: Formats shown to people (figures formatted), as against csv and json (full values).
+_SCREEN = (Format.table, Format.markdown)
 
 
 def _read_caseload(path: Path):
@@ -319,7 +328,9 @@ def scenarios(
     ),
     growth: float = typer.Option(0.0, help="yearly growth of the High Needs allocation"),
     opening_balance: float = typer.Option(0.0, help="DSG balance brought forward, £ (− deficit)"),
-    out: Path = typer.Option(Path("scenario-comparison"), help="folder for workbook and charts"),
+    folder: Path = typer.Option(Path("scenario-comparison"), help="folder for workbook and charts"),
+    fmt: FormatOption = Format.table,
+    out: OutOption = None,
 ) -> None:
     """Compare scenarios with the baseline on the same simulations; workbook and charts."""
     from highneeds.finance.costs import empty_unit_costs
@@ -351,48 +362,98 @@ def scenarios(
     except HighneedsError as error:
         _fail(error)
         return
-    out.mkdir(parents=True, exist_ok=True)
-    workbook = write_plan_workbook(out / "scenario_comparison.xlsx", costed, comparison, positions)
-    charts = write_comparison_charts(comparison, out)
-    _print_comparison(comparison)
-    console.print(f"Wrote {workbook} and {len(charts)} charts in {out}")
+    folder.mkdir(parents=True, exist_ok=True)
+    workbook = write_plan_workbook(
+        folder / "scenario_comparison.xlsx", costed, comparison, positions
+    )
+    charts = write_comparison_charts(comparison, folder)
+    show_comparison(comparison, fmt, out)
+    say(f"Wrote {workbook} and {len(charts)} charts in {folder}", fmt, out)
 
 
-def _print_comparison(comparison) -> None:
-    result = Table(title="Annual cost and saving against the baseline (mean [5%–95%])")
+#: Columns of a scenario comparison in csv and json (code names; the table shows words).
+COMPARISON_COLUMNS = [
+    "scenario",
+    "year",
+    "children_mean",
+    "children_q05",
+    "children_q95",
+    "cost_gbp_mean",
+    "cost_gbp_q05",
+    "cost_gbp_q95",
+    "saving_gbp_mean",
+    "saving_gbp_q05",
+    "saving_gbp_q95",
+    "cumulative_saving_gbp_mean",
+    "payback_year",
+    "uses_reference_default",
+]
+
+
+def show_comparison(
+    comparison, fmt: Format, out: Path | None, *, intros=(), notes=(), title: str = ""
+) -> None:
+    """A scenario comparison: on screen, cost, saving (and children) as mean [5%–95%] by
+    scenario and year; in csv and json, :data:`COMPARISON_COLUMNS` with full values."""
+    import pandas as pd
+
+    tables = Tables(fmt, out)
+    for line in intros:
+        tables.intro(line)
     with_children = "children_q05" in comparison.columns
-    headings = ("Scenario", "Year", "Children", "Cost", "Saving", "Payback year")
-    for heading in headings if with_children else headings[:2] + headings[3:]:
-        result.add_column(heading, justify="left" if heading == "Scenario" else "right")
-    for row in comparison.itertuples():
-        payback = (
-            ""
-            if row.payback_year is None or math.isnan(row.payback_year)
-            else (f"{int(row.payback_year)}")
+    if tables.fmt in _SCREEN:
+        rows = []
+        for row in comparison.itertuples():
+            shown = {
+                "Scenario": row.scenario + (" *" if row.uses_reference_default else ""),
+                "Year": str(row.year),
+            }
+            if with_children:
+                shown["Children"] = (
+                    f"{row.children_mean:,.0f} [{row.children_q05:,.0f}–{row.children_q95:,.0f}]"
+                )
+            shown["Cost"] = (
+                f"{money(row.cost_gbp_mean)} [{money(row.cost_gbp_q05)}–{money(row.cost_gbp_q95)}]"
+            )
+            shown["Saving"] = (
+                f"{money(row.saving_gbp_mean)} [{money(row.saving_gbp_q05)}–"
+                f"{money(row.saving_gbp_q95)}]"
+            )
+            payback = row.payback_year
+            shown["Payback year"] = "" if payback is None or pd.isna(payback) else str(int(payback))
+            rows.append(shown)
+        frame = pd.DataFrame(rows)
+        tables.add(
+            frame,
+            title or "Annual cost and saving against the baseline (mean [5%–95%])",
+            index=False,
+            right=[c for c in frame.columns if c != "Scenario"],
         )
-        children = (
-            [f"{row.children_mean:,.0f} [{row.children_q05:,.0f}–{row.children_q95:,.0f}]"]
-            if with_children
-            else []
+    else:
+        columns = [c for c in COMPARISON_COLUMNS if c in comparison.columns]
+        # whole pounds and tenths of a child: the simulation's float noise is not a figure
+        table = comparison[columns].round(
+            {
+                c: (1 if c.startswith("children") else 0)
+                for c in columns[2:]
+                if c.endswith(("_mean", "_q05", "_q95"))
+            }
         )
-        result.add_row(
-            row.scenario + (" *" if row.uses_reference_default else ""),
-            str(row.year),
-            *children,
-            f"{money(row.cost_gbp_mean)} [{money(row.cost_gbp_q05)}–{money(row.cost_gbp_q95)}]",
-            f"{money(row.saving_gbp_mean)} [{money(row.saving_gbp_q05)}–"
-            f"{money(row.saving_gbp_q95)}]",
-            payback,
-        )
-    print_table(result)
+        table["payback_year"] = table["payback_year"].astype("Int64")
+        tables.add(table, title or "Scenario comparison", index=False)
     if comparison["uses_reference_default"].any():
-        console.print("* rests in part on national reference default unit costs")
+        tables.note("* rests in part on national reference default unit costs")
+    for note in notes:
+        tables.note(note)
+    tables.show()
 
 
 @app.command()
 def demo(
-    out: Path = typer.Argument(Path("finance-demo"), help="folder for workbook and charts"),
+    folder: Path = typer.Argument(Path("finance-demo"), help="folder for workbook and charts"),
     simulations: int = typer.Option(1000, help="forecast simulations"),
+    fmt: FormatOption = Format.table,
+    out: OutOption = None,
 ) -> None:
     """Demo LA: load its shipped data into the store (as any LA's files are imported), then
     forecast, cost and compare the three example scenarios; workbook and charts."""
@@ -406,17 +467,17 @@ def demo(
     try:
         store = open_store()
         for line in load_demo_la(store):
-            console.print(line)
+            say(line, fmt, out)
         scenarios = [read_scenario(p) for p in example_scenarios()]
-        result = compare(resolve(store, demo_la_code()), scenarios, out, simulations=simulations)
+        result = compare(resolve(store, demo_la_code()), scenarios, folder, simulations=simulations)
     except HighneedsError as error:
         _fail(error)
         return
-    _print_comparison(result.comparison)
-    for note in result.notes:
-        console.print(note)
-    console.print(
-        f"Wrote {result.workbook} and {len(result.charts)} charts in {result.seconds:.1f} s"
+    show_comparison(result.comparison, fmt, out, notes=result.notes)
+    say(
+        f"Wrote {result.workbook} and {len(result.charts)} charts in {result.seconds:.1f} s",
+        fmt,
+        out,
     )
 
 
@@ -432,10 +493,13 @@ def sufficiency(
     simulations: int = typer.Option(500, help="forecast simulations"),
     seed: int = typer.Option(1, help="random seed"),
     last_year: int = typer.Option(None, help="last January census year (default: origin + 5)"),
-    fmt: Format = typer.Option(Format.table, "--format", help="table, csv or json"),
+    fmt: FormatOption = Format.table,
+    out: OutOption = None,
 ) -> None:
     """Commissioned places against forecast demand by year, with the chance of being short,
     for any LA (its SEN2 forecast, else the public-data forecast)."""
+    import pandas as pd
+
     from highneeds.finance.templates import read_capacity
     from highneeds.plan.inputs import resolve, signed
     from highneeds.plan.run import sufficiency as place_sufficiency
@@ -454,24 +518,29 @@ def sufficiency(
     except HighneedsError as error:
         _fail(error)
         return
-    if fmt is not Format.table:
-        emit(table, fmt, title=f"Place sufficiency, {inputs.la_name}", index=False)
-        return
-    shown = Table(title=f"{inputs.la_name}: places against forecast demand (mean children)")
-    for heading in ("Year", "Provision", "Demand", "Places", "Spare (− short)", "Chance short"):
-        shown.add_column(heading, justify="left" if heading == "Provision" else "right")
-    for row in table.sort_values(["year", "funding_category"]).itertuples():
-        shown.add_row(
-            str(row.year),
-            FUNDING_CATEGORY_BY_CODE[row.funding_category].label,
-            f"{row.demand:,.0f}",
-            f"{row.places:,.0f}",
-            signed(round(row.gap)),
-            f"{row.probability_short:.0%}",
-        )
-    print_table(shown)
+    tables = Tables(fmt, out)
     for note in table.attrs.get("notes", []):
-        console.print(note)
+        tables.note(note)
+    if tables.fmt not in _SCREEN:
+        tables.add(table, f"Place sufficiency, {inputs.la_name}", index=False).show()
+        return
+    rows = [
+        {
+            "Year": str(row.year),
+            "Provision": FUNDING_CATEGORY_BY_CODE[row.funding_category].label,
+            "Demand": f"{row.demand:,.0f}",
+            "Places": f"{row.places:,.0f}",
+            "Spare (− short)": signed(round(row.gap)),
+            "Chance short": f"{row.probability_short:.0%}",
+        }
+        for row in table.sort_values(["year", "funding_category"]).itertuples()
+    ]
+    tables.add(
+        pd.DataFrame(rows),
+        f"{inputs.la_name}: places against forecast demand (mean children)",
+        index=False,
+        right=["Year", "Demand", "Places", "Spare (− short)", "Chance short"],
+    ).show()
 
 
 @app.command("dsg")
@@ -482,10 +551,13 @@ def dsg_command(
     last_year: int = typer.Option(None, help="last January census year (default: origin + 5)"),
     inflation: float = typer.Option(0.03, help="yearly inflation of unit costs and other lines"),
     allocation_growth: float = typer.Option(0.03, help="yearly growth of the allocation"),
-    fmt: Format = typer.Option(Format.table, "--format", help="table, csv or json"),
+    fmt: FormatOption = Format.table,
+    out: OutOption = None,
 ) -> None:
     """The LA's DSG balance: published (or its own budget's) years, then the projection —
     allocation against every high needs line (placements and the rest)."""
+    import pandas as pd
+
     from highneeds.plan.inputs import resolve
     from highneeds.plan.run import dsg_path
     from highneeds.store import open_store
@@ -496,47 +568,44 @@ def dsg_command(
     except HighneedsError as error:
         _fail(error)
         return
-    if fmt is not Format.table:
-        emit(path, fmt, title=f"DSG position, {inputs.la_name}", index=False)
+    tables = Tables(fmt, out)
+    for note in path.attrs.get("notes", []):
+        tables.note(note)
+    if tables.fmt not in _SCREEN:
+        tables.add(path, f"DSG position, {inputs.la_name}", index=False).show()
         return
-    shown = Table(
-        title=f"{inputs.la_name}: DSG balance (negative = deficit; projected: mean [5%–95%])"
-    )
-    for heading in (
-        "Year",
-        "Basis",
-        "Allocation",
-        "Placements",
-        "Other lines",
-        "In year",
-        "Closing balance",
-        "% of DSG income",
-        "Chance of deficit",
-    ):
-        shown.add_column(heading, justify="left" if heading == "Basis" else "right")
+    rows = []
     for row in path.itertuples():
         closing = money(row.closing_balance_gbp)
         if not math.isnan(row.closing_balance_gbp_q05):
             closing += (
                 f" [{money(row.closing_balance_gbp_q05)}–{money(row.closing_balance_gbp_q95)}]"
             )
-        shown.add_row(
-            row.financial_year,
-            row.basis,
-            money(row.allocation_gbp),
-            money(row.placements_gbp),
-            money(row.other_lines_gbp),
-            money(row.in_year_gbp),
-            closing,
-            "–"
-            if math.isnan(row.balance_pct_income)
-            else ("−" if row.balance_pct_income < 0 else "")
-            + f"{abs(row.balance_pct_income):.2f}%",
-            "–" if math.isnan(row.probability_deficit) else f"{row.probability_deficit:.0%}",
+        pct = row.balance_pct_income
+        rows.append(
+            {
+                "Year": row.financial_year,
+                "Basis": row.basis,
+                "Allocation": money(row.allocation_gbp),
+                "Placements": money(row.placements_gbp),
+                "Other lines": money(row.other_lines_gbp),
+                "In year": money(row.in_year_gbp),
+                "Closing balance": closing,
+                "% of DSG income": "–"
+                if math.isnan(pct)
+                else ("−" if pct < 0 else "") + f"{abs(pct):.2f}%",
+                "Chance of deficit": "–"
+                if math.isnan(row.probability_deficit)
+                else f"{row.probability_deficit:.0%}",
+            }
         )
-    print_table(shown)
-    for note in path.attrs.get("notes", []):
-        console.print(note)
+    frame = pd.DataFrame(rows)
+    tables.add(
+        frame,
+        f"{inputs.la_name}: DSG balance (negative = deficit; projected: mean [5%–95%])",
+        index=False,
+        right=[c for c in frame.columns if c not in ("Year", "Basis")],
+    ).show()
 
 
 @app.command()
@@ -549,6 +618,8 @@ def position(
     growth: float = typer.Option(0.0, help="yearly growth of the High Needs allocation"),
     opening_balance: float = typer.Option(0.0, help="DSG balance brought forward, £ (− deficit)"),
     statement: str = typer.Option("outturn", help="statement to reconcile: outturn or budget"),
+    fmt: FormatOption = Format.table,
+    out: OutOption = None,
 ) -> None:
     """DSG position (allocation with growth, in-year and cumulative balance) and a
     reconciliation of actual spend with caseload × unit cost, by S251 line."""
@@ -588,32 +659,40 @@ def position(
     except HighneedsError as error:
         _fail(error)
         return
-    result = Table(title="DSG High Needs position (modelled spend)")
-    for heading in ("Year", "Allocation", "Spend", "In year", "Closing balance"):
-        result.add_column(heading, justify="right")
-    for row in summary.itertuples():
-        result.add_row(
-            row.financial_year,
-            money(row.allocation_gbp),
-            money(row.spend_gbp),
-            money(row.in_year_gbp),
-            money(row.closing_balance_gbp),
-        )
-    print_table(result)
+    tables = Tables(fmt, out)
+    summary = summary.set_index("financial_year")[
+        ["allocation_gbp", "spend_gbp", "in_year_gbp", "closing_balance_gbp"]
+    ]
+    tables.add(summary, "DSG High Needs position (modelled spend)", screen=_POSITION_LABELS)
     if not checked.empty:
-        recon = Table(title=f"Reconciliation: {statement} vs caseload × unit cost")
-        for heading in ("Year", "Line", "Actual", "Modelled", "Explained"):
-            recon.add_column(heading, justify="left" if heading == "Line" else "right")
-        for row in checked.itertuples():
-            share = "" if pd.isna(row.explained_share) else f"{row.explained_share:.0%}"
-            recon.add_row(
-                row.financial_year,
-                f"{row.s251_line} {row.label}",
-                money(row.actual_gbp),
-                money(row.modelled_gbp),
-                share,
-            )
-        print_table(recon)
-    note = default_note(costed)
-    if note:
-        console.print(note)
+        recon = checked.set_index("financial_year")[
+            ["s251_line", "label", "actual_gbp", "modelled_gbp", "explained_share"]
+        ]
+        if tables.fmt in _SCREEN:
+            recon = recon.assign(
+                s251_line=recon["s251_line"] + " " + recon["label"],
+                explained_share=recon["explained_share"].map(
+                    lambda share: "" if pd.isna(share) else f"{share:.0%}"
+                ),
+            ).drop(columns="label")
+        tables.add(
+            recon,
+            f"Reconciliation: {statement} vs caseload × unit cost",
+            screen=_POSITION_LABELS,
+            right=["explained_share"],
+        )
+    tables.note(default_note(costed))
+    tables.show()
+
+
+_POSITION_LABELS = {
+    "financial_year": "Year",
+    "allocation_gbp": "Allocation",
+    "spend_gbp": "Spend",
+    "in_year_gbp": "In year",
+    "closing_balance_gbp": "Closing balance",
+    "s251_line": "Line",
+    "actual_gbp": "Actual",
+    "modelled_gbp": "Modelled",
+    "explained_share": "Explained",
+}

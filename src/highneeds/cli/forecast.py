@@ -19,7 +19,16 @@ app = typer.Typer(
     help="Forecast EHCP caseloads (and their cost) with honest uncertainty.",
     no_args_is_help=True,
 )
-from highneeds.cli.output import console  # noqa: E402 - one console that follows COLUMNS
+from highneeds.cli.output import (  # noqa: E402 - one console that follows COLUMNS
+    Format,
+    FormatOption,
+    OutOption,
+    Tables,
+    console,
+    emit,
+    emit_text,
+    say,
+)
 
 
 def _fail(error: HighneedsError) -> None:
@@ -44,13 +53,36 @@ def _model(
     )
 
 
-def _report(result, tables: dict[str, pd.DataFrame], out: Path, elapsed: float) -> None:
+#: Headings on screen of the forecast total (csv and json keep the code names).
+_TOTAL_LABELS = {
+    "year": "January",
+    "expected": "Expected",
+    "median": "Median",
+    "q10": "10%",
+    "q90": "90%",
+}
+
+
+def _report(
+    result,
+    tables: dict[str, pd.DataFrame],
+    folder: Path,
+    elapsed: float,
+    fmt: Format,
+    out: Path | None,
+) -> None:
     total = tables["total"]
-    console.print(f"{result.simulations:,} simulations, {len(total) - 1} years in {elapsed:.2f} s")
-    console.print(
-        total[["year", "expected", "median", "q10", "q90"]].round(1).to_string(index=False)
+    shown = Tables(fmt, out)
+    shown.intro(f"{result.simulations:,} simulations, {len(total) - 1} years in {elapsed:.2f} s")
+    shown.add(
+        total[["year", "expected", "median", "q10", "q90"]],
+        "EHCP caseload forecast (children)",
+        index=False,
+        screen=_TOTAL_LABELS,
+        decimals=dict.fromkeys(["expected", "median", "q10", "q90"], 1),
     )
-    console.print(f"Written to {out}")
+    shown.note(f"The forecast's tables are written to {folder}")
+    shown.show()
 
 
 ESTIMATION_HELP = f"Estimation rules: {' or '.join(ESTIMATIONS)} (witan = witan.send's rules)."
@@ -61,7 +93,11 @@ CHARTS_HELP = "Also draw fan charts of the caseload (and cost) as PNG (slower)."
 @app.command()
 def witan(
     directory: Path = typer.Argument(..., help="witan.send input folder (transitions.csv, …)"),
-    out: Path = typer.Option(Path("forecast-output"), "--out", help="Folder for the results."),
+    folder: Path = typer.Option(
+        Path("forecast-output"), "--folder", help="Folder for the results."
+    ),
+    fmt: FormatOption = Format.table,
+    out: OutOption = None,
     simulations: int = typer.Option(1000, "--simulations", min=2),
     horizon: int = typer.Option(5, "--horizon", min=1, help="Years ahead."),
     seed: int = typer.Option(50, "--seed"),
@@ -82,9 +118,9 @@ def witan(
         model.fit(inputs.transitions, inputs.population, inputs.valid_states)
         result = model.simulate(horizon=horizon, simulations=simulations, seed=seed)
         tables = forecast_tables(result, inputs.costs)
-        write_witan_outputs(result, inputs.costs, out)
-        write_forecast(tables, out, workbook=workbook, charts=charts)
-        _report(result, tables, out, time.perf_counter() - start)
+        write_witan_outputs(result, inputs.costs, folder)
+        write_forecast(tables, folder, workbook=workbook, charts=charts)
+        _report(result, tables, folder, time.perf_counter() - start, fmt, out)
     except HighneedsError as error:
         _fail(error)
 
@@ -104,7 +140,11 @@ def markov(
         help="CSV: setting, setting_group, min_ncy, max_ncy, needs, moves_to.",
     ),
     costs: Path = typer.Option(None, "--costs", help="CSV: need, setting, cost (£ a year)."),
-    out: Path = typer.Option(Path("forecast-output"), "--out"),
+    folder: Path = typer.Option(
+        Path("forecast-output"), "--folder", help="Folder for the results."
+    ),
+    fmt: FormatOption = Format.table,
+    out: OutOption = None,
     simulations: int = typer.Option(1000, "--simulations", min=2),
     horizon: int = typer.Option(5, "--horizon", min=1),
     seed: int = typer.Option(50, "--seed"),
@@ -144,8 +184,8 @@ def markov(
         model.fit(frame, pop, valid)
         result = model.simulate(horizon=horizon, simulations=simulations, seed=seed)
         tables = forecast_tables(result, cost_table)
-        write_forecast(tables, out, workbook=workbook, charts=charts)
-        _report(result, tables, out, time.perf_counter() - start)
+        write_forecast(tables, folder, workbook=workbook, charts=charts)
+        _report(result, tables, folder, time.perf_counter() - start, fmt, out)
     except HighneedsError as error:
         _fail(error)
 
@@ -180,10 +220,8 @@ def public(
     all_las: bool = typer.Option(False, "--all-las", help="Every LA (default: the national sum)."),
     la: str = typer.Option(None, "--la", help="One LA's 3-digit number."),
     release: list[Path] = typer.Option(None, "--release", help=RELEASE_HELP, metavar="RELEASE"),
-    fmt: str = typer.Option("table", "--format", help="table or csv"),
-    out: Path = typer.Option(
-        None, "--out", help="Write the table here (.csv, or .xlsx for a workbook)."
-    ),
+    fmt: FormatOption = Format.table,
+    out: OutOption = None,
     chart: Path = typer.Option(None, "--chart", help="With --la: fan chart of its total (PNG)."),
     by: str = typer.Option(
         "age_band",
@@ -228,18 +266,35 @@ def public(
             _fail(HighneedsError("--chart needs --la: a fan chart shows one LA's total"))
         _public_fan_chart(panel, table, model.origin_, chart)
         notes.print(f"Fan chart written to {chart}")
-    if out:
-        if out.suffix.lower() == ".xlsx":
-            from highneeds.spreadsheet import write_sheets
+    if out is not None and out.suffix.lower() == ".xlsx":
+        from highneeds.spreadsheet import write_sheets
 
-            write_sheets(out, {"Forecast": table})
-        else:
-            table.to_csv(out, index=False)
+        write_sheets(out, {"Forecast": table})
         notes.print(f"Written to {out}")
-    elif fmt == "csv":
-        print(table.to_csv(index=False), end="")
-    else:
-        print(table.round(1).to_string(index=False))
+        return
+    emit(
+        table,
+        fmt,
+        out=out,
+        title=f"EHCP caseload forecast from January {model.origin_}",
+        index=False,
+        screen=_PUBLIC_LABELS,
+        decimals={c: 1 for c in table.columns if c not in ("year", "horizon")},
+    )
+
+
+#: Headings on screen of the public-data forecast (csv and json keep the code names).
+_PUBLIC_LABELS = {
+    "area_code": "LA",
+    "area_name": "Name",
+    "year": "January",
+    "horizon": "Years ahead",
+    "age_band": "Age band",
+    "setting_group": "Setting group",
+    "expected": "Expected",
+    "median": "Median",
+    "std": "Standard deviation",
+}
 
 
 def _public_fan_chart(panel, table: pd.DataFrame, origin: int, path: Path) -> None:
@@ -265,9 +320,10 @@ def backtest_command(
     horizon: int = typer.Option(DEFAULT_HORIZON, "--horizon", min=1, help="Years ahead."),
     release: list[Path] = typer.Option(None, "--release", help=RELEASE_HELP, metavar="RELEASE"),
     errors_out: Path = typer.Option(
-        None, "--out", "--errors-out", help="CSV of every LA's forecast, actual and error."
+        None, "--errors-out", help="CSV of every LA's forecast, actual and error."
     ),
-    fmt: str = typer.Option("table", "--format", help="table, csv or markdown"),
+    fmt: FormatOption = Format.table,
+    out: OutOption = None,
     by: str = typer.Option(
         "total",
         "--by",
@@ -298,12 +354,12 @@ def backtest_command(
     from highneeds.forecast.public import PublicStockFlowForecaster
 
     if model == "markov":
-        _backtest_markov(inputs, horizon, simulations, joiner_trend, errors_out, fmt)
+        _backtest_markov(inputs, horizon, simulations, joiner_trend, errors_out, fmt, out)
         return
     if model != "public":
         _fail(HighneedsError(f"--model: give public or markov, not {model!r}"))
     if by == "setting_group":
-        _backtest_groups(origins, horizon, release, errors_out, fmt)
+        _backtest_groups(origins, horizon, release, errors_out, fmt, out)
         return
     if by != "total":
         _fail(HighneedsError(f"--by: give total or setting_group, not {by!r}"))
@@ -318,15 +374,19 @@ def backtest_command(
         _fail(HighneedsError(f"--origins: give years like 2017,2018, not {origins!r}"))
     if errors_out:
         errors.to_csv(errors_out, index=False)
-    if fmt == "csv":
-        print(summary.to_csv(index=False), end="")
+    tables = Tables(fmt, out)
+    if tables.fmt is Format.markdown:
+        emit_text(summary_markdown(summary), out)
         return
-    if fmt == "markdown":
-        print(summary_markdown(summary))
-        return
-    print(summary.round(2).to_string(index=False))  # plain print: rich would wrap the table
+    tables.add(
+        summary,
+        "Backtest of the public-data model against the baselines",
+        index=False,
+        decimals=_two_places(summary),
+    )
     for line in _backtest_verdicts(summary):
-        print(line)
+        tables.note(line)
+    tables.show()
 
 
 def _backtest_markov(
@@ -335,7 +395,8 @@ def _backtest_markov(
     simulations: int,
     joiner_trend: bool,
     errors_out: Path | None,
-    fmt: str,
+    fmt: Format,
+    out: Path | None,
 ) -> None:
     """``highneeds backtest --model markov``: the child-level model from every origin its
     transitions allow, on a witan.send input folder or a synthetic LA."""
@@ -347,7 +408,7 @@ def _backtest_markov(
 
             # seven transition years: five origins, up to five years ahead
             data = synthetic_la(children=3000, years=7, first_year=2016)
-            print("Synthetic LA (invented children, a known process), Januaries 2017–2023.")
+            say("Synthetic LA (invented children, a known process), Januaries 2017–2023.", fmt, out)
         else:
             data = read_witan_inputs(inputs)
         errors = markov_backtest(
@@ -364,9 +425,8 @@ def _backtest_markov(
     if errors_out:
         errors.to_csv(errors_out, index=False)
     summary = markov_summary(errors)
-    if fmt == "csv":
-        print(summary.to_csv(index=False), end="")
-    elif fmt == "markdown":
+    tables = Tables(fmt, out)
+    if tables.fmt is Format.markdown:
         names = ["horizon", "forecasts", "MAPE %", "median APE %", "bias %"]
         names += [f"{level}% cover %" for level in (50, 80, 95)]
         lines = ["| " + " | ".join(names) + " |", "|" + "---|" * len(names)]
@@ -377,9 +437,14 @@ def _backtest_markov(
                 + " | ".join(f"{v:.1f}" for v in values)
                 + " |"
             )
-        print("\n".join(lines))
+        emit_text("\n".join(lines), out)
     else:
-        print(summary.round(2).to_string(index=False))
+        tables.add(
+            summary,
+            "Backtest of the child-level model",
+            index=False,
+            decimals=_two_places(summary),
+        ).show()
 
 
 def _backtest_verdicts(summary: pd.DataFrame) -> list[str]:
@@ -402,7 +467,12 @@ def _backtest_verdicts(summary: pd.DataFrame) -> list[str]:
 
 
 def _backtest_groups(
-    origins: str, horizon: int, release: list[Path] | None, errors_out: Path | None, fmt: str
+    origins: str,
+    horizon: int,
+    release: list[Path] | None,
+    errors_out: Path | None,
+    fmt: Format,
+    out: Path | None,
 ) -> None:
     """``highneeds backtest --by setting_group``: group MAPE vs the last-share baseline."""
     from highneeds.forecast.backtest import backtest_groups, group_summary_markdown
@@ -418,8 +488,9 @@ def _backtest_groups(
         _fail(HighneedsError(f"--origins: give years like 2017,2018, not {origins!r}"))
     if errors_out:
         errors.to_csv(errors_out, index=False)
-    if fmt == "markdown":
-        print(group_summary_markdown(errors))
+    tables = Tables(fmt, out)
+    if tables.fmt is Format.markdown:
+        emit_text(group_summary_markdown(errors), out)
         return
     summary = (
         errors.groupby(["setting_group", "horizon", "method"], sort=False)
@@ -432,7 +503,11 @@ def _backtest_groups(
         .reset_index()
     )
     summary["coverage80"] *= 100
-    if fmt == "csv":
-        print(summary.to_csv(index=False), end="")
-    else:
-        print(summary.round(2).to_string(index=False))
+    tables.add(
+        summary, "Backtest by setting group", index=False, decimals=_two_places(summary)
+    ).show()
+
+
+def _two_places(summary: pd.DataFrame) -> dict[str, int]:
+    """Errors and coverage (percentages) to two decimal places on screen."""
+    return dict.fromkeys(summary.select_dtypes("float").columns, 2)

@@ -275,7 +275,7 @@ def show_overview(
         overview = overview_from_store(store, la, year=year, neighbours_model=neighbours_model)
     name = f"{overview.la_name} ({overview.la_code})"
     tables = Tables(fmt, out)
-    if fmt is not Format.table:
+    if tables.fmt not in (Format.table, Format.markdown):
         tables.add(
             _overview_long(overview),
             f"{name}, January {overview.year}",
@@ -340,6 +340,8 @@ def _load_bundled_if_empty(store) -> None:
 @user_errors
 def demo(
     la: Annotated[str, typer.Argument(help="LA to show.")] = "Stockport",
+    fmt: FormatOption = Format.table,
+    out: OutOption = None,
 ) -> None:
     """Set up the embedded store with the bundled data and show a demo LA's overview."""
     from highneeds.importers.dfe import bundled_release_path, import_release
@@ -348,7 +350,7 @@ def demo(
     path = bundled_release_path()
     with Status("Loading the bundled DfE release…", console=errors):
         import_release(store, path)
-    show_overview(la, year=None, fmt=Format.table, neighbours_model=DEFAULT_NEIGHBOURS_MODEL)
+    show_overview(la, year=None, fmt=fmt, neighbours_model=DEFAULT_NEIGHBOURS_MODEL, out=out)
 
 
 def _register_subcommands() -> None:

@@ -9,7 +9,11 @@ Every command that prints a table takes the same two options (:data:`FormatOptio
   so the terminal never wraps a line and cuts an LA's name in the middle of a word;
 * ``csv`` and ``json`` are for other tools: full values, the command's word headers (a column
   it gives no words for keeps its code name, which scripts may key on), a DfE symbol where DfE
-  published one. Several tables are stacked into one (a ``Table`` column says which).
+  published one. Several tables are stacked into one (a ``Table`` column says which);
+* ``markdown`` is for a report: each table as a Markdown table under its title.
+
+``--out FILE`` writes what would be shown to FILE; a file named ``.csv``, ``.json`` or ``.md``
+is written in that format unless ``--format`` names another one than ``table``.
 """
 
 from __future__ import annotations
@@ -44,6 +48,11 @@ class Format(enum.StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
+    markdown = "markdown"
+
+
+#: The format a file's name implies when the command is left at ``--format table``.
+_FORMAT_OF_SUFFIX = {".csv": Format.csv, ".json": Format.json, ".md": Format.markdown}
 
 
 #: The one definition of the options every table-printing command takes.
@@ -52,14 +61,15 @@ FormatOption = Annotated[
     typer.Option(
         "--format",
         help="table to read on screen; csv or json to use the figures in other tools "
-        "(full values, not rounded).",
+        "(full values, not rounded); markdown for a report.",
     ),
 ]
 OutOption = Annotated[
     Path | None,
     typer.Option(
         "--out",
-        help="Write the tables to this file instead of the screen.",
+        help="Write the tables to this file instead of the screen (a .csv, .json or .md "
+        "file in that format).",
         dir_okay=False,
         writable=True,
     ),
@@ -119,19 +129,24 @@ class Shown:
     title: str | None = None
     #: Words for column codes (and for the index's name); a code without words is shown as is.
     labels: Mapping[str, str] = field(default_factory=dict)
+    #: Words for column codes on screen only: csv and json keep these columns' code names.
+    screen: Mapping[str, str] = field(default_factory=dict)
     #: Decimal places by column code (default: one for rates and percentages, none otherwise).
     decimals: Mapping[str, int] = field(default_factory=dict)
     #: Columns that are pounds (besides those whose code ends in ``_gbp``, which always are).
     money: Iterable[str] = ()
     #: The DfE symbol standing for each missing figure (same shape as ``frame``), or None.
     symbols: pd.DataFrame | None = None
+    #: Columns of figures already written as text (e.g. "£5.61m [£5.40m–£5.80m]"): set right
+    #: like numbers.
+    right: Iterable[str] = ()
     #: Show the index as the first column.
     index: bool = True
     #: How an index value reads in table mode ("January 2024" for 2024).
     row_label: Callable[[object], str] = str
 
     def header(self, code) -> str:
-        return self.labels.get(str(code)) or words(str(code))
+        return self.labels.get(str(code)) or self.screen.get(str(code)) or words(str(code))
 
     def words(self) -> pd.DataFrame:
         """Full values with word headers, a DfE symbol where there is one (for csv / json)."""
@@ -151,7 +166,7 @@ class Shown:
             table.add_column(self.header(self.frame.index.name or ""), justify="left")
         for i, column in enumerate(self.frame.columns):
             numeric = pd.api.types.is_numeric_dtype(self.frame[column])
-            text = (i == 0 and not self.index) or not numeric
+            text = (i == 0 and not self.index) or not (numeric or column in self.right)
             table.add_column(self.header(column), justify="left" if text else "right")
         money_columns = {str(c) for c in self.money} | {
             str(c) for c in self.frame.columns if str(c).endswith("_gbp")
@@ -260,6 +275,8 @@ class Tables:
 
     def __init__(self, fmt: Format = Format.table, out: Path | None = None):
         self.fmt = Format(fmt)
+        if self.fmt is Format.table and out is not None:
+            self.fmt = _FORMAT_OF_SUFFIX.get(out.suffix.lower(), Format.table)
         self.out = out
         self.shown: list[Shown] = []
         self.intros: list[str] = []
@@ -285,7 +302,9 @@ class Tables:
         if self.fmt is Format.table:
             self._show_tables()
             return
-        text = self._csv() if self.fmt is Format.csv else self._json()
+        text = {Format.csv: self._csv, Format.json: self._json, Format.markdown: self._markdown}[
+            self.fmt
+        ]()
         if self.out is None:
             sys.stdout.write(text)
             if self.fmt is Format.csv:
@@ -321,12 +340,35 @@ class Tables:
         """One table: each table's rows under a ``Table`` column naming it."""
         if len(self.shown) == 1:
             return self.shown[0].words()
+        if not self.shown:
+            return pd.DataFrame()
         frames = [s.words().assign(Table=s.title or "") for s in self.shown]
         stacked = pd.concat(frames, ignore_index=True)
         return stacked[["Table", *(c for c in stacked.columns if c != "Table")]]
 
     def _csv(self) -> str:
         return self._stacked().to_csv(index=False)
+
+    def _markdown(self) -> str:
+        """Each table under its title as a Markdown table of the figures as shown on screen."""
+        parts = [*self.intros, ""] if self.intros else []
+        for shown in self.shown:
+            table = shown.rich()
+            if shown.title:
+                parts += [f"### {shown.title}", ""]
+            headers = [str(column.header) for column in table.columns]
+            parts.append("| " + " | ".join(headers) + " |")
+            parts.append(
+                "|"
+                + "|".join("---:" if c.justify == "right" else "---" for c in table.columns)
+                + "|"
+            )
+            for row in zip(*(column.cells for column in table.columns), strict=True):
+                cells = (str(cell).replace("|", "\\|") for cell in row)
+                parts.append("| " + " | ".join(cells) + " |")
+            parts.append("")
+        parts += [f"{note}  " for note in self.notes]
+        return "\n".join(parts).rstrip() + "\n"
 
     def _json(self) -> str:
         def records(frame: pd.DataFrame) -> list[dict]:
@@ -356,6 +398,22 @@ def emit(
 ) -> None:
     """Show one table (:class:`Tables` with a single table)."""
     Tables(fmt, out).add(frame, title, **how).show()
+
+
+def emit_text(text: str, out: Path | None = None) -> None:
+    """A command's own text report (e.g. a Markdown summary it lays out itself): on the
+    screen, or to ``out``."""
+    if out is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    Tables(Format.markdown, out)._write(text)
+
+
+def say(text: str, fmt: Format = Format.table, out: Path | None = None) -> None:
+    """A line for people beside a command's tables (what it wrote, how long it took): on the
+    screen, or on the error stream while the standard output carries csv, json or markdown."""
+    to_screen = Format(fmt) is Format.table or out is not None
+    (console if to_screen else errors).print(text, highlight=False, soft_wrap=True)
 
 
 def fail(message: str, code: int = 1) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from highneeds.cli.output import Format
+from highneeds.cli.output import Format, FormatOption, OutOption, say
 from highneeds.errors import HighneedsError
 
 app = typer.Typer(
@@ -24,33 +24,17 @@ def main() -> None:
     # A callback keeps `run` a named subcommand even while it is the only one.
 
 
-#: Columns of the comparison printed as CSV or JSON (code names; the table shows labels).
-COMPARISON_COLUMNS = [
-    "scenario",
-    "year",
-    "children_mean",
-    "children_q05",
-    "children_q95",
-    "cost_gbp_mean",
-    "cost_gbp_q05",
-    "cost_gbp_q95",
-    "saving_gbp_mean",
-    "saving_gbp_q05",
-    "saving_gbp_q95",
-    "cumulative_saving_gbp_mean",
-    "payback_year",
-    "uses_reference_default",
-]
-
-
 @app.command()
 def run(
     files: list[Path] = typer.Argument(
         None, help="scenario TOML files (none: the shipped change-programme examples)"
     ),
     la: str = typer.Option(..., "--la", help=LA_HELP),
-    out: Path = typer.Option(None, help="folder for the workbook and charts (none: not written)"),
-    fmt: Format = typer.Option(Format.table, "--format", help="table, csv or json"),
+    folder: Path = typer.Option(
+        None, help="folder for the workbook and charts (none: not written)"
+    ),
+    fmt: FormatOption = Format.table,
+    out: OutOption = None,
     simulations: int = typer.Option(1000, help="forecast simulations (common to all scenarios)"),
     seed: int = typer.Option(1, help="random seed: the same seed gives the same results"),
     last_year: int = typer.Option(None, help="last January census year (default: origin + 5)"),
@@ -66,8 +50,8 @@ def run(
 ) -> None:
     """Forecast the LA (child-level model with SEN2 returns, else the public-data model),
     run every scenario on the same draws, print cost and caseload by year with 90% intervals;
-    with --out, write the DSG management plan workbook and charts."""
-    from highneeds.cli.finance import _fail, _print_comparison, console
+    with --folder, write the DSG management plan workbook and charts."""
+    from highneeds.cli.finance import _fail, console, show_comparison
     from highneeds.finance.scenarios import read_scenario
     from highneeds.finance.templates import read_capacity, read_unit_costs
     from highneeds.plan.inputs import resolve
@@ -92,7 +76,7 @@ def run(
             result = compare(
                 inputs,
                 scenarios,
-                out,
+                folder,
                 simulations=simulations,
                 seed=seed,
                 last_year=last_year,
@@ -107,26 +91,20 @@ def run(
     except (HighneedsError, ValueError) as error:
         _fail(error)
         return
-    # whole pounds and tenths of a child: the simulation's float noise is not a figure
-    table = result.comparison[COMPARISON_COLUMNS].round(
-        {c: (1 if c.startswith("children") else 0) for c in COMPARISON_COLUMNS[2:-2]}
+    show_comparison(
+        result.comparison,
+        fmt,
+        out,
+        intros=[f"{inputs.la_name} ({inputs.la_code}): {inputs.model} model"],
+        notes=result.notes,
+        title=f"Scenarios for {inputs.la_name}: annual cost and saving against the baseline "
+        "(mean [5%–95%])",
     )
-    table["payback_year"] = table["payback_year"].astype("Int64")
-    if fmt is Format.csv:
-        print(table.to_csv(index=False), end="")
-        return
-    if fmt is Format.json:
-        from highneeds.cli.output import emit
-
-        emit(table, Format.json, title=f"Scenarios for {inputs.la_name}", index=False)
-        return
-    console.print(f"[bold]{inputs.la_name}[/bold] ({inputs.la_code}): {inputs.model} model")
-    _print_comparison(result.comparison)
-    for note in result.notes:
-        console.print(note)
     if result.workbook:
-        console.print(
-            f"Wrote {result.workbook} and {len(result.charts)} charts in {result.seconds:.1f} s"
+        say(
+            f"Wrote {result.workbook} and {len(result.charts)} charts in {result.seconds:.1f} s",
+            fmt,
+            out,
         )
 
 

@@ -11,10 +11,8 @@ from highneeds.cli.output import (
     Format,
     FormatOption,
     OutOption,
-    Shown,
     Tables,
     console,
-    print_table,
 )
 from highneeds.errors import HighneedsError
 
@@ -63,12 +61,18 @@ _ISSUE_LABELS = {
 }
 
 
-def _show(report, limit: int = 50) -> None:
-    columns = ["code", "severity", "module", "record", "row", "field", "child_id", "message"]
-    shown = report.head(limit)[columns].astype(str).set_index("code")
-    print_table(Shown(shown, labels=_ISSUE_LABELS).rich())
+_ISSUE_COLUMNS = ["code", "severity", "module", "record", "row", "field", "child_id", "message"]
+
+
+def _add_report(tables: Tables, report, title: str, limit: int = 50) -> None:
+    """A return's issues: on screen the first ``limit``; in csv and json every one."""
+    if tables.fmt is not Format.table:
+        tables.add(report, title, index=False)
+        return
+    shown = report.head(limit)[_ISSUE_COLUMNS].astype(str).set_index("code")
+    tables.add(shown, title, labels=_ISSUE_LABELS)
     if len(report) > limit:
-        console.print(f"... and {len(report) - limit} more (use --csv or --xlsx for all)")
+        tables.note(f"{title}: … and {len(report) - limit} more (use --csv or --xlsx for all)")
 
 
 @app.command()
@@ -81,6 +85,8 @@ def validate(
     xlsx: Path | None = typer.Option(None, "--xlsx", help="Write the issue report as XLSX"),
     year: Year = None,
     la: LaCode = None,
+    fmt: FormatOption = Format.table,
+    out: OutOption = None,
 ) -> None:
     """Check returns against their year's rules; exit code 1 if any error is found."""
     from highneeds.sen2.read import read_returns
@@ -94,28 +100,26 @@ def validate(
         console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None
     failed = False
+    tables = Tables(fmt, out)
     for ret in returns:
         report = run(ret, est)
         errors = int((report["severity"] == "error").sum())
-        console.print(
-            f"{ret.file_name}: SEN2 {ret.year}, LA {ret.la_code}: "
-            f"{errors} errors, {len(report) - errors} warnings"
-        )
+        title = f"{ret.file_name}: SEN2 {ret.year}, LA {ret.la_code}"
+        tables.intro(f"{title}: {errors} errors, {len(report) - errors} warnings")
         if ret.header.get("unknown_elements"):
             names = ", ".join(ret.header["unknown_elements"])
-            console.print(
-                f"[yellow]elements not read (not in any SEN2 version known):[/yellow] {names}"
-            )
+            tables.intro(f"Elements not read (not in any SEN2 version known): {names}")
         if report.attrs.get("not_applicable"):
             codes = ", ".join(sorted(report.attrs["not_applicable"]))
-            console.print(f"[yellow]rules not run (module not in this layout):[/yellow] {codes}")
+            tables.intro(f"Rules not run (module not in this layout): {codes}")
         if len(report):
-            _show(report)
+            _add_report(tables, report, title)
         for path in (csv, xlsx):
             if path:
                 target = path if len(returns) == 1 else path.with_stem(f"{path.stem}-{ret.year}")
                 write_report(report, target)
         failed |= has_errors(report)
+    tables.show()
     raise typer.Exit(1 if failed else 0)
 
 

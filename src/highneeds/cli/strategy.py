@@ -11,6 +11,7 @@ from typing import Annotated
 import pandas as pd
 import typer
 
+from highneeds.cli import output
 from highneeds.cli.output import Format, console, emit, fail
 from highneeds.errors import HighneedsError
 
@@ -88,7 +89,7 @@ def write_table(frame: pd.DataFrame, out: Path, sheet: str = "Table") -> None:
 
 
 @app.command("measures")
-def measures_command(fmt: FormatOption = Format.table) -> None:
+def measures_command(fmt: FormatOption = Format.table, out: output.OutOption = None) -> None:
     """The measures a KPI can be bound to (``measure = "…"`` in a strategy file)."""
     from highneeds.strategy.measures import MEASURES, UNITS
 
@@ -100,7 +101,7 @@ def measures_command(fmt: FormatOption = Format.table) -> None:
             "Source": [m.source for m in MEASURES],
         }
     )
-    emit(frame, fmt, title="Measures for KPIs", index=False)
+    emit(frame, fmt, title="Measures for KPIs", index=False, out=out)
 
 
 @app.command("check")

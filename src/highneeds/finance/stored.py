@@ -17,6 +17,15 @@ from highneeds.finance.templates import (
     TemplateSpec,
 )
 from highneeds.store import Store
+from highneeds.store.schema import metadata
+
+#: The LA's register of specialist places (declared in highneeds.strategy.schema, written by
+#: highneeds.importers.strategy). It is read back here, the home of an LA's stored capacity,
+#: by its name in the store's one MetaData: the plan turns its opened and closed places into
+#: capacity, and the strategy package (which builds on the plan) reads it through here too.
+PLACES_TABLE = "hn_places_register"
+#: The kind of import (in ``hn_import``) of a places register.
+PLACES_KIND = "places_register"
 
 
 def import_kind(template: str) -> str:
@@ -71,3 +80,17 @@ def load_budget(store: Store, la_code: str) -> tuple[pd.DataFrame, pd.DataFrame]
 def load_capacity(store: Store, la_code: str) -> pd.DataFrame:
     """The LA's stored capacity register, as :func:`read_capacity` returned it."""
     return _load(store, tables.capacity, CAPACITY, la_code)
+
+
+def load_places_register(store: Store, la_code: str) -> pd.DataFrame | None:
+    """The LA's stored places register (``scheme, funding_category, designated_needs, phase,
+    status, academic_year, year, places, source``), or None when it has none."""
+    store.create_all()
+    table = metadata.tables[PLACES_TABLE]
+    columns = [c for c in table.c if c.name not in ("id", "import_id", "la_code")]
+    frame = store.read_frame(
+        sa.select(*columns).where(table.c.la_code == str(la_code)).order_by(table.c.id)
+    )
+    if frame.empty:
+        return None
+    return frame.astype({"year": int, "places": int}).fillna("")

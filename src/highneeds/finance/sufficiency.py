@@ -131,3 +131,37 @@ def _fill_order(capacity: pd.DataFrame):
     table["_width"] = high - low
     table = table.sort_values(["year", "_open", "_width"], kind="stable")
     return table.itertuples(index=False)
+
+
+def capacity_with_register(
+    capacity: pd.DataFrame, register: pd.DataFrame, *, after: int | None = None
+) -> pd.DataFrame:
+    """A capacity register (``provision, funding_category, designated_needs, year, places``
+    rows, as the sufficiency model reads) with the register's opened and closed places applied
+    from the January of the academic year they change in, onwards.
+
+    Changes in or before January ``after`` (the capacity register's own first year, say) are
+    taken to be in the capacity register already and skipped. Planned places are not capacity
+    until they open: pass them with status "opened" to ask "what if they open as planned".
+    """
+    changes = register[register["status"].isin(["opened", "closed"])]
+    if after is not None:
+        changes = changes[changes["year"] > after]
+    if changes.empty:
+        return capacity.copy()
+    years = sorted(set(capacity["year"]))
+    extra = []
+    for row in changes.itertuples():
+        sign = 1 if row.status == "opened" else -1
+        for year in years:
+            if year >= row.year:
+                extra.append(
+                    {
+                        "provision": row.scheme,
+                        "funding_category": row.funding_category,
+                        "designated_needs": row.designated_needs or None,
+                        "year": year,
+                        "places": float(sign * row.places),
+                    }
+                )
+    return pd.concat([capacity, pd.DataFrame(extra)], ignore_index=True)

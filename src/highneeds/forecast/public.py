@@ -98,6 +98,9 @@ class Panel:
 #: Where each measure's age split is published: the 2022 layout's age bands, else the person-
 #: level layout's single ages (caseload: current age; new plans: age when the plan started).
 _AGE_DIMENSIONS = {"caseload": "age", "new_plans": "age_at_start"}
+#: The only measures :func:`build_panel` reads (of the ~70 a release publishes): a caller
+#: reading the store for the model needs no others.
+PANEL_MEASURES = tuple(_AGE_DIMENSIONS)
 
 
 def build_panel(tidy: pd.DataFrame, *, combine_lineage: bool = True) -> Panel:

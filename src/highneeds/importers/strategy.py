@@ -8,13 +8,13 @@ from pathlib import Path
 import pandas as pd
 
 from highneeds.errors import InputFileError
+from highneeds.finance.stored import PLACES_KIND
 from highneeds.store import ImportResult, Store, file_sha256
 from highneeds.strategy.definition import read_strategy
 from highneeds.strategy.places import read_register
 from highneeds.strategy.schema import places_register, strategy_files
 
 STRATEGY_KIND = "strategy"
-PLACES_KIND = "places_register"
 
 
 def import_strategy(

@@ -175,19 +175,25 @@ def _imported(store: Store, kind: str, la_code: str) -> str:
 
 
 def _public_stats(store: Store) -> tuple[pd.DataFrame, str]:
-    """The tidy DfE EHCP statistics of every LA: the store's, else the bundled release."""
+    """The DfE EHCP statistics of every LA that the public-data model and the plan read
+    (caseload and new plans, :data:`~highneeds.forecast.public.PANEL_MEASURES`): the store's,
+    else the bundled release. The model pools every LA, so every LA is read, but only these
+    measures — about a quarter of the table."""
+    from highneeds.forecast.public import PANEL_MEASURES
     from highneeds.readers.dfe_files import bundled_release_path
     from highneeds.readers.dfe_stored import load_stats
 
-    stats = load_stats(store)
+    stats = load_stats(store, measures=PANEL_MEASURES)
     if not stats.empty:
         return stats, "DfE 'Education, health and care plans' statistics in the store"
     from highneeds.readers.dfe_ehcp import read_release
 
     path = bundled_release_path()
-    return read_release(
-        path
-    ), f"DfE 'Education, health and care plans' release {path.name} (bundled with highneeds)"
+    release = read_release(path)
+    return (
+        release[release["measure"].isin(PANEL_MEASURES)].reset_index(drop=True),
+        f"DfE 'Education, health and care plans' release {path.name} (bundled with highneeds)",
+    )
 
 
 def _public_unit_costs(la_code: str) -> pd.DataFrame | None:
@@ -371,6 +377,67 @@ def _own_position(lines: pd.DataFrame, allocation: pd.DataFrame) -> pd.DataFrame
     ]
 
 
+def _capacity(
+    store: Store,
+    la_code: str,
+    given_register: pd.DataFrame | None,
+    given: str,
+    transitions: pd.DataFrame,
+    public_stats: pd.DataFrame | None,
+    origin: int,
+    model: str,
+) -> tuple[pd.DataFrame, Source]:
+    """The commissioned places the plan holds, from the first source that has them:
+
+    1. a capacity register given for this run, or the LA's imported capacity template;
+    2. the LA's places register in the store (``highneeds strategy import … --places``):
+       in-area special and resourced places held at the January ``origin`` caseload there,
+       plus the places it opened or closed after January ``origin`` from the January they
+       open (planned places count only once they open);
+    3. the stated default: those places held at the January ``origin`` caseload.
+
+    With either of the last two, children beyond the places are placed in independent special
+    schools (DBV's rule), which is what makes the first two worth importing."""
+    from highneeds.finance.stored import (
+        PLACES_KIND,
+        import_kind,
+        load_capacity,
+        load_places_register,
+    )
+    from highneeds.finance.sufficiency import capacity_with_register
+
+    if given_register is not None:
+        return given_register, Source(OWN, given)
+    own = load_capacity(store, la_code)
+    if not own.empty:
+        return own, Source(OWN, _imported(store, import_kind("capacity"), la_code))
+    held = held_places(origin_caseload(transitions, public_stats, la_code, origin), origin)
+    where = "(published)" if model == "public-data" else "(SEN2)"
+    places = load_places_register(store, la_code)
+    changes = (
+        places[places["status"].isin(["opened", "closed"]) & (places["year"] > origin)]
+        if places is not None
+        else None
+    )
+    if changes is not None and not changes.empty:
+        opened = int(changes.loc[changes["status"] == "opened", "places"].sum())
+        closed = int(changes.loc[changes["status"] == "closed", "places"].sum())
+        return capacity_with_register(held, changes, after=origin), Source(
+            OWN,
+            f"places register ({_imported(store, PLACES_KIND, la_code)}): in-area "
+            f"special and resourced places held at the January {origin} caseload there "
+            f"{where}, plus {opened:,} places opened and {closed:,} closed after it, from the "
+            "January of the academic year they change in; planned places count once opened; "
+            "children beyond the places are placed in independent special schools",
+        )
+    return held, Source(
+        DEFAULT,
+        "none imported: in-area special and resourced places held at the "
+        f"January {origin} caseload there {where} (no places register or capacity template "
+        "in the store); children beyond them are placed in independent special schools",
+    )
+
+
 def resolve(
     store: Store,
     la: str,
@@ -384,7 +451,7 @@ def resolve(
     """Every input of ``la``'s plan, each from the first source that has it (see the module
     notes). ``unit_costs`` / ``capacity`` given here (the user's own files) come first."""
     from highneeds.finance.costs import empty_unit_costs
-    from highneeds.finance.stored import import_kind, load_budget, load_capacity
+    from highneeds.finance.stored import import_kind, load_budget
     from highneeds.finance.stored import load_unit_costs as load_own_costs
     from highneeds.sen2.stored import stored_transitions
 
@@ -500,27 +567,9 @@ def resolve(
             "(the whole DSG; other blocks assumed to balance in year)",
         )
 
-    register = capacity
-    if register is not None:
-        sources["Capacity register"] = Source(OWN, given)
-    else:
-        own_capacity = load_capacity(store, la_code)
-        if not own_capacity.empty:
-            register = own_capacity
-            sources["Capacity register"] = Source(
-                OWN, _imported(store, import_kind("capacity"), la_code)
-            )
-        else:
-            register = held_places(
-                origin_caseload(transitions, public_stats, la_code, origin), origin
-            )
-            sources["Capacity register"] = Source(
-                DEFAULT,
-                f"none imported: in-area special and resourced places held at the "
-                f"January {origin} caseload there "
-                + ("(published)" if model == "public-data" else "(SEN2)")
-                + "; children beyond them are placed in independent special schools",
-            )
+    register, sources["Capacity register"] = _capacity(
+        store, la_code, capacity, given, transitions, public_stats, origin, model
+    )
 
     return PlanInputs(
         la_code=la_code,

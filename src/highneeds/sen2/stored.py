@@ -24,6 +24,15 @@ def stored_states(store: Store, la_code: str) -> tuple[pd.DataFrame, pd.DataFram
     return states, events
 
 
+def has_transitions(store: Store, la_code: str) -> bool:
+    """Whether the LA has SEN2 transitions in the store (two consecutive returns), so its
+    forecast is the child-level model's: one small query, not the table."""
+    table = tables.transitions
+    query = sa.select(table.c.la_code).where(table.c.la_code == str(la_code)).limit(1)
+    with store.engine.connect() as conn:
+        return conn.execute(query).first() is not None
+
+
 def stored_transitions(store: Store, la_code: str) -> pd.DataFrame:
     """The LA's transitions table as the forecasting models take it
     (:mod:`highneeds.forecast.transitions`), plus ``leave_reason``."""

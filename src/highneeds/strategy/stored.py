@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from highneeds.finance.stored import load_places_register
 from highneeds.store import Store
 from highneeds.store.schema import imports
 from highneeds.strategy.definition import Strategy, strategy_from_text
 from highneeds.strategy.places import COLUMNS
-from highneeds.strategy.schema import places_register, strategy_files
+from highneeds.strategy.schema import strategy_files
 
 
 def stored_strategy(store: Store, la_code: str) -> Strategy | None:
@@ -27,14 +28,7 @@ def stored_strategy(store: Store, la_code: str) -> Strategy | None:
 
 
 def stored_register(store: Store, la_code: str):
-    """The LA's current places register (the columns :func:`read_register` gives), or None."""
-    store.create_all()
-    columns = [places_register.c[name] for name in [*COLUMNS, "year"]]
-    frame = store.read_frame(
-        sa.select(*columns)
-        .where(places_register.c.la_code == str(la_code))
-        .order_by(places_register.c.id)
-    )
-    if frame.empty:
-        return None
-    return frame.astype({"year": int, "places": int}).fillna("")
+    """The LA's current places register (the columns :func:`read_register` gives), or None
+    (read by :func:`highneeds.finance.stored.load_places_register`, which the plan uses)."""
+    frame = load_places_register(store, la_code)
+    return None if frame is None else frame[[*COLUMNS, "year"]]

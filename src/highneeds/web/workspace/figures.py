@@ -98,11 +98,23 @@ def display_value(value, kind: formatting.Kind | str = formatting.Kind.NUMBER) -
 MISSING = formatting.MISSING
 
 
-def display_rows(frame: pd.DataFrame, title: str = "") -> list[list[str]]:
+def display_rows(
+    frame: pd.DataFrame, title: str = "", symbols: pd.DataFrame | None = None
+) -> list[list[str]]:
+    """The cells as the page shows them; a missing figure for which DfE published a symbol
+    (``symbols``, laid out as ``frame``) shows the symbol, as the CLI does."""
     kinds = [formatting.column_kind(c, title) for c in frame.columns]
+    marks = (
+        symbols.to_numpy(dtype=object).tolist()
+        if symbols is not None
+        else [[None] * len(kinds)] * len(frame)
+    )
     return [
-        [display_value(v, k) for v, k in zip(row, kinds, strict=True)]
-        for row in frame.to_numpy(dtype=object).tolist()
+        [
+            mark if isinstance(mark, str) and mark and pd.isna(v) else display_value(v, k)
+            for v, k, mark in zip(row, kinds, row_marks, strict=True)
+        ]
+        for row, row_marks in zip(frame.to_numpy(dtype=object).tolist(), marks, strict=True)
     ]
 
 
@@ -135,9 +147,16 @@ def panel(
     (when it can be drawn), the table as text under the headings people read, and links to
     every download. download_url(fmt) -> URL. ``chart=False`` for a table whose rows are not
     one series (several lines of several years): a chart of it would mislead, so it has none."""
+    from highneeds.suppression import SYMBOL_MEANINGS, symbol_legend
+
     frame = table.labelled()
     drawable = chart and chart_columns(frame) is not None
-    rows, numeric = display_rows(frame, table.title), numeric_columns(frame)
+    rows, numeric = display_rows(frame, table.title, table.symbols), numeric_columns(frame)
+    shown = (
+        {s for s in table.symbols.to_numpy().ravel() if isinstance(s, str)}
+        if table.symbols is not None
+        else set()
+    )
     formats = ["csv", "xlsx", *(["png", "svg"] if drawable else [])]
     return {
         "key": key,
@@ -150,5 +169,7 @@ def panel(
             [{"text": t, "numeric": n} for t, n in zip(row, numeric, strict=True)] for row in rows
         ],
         "has_missing": any(t == MISSING for row in rows for t in row),
+        # what each DfE symbol in the table means (c, x, z, low), as the CLI says under its
+        "symbol_legend": symbol_legend(s for s in shown if s in SYMBOL_MEANINGS),
         "downloads": [(DOWNLOAD_LABELS[fmt], download_url(fmt)) for fmt in formats],
     }

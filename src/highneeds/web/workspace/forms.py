@@ -133,3 +133,22 @@ class ForecastForm(GovukFormMixin, forms.Form):
     seed = seed_field(
         initial=50, help_text="The same data, options and seed always give the same forecast."
     )
+
+    #: Options only the child-level model (SEN2 returns) reads: the public-data model's
+    #: intervals come from its own past errors, so it takes none of them.
+    CHILD_LEVEL_ONLY = ("simulations", "estimation", "seed")
+
+    def __init__(self, *args, child_level: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.child_level = child_level
+        if not child_level:
+            for name in self.CHILD_LEVEL_ONLY:
+                del self.fields[name]
+            hint = "From the latest January in DfE's published statistics, 1 to 10 years."
+            # the bound field (made by the mixin above) keeps its own copy of the hint
+            self.fields["horizon"].help_text = self["horizon"].help_text = hint
+
+    @classmethod
+    def defaults(cls) -> dict:
+        """The child-level options' initial values (what a forecast without them runs with)."""
+        return {name: cls.base_fields[name].initial for name in cls.CHILD_LEVEL_ONLY}

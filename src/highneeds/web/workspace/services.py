@@ -341,9 +341,21 @@ def start_forecast(workspace: Workspace, user, options: dict) -> Job:
     return start_job(workspace, user, Job.Kind.FORECAST, options, "the forecast")
 
 
+def child_level_forecast(workspace: Workspace) -> bool:
+    """Whether the LA's forecast is the child-level model's (it has SEN2 transitions in the
+    store), whose simulation options the forecast page then offers; else the public-data
+    model's, which takes none."""
+    from highneeds.sen2.stored import has_transitions
+
+    return has_transitions(get_store(), workspace.la_code)
+
+
 def _run_forecast(job: Job) -> dict:
+    from highneeds.web.workspace.forms import ForecastForm
+
     report_progress(job, 10, "Reading the LA's data and fitting the model.")
-    return saved_tables(la_forecast(get_store(), job.workspace.la_code, **job.options))
+    options = {**ForecastForm.defaults(), **job.options}
+    return saved_tables(la_forecast(get_store(), job.workspace.la_code, **options))
 
 
 def start_job(workspace: Workspace, user, kind: str, options: dict, what: str) -> Job:

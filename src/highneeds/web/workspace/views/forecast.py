@@ -17,11 +17,12 @@ from highneeds.web.workspace.models import Job
 def forecast(request, workspace):
     """Run a forecast (analysts and admins) and see past forecasts (everyone)."""
     can_run = has_role(request.user, workspace, Role.ANALYST)
-    form = ForecastForm()
+    child_level = services.child_level_forecast(workspace)
+    form = ForecastForm(child_level=child_level)
     if request.method == "POST":
         if not can_run:
             raise PermissionDenied("Viewers cannot run forecasts. Ask an analyst.")
-        form = ForecastForm(request.POST)
+        form = ForecastForm(request.POST, child_level=child_level)
         if form.is_valid():
             started = services.start_forecast(workspace, request.user, form.cleaned_data)
             return redirect("workspace:job", la_code=workspace.la_code, number=started.number)
@@ -33,6 +34,7 @@ def forecast(request, workspace):
             "workspace": workspace,
             "form": form,
             "can_run": can_run,
+            "child_level": child_level,
             "active": "forecast",
             "jobs": jobs.select_related("created_by")[:20],
         },
