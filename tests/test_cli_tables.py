@@ -191,7 +191,7 @@ def test_witan_and_markov_forecasts(shared_data, tmp_path):
         ["year", "expected", "q10", "q90"],
     )
     assert [int(r["year"]) for r in rows] == [2017, 2018, 2019]
-    assert (tmp_path / "w" / "forecast.xlsx").exists()  # the results still go to --folder
+    assert (tmp_path / "w" / "total.csv").exists()  # the results still go to --folder
     transitions = tmp_path / "transitions.csv"
     from highneeds.forecast.synthetic import synthetic_la
 

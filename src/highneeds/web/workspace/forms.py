@@ -144,9 +144,9 @@ class ForecastForm(GovukFormMixin, forms.Form):
         if not child_level:
             for name in self.CHILD_LEVEL_ONLY:
                 del self.fields[name]
-            hint = "From the latest January in DfE's published statistics, 1 to 10 years."
-            # the bound field (made by the mixin above) keeps its own copy of the hint
-            self.fields["horizon"].help_text = self["horizon"].help_text = hint
+            self.fields["horizon"].help_text = (
+                "From the latest January in DfE's published statistics, 1 to 10 years."
+            )
 
     @classmethod
     def defaults(cls) -> dict:
