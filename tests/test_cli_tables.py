@@ -292,3 +292,13 @@ def test_the_la_list_at_80_columns_never_cuts_a_name_mid_word():
     assert len(names) > 140
     cut = [name for name in names if not all(word in tokens for word in name.split())]
     assert cut == []
+
+
+def test_a_year_reads_as_a_year_and_a_count_with_separators():
+    from highneeds.cli.output import Shown
+
+    frame = pd.DataFrame({"year": [2022, 2023], "origin": [2021.0, 2021.0], "ehcps": [2618, 2880]})
+    table = Shown(frame, index=False).rich()
+    cells = {str(column.header): list(column.cells) for column in table.columns}
+    assert cells["Year"] == ["2022", "2023"] and cells["Origin"] == ["2021", "2021"]
+    assert cells["Ehcps"] == ["2,618", "2,880"]

@@ -89,6 +89,11 @@ def money(value: float | None, *, digits: int = 0) -> str:
     return f"{sign}£{abs(value):,.{digits}f}"
 
 
+def _is_year(column: str) -> bool:
+    """A year (2022, a January census, an origin) reads without a thousands separator."""
+    return column in ("year", "origin") or column.endswith(("_year", "_origin"))
+
+
 def _is_rate(column: str) -> bool:
     """Rates and percentages read best to one decimal place; counts to none."""
     return any(key in column for key in ("pct", "%", "per_", "rate"))
@@ -181,6 +186,8 @@ class Shown:
                     cells.append(symbol)
                 elif code in money_columns:
                     cells.append(money(value, digits=self.decimals.get(code, 0)))
+                elif _is_year(code) and isinstance(value, numbers.Real) and not pd.isna(value):
+                    cells.append(str(int(value)))
                 else:
                     cells.append(_cell(value, self.decimals.get(code, 1 if _is_rate(code) else 0)))
             table.add_row(*cells)

@@ -144,9 +144,9 @@ class ForecastForm(GovukFormMixin, forms.Form):
         if not child_level:
             for name in self.CHILD_LEVEL_ONLY:
                 del self.fields[name]
-            self.fields["horizon"].help_text = (
-                "From the latest January in DfE's published statistics, 1 to 10 years."
-            )
+            self.fields[
+                "horizon"
+            ].help_text = "From the latest January in DfE's published statistics, 1 to 10 years."
 
     @classmethod
     def defaults(cls) -> dict:
