@@ -208,6 +208,8 @@ def test_analyst_runs_a_forecast_and_sees_the_fan_chart(
         return {"total": TitledTable("EHCP caseload forecast", frame, unit="children")}
 
     monkeypatch.setattr(services, "la_forecast", run_forecast)
+    # the stand-in is the child-level model: the page offers its simulation options
+    monkeypatch.setattr(services, "child_level_forecast", lambda workspace: True)
     sign_in(page, demo[Role.ANALYST])
     page.goto(f"{live_server.url}/workspaces/990/")
     page.get_by_role("link", name="Forecast", exact=True).click()
