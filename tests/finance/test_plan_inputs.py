@@ -125,6 +125,9 @@ def test_an_las_places_register_opens_places_from_their_january(store, tmp_path)
         net = changes.places.where(changes.status == "opened", -changes.places).sum()
         assert places == before.get((year, category), 0) + net, (year, category)
     assert (after - before.reindex(after.index, fill_value=0)).max() > 0
+    # a caller applying a register itself (the IPS) starts from the places without it
+    assert_frame_equal(inputs.capacity_before_register, held.capacity)
+    assert held.capacity_before_register is None
     # an imported capacity template still comes first
     places = shutil.copy(EXAMPLES / "capacity.csv", tmp_path / "our-places.csv")
     import_finance(store, places, la_code="356")

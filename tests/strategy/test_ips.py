@@ -114,3 +114,19 @@ def test_document_in_three_formats(stockport):
     assert "Places against forecast demand" in headings
     assert len(docx.tables) >= 5
     assert docx.tables[0].rows[0].cells[0].text == "Type of place"
+
+
+def test_a_register_in_the_store_is_not_counted_twice(public_store, stockport):
+    """With the register stored, resolve already holds its places; the IPS applies the register
+    to the capacity before it, so its places are the same as with the register given alone."""
+    from highneeds.importers.strategy import import_places
+    from highneeds.plan.inputs import OWN
+    from highneeds.strategy.places import read_register
+
+    from .conftest import REGISTER
+
+    import_places(public_store, REGISTER, la_code="356")
+    inputs = resolve(public_store, "Stockport")
+    assert inputs.sources["Capacity register"].kind == OWN
+    again = investment_position(inputs, read_register(REGISTER), simulations=100, seed=3)
+    pd.testing.assert_series_equal(again.sufficiency["places"], stockport.sufficiency["places"])

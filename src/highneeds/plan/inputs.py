@@ -94,6 +94,9 @@ class PlanInputs:
     allocation_growth: float = ALLOCATION_GROWTH
     inflation: float = INFLATION
     sources: dict[str, Source] = field(default_factory=dict)
+    #: When ``capacity`` is the places register applied to places held at the origin's
+    #: caseload: that capacity without the register (for a caller applying a register itself).
+    capacity_before_register: pd.DataFrame | None = None
 
     def sources_table(self) -> pd.DataFrame:
         """``input, source, detail``: one row per input, what every output lists."""
@@ -386,8 +389,9 @@ def _capacity(
     public_stats: pd.DataFrame | None,
     origin: int,
     model: str,
-) -> tuple[pd.DataFrame, Source]:
-    """The commissioned places the plan holds, from the first source that has them:
+) -> tuple[pd.DataFrame, Source, pd.DataFrame | None]:
+    """The commissioned places the plan holds, from the first source that has them, its
+    source, and (when the register was applied) the places without the register's changes:
 
     1. a capacity register given for this run, or the LA's imported capacity template;
     2. the LA's places register in the store (``highneeds strategy import … --places``):
@@ -407,10 +411,10 @@ def _capacity(
     from highneeds.finance.sufficiency import capacity_with_register
 
     if given_register is not None:
-        return given_register, Source(OWN, given)
+        return given_register, Source(OWN, given), None
     own = load_capacity(store, la_code)
     if not own.empty:
-        return own, Source(OWN, _imported(store, import_kind("capacity"), la_code))
+        return own, Source(OWN, _imported(store, import_kind("capacity"), la_code)), None
     held = held_places(origin_caseload(transitions, public_stats, la_code, origin), origin)
     where = "(published)" if model == "public-data" else "(SEN2)"
     places = load_places_register(store, la_code)
@@ -422,19 +426,27 @@ def _capacity(
     if changes is not None and not changes.empty:
         opened = int(changes.loc[changes["status"] == "opened", "places"].sum())
         closed = int(changes.loc[changes["status"] == "closed", "places"].sum())
-        return capacity_with_register(held, changes, after=origin), Source(
-            OWN,
-            f"places register ({_imported(store, PLACES_KIND, la_code)}): in-area "
-            f"special and resourced places held at the January {origin} caseload there "
-            f"{where}, plus {opened:,} places opened and {closed:,} closed after it, from the "
-            "January of the academic year they change in; planned places count once opened; "
-            "children beyond the places are placed in independent special schools",
+        return (
+            capacity_with_register(held, changes, after=origin),
+            Source(
+                OWN,
+                f"places register ({_imported(store, PLACES_KIND, la_code)}): in-area "
+                f"special and resourced places held at the January {origin} caseload there "
+                f"{where}, plus {opened:,} places opened and {closed:,} closed after it, from the "
+                "January of the academic year they change in; planned places count once opened; "
+                "children beyond the places are placed in independent special schools",
+            ),
+            held,
         )
-    return held, Source(
-        DEFAULT,
-        "none imported: in-area special and resourced places held at the "
-        f"January {origin} caseload there {where} (no places register or capacity template "
-        "in the store); children beyond them are placed in independent special schools",
+    return (
+        held,
+        Source(
+            DEFAULT,
+            "none imported: in-area special and resourced places held at the "
+            f"January {origin} caseload there {where} (no places register or capacity template "
+            "in the store); children beyond them are placed in independent special schools",
+        ),
+        None,
     )
 
 
@@ -567,7 +579,7 @@ def resolve(
             "(the whole DSG; other blocks assumed to balance in year)",
         )
 
-    register, sources["Capacity register"] = _capacity(
+    register, sources["Capacity register"], before_register = _capacity(
         store, la_code, capacity, given, transitions, public_stats, origin, model
     )
 
@@ -587,4 +599,5 @@ def resolve(
         allocation_growth=allocation_growth,
         inflation=inflation,
         sources=sources,
+        capacity_before_register=before_register,
     )

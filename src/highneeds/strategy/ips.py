@@ -107,11 +107,15 @@ def investment_position(
     costs = {**CAPITAL_COST_PER_PLACE, **(capital_costs or {})}
     last = inputs.origin + years
     register = register if register is not None else pd.DataFrame(columns=["status", "year"])
-    first_year = int(inputs.capacity["year"].min()) if inputs.capacity is not None else None
+    # the register is applied here (the one given, or the stored one): from the capacity
+    # before resolve applied the stored register, so no place is counted twice
+    base = inputs.capacity_before_register
+    base = inputs.capacity if base is None else base
+    first_year = int(base["year"].min()) if base is not None else None
     notes = list(inputs.notes())
-    capacity_now = inputs.capacity
-    if inputs.capacity is not None and not register.empty:
-        capacity_now = capacity_with_register(inputs.capacity, register, after=first_year)
+    capacity_now = base
+    if base is not None and not register.empty:
+        capacity_now = capacity_with_register(base, register, after=first_year)
         notes.append(
             f"Places the register opened or closed after January {first_year} are added to the "
             "capacity register; earlier ones are taken to be in it already."
