@@ -250,3 +250,14 @@ def test_the_offline_mail_backend_writes_private_files(tmp_path, settings):
     assert "/consult/x/resume/abc/" in written.read_text()
     assert stat.S_IMODE(os.stat(written).st_mode) == 0o600
     assert stat.S_IMODE(os.stat(tmp_path / "outbox").st_mode) == 0o700
+
+
+def test_erasing_a_draft_also_clears_a_code_not_yet_shown(client, consultation, staff):
+    _answer_first_area(client, consultation)
+    client.post(f"{base(consultation)}/save/", {"how": "code", "word": WORD})
+    reference = client.session["consult:saved"]["reference"]  # the page was never opened
+    assert reference.lower() in whole_store()
+    url = f"/workspaces/{consultation.workspace.la_code}/consultations/{consultation.pk}/erase/"
+    assert staff("admin").post(url, {"reference": reference, "confirm": "on"}).status_code == 302
+    store = whole_store()
+    assert reference.lower() not in store and "marrowgate" not in store

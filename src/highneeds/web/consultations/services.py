@@ -749,7 +749,9 @@ def erase_response(consultation: Consultation, reference: str, actor) -> bool:
         _forget_reference(consultation, reference)
         erased = f"response {ERASED_REFERENCE}"
     elif drafts.erase(consultation, reference):
-        # A response saved to finish later carries a reference of the same shape.
+        # A response saved to finish later carries a reference of the same shape; the page
+        # that showed it once may not have been opened yet.
+        _forget_reference(consultation, reference)
         erased = "saved response"
     else:
         return False
