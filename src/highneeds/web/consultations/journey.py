@@ -7,10 +7,11 @@ does not linger in the session table.
 
 from __future__ import annotations
 
+import functools
 import secrets
 from dataclasses import dataclass
 
-from .models import Consultation
+from .models import Area, Consultation
 from .services import ResponseData
 
 VERSION_SLUGS = {"standard": "standard", "easy-read": "easy_read", "young-people": "young_person"}
@@ -64,6 +65,12 @@ class Journey:
             return self.state.get(part)
         return self.state["areas"].get(str(position))
 
+    @functools.cached_property
+    def areas(self) -> list[Area]:
+        """The consultation's areas in order, read once per request (steps, back links,
+        "Part n of m" and the area page itself all use them)."""
+        return list(self.consultation.areas.all())
+
     def steps(self) -> list[Step]:
         if self._steps is None:
             self._steps = self._all_steps()
@@ -71,7 +78,7 @@ class Journey:
 
     def _all_steps(self) -> list[Step]:
         steps = [Step("about", "About you")]
-        steps += [Step("area", a.title, a.position) for a in self.consultation.areas.all()]
+        steps += [Step("area", a.title, a.position) for a in self.areas]
         if self.consultation.asks_equality:
             steps.append(Step("equality", "Equality monitoring (optional)"))
         return steps

@@ -11,6 +11,7 @@ import logging
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -42,9 +43,8 @@ class _Gate:
     """Whether this request may use the journey, and whether it is a staff preview."""
 
     def __init__(self, request, slug: str, version_slug: str = "standard"):
-        # The areas come with it: every page's steps, back link and "Part n of m" use them.
         self.consultation = get_object_or_404(
-            Consultation.objects.select_related("workspace").prefetch_related("areas"), slug=slug
+            Consultation.objects.select_related("workspace"), slug=slug
         )
         version = VERSION_SLUGS.get(version_slug)
         if version is None or version not in self.consultation.versions():
@@ -59,8 +59,8 @@ class _Gate:
         self.journey = Journey(request.session, self.consultation, version)
 
     def area(self, position: int):
-        """The area at ``position`` (from the areas fetched with the consultation)."""
-        for candidate in self.consultation.areas.all():
+        """The area at ``position`` (from the journey's areas, read once per request)."""
+        for candidate in self.journey.areas:
             if candidate.position == position:
                 return candidate
         raise Http404("No such part of this consultation.")
@@ -151,7 +151,7 @@ def start(request, slug: str, version_slug: str = "standard"):
             first_url=gate.url("about"),
             other_versions=other_versions,
             summary=_summary_for(gate.consultation, gate.version),
-            areas=gate.consultation.areas.all(),
+            areas=gate.journey.areas,
         ),
     )
 
@@ -277,7 +277,8 @@ def _answer_rows(gate: _Gate):
     """Check-your-answers rows: (area, change url, [(question, answer)...])."""
     data = gate.journey.response_data()
     words = agreement_words(gate.version)  # as the respondent was shown them
-    for area_obj in gate.consultation.areas.prefetch_related("proposals"):
+    prefetch_related_objects(gate.journey.areas, "proposals")
+    for area_obj in gate.journey.areas:
         rows = []
         for proposal in area_obj.proposals.all():
             agreement, why = data.answers.get(proposal.pk, ("", ""))
