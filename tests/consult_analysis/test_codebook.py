@@ -174,7 +174,8 @@ def test_codebook_themes_stay_the_same_theme_and_people_added_themes_are_learned
         pd.DataFrame(
             [
                 {"theme_id": "travel", "label": "Travel to school", "description": "Buses"},
-                {"theme_id": "money", "label": "Funding", "description": "Budgets and cuts"},
+                # The id a person's first added theme gets in the theme set: no clash.
+                {"theme_id": "H01", "label": "Funding", "description": "Budgets and cuts"},
             ]
         )
     )
@@ -189,6 +190,7 @@ def test_codebook_themes_stay_the_same_theme_and_people_added_themes_are_learned
     )
     theme_set, landing = codebook_run(texts, "Q1", book)
     phones = theme_set.add_theme("Phone lines", "Calls nobody answers")
+    assert phones == "H01"
     theme_set.assign("b", phones)
     assert theme_set.hand_coded() == {"b": {phones}}
     ids_before = theme_set.active_theme_ids()

@@ -30,6 +30,9 @@ CODEBOOK_METHOD = (
 )
 
 
+ADDED = "added:"  # the classifier's id of a theme people added: ADDED + its ThemeSet id
+
+
 def discovery_run(
     texts: pd.Series, question: str, theme_set: ThemeSet | None = None, *, seed: int = 0
 ) -> ThemeSet:
@@ -59,10 +62,14 @@ def codebook_run(
     theme_set = theme_set if theme_set is not None else ThemeSet(question=question)
     back = {target: source for source, target in (landing or {}).items() if target}
     added = [t for t in theme_set.themes.values() if t.origin == HUMAN and t.status == ACTIVE]
-    back.update({t.theme_id: t.theme_id for t in added})
+    # Added themes get ids of their own in the classifier, never a codebook theme's.
+    back.update({t.theme_id: ADDED + t.theme_id for t in added})
     full = Codebook(
         book.themes
-        + tuple(CodebookTheme(t.theme_id, t.label, t.description, question=question) for t in added)
+        + tuple(
+            CodebookTheme(ADDED + t.theme_id, t.label, t.description, question=question)
+            for t in added
+        )
     )
     coded = {
         response_id: {back[t] for t in labels if t in back}
@@ -100,7 +107,7 @@ def codebook_run(
             theme_set.themes[landed].label_origin = CODEBOOK
     for row in assignments[~assignments["theme_id"].isin(listed)].itertuples():
         # Proposals of a theme people added land on that theme, never over a person's decision.
-        theme_set.propose(str(row.response_id), row.theme_id, row.weight)
+        theme_set.propose(str(row.response_id), row.theme_id.removeprefix(ADDED), row.weight)
     return theme_set, new_landing
 
 
