@@ -383,6 +383,7 @@ def backtest_command(
         "Backtest of the public-data model against the baselines",
         index=False,
         decimals=_two_places(summary),
+        screen=_BACKTEST_LABELS,
     )
     for line in _backtest_verdicts(summary):
         tables.note(line)
@@ -444,6 +445,7 @@ def _backtest_markov(
             "Backtest of the child-level model",
             index=False,
             decimals=_two_places(summary),
+            screen=_BACKTEST_LABELS,
         ).show()
 
 
@@ -504,10 +506,28 @@ def _backtest_groups(
     )
     summary["coverage80"] *= 100
     tables.add(
-        summary, "Backtest by setting group", index=False, decimals=_two_places(summary)
+        summary,
+        "Backtest by setting group",
+        index=False,
+        decimals=_two_places(summary),
+        screen=_BACKTEST_LABELS,
     ).show()
 
 
 def _two_places(summary: pd.DataFrame) -> dict[str, int]:
     """Errors and coverage (percentages) to two decimal places on screen."""
     return dict.fromkeys(summary.select_dtypes("float").columns, 2)
+
+
+#: Headings on screen of the backtest summaries (csv and json keep the code names).
+_BACKTEST_LABELS = {
+    "period": "Origins",
+    "method": "Method",
+    "horizon": "Years ahead",
+    "setting_group": "Setting group",
+    "forecasts": "Forecasts",
+    "mape": "MAPE %",
+    "median_ape": "Median APE %",
+    "bias": "Bias %",
+    **{f"coverage{level}": f"{level}% interval held %" for level in (50, 80, 95)},
+}
