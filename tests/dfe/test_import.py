@@ -122,3 +122,17 @@ def test_newest_release_wins_when_reading_back(store, zip_2022, folder_2025, tmp
     totals = caseload[(caseload["setting"] == "total") & (caseload["dimension"] == "total")]
     release_of = totals.set_index("year")["release"]
     assert release_of[2015] == "2022" and release_of[2022] == "2025" and release_of[2025] == "2025"
+
+
+def test_a_header_with_a_stray_carriage_return_is_a_located_error(tmp_path, small_2025):
+    """Found by tests/fuzz: csv.Error escaped from the header line of a release CSV."""
+    import shutil
+
+    from highneeds.errors import InputFileError
+
+    release = shutil.copytree(small_2025, tmp_path / "damaged")
+    caseload = next(release.rglob("caseload.csv"))
+    data = caseload.read_bytes()
+    caseload.write_bytes(data.replace(b",", b",\r", 1))
+    with pytest.raises(InputFileError, match=r"caseload\.csv, row 1: the header row cannot"):
+        read_release(release)

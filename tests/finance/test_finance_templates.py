@@ -156,3 +156,40 @@ def test_capacity_template_round_trip_and_negative_places(tmp_path):
         read_capacity(path)
     assert (caught.value.location.row, caught.value.location.column) == (2, "places")
     assert "negative" in str(caught.value)
+
+
+def test_a_workbook_whose_sheet_xml_is_damaged_is_refused_in_one_sentence(tmp_path):
+    """Found by tests/fuzz: openpyxl reads sheets lazily, so XML damaged inside a sheet raised
+    ParseError from read_budget rather than a located error."""
+    import zipfile
+
+    from highneeds.errors import InputFileError
+    from highneeds.finance.templates import read_budget, write_template
+
+    good = write_template("budget", tmp_path / "good.xlsx")
+    damaged = tmp_path / "budget.xlsx"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(damaged, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                data += b"<junk/>"
+            target.writestr(info, data)
+    with pytest.raises(InputFileError, match=r"budget\.xlsx: cannot be read .*damaged"):
+        read_budget(damaged)
+
+
+@pytest.mark.parametrize("cell", ["nan", "inf", "-inf", "1e400"])
+def test_a_number_that_is_not_finite_is_refused_naming_the_cell(tmp_path, cell):
+    """Found by tests/fuzz: "nan" in a year column ended in int(nan) ValueError."""
+    from highneeds.errors import InputFileError
+    from highneeds.finance.demo import EXAMPLES
+    from highneeds.finance.templates import read_capacity
+
+    lines = (EXAMPLES / "capacity.csv").read_text().splitlines()
+    header = lines[0].split(",")
+    first = lines[1].split(",")
+    first[header.index("year")] = cell
+    path = tmp_path / "capacity.csv"
+    path.write_text("\n".join([lines[0], ",".join(first), *lines[2:]]) + "\n")
+    with pytest.raises(InputFileError, match=rf"capacity\.csv, row 2, column 'year': '{cell}'"):
+        read_capacity(path)

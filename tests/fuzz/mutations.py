@@ -136,6 +136,11 @@ def _zip_mutation(draw, data: bytes) -> bytes:
     members[name] = _encode(draw, _text_mutation(draw, text))
     if draw(st.booleans()) and len(names) > 1:
         members.pop(draw(st.sampled_from([n for n in names if n != name])))
+    return zip_bytes(members)
+
+
+def zip_bytes(members: dict[str, bytes]) -> bytes:
+    """A zip archive (deflated) of ``members``, name to content."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for member, content in members.items():

@@ -32,7 +32,12 @@ def capacity_csv(tmp_path):
 @pytest.fixture
 def budget_xlsx(tmp_path):
     """The budget template filled in: every S251 line budgeted for 2024-25, and an allocation."""
-    path = write_template("budget", tmp_path / "upload-3.xlsx")
+    return filled_budget(tmp_path / "upload-3.xlsx")
+
+
+def filled_budget(path):
+    """The budget template at ``path``, every S251 line budgeted for 2024-25, an allocation."""
+    path = write_template("budget", path)
     book = openpyxl.load_workbook(path)
     for number, row in enumerate(book["Budget"].iter_rows(min_row=2), start=1):
         row[2].value, row[3].value, row[4].value = "2024-04-01", "2025-03-31", 1000.0 * number

@@ -40,3 +40,18 @@ def test_empty_and_ragged_files_are_located(tmp_path):
     with pytest.raises(InputFileError, match="wrong number of fields") as refused:
         read_text_csv(ragged)
     assert refused.value.location.row == 3
+
+
+def test_a_toml_file_saved_in_cp1252_is_read_and_a_binary_one_refused(tmp_path):
+    """Found by tests/fuzz: a scenario file with "£" saved by Notepad in cp1252 ended in a
+    UnicodeDecodeError traceback."""
+    from highneeds.finance.scenarios import read_scenario
+    from highneeds.readers.text import read_text
+
+    saved = tmp_path / "capital.toml"
+    saved.write_bytes('name = "Capital"\ndescription = "£12m of capital"\n'.encode("cp1252"))
+    assert read_text(saved, "TOML").endswith('"£12m of capital"\n')
+    assert read_scenario(saved).description == "£12m of capital"
+    saved.write_bytes(b"name = \x00")
+    with pytest.raises(InputFileError, match=r"capital\.toml: is not a TOML text file"):
+        read_scenario(saved)

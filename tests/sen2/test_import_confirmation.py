@@ -61,15 +61,20 @@ def test_a_return_with_errors_is_refused_unless_accepted(
     tmp_path, store, with_errors, establishments, secret
 ):
     path = write_xml(with_errors, tmp_path / "errors.xml")
+    before = _dump(store)
     with pytest.raises(ImportNeedsConfirmation) as asked:
         import_sen2([path], store, establishments=establishments)
     assert store.imports().empty
+    # Found by tests/fuzz: the secret's fingerprint was recorded although nothing was imported.
+    assert _dump(store) == before
+    assert store.setting(f"sen2_secret_fingerprint:{with_errors.la_code}") is None
     (change,) = asked.value.changes
     assert change.errors > 0 and not change.replaces
     assert asked.value.needs_accept_errors and not asked.value.needs_replace
     assert "validation error" in str(asked.value)
     done = import_sen2([path], store, establishments=establishments, accept_errors=True)[0]
     assert not done.result.already_imported and _children(store, with_errors.year) > 0
+    assert store.setting(f"sen2_secret_fingerprint:{with_errors.la_code}") is not None
 
 
 def test_the_same_file_again_asks_nothing(tmp_path, store, with_errors, establishments, secret):

@@ -93,8 +93,8 @@ def test_unknown_la_and_duplicate_codes():
 
 def test_not_toml(tmp_path):
     bad = tmp_path / "bad.toml"
-    bad.write_bytes(b"title = \xff\xfe")
-    with pytest.raises(InputFileError, match=r"bad\.toml: not a text file"):
+    bad.write_bytes(b"title = \x00\x01")
+    with pytest.raises(InputFileError, match=r"bad\.toml: is not a TOML text file"):
         read_strategy(bad)
     broken = tmp_path / "broken.toml"
     broken.write_text(STRATEGY.read_text()[:200] + "\n[[kpi]\n")

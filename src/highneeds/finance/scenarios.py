@@ -44,6 +44,7 @@ from highneeds.finance.sufficiency import (
     sufficiency,
 )
 from highneeds.limits import OutOfRangeError, scenario_places
+from highneeds.readers.text import read_text
 from highneeds.vocabulary import (
     FUNDING_CATEGORY_BY_CODE,
     NCY_MAX,
@@ -84,11 +85,7 @@ BASELINE = Scenario("Baseline", description="The forecast with no interventions.
 def read_scenario(path: str | Path) -> Scenario:
     """A scenario from a TOML file; a bad field is refused naming the file and intervention."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputFileError("file not found", file=str(path)) from None
-    return scenario_from_toml(text, source=path.name)
+    return scenario_from_toml(read_text(path, "TOML"), source=path.name)
 
 
 def scenario_from_toml(text: str, *, source: str = "scenario") -> Scenario:

@@ -9,6 +9,7 @@ naming file, sheet, spreadsheet row and column; nothing is imported from a refus
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +19,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from highneeds.errors import InputFileError, UnknownLabelError
-from highneeds.readers.excel import excel_file
+from highneeds.readers.excel import excel_file, read_sheet
 from highneeds.readers.text import read_text_csv
 from highneeds.vocabulary import (
     AGE_BANDS,
@@ -309,7 +310,7 @@ def read_template(kind: str, path: str | Path, *, required_sheet: bool = True) -
                         file=path.name,
                         hint="use the template from `highneeds finance template`",
                     )
-                raw = pd.read_excel(book, sheet_name=sheet, header=None, dtype=object)
+                raw = read_sheet(book, sheet_name=sheet, header=None, dtype=object)
         else:
             raise InputFileError("expected a .xlsx or .csv file", file=path.name)
     except (ValueError, OSError) as error:
@@ -379,6 +380,7 @@ def _cell(column: Column, value: object, *, file: str, sheet: str | None, row: i
             if isinstance(value, int | float)
             else float(text.replace("£", "").replace(",", "").replace(" ", ""))
         )
+        _finite(number, text, where)
         if number < 0:
             raise InputFileError(f"{number:g} is negative; a {column.name} cannot be", **where)
         if column.kind == COUNT and number != int(number):
@@ -418,12 +420,20 @@ def _cell(column: Column, value: object, *, file: str, sheet: str | None, row: i
             number = float(value) if isinstance(value, int | float) else float(text)
         except ValueError:
             raise InputFileError(f"{text!r} is not a whole number", **where) from None
+        _finite(number, text, where)
         if number != int(number):
             raise InputFileError(f"{number:g} is not a whole number", **where)
         if column.kind == YEAR and not 2000 <= number <= 2100:
             raise InputFileError(f"{number:g} is not a year", **where)
         return int(number)
     return text
+
+
+def _finite(number: float, text: str, where: dict) -> None:
+    """Refuse "nan", "inf" and numbers too large for a float (1e400): found by tests/fuzz,
+    they passed the number check and then broke int() with a traceback."""
+    if not math.isfinite(number):
+        raise InputFileError(f"{text!r} is not a number", **where)
 
 
 # --------------------------------------------------------------------------------------------

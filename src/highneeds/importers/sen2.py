@@ -118,16 +118,24 @@ def stored_children(store: Store, la_code: str, year: int) -> int | None:
     return 0
 
 
-def check_secret(store: Store, la_code: str, key: bytes) -> None:
-    """Refuse (SecretChangedError) a key other than the one the LA's stored returns used; the
-    first import of an LA records its fingerprint."""
-    name = f"sen2_secret_fingerprint:{la_code}"
+def check_secret(store: Store, la_code: str, key: bytes) -> bool:
+    """Refuse (SecretChangedError) a key other than the one the LA's stored returns used.
+    True when the LA has no fingerprint yet: :func:`record_secret` it once its import is in
+    (a refused import must leave the store as it was)."""
+    stored = store.setting(_fingerprint_name(la_code))
     given = secret_fingerprint(key)
-    stored = store.setting(name)
-    if stored is None:
-        store.set_setting(name, given)
-    elif stored != given:
+    if stored is not None and stored != given:
         raise SecretChangedError(la_code, stored, given)
+    return stored is None
+
+
+def record_secret(store: Store, la_code: str, key: bytes) -> None:
+    """Record the fingerprint of the key the LA's returns are pseudonymised with."""
+    store.set_setting(_fingerprint_name(la_code), secret_fingerprint(key))
+
+
+def _fingerprint_name(la_code: str) -> str:
+    return f"sen2_secret_fingerprint:{la_code}"
 
 
 def import_sen2(
@@ -159,8 +167,7 @@ def import_sen2(
     establishments = establishments if establishments is not None else demo_establishments()
     files = expand(paths)
     returns = read_returns(files, year=year, la_code=la_code)  # fails before the store is touched
-    for code in sorted({ret.la_code for ret in returns}):
-        check_secret(store, code, key)
+    unrecorded = [c for c in sorted({r.la_code for r in returns}) if check_secret(store, c, key)]
     prepared, changes = [], []
     for ret in returns:
         issues = validate(ret, establishments, key)
@@ -207,6 +214,8 @@ def import_sen2(
         results.append(
             Sen2ImportResult(ret.year, ret.la_code, result, issues, children, data.unavailable)
         )
+    for code in unrecorded:
+        record_secret(store, code, key)
     for code in sorted({r.la_code for r in returns}):
         refresh_transitions(store, code)
     return results

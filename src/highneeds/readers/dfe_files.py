@@ -123,7 +123,10 @@ def decode_utf8(data: bytes, name: str) -> str:
         line_start = data.rfind(b"\n", 0, start) + 1
         field_index = data[line_start:start].count(b",")
         header = data.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace")
-        columns = next(csv.reader([header]), [])
+        try:
+            columns = next(csv.reader([header]), [])
+        except csv.Error:  # the header line itself is damaged: name no column
+            columns = []
         column = columns[field_index] if field_index < len(columns) else None
         raise InputFileError(
             f"is not UTF-8 text (byte 0x{data[start]:02x} cannot be decoded)",
@@ -144,7 +147,12 @@ def read_csv(source: ReleaseSource, member: str, required: Iterable[str] = ()) -
     text = source.read_text(member)
     if not text.strip():
         raise InputFileError("the file is empty", file=name, row=1)
-    header = next(csv.reader([text.split("\n", 1)[0].rstrip("\r")]))
+    try:
+        header = next(csv.reader([text.split("\n", 1)[0].rstrip("\r")]))
+    except csv.Error as error:  # a stray carriage return or quote in the header line
+        raise InputFileError(
+            f"the header row cannot be read as CSV ({error})", file=name, row=1
+        ) from None
     try:
         frame = pd.read_csv(
             io.StringIO(text),

@@ -36,13 +36,28 @@ def excel_file(path: str | Path) -> pd.ExcelFile:
     except (ValueError, OSError):
         raise
     except Exception as error:  # a damaged workbook: zlib, XML and KeyError from inside it
-        raise ValueError(f"not a valid workbook: it is damaged ({type(error).__name__})") from None
+        raise _damaged(error) from None
+
+
+def read_sheet(book: pd.ExcelFile, **options) -> pd.DataFrame | dict[str, pd.DataFrame]:
+    """``pd.read_excel`` of an open workbook: a sheet damaged inside (its XML cut short or
+    garbled; openpyxl reads sheets only now) raises ``ValueError`` like a damaged file."""
+    try:
+        return pd.read_excel(book, **options)
+    except (ValueError, OSError):
+        raise
+    except Exception as error:  # XML ParseError, zlib.error, KeyError, IndexError…
+        raise _damaged(error) from None
+
+
+def _damaged(error: Exception) -> ValueError:
+    return ValueError(f"not a valid workbook: it is damaged ({type(error).__name__})")
 
 
 def read_excel(path: str | Path, **options) -> pd.DataFrame | dict[str, pd.DataFrame]:
     """``pd.read_excel`` of ``path``, opened as above."""
     with excel_file(path) as book:
-        return pd.read_excel(book, **options)
+        return read_sheet(book, **options)
 
 
 def read_workbook_table(path: str | Path, **options) -> pd.DataFrame | dict[str, pd.DataFrame]:

@@ -22,7 +22,14 @@ _CHUNK = 1 << 20
 _BINARY_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
 
 
-def _not_text(path: Path) -> InputFileError:
+def _not_text(path: Path, kind: str = "CSV") -> InputFileError:
+    if kind != "CSV":
+        return InputFileError(
+            f"is not a {kind} text file (it holds bytes no text file has: it may be a "
+            "workbook, a PDF or a damaged file)",
+            file=path.name,
+            hint=f"open it in a text editor and save it as {kind} (UTF-8)",
+        )
     return InputFileError(
         "is not a text CSV file (it holds bytes no CSV has: it may be a workbook, a PDF or a "
         "damaged file)",
@@ -31,13 +38,13 @@ def _not_text(path: Path) -> InputFileError:
     )
 
 
-def _decodes(path: Path, encoding: str) -> bool:
+def _decodes(path: Path, encoding: str, kind: str = "CSV") -> bool:
     decoder = codecs.getincrementaldecoder(encoding)()
     try:
         with open(path, "rb") as handle:
             for chunk in iter(lambda: handle.read(_CHUNK), b""):
                 if chunk.translate(None, _BINARY_BYTES) != chunk:
-                    raise _not_text(path)
+                    raise _not_text(path, kind)
                 decoder.decode(chunk)
             decoder.decode(b"", final=True)
     except UnicodeDecodeError:
@@ -45,16 +52,27 @@ def _decodes(path: Path, encoding: str) -> bool:
     return True
 
 
-def text_encoding(path: str | Path) -> str:
+def text_encoding(path: str | Path, kind: str = "CSV") -> str:
     """``"utf-8-sig"`` or ``"cp1252"``: the encoding ``path`` reads in. Raises InputFileError
-    for a missing file or one that is not text at all."""
+    for a missing file or one that is not text at all (``kind`` names what it should be)."""
     path = Path(path)
     if not path.is_file():
         raise InputFileError("file not found", file=str(path))
     for encoding in (UTF8, CP1252):
-        if _decodes(path, encoding):
+        if _decodes(path, encoding, kind):
             return encoding
-    raise _not_text(path)
+    raise _not_text(path, kind)
+
+
+def read_text(path: str | Path, kind: str) -> str:
+    """The whole of a small text file (a TOML or YAML file of ``kind``) in UTF-8 or cp1252;
+    InputFileError, in one sentence naming the file, for anything else."""
+    path = Path(path)
+    encoding = text_encoding(path, kind)
+    try:
+        return path.read_text(encoding=encoding)
+    except OSError as error:
+        raise InputFileError(f"cannot be read: {error.strerror}", file=path.name) from None
 
 
 def open_text(path: str | Path) -> io.TextIOWrapper:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from highneeds.errors import InputFileError
-from highneeds.readers.excel import excel_file
+from highneeds.readers.excel import excel_file, read_sheet
 from highneeds.reference.names import normalise_label
 
 #: How far down a sheet the header may sit before we give up looking for it.
@@ -56,7 +56,7 @@ def _raw_sheet(path: Path, sheet: str | None, nrows: int | None) -> pd.DataFrame
                 sheet=sheet,
                 hint="sheets present: " + ", ".join(map(str, book.sheet_names)),
             )
-        return pd.read_excel(book, sheet_name=sheet, header=None, dtype=object, nrows=nrows)
+        return read_sheet(book, sheet_name=sheet, header=None, dtype=object, nrows=nrows)
 
 
 def _raw_csv(path: Path, nrows: int | None) -> pd.DataFrame:

@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from highneeds.errors import InputFileError, NotFoundError
+from highneeds.readers.text import read_text
 from highneeds.reference import find_la
 from highneeds.reference.bundled import DEFAULT_MODEL as DEFAULT_NEIGHBOURS
 from highneeds.reference.bundled import MODELS as NEIGHBOUR_MODELS
@@ -107,13 +108,7 @@ class Strategy:
 def read_strategy(path: str | Path) -> Strategy:
     """Read and check a strategy file; errors name the file and the key at fault."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputFileError("not a text file (save it as UTF-8 TOML)", file=path.name) from None
-    except OSError as error:
-        raise InputFileError(f"cannot be read: {error.strerror}", file=path.name) from None
-    return strategy_from_text(text, file=path.name)
+    return strategy_from_text(read_text(path, "TOML"), file=path.name)
 
 
 def strategy_from_text(text: str, *, file: str = "strategy") -> Strategy:

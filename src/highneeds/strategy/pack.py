@@ -23,6 +23,7 @@ from highneeds.errors import InputFileError
 from highneeds.finance.scenarios import Scenario
 from highneeds.plan.inputs import PlanInputs
 from highneeds.plan.run import compare
+from highneeds.readers.text import read_text
 from highneeds.strategy.document import Block, Chart, Document, Section, Table
 from highneeds.strategy.ips import InvestmentPosition, money, published_sufficiency
 from highneeds.strategy.measures import MEASURE_BY_CODE, KpiData, format_value, period_label, values
@@ -82,11 +83,9 @@ def read_pack_text(path: str | Path) -> PackText:
     path = Path(path)
     name = path.name
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        data = tomllib.loads(read_text(path, "TOML"))
+    except tomllib.TOMLDecodeError as error:
         raise InputFileError(f"not a valid TOML file: {error}", file=name) from None
-    except OSError as error:
-        raise InputFileError(f"cannot be read: {error.strerror}", file=name) from None
     return pack_text_from_dict(data, file=name)
 
 
