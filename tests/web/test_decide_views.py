@@ -299,19 +299,17 @@ def test_another_workspaces_pack_is_not_found(client_as, stockport, other_worksp
     assert stranger.get(url("pack", la=other_workspace.la_code, pack_id=pack.pk)).status_code == 404
 
 
-def _consultation(workspace, **extra) -> Consultation:
-    now = dt.datetime(2024, 6, 1, tzinfo=dt.UTC)
-    return Consultation.objects.create(
+def _consultation(workspace) -> Consultation:
+    """A published consultation that has closed (the journey's own factory)."""
+    from consultations.factories import ConsultationFactory
+
+    opened = dt.datetime(2024, 6, 1, tzinfo=dt.UTC)
+    return ConsultationFactory(
         workspace=workspace,
         slug="high-needs-review",
         title="High needs review",
-        summary="What we propose.",
-        privacy_notice="How we use your answers.",
-        contact="send@example.org",
-        opens_at=now,
-        closes_at=now + dt.timedelta(days=60),
-        status=Consultation.Status.PUBLISHED,
-        **extra,
+        opens_at=opened,
+        closes_at=opened + dt.timedelta(days=60),
     )
 
 
@@ -448,3 +446,14 @@ def test_the_progress_report_is_prepared_as_a_render_job_in_each_format(
     assert viewer.get(url("job_file", number=job.number)).content.startswith(b"%PDF")
     assert analyst.post(url("strategy_progress_report"), {"format": "exe"}).status_code == 302
     assert Job.objects.filter(kind=Job.Kind.RENDER).count() == 3
+
+
+def test_a_pack_whose_option_was_deleted_says_so(client_as, stockport, empty_store):
+    pack = _pack(stockport, scenarios=["New special school"])
+    analyst = client_as(Role.ANALYST, stockport)
+    done = analyst.post(url("pack_write", pack_id=pack.pk), {"format": "pdf"})
+    job = Job.objects.get(kind=Job.Kind.RENDER)
+    assert done["Location"] == url("job", number=job.number)
+    assert job.status == Job.Status.FAILED
+    page = analyst.get(url("job", number=job.number)).content.decode()
+    assert "no longer saved (New special school)" in page

@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from highneeds.web.accounts.models import Membership
-from highneeds.web.consultations.models import Consultation
 
 from .conftest import assert_accessible
 from .test_la_journeys import SLOW_PAGE_MS, STOCKPORT, national  # noqa: F401
@@ -39,20 +38,17 @@ def _shot(page, name: str) -> None:
 
 @pytest.fixture
 def consultation(make_workspace):
-    stockport = make_workspace(STOCKPORT, "Stockport")
+    """Stockport's published consultation on its strategy, closed (the journey's factory)."""
+    from consultations.factories import ConsultationFactory
+
     opened = dt.datetime(2024, 5, 1, tzinfo=dt.UTC)
-    found = Consultation.objects.create(
-        workspace=stockport,
+    return ConsultationFactory(
+        workspace=make_workspace(STOCKPORT, "Stockport"),
         slug="stockport-send-strategy",
         title="Our SEND strategy 2024 to 2027",
-        summary="What we propose for children and young people with SEND.",
-        privacy_notice="How we use your answers.",
-        contact="send@example.org",
         opens_at=opened,
         closes_at=opened + dt.timedelta(days=60),
-        status=Consultation.Status.PUBLISHED,
     )
-    return found
 
 
 def _section(page, name: str, fill: dict[str, str]) -> None:

@@ -146,7 +146,7 @@ def kpi_panels(workspace, found) -> list[dict]:
     return panels
 
 
-def kpi_summary(found) -> list[dict]:
+def kpi_summary(found) -> dict:
     """The KPIs at a glance in words (:func:`summary_for_display`)."""
     from highneeds.strategy.track import summary_for_display
 
@@ -297,13 +297,19 @@ def render_pack(job, workspace, options: dict, progress) -> renders.Rendered:
     if pack is None:
         raise NotFoundError("This decision pack no longer exists.")
     words = pack_text(pack)
+    scenarios = [services.find_scenario(workspace, name) for name in pack.scenarios]
+    gone = [name for name, found in zip(pack.scenarios, scenarios, strict=True) if found is None]
+    if gone:
+        raise NotFoundError(
+            f"The options considered name scenarios no longer saved ({', '.join(gone)}): "
+            "choose the options again."
+        )
     progress(10, "Reading the LA's plan inputs and statistics.")
     store = get_store()
     inputs = resolve(store, workspace.la_code)
     strategy = strategy_of(workspace)
     neighbours = strategy.neighbours if strategy else DEFAULT_MODEL
     data = kpi_data(store, inputs.la_code, neighbours, register_of(workspace))
-    scenarios = [services.load_scenario(workspace, name) for name in pack.scenarios]
     position = _position(workspace, inputs, {}, progress)
     progress(45, "Comparing the options on the same simulated futures.")
     evidence = gather(
