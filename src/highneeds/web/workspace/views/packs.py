@@ -85,7 +85,8 @@ def _sections(pack: DecisionPack) -> list[dict]:
         "background": pack.background,
         "consultation": (f"{pack.consultation.title}. " if pack.consultation else "")
         + pack.consultation_text,
-        "options": ", ".join(pack.scenarios),
+        "options": ", ".join(pack.scenarios)
+        or "None chosen: the pack compares nothing with the baseline",
         "financial": pack.financial,
         "legal": pack.legal,
         "equality": pack.equality,
