@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import functools
 import time
+from importlib import import_module
 from pathlib import Path
 from typing import Annotated
 
 import pandas as pd
 import typer
 from rich.status import Status
+from typer.core import TyperGroup
+from typer.main import get_command_from_info, get_group_from_info
+from typer.models import CommandInfo, TyperInfo
 
 from highneeds import OGL_ATTRIBUTION
-from highneeds.analysis.overview import DEFAULT_NEIGHBOURS_MODEL, LABELS, SHARE_GROUPS
 from highneeds.cli.output import (
     MISSING,
     Format,
@@ -30,7 +33,74 @@ from highneeds.cli.output import (
     fail,
 )
 from highneeds.errors import HighneedsError
+from highneeds.reference.bundled import DEFAULT_MODEL as DEFAULT_NEIGHBOURS_MODEL
 from highneeds.vocabulary import AGE_BANDS, SETTING_GROUPS
+
+#: The sub-commands that live in their own modules, in the order ``highneeds --help`` lists
+#: them: (name, module, attribute), the attribute a command function or a Typer app of
+#: sub-commands. A module is imported only when one of its commands runs, or when help lists
+#: every command, so ``highneeds forecast witan`` never loads SQLAlchemy, openpyxl or Django.
+LAZY_COMMANDS = (
+    ("synth", "highneeds.cli.synth", "synth"),
+    ("backtest", "highneeds.cli.forecast", "backtest_command"),
+    ("ips", "highneeds.cli.strategy", "ips"),
+    ("pack", "highneeds.cli.strategy", "pack"),
+    ("backup", "highneeds.cli.backup", "backup"),
+    ("restore", "highneeds.cli.backup", "restore"),
+)
+LAZY_GROUPS = (
+    ("sen2", "highneeds.cli.sen2", "app"),
+    ("forecast", "highneeds.cli.forecast", "app"),
+    ("finance", "highneeds.cli.finance", "app"),
+    ("scenario", "highneeds.cli.scenario", "app"),
+    ("consult", "highneeds.cli.consult", "app"),
+    ("strategy", "highneeds.cli.strategy", "app"),
+    ("places", "highneeds.cli.strategy", "places_app"),
+)
+_LAZY = {name: (module, attribute) for name, module, attribute in LAZY_COMMANDS + LAZY_GROUPS}
+
+
+class LazyCommands(TyperGroup):
+    """The top-level group: the commands defined here, then :data:`LAZY_COMMANDS` and
+    :data:`LAZY_GROUPS`, each module imported the first time its command is looked up."""
+
+    def list_commands(self, ctx) -> list[str]:
+        here = [name for name in self.commands if name not in _LAZY]
+        single = [name for name in here if not isinstance(self.commands[name], TyperGroup)]
+        groups = [name for name in here if name not in single]
+        return [
+            *single,
+            *(name for name, _, _ in LAZY_COMMANDS),
+            *groups,
+            *(name for name, _, _ in LAZY_GROUPS),
+        ]
+
+    def get_command(self, ctx, cmd_name: str):
+        if cmd_name not in self.commands and cmd_name in _LAZY:
+            module, attribute = _LAZY[cmd_name]
+            target = getattr(import_module(module), attribute)
+            short = app.pretty_exceptions_short
+            if isinstance(target, typer.Typer):
+                self.commands[cmd_name] = get_group_from_info(
+                    TyperInfo(target, name=cmd_name),
+                    pretty_exceptions_short=short,
+                    rich_markup_mode=self.rich_markup_mode,
+                    suggest_commands=self.suggest_commands,
+                )
+            else:
+                self.commands[cmd_name] = get_command_from_info(
+                    CommandInfo(name=cmd_name, callback=target),
+                    pretty_exceptions_short=short,
+                    rich_markup_mode=self.rich_markup_mode,
+                )
+        return super().get_command(ctx, cmd_name)
+
+    def resolve_command(self, ctx, args):
+        if args and args[0] not in self.commands and args[0] not in _LAZY:
+            for name in _LAZY:  # a mistyped command: suggest from every command
+                self.get_command(ctx, name)
+        return super().resolve_command(ctx, args)
+
 
 app = typer.Typer(
     name="highneeds",
@@ -42,6 +112,7 @@ app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
+    cls=LazyCommands,
 )
 data_app = typer.Typer(
     help="Import data into the store and list what is there.", no_args_is_help=True
@@ -217,28 +288,34 @@ _HISTORY_TABLES = (
     ),
     ("EHCPs by age band, by January census", [f"age_{band.code}" for band in AGE_BANDS]),
 )
-_COMPARISON_TABLES = (
-    (
-        "size, growth and timeliness",
-        [
-            "ehcps",
-            "per_1000_aged_0_25",
-            "growth_1y_pct",
-            "growth_5y_pct",
-            "new_plans",
-            "issued_within_20_weeks_pct",
-        ],
-    ),
-    (
-        "where children are educated (% of EHCPs)",
-        [f"{group}_pct" for group in SHARE_GROUPS],
-    ),
-)
+
+
+def _comparison_tables() -> tuple[tuple[str, list[str]], ...]:
+    from highneeds.analysis.overview import SHARE_GROUPS  # SQLAlchemy: only when it is needed
+
+    return (
+        (
+            "size, growth and timeliness",
+            [
+                "ehcps",
+                "per_1000_aged_0_25",
+                "growth_1y_pct",
+                "growth_5y_pct",
+                "new_plans",
+                "issued_within_20_weeks_pct",
+            ],
+        ),
+        (
+            "where children are educated (% of EHCPs)",
+            [f"{group}_pct" for group in SHARE_GROUPS],
+        ),
+    )
 
 
 def _overview_long(overview) -> pd.DataFrame:
     """Both overview tables as one tidy table (section, area, January, measure, value) for
     csv and json: full values, a DfE symbol where DfE published one instead of a figure."""
+    from highneeds.analysis.overview import LABELS
 
     def long(frame, symbols, id_vars):
         values = frame.reset_index().melt(id_vars=id_vars, var_name="measure")
@@ -266,7 +343,7 @@ def _overview_long(overview) -> pd.DataFrame:
 def show_overview(
     la: str, *, year: int | None, fmt: Format, neighbours_model: str, out: Path | None = None
 ) -> None:
-    from highneeds.analysis.overview import overview_from_store
+    from highneeds.analysis.overview import LABELS, overview_from_store
     from highneeds.suppression import symbol_legend
 
     store = _store()
@@ -299,7 +376,7 @@ def show_overview(
         )
         comparison = overview.comparison.set_index("area")
         symbols = overview.comparison_symbols.set_axis(comparison.index)
-        for title, columns in _COMPARISON_TABLES:
+        for title, columns in _comparison_tables():
             tables.add(
                 comparison[columns],
                 f"{name} {where}: {title}",
@@ -351,36 +428,6 @@ def demo(
     with Status("Loading the bundled DfE release…", console=errors):
         import_release(store, path)
     show_overview(la, year=None, fmt=fmt, neighbours_model=DEFAULT_NEIGHBOURS_MODEL, out=out)
-
-
-def _register_subcommands() -> None:
-    """Attach the capability sub-apps; each lives in its own module."""
-    from importlib import import_module
-
-    for module, name in (
-        ("highneeds.cli.sen2", "sen2"),
-        ("highneeds.cli.forecast", "forecast"),
-        ("highneeds.cli.finance", "finance"),
-        ("highneeds.cli.scenario", "scenario"),
-        ("highneeds.cli.consult", "consult"),
-        ("highneeds.cli.strategy", "strategy"),
-    ):
-        app.add_typer(import_module(module).app, name=name)
-    # Single commands that read best at the top level.
-    from highneeds.cli import backup, forecast, synth
-
-    app.command("synth")(synth.synth)
-    app.command("backtest")(forecast.backtest_command)
-    from highneeds.cli.strategy import ips, pack, places_app
-
-    app.add_typer(places_app, name="places")
-    app.command("ips")(ips)
-    app.command("pack")(pack)
-    app.command("backup")(backup.backup)
-    app.command("restore")(backup.restore)
-
-
-_register_subcommands()
 
 
 if __name__ == "__main__":  # pragma: no cover
