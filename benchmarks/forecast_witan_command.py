@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> None:
     report("import the command line only", imports)
     with tempfile.TemporaryDirectory() as out:
         command = [python, "-m", "highneeds.cli.main", "forecast", "witan", str(WITAN_DEMO)]
-        command += ["--simulations", str(args.simulations), "--horizon", "5", "--out", out]
+        command += ["--simulations", str(args.simulations), "--horizon", "5", "--folder", out]
         command += ["--workbook"] if args.workbook else []
         command += ["--charts"] if args.charts else []
         runs = [timed(command) for _ in range(args.runs)]

@@ -59,7 +59,7 @@ def test_forecast_witan_imports_only_what_it_uses(tmp_path):
     code = (
         "from highneeds.cli.main import app\n"
         f"app(['forecast', 'witan', {str(WITAN_DEMO)!r}, '--simulations', '20', "
-        f"'--horizon', '1', '--out', {str(tmp_path / 'run')!r}], standalone_mode=False)\n"
+        f"'--horizon', '1', '--folder', {str(tmp_path / 'run')!r}], standalone_mode=False)\n"
     )
     loaded = _imported_after(code)
     assert (tmp_path / "run" / "Output_Count.csv").exists()

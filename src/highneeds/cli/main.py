@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import time
+from collections.abc import MutableMapping
 from importlib import import_module
 from pathlib import Path
 from typing import Annotated
@@ -60,46 +61,70 @@ LAZY_GROUPS = (
 _LAZY = {name: (module, attribute) for name, module, attribute in LAZY_COMMANDS + LAZY_GROUPS}
 
 
+class _Commands(MutableMapping):
+    """A group's commands by name, the lazy ones loaded when first looked up. Listing the
+    names (help, a mistyped command's suggestions) loads nothing; ``items()`` loads all."""
+
+    def __init__(self, group: TyperGroup, commands: dict) -> None:
+        self.group = group
+        self.loaded = dict(commands)
+
+    def __getitem__(self, name: str):
+        if name not in self.loaded:
+            if name not in _LAZY:
+                raise KeyError(name)
+            self.loaded[name] = self._load(name)
+        return self.loaded[name]
+
+    def _load(self, name: str):
+        module, attribute = _LAZY[name]
+        target = getattr(import_module(module), attribute)
+        short, markup = app.pretty_exceptions_short, self.group.rich_markup_mode
+        if isinstance(target, typer.Typer):
+            return get_group_from_info(
+                TyperInfo(target, name=name),
+                pretty_exceptions_short=short,
+                rich_markup_mode=markup,
+                suggest_commands=self.group.suggest_commands,
+            )
+        return get_command_from_info(
+            CommandInfo(name=name, callback=target),
+            pretty_exceptions_short=short,
+            rich_markup_mode=markup,
+        )
+
+    def __setitem__(self, name: str, command) -> None:
+        self.loaded[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self.loaded[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.loaded or name in _LAZY
+
+    def __iter__(self):
+        """Commands first, then groups, as Typer lists them: this module's, then the lazy."""
+        here = [name for name in self.loaded if name not in _LAZY]
+        groups = [name for name in here if isinstance(self.loaded[name], TyperGroup)]
+        yield from (name for name in here if name not in groups)
+        yield from (name for name, _, _ in LAZY_COMMANDS)
+        yield from groups
+        yield from (name for name, _, _ in LAZY_GROUPS)
+
+    def __len__(self) -> int:
+        return len(set(self.loaded) | set(_LAZY))
+
+
 class LazyCommands(TyperGroup):
     """The top-level group: the commands defined here, then :data:`LAZY_COMMANDS` and
     :data:`LAZY_GROUPS`, each module imported the first time its command is looked up."""
 
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.commands = _Commands(self, self.commands)
+
     def list_commands(self, ctx) -> list[str]:
-        here = [name for name in self.commands if name not in _LAZY]
-        single = [name for name in here if not isinstance(self.commands[name], TyperGroup)]
-        groups = [name for name in here if name not in single]
-        return [
-            *single,
-            *(name for name, _, _ in LAZY_COMMANDS),
-            *groups,
-            *(name for name, _, _ in LAZY_GROUPS),
-        ]
-
-    def get_command(self, ctx, cmd_name: str):
-        if cmd_name not in self.commands and cmd_name in _LAZY:
-            module, attribute = _LAZY[cmd_name]
-            target = getattr(import_module(module), attribute)
-            short = app.pretty_exceptions_short
-            if isinstance(target, typer.Typer):
-                self.commands[cmd_name] = get_group_from_info(
-                    TyperInfo(target, name=cmd_name),
-                    pretty_exceptions_short=short,
-                    rich_markup_mode=self.rich_markup_mode,
-                    suggest_commands=self.suggest_commands,
-                )
-            else:
-                self.commands[cmd_name] = get_command_from_info(
-                    CommandInfo(name=cmd_name, callback=target),
-                    pretty_exceptions_short=short,
-                    rich_markup_mode=self.rich_markup_mode,
-                )
-        return super().get_command(ctx, cmd_name)
-
-    def resolve_command(self, ctx, args):
-        if args and args[0] not in self.commands and args[0] not in _LAZY:
-            for name in _LAZY:  # a mistyped command: suggest from every command
-                self.get_command(ctx, name)
-        return super().resolve_command(ctx, args)
+        return list(self.commands)
 
 
 app = typer.Typer(
