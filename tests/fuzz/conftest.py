@@ -12,6 +12,7 @@ import pytest
 from highneeds.finance.demo import EXAMPLES
 from highneeds.finance.templates import write_template
 from importers.conftest import filled_budget
+from web.conftest import django_db_setup  # noqa: F401 - the core's tables in the test database
 
 from .mutations import FUZZ, zip_bytes  # noqa: F401 - FUZZ: registers the settings profile
 

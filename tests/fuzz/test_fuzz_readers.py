@@ -31,7 +31,7 @@ from highneeds.strategy.places import read_register
 from .conftest import SHARED_DATA, SHIPPED, finance_seeds, release_seeds, sen2_seeds
 from .mutations import FUZZ, mutated
 
-EXAMPLES = 60  # per reader: the whole module stays well under two minutes on two cores
+EXAMPLES = 50  # per reader: the whole module stays well under two minutes on two cores
 
 
 def _located(error: HighneedsError) -> None:
