@@ -101,7 +101,8 @@ class ForecastResult:
 
     def cell_labels(self) -> pd.DataFrame:
         labels = self.space.state_labels()
-        labels["age_band"] = [self.age_band_of_ncy(int(n)) for n in labels["ncy"]]
+        band = {n: self.age_band_of_ncy(int(n)) for n in labels["ncy"].unique()}  # once per NCY
+        labels["age_band"] = [band[n] for n in labels["ncy"]]
         return labels
 
     def _used_cells(self) -> np.ndarray:
