@@ -3,7 +3,13 @@ import pandas as pd
 import pytest
 
 from highneeds.errors import ModelInputError
-from highneeds.forecast.backtest import backtest, backtest_summary, best_baseline
+from highneeds.forecast.backtest import (
+    backtest,
+    backtest_summary,
+    best_baseline,
+    method_label,
+    summary_markdown,
+)
 from highneeds.forecast.baselines import BASELINES, baseline_forecasts
 from highneeds.forecast.public import Panel, PublicStockFlowForecaster
 
@@ -118,6 +124,11 @@ def test_backtest_scores_ape_and_coverage_by_hand():
     assert summary.loc[("public_stock_flow", 1), "coverage80"] == 50.0
     assert summary.loc[("last_value", 1), "mape"] == summary.loc[("public_stock_flow", 1), "mape"]
     assert best_baseline(backtest_summary(errors), 1)[0] in BASELINES
+    # people read every method in words: the docs' table and the CLI's screen table
+    markdown = summary_markdown(backtest_summary(errors))
+    assert "Public-data model" in markdown and "Own growth halfway to England's" in markdown
+    assert not any(code in markdown for code in ("public_stock_flow", *BASELINES))
+    assert all("_" not in method_label(m) for m in set(errors["method"]))
 
 
 def test_backtest_skips_horizons_past_the_data_and_scores_methods_on_the_same_las():

@@ -379,7 +379,7 @@ def backtest_command(
         emit_text(summary_markdown(summary), out)
         return
     tables.add(
-        summary,
+        _in_words(summary, tables.fmt),
         "Backtest of the public-data model against the baselines",
         index=False,
         decimals=_two_places(summary),
@@ -452,7 +452,7 @@ def _backtest_markov(
 def _backtest_verdicts(summary: pd.DataFrame) -> list[str]:
     """One line per period and horizon: the model's MAPE against the best baseline's and
     its 80% coverage."""
-    from highneeds.forecast.backtest import best_baseline
+    from highneeds.forecast.backtest import best_baseline, method_label
 
     lines = []
     for (period, h), part in summary.groupby(["period", "horizon"], sort=False):
@@ -462,7 +462,8 @@ def _backtest_verdicts(summary: pd.DataFrame) -> list[str]:
         name, mape = best_baseline(part, int(h))
         lines.append(
             f"{period} origins, horizon {h}: model MAPE {ours['mape'].iloc[0]:.2f}% vs best "
-            f"baseline ({name}) {mape:.2f}% over {ours['forecasts'].iloc[0]:,} LA forecasts; "
+            f"baseline ({method_label(name)}) {mape:.2f}% over "
+            f"{ours['forecasts'].iloc[0]:,} LA forecasts; "
             f"80% intervals held for {ours['coverage80'].iloc[0]:.1f}%"
         )
     return lines
@@ -506,12 +507,27 @@ def _backtest_groups(
     )
     summary["coverage80"] *= 100
     tables.add(
-        summary,
+        _in_words(summary, tables.fmt),
         "Backtest by setting group",
         index=False,
         decimals=_two_places(summary),
         screen=_BACKTEST_LABELS,
     ).show()
+
+
+def _in_words(summary: pd.DataFrame, fmt: Format) -> pd.DataFrame:
+    """On screen, methods and setting groups in words; csv and json keep their codes for
+    scripts."""
+    if fmt is not Format.table:
+        return summary
+    from highneeds.forecast.backtest import method_label
+    from highneeds.vocabulary import SETTING_GROUP_BY_CODE
+
+    words = summary.assign(method=summary["method"].map(method_label))
+    if "setting_group" in words:
+        groups = {code: group.label for code, group in SETTING_GROUP_BY_CODE.items()}
+        words["setting_group"] = words["setting_group"].map(lambda c: groups.get(c, c))
+    return words
 
 
 def _two_places(summary: pd.DataFrame) -> dict[str, int]:

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from highneeds.errors import ModelInputError
-from highneeds.forecast.baselines import BASELINES, baseline_forecasts
+from highneeds.forecast.baselines import BASELINE_LABELS, BASELINES, baseline_forecasts
 
 
 class PanelForecaster(Protocol):
@@ -60,6 +60,20 @@ ERROR_COLUMNS = (
     *(f"{end}{level}" for level, _, _ in INTERVALS for end in ("lo", "hi")),
     *(f"covered{level}" for level, _, _ in INTERVALS),
 )
+
+
+#: Every method a backtest scores, in words (the baselines' from :mod:`baselines`).
+METHOD_LABELS = {
+    "public_stock_flow": "Public-data model",
+    "public_stock_flow_expected": "Public-data model (expected path)",
+    "last_share": "Origin's shares held",
+    **BASELINE_LABELS,
+}
+
+
+def method_label(code: str) -> str:
+    """A backtest method's name in words (an unknown code is shown as given)."""
+    return METHOD_LABELS.get(str(code), str(code))
 
 
 def period_of(origin: int) -> str:
@@ -183,7 +197,7 @@ def summary_markdown(summary: pd.DataFrame) -> str:
     header += ["bias %", "50% cover %", "80% cover %", "95% cover %"]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for row in summary.itertuples(index=False):
-        cells = [str(row.period), str(row.horizon), str(row.method), f"{row.forecasts:,}"]
+        cells = [str(row.period), str(row.horizon), method_label(row.method), f"{row.forecasts:,}"]
         for value in (
             row.mape,
             row.median_ape,

@@ -23,6 +23,14 @@ BASELINES = (
     "england_growth_3y",
     "halfway_to_england_3y",
 )
+#: Each baseline in words, for tables people read (scripts keep the names above).
+BASELINE_LABELS = {
+    "last_value": "Last value held",
+    "linear_trend_5y": "Linear trend of 5 years",
+    "compound_growth_3y": "Own growth of 3 years",
+    "england_growth_3y": "England's growth of 3 years",
+    "halfway_to_england_3y": "Own growth halfway to England's",
+}
 #: The baselines that borrow England's growth.
 POOLED_BASELINES = ("england_growth_3y", "halfway_to_england_3y")
 #: Years over which the compound and pooled baselines measure growth.

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.safestring import mark_safe
 
 from highneeds.web.core.forms import GovukFormMixin
 
@@ -8,9 +9,13 @@ from highneeds.web.core.forms import GovukFormMixin
 class CodebookForm(GovukFormMixin, forms.Form):
     file = forms.FileField(
         label="Codebook (CSV)",
-        help_text="Columns: theme_id, label and description; optionally inclusion, keywords "
-        "(separated by ;), examples (separated by |) and question (e.g. P1). Most councils "
-        "already code against a frame like this.",
+        # The column names are what the file must say: shown as code, not as labels.
+        help_text=mark_safe(
+            "Columns: <code>theme_id</code>, <code>label</code> and <code>description</code>; "
+            "optionally <code>inclusion</code>, <code>keywords</code> (separated by ;), "
+            "<code>examples</code> (separated by |) and <code>question</code> (e.g. P1). Most "
+            "councils already code against a frame like this."
+        ),
     )
 
     def clean_file(self):
