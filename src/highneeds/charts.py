@@ -8,7 +8,9 @@ so safe in web workers):
 * uncertainty is drawn as shaded bands around the central line;
 * totals are not drawn beside their parts: they are left out and stated under the chart;
 * year ticks are thinned so labels never overlap; long category labels go on horizontal bars;
-* SVG carries a viewBox and no fixed size, so it scales to a phone's width.
+* SVG carries a viewBox and no fixed size, so it scales to a phone's width; ``narrow=True``
+  draws the phone's version (half as wide, legend above the plot, labels wrapped shorter), whose
+  text stays as large on a 390-pixel screen as the wide one's on a desktop.
 """
 
 from __future__ import annotations
@@ -37,6 +39,10 @@ PALETTE = (
 BAND_COLOUR = "#1d70b8"
 TEXT_COLOUR = "#0b0c0c"
 MAX_YEAR_TICKS = 8
+#: Tick labels' size in points: the smallest text of a chart (tests check it stays readable).
+TICK_POINTS = 9
+#: Figure widths in inches: a desktop column, and a phone's (GOV.UK's breakpoint, 640 px).
+WIDE, NARROW = 8.0, 4.0
 _TIME_COLUMN = re.compile(r"year|date|census|month|period", re.IGNORECASE)
 _TOTAL_ROW = re.compile(r"^\s*(total|all\b|all categories|grand total)", re.IGNORECASE)
 
@@ -69,7 +75,7 @@ def figure(*, width: float = 8, height: float = 4.5, rows: int = 1):
     axes = fig.subplots(rows, 1, squeeze=False)[:, 0].tolist()
     for ax in axes:
         ax.spines[["top", "right"]].set_visible(False)
-        ax.tick_params(colors=TEXT_COLOUR, labelsize=9)
+        ax.tick_params(colors=TEXT_COLOUR, labelsize=TICK_POINTS)
     return fig, axes
 
 
@@ -100,12 +106,12 @@ def _money_tick(value: float) -> str:
     return f"{sign}£{size:,.0f}"
 
 
-def value_axis(ax, kind: Kind, title: str, *, horizontal: bool = False) -> None:
-    """Title and tick format of the axis that carries the figures (at most six ticks)."""
+def value_axis(ax, kind: Kind, title: str, *, horizontal: bool = False, ticks: int = 5) -> None:
+    """Title and tick format of the axis that carries the figures (at most ``ticks`` + 1)."""
     from matplotlib.ticker import MaxNLocator
 
     axis = ax.xaxis if horizontal else ax.yaxis
-    axis.set_major_locator(MaxNLocator(nbins=5))
+    axis.set_major_locator(MaxNLocator(nbins=ticks))
     axis.set_major_formatter(tick_formatter(kind))
     (ax.set_xlabel if horizontal else ax.set_ylabel)(title)
     ax.grid(axis="x" if horizontal else "y", alpha=0.3)
@@ -127,9 +133,13 @@ def axis_title(kind: Kind, headings: list[str], title: str = "") -> str:
     return _AXIS_WORDS[kind]
 
 
-def year_ticks(ax, labels: list[str]) -> None:
-    """Label positions 0..n-1 with ``labels`` (years as text), at most MAX_YEAR_TICKS shown."""
-    step = max(1, math.ceil(len(labels) / MAX_YEAR_TICKS))
+def year_ticks(ax, labels: list[str], *, narrow: bool = False) -> None:
+    """Label positions 0..n-1 with ``labels`` (years as text), at most MAX_YEAR_TICKS shown,
+    and no more than fit side by side ("January 2021" takes three times "2021"'s room)."""
+    room = 34 if narrow else 80  # characters of tick labels across the plot
+    longest = max((len(label) for label in labels), default=4) + 2
+    most = max(2, min(MAX_YEAR_TICKS, room // longest))
+    step = max(1, math.ceil(len(labels) / most))
     positions = list(range(0, len(labels), step))
     ax.set_xticks(positions, [labels[p] for p in positions])
     ax.set_xlim(-0.3, len(labels) - 0.7)
@@ -143,8 +153,21 @@ def fan(ax, x, bands, middle, *, middle_label: str = "Median") -> None:
     ax.plot(x, middle, color=TEXT_COLOUR, marker="o", markersize=3, label=middle_label)
 
 
-def legend(ax, count: int) -> None:
-    if count > 1:
+def legend(ax, count: int, *, narrow: bool = False) -> None:
+    """The series' names beside the plot, or (``narrow``) above it, where a phone has room."""
+    if count <= 1:
+        return
+    if narrow:
+        for line in ax.get_legend_handles_labels()[0]:
+            line.set_label(_wrap(line.get_label(), 24))
+        ax.legend(
+            fontsize="small",
+            frameon=False,
+            loc="lower left",
+            bbox_to_anchor=(0, 1.02),
+            borderaxespad=0,
+        )
+    else:
         ax.legend(fontsize="small", frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
 
 
@@ -207,27 +230,27 @@ def category_column(frame: pd.DataFrame) -> str | None:
     return None
 
 
-def table_figure(frame: pd.DataFrame, title: str):
+def table_figure(frame: pd.DataFrame, title: str, *, narrow: bool = False):
     """A page table drawn by the house rules: a fan for forecast quantiles, lines over time
-    (one panel per unit, or per measure for a long table), else horizontal bars. Raises
-    ValueError when the table has nothing to draw."""
+    (one panel per unit, or per measure for a long table), else horizontal bars; ``narrow``
+    for a phone's screen. Raises ValueError when the table has nothing to draw."""
     series = numeric_series(frame) if not frame.empty and frame.shape[1] >= 2 else []
     if not series:
         raise ValueError(f"{title}: this table has no numbers to draw")
     x = str(frame.columns[0])
     if is_fan(frame):
-        return _fan_figure(frame, x, title)
+        return _fan_figure(frame, x, title, narrow)
     category = category_column(frame)
     if category is not None:
-        return _long_figure(frame, x, category, series, title)
+        return _long_figure(frame, x, category, series, title, narrow)
     if is_time_series(frame):
-        return _lines_figure(frame, x, series, title)
-    return _bars_figure(frame, x, series, title)
+        return _lines_figure(frame, x, series, title, narrow)
+    return _bars_figure(frame, x, series, title, narrow)
 
 
-def _title(fig, title: str) -> None:
+def _title(fig, title: str, narrow: bool = False) -> None:
     """The chart's title, left-aligned over the whole figure (never clipped by labels)."""
-    fig.suptitle(_wrap(title, 80), x=0.01, ha="left", fontsize=11)
+    fig.suptitle(_wrap(title, 40 if narrow else 80), x=0.01, ha="left", fontsize=11)
 
 
 def _wrap(text: str, width: int = 30) -> str:
@@ -244,24 +267,25 @@ def _panels_by_kind(series: list[str], title: str) -> dict[Kind, list[str]]:
     return groups
 
 
-def _fan_figure(frame, x, title):
+def _fan_figure(frame, x, title, narrow=False):
     kind = column_kind("Median", title)
-    fig, (ax,) = figure()
+    fig, (ax,) = figure(width=NARROW if narrow else WIDE)
     labels = frame[x].astype(str).tolist()
     position = list(range(len(labels)))
     low95, low80, middle, high80, high95 = (frame[c].astype(float) for c in FAN)
     fan(ax, position, [(low95, high95, "95% interval"), (low80, high80, "80% interval")], middle)
-    year_ticks(ax, labels)
+    year_ticks(ax, labels, narrow=narrow)
     ax.set_xlabel(x)
     value_axis(ax, kind, axis_title(kind, [], title) if kind is Kind.MONEY else "Children")
-    _title(fig, title)
+    _title(fig, title, narrow)
     ax.legend(fontsize="small", frameon=False, loc="upper left")
     return fig
 
 
-def _lines_figure(frame, x, series, title):
+def _lines_figure(frame, x, series, title, narrow=False):
     groups = _panels_by_kind(series, title)
-    fig, axes = figure(rows=len(groups), height=4.5 if len(groups) == 1 else 2.8)
+    height = (4.5 if len(groups) == 1 else 2.8) + (0.2 * len(series) if narrow else 0)
+    fig, axes = figure(width=NARROW if narrow else WIDE, rows=len(groups), height=height)
     labels = frame[x].astype(str).tolist()
     position = list(range(len(labels)))
     for ax, (kind, names) in zip(axes, groups.items(), strict=True):
@@ -274,19 +298,21 @@ def _lines_figure(frame, x, series, title):
                 color=PALETTE[i % len(PALETTE)],
                 label=name,
             )
-        year_ticks(ax, labels)
+        year_ticks(ax, labels, narrow=narrow)
         ax.set_xlabel(x)
         value_axis(ax, kind, axis_title(kind, names, title))
-        legend(ax, len(names))
-    _title(fig, title)
+        legend(ax, len(names), narrow=narrow)
+    _title(fig, title, narrow)
     return fig
 
 
-def _long_figure(frame, x, category, series, title):
+def _long_figure(frame, x, category, series, title, narrow=False):
     """One panel per measure, one line per category: a long table never draws as one line
     that jumps from one category to the next."""
-    fig, axes = figure(rows=len(series), height=4.5 if len(series) == 1 else 2.8)
     years = list(dict.fromkeys(frame[x].astype(str)))
+    groups = frame[category].nunique()
+    height = (4.5 if len(series) == 1 else 2.8) + (0.2 * groups if narrow else 0)
+    fig, axes = figure(width=NARROW if narrow else WIDE, rows=len(series), height=height)
     for ax, name in zip(axes, series, strict=True):
         kind = column_kind(name, title)
         wide = (
@@ -303,23 +329,29 @@ def _long_figure(frame, x, category, series, title):
                 color=PALETTE[i % len(PALETTE)],
                 label=str(group),
             )
-        year_ticks(ax, years)
+        year_ticks(ax, years, narrow=narrow)
         ax.set_xlabel(x)
         value_axis(ax, kind, name)
-        legend(ax, len(wide.columns))
-    _title(fig, title)
+        legend(ax, len(wide.columns), narrow=narrow)
+    _title(fig, title, narrow)
     return fig
 
 
-def _bars_figure(frame, x, series, title):
+def _bars_figure(frame, x, series, title, narrow=False):
     """Horizontal bars (long labels stay readable), one panel per unit; total rows are not
     drawn beside their parts but stated under the chart."""
     is_total = frame[x].astype(str).str.match(_TOTAL_ROW)
     parts, totals = frame[~is_total], frame[is_total]
     groups = _panels_by_kind(series, title)
-    labels = [_wrap(label) for label in parts[x].astype(str).tolist()[::-1]]
-    per_panel = 0.32 * len(labels) * max(1, len(series) / len(groups)) ** 0.5 + 1.4
-    fig, axes = figure(rows=len(groups), height=max(2.6, per_panel))
+    labels = [_wrap(label, 18 if narrow else 30) for label in parts[x].astype(str).tolist()[::-1]]
+    per_label = 0.32 * max(1, len(series) / len(groups)) ** 0.5
+    if narrow:  # wrapped labels take up to five lines: each bar gets room for the tallest
+        tallest = max((label.count("\n") + 1 for label in labels), default=1)
+        per_label = max(per_label, 0.17 * tallest)
+    per_panel = per_label * len(labels) + 1.4 + (0.25 * len(series) if narrow else 0)
+    fig, axes = figure(
+        width=NARROW if narrow else WIDE, rows=len(groups), height=max(2.6, per_panel)
+    )
     for ax, (kind, names) in zip(axes, groups.items(), strict=True):
         height = 0.8 / len(names)
         for i, name in enumerate(names):
@@ -328,9 +360,11 @@ def _bars_figure(frame, x, series, title):
             ax.barh(positions, values, height=height, color=PALETTE[i % len(PALETTE)], label=name)
         ax.set_yticks([p + 0.4 - height / 2 for p in range(len(labels))], labels)
         ax.set_ylabel(x)
-        value_axis(ax, kind, axis_title(kind, names, title), horizontal=True)
-        legend(ax, len(names))
-    _title(fig, title)
+        value_axis(
+            ax, kind, axis_title(kind, names, title), horizontal=True, ticks=3 if narrow else 5
+        )
+        legend(ax, len(names), narrow=narrow)
+    _title(fig, title, narrow)
     if not totals.empty:
         stated = "; ".join(
             f"{row[x]}: "
@@ -341,6 +375,9 @@ def _bars_figure(frame, x, series, title):
             for _, row in totals.iterrows()
         )
         fig.supxlabel(
-            f"Not drawn (a total of the bars above): {stated}", fontsize=8, ha="left", x=0.01
+            _wrap(f"Not drawn (a total of the bars above): {stated}", 60 if narrow else 150),
+            fontsize=8,
+            ha="left",
+            x=0.01,
         )
     return fig

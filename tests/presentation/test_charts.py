@@ -52,20 +52,21 @@ MONEY_LINES = pd.DataFrame(
 )
 
 
+#: One table of every kind of chart, with its title.
+EVERY_KIND = [
+    (SUFFICIENCY, "Places against forecast demand by year"),
+    (RATES, "Rates, growth and timeliness"),
+    (S251, "High Needs spend by Section 251 line (£)"),
+    (FAN, "Children with an EHCP, forecast"),
+    (MONEY_LINES, "Annual High Needs cost by scenario (£)"),
+]
+
+
 def _axes_titles(fig):
     return [(ax.get_xlabel(), ax.get_ylabel()) for ax in fig.axes if ax.get_visible()]
 
 
-@pytest.mark.parametrize(
-    ("frame", "title"),
-    [
-        (SUFFICIENCY, "Places against forecast demand by year"),
-        (RATES, "Rates, growth and timeliness"),
-        (S251, "High Needs spend by Section 251 line (£)"),
-        (FAN, "Children with an EHCP, forecast"),
-        (MONEY_LINES, "Annual High Needs cost by scenario (£)"),
-    ],
-)
+@pytest.mark.parametrize(("frame", "title"), EVERY_KIND)
 def test_every_axis_has_a_title_and_the_chart_a_sane_size(frame, title):
     fig = charts.table_figure(frame, title)
     for xlabel, ylabel in _axes_titles(fig):
@@ -160,3 +161,33 @@ def test_consultation_charts_title_both_axes():
         assert chart.alt and len(chart.alt) > 40
     assert "Proposal" in report.overall_chart.svg  # the rows' axis is titled too
     assert all("Type of respondent" in p.chart.svg for p in report.proposals if p.chart)
+
+
+@pytest.mark.parametrize(("frame", "title"), EVERY_KIND)
+def test_the_phone_layout_is_half_as_wide_with_everything_inside(frame, title):
+    """On a 390-pixel phone the narrow chart is scaled about 1.25 times (9 pt ticks ≈ 11 px)
+    where the wide one would be scaled 0.6 times (≈ 5 px): the same titles, nothing outside
+    the figure (legends above the plot, not beside it)."""
+    wide, narrow = (charts.table_figure(frame, title, narrow=n) for n in (False, True))
+    assert narrow.get_size_inches()[0] == charts.NARROW == charts.WIDE / 2
+    assert _axes_titles(narrow) == _axes_titles(wide)
+    narrow.canvas.draw()
+    outside = narrow.bbox
+    for ax in narrow.axes:
+        legend = ax.get_legend()
+        if legend is not None:
+            box = legend.get_window_extent()
+            assert box.x0 >= outside.x0 - 1 and box.x1 <= outside.x1 + 1, title
+    ticks = narrow.axes[0].xaxis.get_ticklabels() + narrow.axes[0].yaxis.get_ticklabels()
+    assert {label.get_fontsize() for label in ticks} == {charts.TICK_POINTS}
+
+
+def test_long_year_labels_are_thinned_to_fit_a_phone():
+    frame = pd.DataFrame(
+        {"January census": [f"January {y}" for y in range(2015, 2028)], "Stockport": range(13)}
+    )
+    for narrow, room in ((False, 80), (True, 34)):
+        ax = charts.table_figure(frame, "New EHC plans issued within 20 weeks (%)", narrow=narrow)
+        shown = [t.get_text() for t in ax.axes[0].get_xticklabels() if t.get_text()]
+        assert shown[0] == "January 2015" and len(shown) >= 2
+        assert sum(len(text) + 2 for text in shown) <= room

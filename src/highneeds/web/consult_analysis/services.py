@@ -344,7 +344,7 @@ def report_file(
     return body, content_type, f"{consultation.slug}-outcome-report.{suffix}"
 
 
-@renders.renderer("outcome-report", role=Role.ANALYST)
+@renders.renderer("outcome-report", role=Role.ANALYST, section="consultations")
 def render_outcome_report(job, workspace, options: dict, progress) -> renders.Rendered:
     """The outcome report as a background job (building it takes seconds: themes are found
     for questions not yet reviewed, and a PDF is laid out page by page)."""

@@ -236,7 +236,7 @@ def _format(options: dict) -> str:
     return fmt
 
 
-@renders.renderer(PROGRESS, role=Role.VIEWER)
+@renders.renderer(PROGRESS, role=Role.VIEWER, section="strategy")
 def render_progress(job, workspace, options: dict, progress) -> renders.Rendered:
     """The strategy's progress report: every KPI's path from baseline to target."""
     from highneeds.strategy.report import progress_document
@@ -264,7 +264,7 @@ def _position(workspace, inputs, capital_costs: dict, progress):
     )
 
 
-@renders.renderer(IPS, role=Role.VIEWER)
+@renders.renderer(IPS, role=Role.VIEWER, section="strategy")
 def render_ips(job, workspace, options: dict, progress) -> renders.Rendered:
     """The Investment Position Statement, with the capital costs the person set."""
     from highneeds.plan.inputs import resolve
@@ -284,7 +284,7 @@ def render_ips(job, workspace, options: dict, progress) -> renders.Rendered:
     return _rendered(ips_document(position), fmt, f"{workspace.la_code}-ips", back)
 
 
-@renders.renderer(PACK, role=Role.VIEWER)
+@renders.renderer(PACK, role=Role.VIEWER, section="strategy")
 def render_pack(job, workspace, options: dict, progress) -> renders.Rendered:
     """A decision pack: the officer's words with every number, chart and table filled."""
     from highneeds.plan.inputs import resolve

@@ -36,11 +36,12 @@ def chart_columns(frame: pd.DataFrame) -> tuple[str, list[str]] | None:
     return str(frame.columns[0]), series
 
 
-def draw(frame: pd.DataFrame, title: str, fmt: str) -> bytes:
-    """The table as a chart by the house rules (highneeds.charts); fmt is 'svg' or 'png'."""
+def draw(frame: pd.DataFrame, title: str, fmt: str, *, narrow: bool = False) -> bytes:
+    """The table as a chart by the house rules (highneeds.charts); fmt is 'svg' or 'png';
+    ``narrow``: the phone's layout."""
     if chart_columns(frame) is None:
         raise ValueError(f"{title}: this table has no numbers to draw")
-    return charts.save(charts.table_figure(frame, title), fmt)
+    return charts.save(charts.table_figure(frame, title, narrow=narrow), fmt)
 
 
 def to_csv(frame: pd.DataFrame, title: str = "") -> bytes:
@@ -74,14 +75,16 @@ def attachment(body: bytes, *, filename: str, content_type: str) -> HttpResponse
 CHART_CACHE_SECONDS = 3600
 
 
-def chart_image(frame: pd.DataFrame, *, title: str, cache_key: str) -> HttpResponse:
+def chart_image(
+    frame: pd.DataFrame, *, title: str, cache_key: str, narrow: bool = False
+) -> HttpResponse:
     """The chart as an inline SVG image for <img src>. Drawing takes tens of milliseconds, so
     the SVG is cached under cache_key, which must change whenever the figures do."""
     from django.core.cache import cache
 
     svg = cache.get(cache_key)
     if svg is None:
-        svg = draw(frame, title, "svg")
+        svg = draw(frame, title, "svg", narrow=narrow)
         cache.set(cache_key, svg, CHART_CACHE_SECONDS)
     response = HttpResponse(svg, content_type=FORMATS["svg"])
     response["Cache-Control"] = "private, max-age=300"
@@ -162,6 +165,8 @@ def panel(
         "key": key,
         "title": table.title or title_of(key),
         "chart_src": chart_src if drawable else "",
+        # The phone's drawing of the same chart (views.downloads.chart reads ``narrow``).
+        "chart_src_narrow": f"{chart_src}{'&' if '?' in chart_src else '?'}narrow=1",
         "columns": [
             {"name": str(c), "numeric": n} for c, n in zip(frame.columns, numeric, strict=True)
         ],

@@ -67,20 +67,28 @@ class Renderer:
     name: str
     render: Callable[[Job, Workspace, dict, Progress], Rendered]
     role: str
+    section: str
 
 
 _RENDERERS: dict[str, Renderer] = {}
 
 
-def renderer(name: str, *, role: str = Role.ANALYST):
+def renderer(name: str, *, role: str = Role.ANALYST, section: str = "data"):
     """Register ``render(job, workspace, options, progress) -> Rendered`` under ``name``.
-    ``role``: who may start it, follow its progress and download the file."""
+    ``role``: who may start it, follow its progress and download the file; ``section``: the
+    workspace menu item its job page sits under ("data", "strategy", "consultations"…)."""
 
     def register(render):
-        _RENDERERS[name] = Renderer(name=name, render=render, role=role)
+        _RENDERERS[name] = Renderer(name=name, render=render, role=role, section=section)
         return render
 
     return register
+
+
+def section_of(job: Job) -> str:
+    """The menu item a document job's page sits under."""
+    found = _RENDERERS.get((job.options or {}).get("renderer", ""))
+    return found.section if found else "data"
 
 
 def role_for(job: Job) -> str:

@@ -250,7 +250,7 @@ def _run_kind(job: Job) -> None:
         job.message = (
             "Finished: this file was already imported, nothing changed."
             if job.result.get("already_imported")
-            else "Finished: the document is ready to download."
+            else "The document is ready to download."
             if job.kind == Job.Kind.RENDER
             else "Finished."
         )

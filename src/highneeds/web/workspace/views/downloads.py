@@ -16,10 +16,17 @@ def charted(table: TitledTable) -> TitledTable:
     return table
 
 
-def chart(table: TitledTable, *, cache_key: str):
-    """The table's chart as an inline SVG (404 when it has none)."""
+def chart(request, table: TitledTable, *, cache_key: str):
+    """The table's chart as an inline SVG (404 when it has none); ``?narrow=1`` draws the
+    phone's version (the panel's <picture> asks for it on narrow screens)."""
     frame = charted(table).labelled()
-    return figures.chart_image(frame, title=table.title, cache_key=cache_key)
+    narrow = request.GET.get("narrow") == "1"
+    return figures.chart_image(
+        frame,
+        title=table.title,
+        cache_key=f"{cache_key}:narrow" if narrow else cache_key,
+        narrow=narrow,
+    )
 
 
 def table_download(request, workspace, table: TitledTable, fmt, *, target, name):

@@ -121,5 +121,7 @@ def finance_download(request, workspace, key, fmt):
 @require_GET
 def finance_chart(request, workspace, key):
     return chart(
-        _finance_table(workspace, key), cache_key=f"chart:finance:{workspace.la_code}:{key}"
+        request,
+        _finance_table(workspace, key),
+        cache_key=f"chart:finance:{workspace.la_code}:{key}",
     )

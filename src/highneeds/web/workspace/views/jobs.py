@@ -48,6 +48,7 @@ def _job_page(request, workspace, found: Job, *, confirm_error: str = "", status
                 Job.Kind.FORECAST: "forecast",
                 Job.Kind.SCENARIOS: "scenarios",
                 Job.Kind.SUFFICIENCY: "finance",
+                Job.Kind.RENDER: renders.section_of(found),
             }.get(found.kind, "data"),
         },
         status=status,
@@ -107,7 +108,7 @@ def job_download(request, workspace, number, key, fmt):
 def job_chart(request, workspace, number, key):
     # A finished job's results never change, so its global id names its charts for good.
     found, table = _job_table(request, workspace, number, key)
-    return chart(table, cache_key=f"chart:job:{found.pk}:{key}")
+    return chart(request, table, cache_key=f"chart:job:{found.pk}:{key}")
 
 
 @workspace_role(Role.VIEWER)

@@ -56,6 +56,7 @@ def overview_download(request, workspace, key, fmt):
 @require_GET
 def overview_chart(request, workspace, key):
     return chart(
+        request,
         _overview_table(workspace, key),
         cache_key=f"chart:overview:{workspace.la_code}:{services.store_fingerprint()}:{key}",
     )

@@ -77,7 +77,7 @@ def places_chart(request, workspace):
 
     table = decide.places_table(_register(workspace))
     return chart(
-        table, cache_key=f"chart:places:{workspace.la_code}:{services.store_fingerprint()}"
+        request, table, cache_key=f"chart:places:{workspace.la_code}:{services.store_fingerprint()}"
     )
 
 

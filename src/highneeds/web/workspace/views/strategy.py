@@ -117,7 +117,7 @@ def kpi_chart(request, workspace, code):
     from highneeds.web.workspace import services
 
     key = f"chart:kpi:{workspace.la_code}:{code}:{services.store_fingerprint()}"
-    return chart(_kpi_table(workspace, code), cache_key=key)
+    return chart(request, _kpi_table(workspace, code), cache_key=key)
 
 
 @workspace_role(Role.ANALYST)
