@@ -2,6 +2,7 @@
 
 import io
 import json
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -31,6 +32,21 @@ def test_check_and_errors(tmp_path):
     assert result.exit_code == 1
     assert "bad.toml" in result.output and "kpi[4].measure" in result.output
     assert "Traceback" not in result.output
+
+
+def test_template_copies_every_file_the_worked_example_uses(tmp_path):
+    """docs/decide-and-track.md runs check, show, report, places and pack on these files."""
+    result = runner.invoke(app, ["strategy", "template", str(tmp_path / "mine")])
+    assert result.exit_code == 0, result.output
+    names = {path.name for path in (tmp_path / "mine").iterdir()}
+    assert names == {
+        "stockport_send_strategy_2024_27.toml",
+        "stockport_places_register.csv",
+        "decision_pack.toml",
+    }
+    docs = (Path(__file__).parents[2] / "docs" / "decide-and-track.md").read_text()
+    for name in names:
+        assert f"my-strategy/{name}" in docs
 
 
 @pytest.mark.slow

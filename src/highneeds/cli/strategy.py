@@ -221,10 +221,11 @@ def template(
         "."
     ),
 ) -> None:
-    """Copy the worked example (a strategy shaped like Stockport's 2024–27 and a places
-    register) to start from."""
+    """Copy the worked example (a strategy shaped like Stockport's 2024–27, a places
+    register and a decision pack's words) to start from."""
     folder.mkdir(parents=True, exist_ok=True)
-    for path in sorted(_templates().glob("stockport_*")):
+    shipped = [*_templates().glob("stockport_*"), _templates() / "decision_pack.toml"]
+    for path in sorted(shipped):
         shutil.copyfile(path, folder / path.name)
         console.print(f"Wrote {folder / path.name}")
 
