@@ -140,8 +140,8 @@ def lone_hidden_cells(
 
 
 def published_counts(counts: pd.DataFrame, hidden: pd.DataFrame) -> pd.DataFrame:
-    """Counts as text, hidden ones as ``c``."""
-    return counts.astype(int).astype(str).where(~hidden, SUPPRESSED)
+    """Counts as text with thousands separators (1,218), hidden ones as ``c``."""
+    return counts.astype(int).map(lambda v: f"{v:,}").where(~hidden, SUPPRESSED)
 
 
 def published_percent(
