@@ -21,9 +21,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-import numpy as np
 import pandas as pd
 
+from highneeds.formatting import money
 from highneeds.plan.inputs import PlanInputs
 from highneeds.plan.run import run_plan
 from highneeds.strategy.places import SPECIALIST_CATEGORIES, capacity_with_register
@@ -260,17 +260,6 @@ def published_phase_table(
 
 def _category_label(code: str) -> str:
     return FUNDING_CATEGORY_BY_CODE[code].label if code in FUNDING_CATEGORY_BY_CODE else code
-
-
-def money(value: float) -> str:
-    """Pounds in words for a page: £1.25m, £850k, £0."""
-    if not np.isfinite(value) or value == 0:
-        return "£0"
-    if abs(value) >= 1e6:
-        return f"£{value / 1e6:,.2f}m"
-    if abs(value) >= 1e3:
-        return f"£{value / 1e3:,.0f}k"
-    return f"£{value:,.0f}"
 
 
 # ------------------------------------------------------------------------------------------

@@ -21,11 +21,12 @@ import pandas as pd
 
 from highneeds.errors import InputFileError
 from highneeds.finance.scenarios import Scenario
+from highneeds.formatting import money
 from highneeds.plan.inputs import PlanInputs
 from highneeds.plan.run import compare
 from highneeds.readers.text import read_text
 from highneeds.strategy.document import Block, Chart, Document, Section, Table
-from highneeds.strategy.ips import InvestmentPosition, money, published_sufficiency
+from highneeds.strategy.ips import InvestmentPosition, published_sufficiency
 from highneeds.strategy.measures import MEASURE_BY_CODE, KpiData, format_value, period_label, values
 from highneeds.strategy.track import KpiTracking, summary_for_display
 from highneeds.suppression import DEFAULT_THRESHOLD
