@@ -105,3 +105,48 @@ def browser():
         )
         yield browser
         browser.close()
+
+
+# -- The PostgreSQL pass runs what a database can change -------------------------------------
+# CI runs the suite twice. A test that reaches no database through a fixture (it works on
+# DataFrames, or on a SQLite file of its own) gives the same answer on both passes, so the
+# PostgreSQL pass leaves it out and says how many it left out. The fixtures below are how a
+# test reaches the database under test: the core store, Django's test database, or a live server.
+DATABASE_FIXTURES = frozenset(
+    {
+        "database_url",
+        "store",
+        "db",
+        "transactional_db",
+        "live_server",
+        "django_db_reset_sequences",
+        "django_db_serialized_rollback",
+    }
+)
+ALL_ON_POSTGRES = "HIGHNEEDS_TEST_ALL_ON_POSTGRES"
+
+
+def uses_database(item) -> bool:
+    return bool(DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))) or (
+        item.get_closest_marker("django_db") is not None
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    if _postgres_url() is None or os.environ.get(ALL_ON_POSTGRES):
+        return
+    kept = [item for item in items if uses_database(item)]
+    left_out = [item for item in items if not uses_database(item)]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
+        config._highneeds_left_out = len(left_out)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    left_out = getattr(config, "_highneeds_left_out", 0)
+    if left_out:
+        terminalreporter.write_line(
+            f"PostgreSQL pass: {left_out:,} tests that reach no database ran in the SQLite pass "
+            f"only; set {ALL_ON_POSTGRES}=1 to run them here too."
+        )
