@@ -67,6 +67,7 @@ class Chart:
     svg: str
     png: bytes
     alt: str
+    narrow_svg: str = ""  # the phone's drawing (HTML only)
 
 
 @dataclass
@@ -243,7 +244,6 @@ def _group_chart(
     )
     percentages.index = [names.get(g, str(g)) for g in shown]
     title = f"{code}: agreement by {GROUP_TITLES[by]}"
-    figure = charts.stacked_agreement_figure(percentages, title, GROUP_TITLES[by].capitalize())
     note = (
         "Not charted because some of their counts are suppressed: " + ", ".join(left_out) + "."
         if left_out
@@ -252,9 +252,7 @@ def _group_chart(
     return (
         Chart(
             title=title,
-            svg=charts.to_svg(figure),
-            png=charts.to_png(figure),
-            alt=charts.text_alternative(percentages, title),
+            **charts.chart_images(percentages, title, GROUP_TITLES[by].capitalize()),
         ),
         note,
     )
@@ -478,13 +476,7 @@ def build_report(
     if overall:
         frame = pd.DataFrame(overall).T
         title = "Agreement with each proposal, all respondents"
-        figure = charts.stacked_agreement_figure(frame, title, "Proposal")
-        report.overall_chart = Chart(
-            title=title,
-            svg=charts.to_svg(figure),
-            png=charts.to_png(figure),
-            alt=charts.text_alternative(frame, title),
-        )
+        report.overall_chart = Chart(title=title, **charts.chart_images(frame, title, "Proposal"))
     reviews = [q for q in data.themes.values() if q.review and q.review.get("answers")]
     answers = sum(q.answers for q in report.questions)
     if reviews:

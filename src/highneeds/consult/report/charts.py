@@ -16,17 +16,35 @@ from highneeds.consult.analysis.schema import AGREEMENT_LABELS, AGREEMENT_SCALE
 COLOURS = ["#1d70b8", "#5694ca", "#b1b4b6", "#f47738", "#d4351c"]
 
 
-def stacked_agreement_figure(percentages: pd.DataFrame, title: str, ylabel: str = ""):
+# The phone's drawing: a narrow figure whose text is not shrunk to a third when an A4-wide
+# drawing is fitted to a 360-pixel screen. Row labels wrap at this many characters.
+NARROW_WIDTH_INCHES = 4.2
+NARROW_LABEL_CHARACTERS = 16
+
+
+def stacked_agreement_figure(
+    percentages: pd.DataFrame, title: str, ylabel: str = "", *, narrow: bool = False
+):
     """Horizontal stacked bars: one row per label (index), one column per scale answer (0-100);
-    ``ylabel`` names what the rows are (house rule: every axis has a title).
+    ``ylabel`` names what the rows are (house rule: every axis has a title). ``narrow`` draws
+    the phone's version: the same bars, labels wrapped, the key in two columns.
 
     Bars are labelled with their percentage where wide enough; returns a matplotlib Figure
     (no pyplot state, safe in web workers).
     """
+    import textwrap
+
     from matplotlib.figure import Figure
 
     table = percentages.reindex(columns=list(AGREEMENT_SCALE)).fillna(0).iloc[::-1]
-    figure = Figure(figsize=(7.5, 0.45 * len(table) + 1.6), dpi=100)
+    if narrow:
+        table.index = [
+            "\n".join(textwrap.wrap(str(label), NARROW_LABEL_CHARACTERS)) for label in table.index
+        ]
+        size = (NARROW_WIDTH_INCHES, 0.6 * len(table) + 2.2)
+    else:
+        size = (7.5, 0.45 * len(table) + 1.6)
+    figure = Figure(figsize=size, dpi=100)
     axes = figure.add_subplot()
     left = pd.Series(0.0, index=table.index)
     for answer, colour in zip(AGREEMENT_SCALE, COLOURS, strict=True):
@@ -41,7 +59,7 @@ def stacked_agreement_figure(percentages: pd.DataFrame, title: str, ylabel: str 
         )
         text_colour = "black" if answer in ("neither", "agree") else "white"
         for bar, value in zip(bars, table[answer], strict=True):
-            if value >= 7:
+            if value >= (12 if narrow else 7):
                 axes.text(
                     bar.get_x() + bar.get_width() / 2,
                     bar.get_y() + bar.get_height() / 2,
@@ -56,12 +74,17 @@ def stacked_agreement_figure(percentages: pd.DataFrame, title: str, ylabel: str 
     axes.set_xlabel("% of those answering on the five-point scale")
     if ylabel:
         axes.set_ylabel(ylabel)
-    axes.set_title(title, loc="left", fontsize=11, pad=24)
+    axes.set_title(
+        "\n".join(textwrap.wrap(title, 40)) if narrow else title,
+        loc="left",
+        fontsize=11,
+        pad=52 if narrow else 24,
+    )
     axes.spines[["top", "right"]].set_visible(False)
     axes.tick_params(axis="y", labelsize=9)
     # The key sits between the title and the bars, clear of the axis label.
     axes.legend(
-        ncols=5,
+        ncols=2 if narrow else 5,
         fontsize=7,
         loc="lower left",
         bbox_to_anchor=(0, 1.0),
@@ -84,6 +107,18 @@ def text_alternative(percentages: pd.DataFrame, title: str) -> str:
             f"neither, {disagree:.0f}% disagree or strongly disagree"
         )
     return f"{title}. " + "; ".join(parts) + ". The table below gives the figures."
+
+
+def chart_images(percentages: pd.DataFrame, title: str, ylabel: str) -> dict:
+    """The figure as every format the report uses: SVG at page width (HTML, PDF), SVG for a
+    phone (HTML), PNG (Word), and the text alternative."""
+    figure = stacked_agreement_figure(percentages, title, ylabel)
+    return {
+        "svg": to_svg(figure),
+        "narrow_svg": to_svg(stacked_agreement_figure(percentages, title, ylabel, narrow=True)),
+        "png": to_png(figure),
+        "alt": text_alternative(percentages, title),
+    }
 
 
 def to_svg(figure) -> str:
