@@ -4,7 +4,9 @@ Headings are words (``highneeds.headings``); cells keep full values with an Exce
 format by kind (``highneeds.formatting``) so a finance officer sees "£44,652,699" and can
 still sum the cell; each workbook ends with a "Data dictionary" sheet giving, per column,
 its heading, the code scripts use and its unit. CSV files, which carry no formats, are
-rounded sensibly (money to the pound) and open in Excel with accents intact.
+rounded sensibly (money to the pound) and open in Excel with accents intact. Where DfE
+published a symbol for a missing figure (c, x, z, low), the download carries the symbol, as the
+page and the command line show it, and the rest of the column keeps its number format.
 """
 
 from __future__ import annotations
@@ -65,13 +67,42 @@ def readable(frame: pd.DataFrame, title: str = "") -> tuple[pd.DataFrame, list[d
     return flat, entries
 
 
-def csv_bytes(frame: pd.DataFrame, *, title: str = "") -> bytes:
+def with_symbols(table: pd.DataFrame, symbols: pd.DataFrame | None) -> pd.DataFrame:
+    """``table`` (as :func:`readable` returns it) with each missing figure for which DfE
+    published a symbol replaced by that symbol. ``symbols`` is laid out as the frame given to
+    :func:`readable` (its last columns: an index written out as columns comes first)."""
+    if symbols is None:
+        return table
+    offset = table.shape[1] - symbols.shape[1]
+    table = table.copy()
+    for j in range(symbols.shape[1]):
+        marks = symbols.iloc[:, j].to_numpy(dtype=object)
+        shown = [isinstance(m, str) and m != "" for m in marks]
+        values = table.iloc[:, offset + j]
+        replace = values.isna().to_numpy() & pd.Series(shown).to_numpy()
+        if replace.any():
+            column = values.astype(object)
+            column[replace] = marks[replace]
+            table[table.columns[offset + j]] = column
+    return table
+
+
+def csv_bytes(
+    frame: pd.DataFrame, *, title: str = "", symbols: pd.DataFrame | None = None
+) -> bytes:
     """UTF-8 with BOM (Excel reads accents), word headings, figures rounded by kind, formula
-    text made inert."""
+    text made inert; ``symbols`` (laid out as ``frame``): DfE symbols for missing figures."""
     table, entries = readable(frame, title)
     for column, entry in zip(list(table.columns), entries, strict=True):
         if entry["kind"] is not None and pd.api.types.is_float_dtype(table[column]):
-            table[column] = table[column].round(CSV_DIGITS[entry["kind"]])
+            rounded = table[column].round(CSV_DIGITS[entry["kind"]])
+            whole = rounded.dropna()
+            # A column of whole numbers (counts held as floats because one is missing) is
+            # written as whole numbers: 2618, not 2618.0.
+            if len(whole) and (whole == whole.round()).all() and whole.abs().max() < 2**53:
+                rounded = rounded.astype("Int64")
+            table[column] = rounded
+    table = with_symbols(table, symbols)
     return table.map(neutralise_cell).to_csv(index=False).encode("utf-8-sig")
 
 
@@ -81,10 +112,12 @@ def write_sheets(
     *,
     titles: dict[str, str] | None = None,
     notes: list[str] | None = None,
+    symbols: dict[str, pd.DataFrame] | None = None,
 ) -> None:
     """One sheet per table (names cut to Excel's 31 characters), headings in words in bold,
     frozen, columns sized to their text, number formats by kind, then a "Notes" sheet (when
-    ``notes``) and the data dictionary. ``target`` is a path or a binary file object."""
+    ``notes``) and the data dictionary. ``target`` is a path or a binary file object.
+    ``symbols``: per sheet, the DfE symbols for missing figures (see :func:`with_symbols`)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -94,6 +127,7 @@ def write_sheets(
     for name, frame in sheets.items():
         sheet_name = _sheet_name(name, book.sheetnames)
         table, entries = readable(frame, (titles or {}).get(name, ""))
+        table = with_symbols(table, (symbols or {}).get(name))
         sheet = book.create_sheet(sheet_name)
         sheet.append(list(table.columns))
         for cell in sheet[1]:

@@ -80,3 +80,21 @@ def test_sheet_names_are_unique_and_short():
     names = book.sheetnames
     assert len(set(names)) == len(names) == 3
     assert all(len(n) <= 31 for n in names)
+
+
+def test_dfe_symbols_fill_only_missing_figures_and_whole_counts_stay_whole():
+    """A symbol replaces a missing figure only (a symbol beside a figure is ignored); an index
+    written out as a column shifts nothing; a count column with a gap is written 2618, not
+    2618.0."""
+    frame = pd.DataFrame(
+        {"ehcps": [2618.0, None, None], "rate_per_1000": [3.14159, None, 2.5]},
+        index=pd.Index(["Stockport", "Bury", "Wigan"], name="la_name"),
+    )
+    symbols = pd.DataFrame(
+        {"ehcps": ["x", "c", None], "rate_per_1000": [None, "low", None]}, dtype=object
+    )
+    rows = spreadsheet.csv_bytes(frame, symbols=symbols).decode("utf-8-sig").splitlines()
+    assert rows[1:] == ["Stockport,2618,3.14", "Bury,c,low", "Wigan,,2.5"]
+    book = load_workbook(io.BytesIO(spreadsheet.xlsx_bytes({"t": frame}, symbols={"t": symbols})))
+    values = [[c.value for c in row] for row in book["T"].iter_rows(min_row=2)]
+    assert values == [["Stockport", 2618, 3.14159], ["Bury", "c", "low"], ["Wigan", None, 2.5]]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 
 import pandas as pd
@@ -9,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from highneeds.tables import TitledTable
 from highneeds.web.accounts.models import AuditEvent, Membership
@@ -602,6 +604,19 @@ def test_the_overview_shows_dfe_symbols_with_their_legend(client_as, workspace, 
     assert "c = confidential (a small number, suppressed)" in html
     assert "low = rounds to zero but is not zero" in html
     assert "January census year" in html  # each row's January
+
+    # The downloads carry the same symbols; the other figures stay numbers with their format.
+    viewer = client_as(Role.VIEWER)
+    url = reverse("workspace:overview_download", args=[workspace.la_code, "caseload", "csv"])
+    rows = viewer.get(url).content.decode("utf-8-sig").splitlines()
+    assert rows[1:] == ["2021,2618,low", "2022,c,360"]
+    url = reverse("workspace:overview_download", args=[workspace.la_code, "caseload", "xlsx"])
+    sheet = load_workbook(io.BytesIO(viewer.get(url).content)).worksheets[0]
+    assert [[c.value for c in row] for row in sheet.iter_rows(min_row=2)] == [
+        [2021, 2618, "low"],
+        [2022, "c", 360],
+    ]
+    assert sheet["B2"].number_format == "#,##0"
 
 
 # --- forecast ---------------------------------------------------------------------------------

@@ -44,20 +44,33 @@ def draw(frame: pd.DataFrame, title: str, fmt: str, *, narrow: bool = False) -> 
     return charts.save(charts.table_figure(frame, title, narrow=narrow), fmt)
 
 
-def to_csv(frame: pd.DataFrame, title: str = "") -> bytes:
-    return spreadsheet.csv_bytes(frame, title=title)
+def to_csv(frame: pd.DataFrame, title: str = "", symbols: pd.DataFrame | None = None) -> bytes:
+    return spreadsheet.csv_bytes(frame, title=title, symbols=symbols)
 
 
-def to_xlsx(frame: pd.DataFrame, sheet: str = "data", title: str = "") -> bytes:
-    return spreadsheet.xlsx_bytes({sheet: frame}, titles={sheet: title})
+def to_xlsx(
+    frame: pd.DataFrame,
+    sheet: str = "data",
+    title: str = "",
+    symbols: pd.DataFrame | None = None,
+) -> bytes:
+    return spreadsheet.xlsx_bytes({sheet: frame}, titles={sheet: title}, symbols={sheet: symbols})
 
 
-def download(frame: pd.DataFrame, *, name: str, title: str, fmt: str) -> HttpResponse:
-    """An attachment response of the table in fmt (csv, xlsx, svg or png)."""
+def download(
+    frame: pd.DataFrame,
+    *,
+    name: str,
+    title: str,
+    fmt: str,
+    symbols: pd.DataFrame | None = None,
+) -> HttpResponse:
+    """An attachment response of the table in fmt (csv, xlsx, svg or png); ``symbols`` (laid
+    out as ``frame``): the DfE symbol for each missing figure, written in csv and xlsx."""
     if fmt == "csv":
-        body = to_csv(frame, title)
+        body = to_csv(frame, title, symbols)
     elif fmt == "xlsx":
-        body = to_xlsx(frame, sheet=title or name, title=title)
+        body = to_xlsx(frame, sheet=title or name, title=title, symbols=symbols)
     elif fmt in ("svg", "png"):
         body = draw(frame, title, fmt)
     else:

@@ -42,7 +42,7 @@ def table_download(request, workspace, table: TitledTable, fmt, *, target, name)
         target=target,
         detail={"rows": len(frame)},
     )
-    return figures.download(frame, name=name, title=table.title, fmt=fmt)
+    return figures.download(frame, name=name, title=table.title, fmt=fmt, symbols=table.symbols)
 
 
 def export(request, workspace, body, *, filename, content_type, target, detail=None):
