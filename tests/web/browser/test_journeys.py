@@ -11,7 +11,7 @@ from highneeds.tables import TitledTable
 from highneeds.web.accounts.models import Membership
 from highneeds.web.workspace import services
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, patient
 
 Role = Membership.Role
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -170,7 +170,7 @@ def test_sign_in_page_passes_axe_and_refuses_wrong_password(page, live_server, d
 
 def test_phone_sized_viewport_keeps_navigation_usable(browser, live_server, sign_in, demo):
     context = browser.new_context(viewport={"width": 375, "height": 667})
-    context.set_default_timeout(10_000)
+    patient(context)
     page = context.new_page()
     try:
         sign_in(page, demo[Role.VIEWER])

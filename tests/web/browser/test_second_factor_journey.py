@@ -10,7 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from highneeds.web.accounts.models import AuditEvent
 from web.test_second_factor import code_for
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, patient
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_set_up_then_sign_in_with_a_code(browser, live_server, sign_in, member, javascript):
     user = member("analyst")
     context = browser.new_context(java_script_enabled=javascript)
-    context.set_default_timeout(10_000)
+    patient(context)
     page = context.new_page()
     # axe runs as a script in the page: it checks the pages with JavaScript on; the journey
     # without JavaScript shows the same pages work with none.
