@@ -273,6 +273,44 @@ def test_breakdowns_are_summed_once_and_agree_with_the_uncached_sums(small_la):
     assert np.allclose(twice["mean"], 2 * once["mean"]) and (once["mean"].iloc[1:] > 0).all()
 
 
+def test_breakdowns_summed_together_equal_each_summed_alone(small_la):
+    """draws_many sums every breakdown in one product: the same counts as summing the cells
+    of each group directly, and the same pounds as one product per breakdown."""
+    model = MarkovForecaster().fit(small_la.transitions, small_la.population, small_la.valid_states)
+    result = model.simulate(horizon=3, simulations=100, seed=6)  # 400 rows: several blocks
+    breakdowns = [(), ("ncy",), ("age_band",), ("need",), ("setting_group",), ("ncy", "need")]
+    together = result.draws_many(breakdowns)
+    stock = result.simulated.stock
+    for by, (keys, sims, _) in zip(breakdowns, together, strict=True):
+        _, group = result._groups(by)
+        direct = np.stack([stock[:, :, group == g].sum(axis=2) for g in range(len(keys))], -1)
+        assert sims.dtype == np.int32 and np.array_equal(sims, direct)
+    weight = result.cost_per_cell(small_la.costs)
+    for by, (keys, pounds, _) in zip(
+        breakdowns, result.draws_many(breakdowns, weight), strict=True
+    ):
+        _, group = result._groups(by)
+        used = group >= 0
+        matrix = np.zeros((used.sum(), len(keys)))
+        matrix[np.arange(used.sum()), group[used]] = weight[used]
+        alone = stock[:, :, used].reshape(-1, used.sum()).astype(float) @ matrix
+        assert np.array_equal(pounds.reshape(alone.shape), alone)
+
+
+def test_moments_are_numpys_mean_and_std_to_the_last_bit():
+    from highneeds.forecast.result import moments, sorted_draws, summarise_sorted
+
+    rng = np.random.default_rng(0)
+    counts = sorted_draws(rng.poisson(3.0, size=(300, 4, 70)).astype(np.int32))
+    pounds = sorted_draws(rng.gamma(2.0, 1e4, size=(300, 4, 3)))
+    for ordered in (counts, pounds):
+        mean, ssq = moments(ordered)
+        n = ordered.shape[-1]
+        assert np.array_equal(mean, ordered.mean(axis=-1))
+        assert np.array_equal(np.sqrt(ssq / n), ordered.std(axis=-1))
+        assert np.array_equal(summarise_sorted(ordered)["std"], ordered.std(axis=-1, ddof=1))
+
+
 def test_rate_uncertainty_widens_intervals_with_the_horizon_not_the_expected_path(witan_demo):
     runs = {}
     for uncertain in (False, True):

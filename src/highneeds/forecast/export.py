@@ -27,9 +27,11 @@ def forecast_tables(
     result: ForecastResult, costs: pd.DataFrame | None = None
 ) -> dict[str, pd.DataFrame]:
     """All breakdowns of caseload (children) and, with ``costs``, of cost (pounds a year)."""
+    result.draws_many(list(BREAKDOWNS.values()))  # every count breakdown summed in one pass
     tables = {name: result.summary(by) for name, by in BREAKDOWNS.items()}
     tables["flows"] = result.flows_summary()
     if costs is not None:
+        result.draws_many([(), ("setting_group",)], result.cost_per_cell(costs))
         tables["cost_total"] = result.cost_summary(costs)
         tables["cost_by_setting_group"] = result.cost_summary(costs, ("setting_group",))
     return tables

@@ -46,11 +46,40 @@ def summarise_draws(draws: np.ndarray) -> dict[str, np.ndarray]:
     return summarise_sorted(sorted_draws(draws))
 
 
-def summarise_sorted(ordered: np.ndarray) -> dict[str, np.ndarray]:
-    """:func:`summarise_draws` of draws already sorted by :func:`sorted_draws`."""
+#: Rows of draws whose deviations are worked out together in :func:`moments`: a few hundred
+#: kilobytes of float64 at 1,000 simulations, so they stay in the processor's cache.
+_MOMENT_ROWS = 64
+
+
+def moments(ordered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and sum of squared deviations from it over the last axis (the simulations).
+
+    The same arithmetic as ``ndarray.mean`` and ``ndarray.std``, row by row (so the same
+    numbers to the last bit), a block of rows at a time instead of one float64 copy of all
+    the draws; the standard deviation is ``sqrt(ssq / (n - ddof))``.
+    """
+    rows = ordered.reshape(-1, ordered.shape[-1])
+    mean = np.empty(len(rows))
+    ssq = np.empty(len(rows))
+    for start in range(0, len(rows), _MOMENT_ROWS):
+        block = rows[start : start + _MOMENT_ROWS]
+        block_mean = block.mean(axis=-1, keepdims=True)
+        deviation = np.subtract(block, block_mean, dtype=np.float64)
+        np.square(deviation, out=deviation)
+        mean[start : start + len(block)] = block_mean[:, 0]
+        ssq[start : start + len(block)] = deviation.sum(axis=-1)
+    shape = ordered.shape[:-1]
+    return mean.reshape(shape), ssq.reshape(shape)
+
+
+def summarise_sorted(
+    ordered: np.ndarray, moment: tuple[np.ndarray, np.ndarray] | None = None
+) -> dict[str, np.ndarray]:
+    """:func:`summarise_draws` of draws already sorted by :func:`sorted_draws`; ``moment``
+    is their :func:`moments` if already worked out."""
     n = ordered.shape[-1]
-    mean = ordered.mean(axis=-1)
-    std = ordered.std(axis=-1, ddof=1) if n > 1 else np.zeros_like(mean)
+    mean, ssq = moments(ordered) if moment is None else moment
+    std = np.sqrt(ssq / (n - 1)) if n > 1 else np.zeros_like(mean)
     out = {"mean": mean, "std": std}
     for name, q in QUANTILES:
         pos = q * (n - 1)
@@ -58,6 +87,24 @@ def summarise_sorted(ordered: np.ndarray) -> dict[str, np.ndarray]:
         hi = min(lo + 1, n - 1)
         frac = pos - lo
         out[name] = ordered[..., lo] * (1 - frac) + ordered[..., hi] * frac
+    return out
+
+
+#: Rows of counts converted to floating point at a time by :func:`_product`.
+_PRODUCT_ROWS = 256
+
+
+def _product(counts: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+    """``counts @ matrix`` in ``matrix``'s floating-point type, the counts converted a block
+    of rows at a time into one reused buffer rather than into a whole float copy (tens of
+    megabytes of fresh memory, whose page faults cost more than the product). Each row's
+    sum is added up as in one product."""
+    out = np.empty((len(counts), matrix.shape[1]), dtype=matrix.dtype)
+    buffer = np.empty((min(len(counts), _PRODUCT_ROWS), counts.shape[1]), dtype=matrix.dtype)
+    for start in range(0, len(counts), _PRODUCT_ROWS):
+        block = buffer[: len(counts[start : start + _PRODUCT_ROWS])]
+        block[...] = counts[start : start + len(block)]
+        np.matmul(block, matrix, out=out[start : start + len(block)])
     return out
 
 
@@ -118,28 +165,31 @@ class ForecastResult:
         """A cache key that also names the used cells (they set the rows of a breakdown)."""
         return (*parts, np.packbits(self._used_cells()).tobytes())
 
-    def _used_stock(self) -> np.ndarray:
-        """(S × T, used cells) simulated counts as float32 (exact for counts), made once
-        for every breakdown."""
-        key = self._cache_key("used_stock")
+    def _used_counts(self) -> np.ndarray:
+        """(S × T, used cells) simulated counts, taken out of the stock once for every
+        breakdown."""
+        key = self._cache_key("used_counts")
         if key not in self._cache:
-            stock = self.simulated.stock[:, :, np.flatnonzero(self._used_cells())]
-            self._cache[key] = stock.reshape(-1, stock.shape[2]).astype(np.float32)
+            # np.take copies whole runs along the last axis: several times faster here than
+            # indexing stock[:, :, cells]
+            stock = np.take(self.simulated.stock, np.flatnonzero(self._used_cells()), axis=2)
+            self._cache[key] = stock.reshape(-1, stock.shape[2])
         return self._cache[key]
 
     def _groups(self, by: Sequence[str]) -> tuple[pd.DataFrame, np.ndarray]:
         unknown = [b for b in by if b not in DIMENSIONS]
         if unknown:
             raise ValueError(f"cannot break a forecast down by {unknown}; choose from {DIMENSIONS}")
-        labels = self.cell_labels()
         used = self._used_cells()
         cells = np.flatnonzero(used)
         if not by:
             return pd.DataFrame(index=[0]), np.where(used, 0, -1)
-        keys = labels.loc[cells, list(by)]
+        if "labels" not in self._cache:
+            self._cache["labels"] = self.cell_labels()  # the grid's labels never change
+        keys = self._cache["labels"].loc[cells, list(by)]
         codes = keys.groupby(list(by), sort=True).ngroup().to_numpy()
         uniques = keys.drop_duplicates().sort_values(list(by)).reset_index(drop=True)
-        group = np.full(len(labels), -1, dtype=np.int64)
+        group = np.full(len(used), -1, dtype=np.int64)
         group[cells] = codes
         return uniques, group
 
@@ -148,21 +198,62 @@ class ForecastResult:
     ) -> np.ndarray:
         """Sum cells (times ``weight``, e.g. cost per child) into groups: (S, T, G)."""
         cells = np.flatnonzero(group >= 0)
-        simulated = stock is self.simulated.stock
-        if simulated and np.array_equal(cells, np.flatnonzero(self._used_cells())):
-            flat = self._used_stock()  # the usual case: every used cell, converted once
-        else:
-            flat = stock[:, :, cells].reshape(-1, len(cells))
+        flat = stock[:, :, cells].reshape(-1, len(cells))
         codes = group[cells]
         S, T = stock.shape[:2]
         if weight is None and n_groups == len(cells):
-            out = np.empty((S * T, n_groups), dtype=np.float32 if simulated else stock.dtype)
+            out = np.empty((S * T, n_groups), dtype=stock.dtype)
             out[:, codes] = flat  # one cell per group: no sums needed
             return out.reshape(S, T, n_groups)
         dtype = np.float32 if weight is None else np.float64  # counts are exact in float32
         matrix = np.zeros((len(cells), n_groups), dtype=dtype)
         matrix[np.arange(len(cells)), codes] = 1.0 if weight is None else weight[cells]
         return (flat.astype(dtype, copy=False) @ matrix).reshape(S, T, n_groups)
+
+    def _aggregate_simulated(
+        self, groups: Sequence[tuple[np.ndarray, int]], weight: np.ndarray | None
+    ) -> list[np.ndarray]:
+        """:meth:`_aggregate` of the simulations for several breakdowns (group, number of
+        groups) at once: counts of children as int32 (S, T, G), pounds as float64.
+
+        Breakdowns with one cell per group (the state) are the counts themselves; counts
+        summed into groups come from one float32 product for every breakdown (the
+        simulations are read once; sums of counts are exact in float32, so they equal
+        separate sums). Weighted sums keep one product per breakdown.
+        """
+        used = np.flatnonzero(self._used_cells())
+        S, T = self.simulated.stock.shape[:2]
+        out: list[np.ndarray | None] = [None] * len(groups)
+        summed = []
+        for i, (group, n_groups) in enumerate(groups):
+            codes = group[used]  # every used cell has a group (:meth:`_groups`)
+            if weight is None and n_groups == len(used):
+                counts = self._used_counts()
+                if not np.array_equal(codes, np.arange(n_groups)):
+                    ordered = np.empty_like(counts)
+                    ordered[:, codes] = counts
+                    counts = ordered
+                out[i] = counts.reshape(S, T, n_groups)
+            else:
+                summed.append((i, codes, n_groups))
+        if summed and weight is None:
+            width = sum(n for _, _, n in summed)
+            matrix = np.zeros((len(used), width), dtype=np.float32)
+            start = 0
+            for _, codes, n_groups in summed:
+                matrix[np.arange(len(used)), start + codes] = 1.0
+                start += n_groups
+            sums = np.rint(_product(self._used_counts(), matrix)).astype(np.int32)
+            start = 0
+            for i, _, n_groups in summed:
+                out[i] = sums[:, start : start + n_groups].reshape(S, T, n_groups)
+                start += n_groups
+        elif summed:
+            for i, codes, n_groups in summed:
+                matrix = np.zeros((len(used), n_groups))
+                matrix[np.arange(len(used)), codes] = weight[used]
+                out[i] = _product(self._used_counts(), matrix).reshape(S, T, n_groups)
+        return out
 
     def summary(self, by: Sequence[str] = ()) -> pd.DataFrame:
         """Tidy table: year, the ``by`` columns, expected, mean, std, median and quantiles.
@@ -171,7 +262,7 @@ class ForecastResult:
         ``("ncy", "need", "setting")`` (one row per state that is ever occupied).
         """
         keys, ordered, exp = self.sorted_draws(by)
-        return self._table(keys, ordered, exp)
+        return self._table(keys, ordered, exp, self.draw_moments(by))
 
     def sorted_draws(
         self, by: Sequence[str] = (), cell_weight: np.ndarray | None = None
@@ -192,21 +283,46 @@ class ForecastResult:
         ``cell_weight`` multiplies each cell (e.g. :meth:`cost_per_cell` for pounds).
         Computed once per breakdown; treat the arrays as read-only.
         """
-        key = self._cache_key("draws", tuple(by), _weight_key(cell_weight))
-        if key in self._cache:
-            return self._cache[key]
-        keys, group = self._groups(tuple(by))
-        n_groups = len(keys)
-        sims = self._aggregate(self.simulated.stock, group, n_groups, cell_weight)
-        if cell_weight is None:
-            sims = np.rint(sims).astype(np.int32)  # counts of children; sorts faster
-        exp = self._aggregate(self.expected.stock, group, n_groups, cell_weight)[0]
-        self._cache[key] = (keys, sims, exp)
-        return keys, sims, exp
+        return self.draws_many([by], cell_weight)[0]
 
-    def _table(self, keys: pd.DataFrame, ordered: np.ndarray, expected: np.ndarray) -> pd.DataFrame:
+    def draws_many(
+        self, breakdowns: Sequence[Sequence[str]], cell_weight: np.ndarray | None = None
+    ) -> list[tuple[pd.DataFrame, np.ndarray, np.ndarray]]:
+        """:meth:`draws` of several breakdowns, the ones not yet computed summed together
+        (the simulations are read once for all of them)."""
+        weight_key = _weight_key(cell_weight)
+        bys = [tuple(by) for by in breakdowns]
+        wanted = [self._cache_key("draws", by, weight_key) for by in bys]
+        todo = {key: by for key, by in zip(wanted, bys, strict=True) if key not in self._cache}
+        if todo:
+            grouped = [self._groups(by) for by in todo.values()]
+            sims = self._aggregate_simulated(
+                [(group, len(keys)) for keys, group in grouped], cell_weight
+            )
+            for key, (keys, group), simulated in zip(todo, grouped, sims, strict=True):
+                expected = self._aggregate(self.expected.stock, group, len(keys), cell_weight)
+                self._cache[key] = (keys, simulated, expected[0])
+        return [self._cache[key] for key in wanted]
+
+    def draw_moments(
+        self, by: Sequence[str] = (), cell_weight: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """:func:`moments` of a breakdown's sorted draws (T, G), worked out once for our
+        tables and witan.send's."""
+        key = self._cache_key("moments", tuple(by), _weight_key(cell_weight))
+        if key not in self._cache:
+            self._cache[key] = moments(self.sorted_draws(by, cell_weight)[1])
+        return self._cache[key]
+
+    def _table(
+        self,
+        keys: pd.DataFrame,
+        ordered: np.ndarray,
+        expected: np.ndarray,
+        moment: tuple[np.ndarray, np.ndarray],
+    ) -> pd.DataFrame:
         """The tidy table of one breakdown from its sorted draws (:meth:`sorted_draws`)."""
-        stats = summarise_sorted(ordered)
+        stats = summarise_sorted(ordered, moment)
         stats["expected"] = expected
         n_groups = len(keys)
         return pd.DataFrame(
@@ -285,5 +401,6 @@ class ForecastResult:
 
     def cost_summary(self, costs: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
         """Like :meth:`summary` but in pounds per year (cost per child × caseload)."""
-        keys, ordered, exp = self.sorted_draws(by, self.cost_per_cell(costs))
-        return self._table(keys, ordered, exp)
+        weight = self.cost_per_cell(costs)
+        keys, ordered, exp = self.sorted_draws(by, weight)
+        return self._table(keys, ordered, exp, self.draw_moments(by, weight))

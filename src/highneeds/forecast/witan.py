@@ -28,7 +28,7 @@ from highneeds.forecast import transitions as tr
 from highneeds.forecast.engine import Path as ProjectionPath
 from highneeds.forecast.engine import expected_path, prepare_routes
 from highneeds.forecast.estimate import estimate_witan, population_array
-from highneeds.forecast.result import ForecastResult, sorted_draws
+from highneeds.forecast.result import ForecastResult, moments, sorted_draws
 from highneeds.forecast.states import StateSpace, index_transitions
 
 NON_SEND = "NONSEND"
@@ -196,14 +196,17 @@ def witan_stats(draws: np.ndarray) -> dict[str, np.ndarray]:
     return witan_stats_sorted(sorted_draws(draws))
 
 
-def witan_stats_sorted(ordered: np.ndarray) -> dict[str, np.ndarray]:
-    """:func:`witan_stats` of draws already sorted by :func:`sorted_draws` (sims last)."""
+def witan_stats_sorted(
+    ordered: np.ndarray, moment: tuple[np.ndarray, np.ndarray] | None = None
+) -> dict[str, np.ndarray]:
+    """:func:`witan_stats` of draws already sorted by :func:`sorted_draws` (sims last);
+    ``moment`` is their :func:`~highneeds.forecast.result.moments` if already worked out."""
     n = ordered.shape[-1]
     # order statistics as an HDR histogram reports them: the value at rank ceil(p * n)
     ranks = [max(int(np.ceil(p * n)) - 1, 0) for p in (0, 0.025, 0.25, 0.5, 0.75, 0.975, 1.0)]
     q = [ordered[..., r] for r in ranks]
-    mean = ordered.mean(axis=-1)
-    std = ordered.std(axis=-1)
+    mean, ssq = moments(ordered) if moment is None else moment
+    std = np.sqrt(ssq / n)  # witan.send's standard deviation divides by n
     margin = 1.96 * std / np.sqrt(n)
     return {
         "mean": mean,
@@ -235,10 +238,14 @@ def _ay_group(ncy: int) -> str:
 
 
 def _witan_table(
-    years: np.ndarray, keys: pd.DataFrame, ordered: np.ndarray, key_names: dict[str, str]
+    years: np.ndarray,
+    keys: pd.DataFrame,
+    ordered: np.ndarray,
+    key_names: dict[str, str],
+    moment: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> pd.DataFrame:
     """witan.send's table of one breakdown from its sorted draws (T, G, S)."""
-    stats = witan_stats_sorted(ordered)
+    stats = witan_stats_sorted(ordered, moment)
     n = len(keys)
     frame = pd.DataFrame({"calendar-year": np.repeat(years, n)})
     for ours, theirs in key_names.items():
@@ -256,12 +263,18 @@ def write_witan_outputs(
     directory.mkdir(parents=True, exist_ok=True)
     years = result.years
     tables: dict[str, pd.DataFrame] = {}
-    # the same sums and sorts as highneeds' own tables (ForecastResult caches them)
-    keys, ordered, _ = result.sorted_draws(())
-    tables["Output_Count.csv"] = _witan_table(years, keys, ordered, {})
-    keys, ordered, _ = result.sorted_draws(("ncy",))
-    tables["Output_AY.csv"] = _witan_table(years, keys, ordered, {"ncy": "academic-year"})
-    _, sims, _ = result.draws(("ncy",))
+    result.draws_many([(), ("ncy",), ("need",), ("setting",), ("ncy", "need", "setting")])
+
+    def table(by: tuple[str, ...], key_names: dict[str, str], weight=None) -> pd.DataFrame:
+        # the same sums, sorts and moments as highneeds' own tables (ForecastResult caches them)
+        keys, ordered, _ = result.sorted_draws(by, weight)
+        if "need_setting" in key_names:
+            keys = keys.assign(need_setting=keys["need"] + "-" + keys["setting"])
+        return _witan_table(years, keys, ordered, key_names, result.draw_moments(by, weight))
+
+    tables["Output_Count.csv"] = table((), {})
+    tables["Output_AY.csv"] = table(("ncy",), {"ncy": "academic-year"})
+    keys, sims, _ = result.draws(("ncy",))
     group_of = np.array([_ay_group(int(n)) for n in keys["ncy"]])
     names = sorted(set(group_of), key=lambda g: list(group_of).index(g))
     onehot = np.array([[g == name for name in names] for g in group_of], dtype=np.float32)
@@ -271,17 +284,12 @@ def write_witan_outputs(
         sorted_draws(sims @ onehot),
         {"ay-group": "ay-group"},
     )
-    keys, ordered, _ = result.sorted_draws(("need",))
-    tables["Output_Need.csv"] = _witan_table(years, keys, ordered, {"need": "need"})
-    keys, ordered, _ = result.sorted_draws(("setting",))
-    tables["Output_Setting.csv"] = _witan_table(years, keys, ordered, {"setting": "setting"})
-    keys, ordered, _ = result.sorted_draws(("ncy", "need", "setting"))
-    keys = keys.assign(need_setting=keys["need"] + "-" + keys["setting"])
-    tables["Output_State.csv"] = _witan_table(
-        years, keys, ordered, {"ncy": "academic-year", "need_setting": "need-setting"}
+    tables["Output_Need.csv"] = table(("need",), {"need": "need"})
+    tables["Output_Setting.csv"] = table(("setting",), {"setting": "setting"})
+    tables["Output_State.csv"] = table(
+        ("ncy", "need", "setting"), {"ncy": "academic-year", "need_setting": "need-setting"}
     )
-    keys, ordered, _ = result.sorted_draws((), result.cost_per_cell(costs))
-    tables["Output_Cost.csv"] = _witan_table(years, keys, ordered, {})
+    tables["Output_Cost.csv"] = table((), {}, result.cost_per_cell(costs))
     written = []
     for name, table in tables.items():
         path = directory / name
