@@ -129,6 +129,24 @@ def _route(n, leavers, movers, stay_ok, has_dest):
     return to_stay, to_move, n - leavers - to_move - to_stay
 
 
+def _route_counts(n, leavers, movers, row, routes: Routes, usual: np.ndarray):
+    """:func:`_route` of simulated counts, the children of entry i being in cell ``row[i]``.
+
+    In a ``usual`` cell (valid at the next NCY, with somewhere for its movers to go)
+    stayers stay and movers move, so the rule itself is applied only to the entries of the
+    other cells. Returns (to_stay, to_move, those entries, their outstay leavers)."""
+    to_stay = n - leavers - movers
+    to_move = movers.copy()
+    odd = np.flatnonzero(~np.take(usual, row))
+    odd_row = row[odd]
+    stay, move, out_leave = _route(
+        n[odd], leavers[odd], movers[odd], routes.stay_ok[odd_row], routes.has_dest[odd_row]
+    )
+    to_stay[odd] = stay
+    to_move[odd] = move
+    return to_stay, to_move, odd, out_leave
+
+
 def trend_factor_mean(params: MarkovParameters, year: int) -> float:
     """E[exp(g * (year - ref))] for g ~ Normal(mean, sd): the lognormal mean."""
     if params.trend_mean == 0.0 and params.trend_sd == 0.0:
@@ -219,8 +237,17 @@ def _beta(rng, alpha, beta, size):
     safe_a = np.where(alpha > 0, alpha, 1.0)
     safe_b = np.where(beta > 0, beta, 1.0)
     draws = rng.beta(safe_a, safe_b, size=size)
+    if np.all(alpha > 0) and np.all(beta > 0):
+        return draws  # the usual case: nothing to replace (and no passes over the draws)
     draws = np.where(alpha > 0, draws, 0.0)
     return np.where(beta > 0, draws, np.where(alpha > 0, 1.0, 0.0))
+
+
+def _normalised_cumulative(prob: np.ndarray) -> np.ndarray:
+    """Each row's cumulative probabilities over their total (zeros where the total is 0)."""
+    cum = np.cumsum(prob, axis=1)
+    total = cum[:, -1:]
+    return np.divide(cum, total, out=np.zeros_like(cum), where=total > 0)
 
 
 def _cumulative_rows(prob: np.ndarray) -> np.ndarray:
@@ -229,11 +256,12 @@ def _cumulative_rows(prob: np.ndarray) -> np.ndarray:
     Row r's values lie in (r, r + 1]; entries after the last positive one equal r + 1
     exactly, so a draw r + u with u < 1 never lands on a zero-probability entry.
     """
-    rows = prob.shape[0]
-    cum = np.cumsum(prob, axis=1)
-    total = cum[:, -1:]
-    cum = np.divide(cum, total, out=np.zeros_like(cum), where=total > 0)
-    return (cum + np.arange(rows)[:, None]).reshape(-1)
+    return _offset_rows(_normalised_cumulative(prob))
+
+
+def _offset_rows(cum: np.ndarray) -> np.ndarray:
+    """:func:`_cumulative_rows` from rows already made by :func:`_normalised_cumulative`."""
+    return (cum + np.arange(cum.shape[0])[:, None]).reshape(-1)
 
 
 def _categorical(rng, row_of_child: np.ndarray, cum_global: np.ndarray, width: int) -> np.ndarray:
@@ -263,8 +291,14 @@ class _MoverSampler:
         np.put_along_axis(rest, order, 0.0, axis=1)
         lump = rest.sum(axis=1)  # exactly zero when the top slots hold every destination
         self.top = top
-        self.order = order
+        self.order = np.ascontiguousarray(order)  # indexed flat, row * top + slot
         self.alpha = np.column_stack([top_prob, lump]) * concentration[:, None]
+        # Worked out once per row rather than once per (simulation, row) with movers: the
+        # mean split, and its cumulative split (the split of every lone mover, below).
+        self.mean = self.alpha / np.maximum(self.alpha.sum(axis=1, keepdims=True), 1e-300)
+        self.mean_cum = _normalised_cumulative(self.mean)
+        self.possible = self.alpha > 0
+        self.gamma_shape = np.where(self.possible, self.alpha, 1.0)  # 1: any valid shape
         self.rest_cum = _cumulative_rows(rest)
         self.width = K
         self.rng = rng
@@ -273,24 +307,25 @@ class _MoverSampler:
         """Destination k for each moving child, children grouped by (simulation, row) pair:
         ``pair_row`` is each pair's row and ``counts`` its number of movers."""
         pair_of_child = np.repeat(np.arange(len(pair_row)), counts)
-        child_row = pair_row[pair_of_child]
-        alpha = self.alpha[pair_row]
-        mean = alpha / np.maximum(alpha.sum(axis=1, keepdims=True), 1e-300)
+        child_row = np.take(pair_row, pair_of_child)
         # A lone mover's destination drawn from a Dirichlet draw of the split is, in
         # distribution, a draw from the split's mean (Dirichlet-multinomial with n = 1): only
         # pairs with two or more movers, whose destinations are correlated, need the split.
-        share = mean.copy()
+        cum = np.take(self.mean_cum, pair_row, axis=0)
         many = np.flatnonzero(counts > 1)
         if many.size:
-            a = alpha[many]
-            draws = self.rng.standard_gamma(np.where(a > 0, a, 1.0)) * (a > 0)
+            many_row = np.take(pair_row, many)
+            shape = np.take(self.gamma_shape, many_row, axis=0)
+            mean = np.take(self.mean, many_row, axis=0)
+            draws = self.rng.standard_gamma(shape) * np.take(self.possible, many_row, axis=0)
             total = draws.sum(axis=1, keepdims=True)
             # all-zero draws (tiny parameters underflowing) fall back to the mean split
-            share[many] = np.where(total > 0, draws / np.where(total > 0, total, 1.0), mean[many])
-        slot = _categorical(self.rng, pair_of_child, _cumulative_rows(share), self.top + 1)
+            share = np.where(total > 0, draws / np.where(total > 0, total, 1.0), mean)
+            cum[many] = _normalised_cumulative(share)
+        slot = _categorical(self.rng, pair_of_child, _offset_rows(cum), self.top + 1)
         in_top = slot < self.top
         k = np.empty(len(pair_of_child), dtype=np.int64)
-        k[in_top] = self.order[child_row[in_top], slot[in_top]]
+        k[in_top] = np.take(self.order, child_row[in_top] * self.top + slot[in_top])
         k[~in_top] = _categorical(self.rng, child_row[~in_top], self.rest_cum, self.width)
         return k
 
@@ -388,6 +423,8 @@ def monte_carlo(
         slopes = course.normal(0.0, drift, size=(S, 1)) if drift > 0 else 0.0
         swing = np.exp(shocks + slopes * ahead - 0.5 * (drift * ahead) ** 2)
 
+    # the cells joiners can enter, in every simulation's row of the flat grid
+    joiner_cells = None if paired else (np.arange(S)[:, None] * AK + cells).reshape(-1)
     stock = np.zeros((S, T + 1, AK), dtype=np.int32)
     # Two reused count buffers (this year's, next year's): no fresh pages every year.
     buffers = [np.zeros(SL * AK, dtype=np.int32) for _ in range(2)]
@@ -401,23 +438,30 @@ def monte_carlo(
         baseline_stock[:, 0] = stock[:, 0]
     units = {r: np.zeros((SL, T), dtype=np.int64) for r in LEAVER_REASONS}
     join_units = np.zeros((SL, T), dtype=np.int64)
+    # The last NCY, whose children all age out, is the last K cells of every row (as
+    # prepare_routes builds it): it is summed, and only the cells below it are listed.
+    below = AK - K
+    if not np.array_equal(np.flatnonzero(routes.last_ncy), np.arange(below, AK)):
+        raise ValueError("routes.last_ncy must mark the last NCY, the grid's last K cells")
+    p_leave, p_move = p_leave.reshape(-1), p_move.reshape(-1)  # indexed by sim × rows + col
+    usual = routes.stay_ok & routes.has_dest
     for t in range(T):
-        flat = np.flatnonzero(x)
-        n = x.reshape(-1)[flat]
-        unit, row = np.divmod(flat, AK)
-        sim = unit // L
-        last = routes.last_ncy[row]
-        units["aged_out"][:, t] = np.bincount(unit[last], weights=n[last], minlength=SL)
-        keep = ~last
-        flat, n, unit, sim, row = flat[keep], n[keep], unit[keep], sim[keep], row[keep]
-        col = column[row]
+        units["aged_out"][:, t] = x[:, below:].sum(axis=1)
+        # Every occupied cell below the last NCY, in the order of the flat grid. (Listing the
+        # nonzero entries of a boolean mask is several times faster than of the int counts.)
+        occupied = x[:, :below] != 0
+        listed = np.flatnonzero(occupied)
+        unit = np.repeat(np.arange(SL), np.count_nonzero(occupied, axis=1))
+        row = listed - unit * below
+        flat = listed + unit * K  # the same cell in the whole grid, whose rows are AK long
+        n = np.take(x.reshape(-1), flat)
+        col = np.take(column, row)
         if np.any(col < 0):
             raise AssertionError("a simulated child is in a state that cannot hold children")
-        left = rng.binomial(n, p_leave[sim, col])
-        moving = rng.binomial(n - left, p_move[sim, col])
-        to_stay, to_move, out_leave = _route(
-            n, left, moving, routes.stay_ok[row], routes.has_dest[row]
-        )
+        draw = (unit // L if L > 1 else unit) * len(rows) + col  # this sim's parameter draws
+        left = rng.binomial(n, np.take(p_leave, draw))
+        moving = rng.binomial(n - left, np.take(p_move, draw))
+        to_stay, to_move, odd, out_leave = _route_counts(n, left, moving, row, routes, usual)
         # Stayers age one NCY: every occupied cell is listed once, so no sums are needed.
         nxt = buffers[(t + 1) % 2]
         nxt.fill(0)
@@ -430,7 +474,7 @@ def monte_carlo(
             child = np.repeat(flat[has_movers], counts)  # same order as k_to
             arrived = child - child % K + K + k_to
         units["left"][:, t] = np.bincount(unit, weights=left, minlength=SL)
-        units["no_valid_setting"][:, t] = np.bincount(unit, weights=out_leave, minlength=SL)
+        units["no_valid_setting"][:, t] = np.bincount(unit[odd], weights=out_leave, minlength=SL)
 
         year = base_year + t + 1
         growth = np.exp(trend * (year - params.trend_ref_year)) * swing[:, t]
@@ -453,8 +497,7 @@ def monte_carlo(
         else:
             where, many = np.unique(arrived, return_counts=True)
             nxt[where] += many
-            grid = nxt.reshape(S, AK)
-            grid[:, cells] += count
+            nxt[joiner_cells] += count.reshape(-1)  # = grid[:, cells] += count, faster
             join_units[:, t] = count.sum(axis=1)
         x = nxt.reshape(SL, AK)
         if paired:
