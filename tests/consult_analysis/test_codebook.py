@@ -2,10 +2,19 @@
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from highneeds.consult.analysis.codebook import CodebookClassifier, read_codebook, uncertainty
+from highneeds.consult.analysis.codebook import (
+    Codebook,
+    CodebookClassifier,
+    CodebookTheme,
+    FragmentCoverage,
+    read_codebook,
+    uncertainty,
+)
+from highneeds.consult.analysis.embedding import StaticEmbedding
 from highneeds.errors import InputFileError, ModelInputError
 
 ROWS = [
@@ -105,9 +114,13 @@ def test_next_to_code_asks_for_the_least_certain_uncoded_answers(codebook):
     asked = model.next_to_code(ANSWERS, n=4)
     assert len(asked) == 4 and not set(asked) & set(coded)
     probabilities = model.predict_proba(ANSWERS).drop(list(coded))
-    # Summed binary entropy, worked out here from the probabilities.
+    # Summed binary entropy, worked out here from the probabilities (kept 1e-9 from 0 and 1,
+    # as the method does, so answers sure of every theme tie and keep answer order).
     entropy = {
-        answer: -sum(p * math.log(p) + (1 - p) * math.log(1 - p) for p in row)
+        answer: -sum(
+            p * math.log(p) + (1 - p) * math.log(1 - p)
+            for p in (min(max(q, 1e-9), 1 - 1e-9) for q in row)
+        )
         for answer, row in probabilities.iterrows()
     }
     expected = sorted(entropy, key=lambda a: -entropy[a])[:4]
@@ -210,3 +223,32 @@ def test_codebook_themes_stay_the_same_theme_and_people_added_themes_are_learned
     theme_set.unassign("b", phones)
     theme_set.apply_machine_run([], pd.DataFrame(columns=["response_id", "theme_id"]))
     assert theme_set.themes[phones].status == "active"
+
+
+def test_word_coverage_matches_one_item_of_a_themes_list_by_meaning():
+    # Word vectors: a word is nearer its own plural than an unrelated word.
+    words = StaticEmbedding().word_vectors(["tax", "taxes", "bus"])
+    assert words[0] @ words[1] > words[0] @ words[2]
+    assert np.allclose(np.linalg.norm(words, axis=1), 1)
+    themes = (
+        CodebookTheme("GS", "GST", "The rate of GST, exemptions such as basic food"),
+        CodebookTheme("IN", "Income tax", "Brackets, top rates and a tax-free threshold"),
+    )
+    coverage = FragmentCoverage(themes, StaticEmbedding())
+    # Neither "fruit", "vegetables" nor "exempt" is a word of either theme: only their
+    # meaning matches "exemptions" and "basic food".
+    first = "Fruit and vegetables should be exempt"
+    scores = coverage.scores([first, "Lower the top rate", "Hello"])
+    assert scores[0, 0] > scores[0, 1]
+    assert scores[1, 1] > scores[1, 0]
+    assert (scores[2] < scores[0].max()).all() and (scores >= 0).all()
+    # It is part of the default's score: without it the first answer's lead shrinks.
+    book = Codebook(themes)
+    texts = pd.Series([first, "Lower the top rate"], index=["a", "b"])
+    lead = [
+        (lambda s: s.at["a", "GS"] - s.at["a", "IN"])(
+            CodebookClassifier(book, coverage_weight=w).fit(texts, {}).scores(texts)
+        )
+        for w in (0.0, 0.25)
+    ]
+    assert lead[1] > lead[0]

@@ -4,11 +4,13 @@ A codebook lists themes with a description and inclusion keywords, optionally pe
 read from CSV, XLSX or YAML with columns (or keys) ``theme`` (id), ``label``, ``description``,
 ``keywords`` (separated by ';') and optionally ``question``.
 
-``CodebookClassifier`` learns one logistic regression per theme on TF-IDF words and phrases from
-the hand-coded answers plus one pseudo-answer per theme written from its label, description and
-keywords, so it proposes themes even before much is coded. ``next_to_code`` picks the answers it is
-least sure about (uncertainty sampling, by summed entropy over themes), which is where a
-person's coding teaches it most.
+``CodebookClassifier`` (the default) scores each answer against each theme by meaning and by
+words: sentence vectors of the answer and of the theme's text and parts, the TF-IDF words they
+share, and how fully the answer's words cover the theme's best-covered part (static word
+vectors); hand-coded answers add their words to their themes and vote for the themes of answers
+like them. ``TfidfCodebookClassifier`` is the earlier logistic regression on TF-IDF words, kept
+for comparison. ``next_to_code`` picks the answers the machine is least sure about (uncertainty
+sampling, by summed entropy over themes), which is where a person's coding teaches it most.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import pandas as pd
 from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 
-from highneeds.consult.analysis.themes import make_vectorizer
+from highneeds.consult.analysis.themes import STOP_SET, make_vectorizer
 from highneeds.errors import InputFileError, ModelInputError
 from highneeds.readers.excel import read_workbook_table
 from highneeds.readers.text import read_text_csv
@@ -315,6 +317,61 @@ def theme_fragments(theme: CodebookTheme) -> list[str]:
 FRAGMENT_BREAKS = re.compile(r"[,;:.()]| and | or | such as ")
 
 
+def content_words(text: str) -> list[str]:
+    """The words of ``text`` that can name a topic: no stop words, at least three letters."""
+    from highneeds.consult.analysis.embedding import WORDS, _normalise
+
+    return [w for w in WORDS.findall(_normalise(str(text))) if len(w) > 2 and w not in STOP_SET]
+
+
+class FragmentCoverage:
+    """How fully an answer covers the best-covered part of each theme, word by word.
+
+    For each part of a theme (``theme_fragments``) and each of its words, the closest word of
+    the answer (cosine of static word vectors); the part's coverage is the mean over its words,
+    the theme's the best part's. "Raise GST on food" covers "exemptions from it such as basic
+    food" and "the rate of GST" though its mean vector is far from the theme's whole text.
+    """
+
+    def __init__(self, themes: tuple[CodebookTheme, ...], words):
+        self.words = words  # anything with word_vectors(list[str]) -> unit rows
+        self.parts, segments, owners = [], [], []
+        for j, theme in enumerate(themes):
+            for fragment in theme_fragments(theme):
+                known = [w for w in content_words(fragment) if self._known(w)]
+                if known:
+                    segments.append(len(self.parts))
+                    owners.append(j)
+                    self.parts.extend(known)
+        self.starts = np.array(segments, dtype=int)
+        self.owners = np.array(owners, dtype=int)
+        self.n_themes = len(themes)
+        self.part_vectors = words.word_vectors(self.parts) if self.parts else None
+
+    def _known(self, word: str) -> bool:
+        return bool(np.any(self.words.word_vectors([word])))
+
+    def scores(self, texts: list[str]) -> np.ndarray:
+        """Coverage (about 0-1) of each theme (columns) by each text (rows)."""
+        result = np.zeros((len(texts), self.n_themes))
+        if self.part_vectors is None:
+            return result
+        answer_words = [content_words(t) for t in texts]
+        vocabulary = sorted({w for words in answer_words for w in words})
+        position = {w: i for i, w in enumerate(vocabulary)}
+        vectors = self.words.word_vectors(vocabulary) if vocabulary else np.zeros((0, 1))
+        likeness = vectors @ self.part_vectors.T if vocabulary else None
+        counts = np.diff(np.r_[self.starts, len(self.parts)])
+        for row, words in enumerate(answer_words):
+            rows = [position[w] for w in words if np.any(vectors[position[w]])]
+            if not rows:
+                continue
+            closest = likeness[rows].max(axis=0)
+            covered = np.add.reduceat(closest, self.starts) / counts
+            np.maximum.at(result[row], self.owners, covered)
+        return result
+
+
 class CodebookClassifier:
     """Propose codebook themes by meaning: answers and themes as sentence vectors.
 
@@ -328,7 +385,11 @@ class CodebookClassifier:
     three). ``predict_proba`` is the logistic of the distance past that cut-off
     (``temperature``), so 0.5 is the cut-off.
 
-    Words count too: ``lexical_weight`` times the TF-IDF cosine between the answer and the
+    Words count twice more. ``coverage_weight`` times how fully the answer's words cover the
+    best-covered part of the theme (``FragmentCoverage``: static word vectors, so "taxes"
+    covers "tax" and "GST" covers "consumption"; on the development part this lifted
+    codebook-only F1 from 0.695 to 0.721, the cut-off ``margin`` moving from 0.06 to 0.08
+    with it). And ``lexical_weight`` times the TF-IDF cosine between the answer and the
     theme's words (its codebook text, plus ``example_weight`` times the words of each answer a
     person coded with it, so hand codes teach the theme the words people really use). A
     codebook's description names the very things an answer mentions ("mandatory voting",
@@ -341,13 +402,14 @@ class CodebookClassifier:
     def __init__(
         self,
         codebook: Codebook,
-        margin: float = 0.06,
+        margin: float = 0.08,
         max_themes: int = 3,
         vote_weight: float = 0.2,
         neighbours: int = 5,
         temperature: float = 0.02,
         lexical_weight: float = 0.5,
         example_weight: float = 0.5,
+        coverage_weight: float = 0.25,
         encoder=None,
         seed: int = 0,
     ):
@@ -355,6 +417,7 @@ class CodebookClassifier:
         self.margin = margin
         self.lexical_weight = lexical_weight
         self.example_weight = example_weight
+        self.coverage_weight = coverage_weight
         self.max_themes = max_themes
         self.vote_weight = vote_weight
         self.neighbours = neighbours
@@ -398,6 +461,13 @@ class CodebookClassifier:
             [[t in self.coded_[i] for t in self.theme_ids_] for i in ids], dtype=float
         ).reshape(len(ids), len(self.theme_ids_))
         self._fit_words(answers, whole, ids)
+        if self.coverage_weight:
+            words = encoder if hasattr(encoder, "word_vectors") else None
+            if words is None:
+                from highneeds.consult.analysis.embedding import StaticEmbedding
+
+                words = StaticEmbedding()
+            self.coverage_ = FragmentCoverage(self.codebook.themes, words)
         return self
 
     def _fit_words(self, answers: pd.Series, whole: list[str], ids: list[str]) -> None:
@@ -435,6 +505,10 @@ class CodebookClassifier:
         values = 0.5 * (vectors @ self.whole_.T) + 0.5 * closest
         words = self.words_.transform(texts.astype(str).tolist())
         values = values + self.lexical_weight * np.asarray(words @ self.profiles_.T)
+        if self.coverage_weight:
+            values = values + self.coverage_weight * self.coverage_.scores(
+                texts.astype(str).tolist()
+            )
         if len(self.coded_vectors_):
             likeness = vectors @ self.coded_vectors_.T
             k = min(self.neighbours, likeness.shape[1])

@@ -24,9 +24,9 @@ from highneeds.consult.analysis.schema import free_text, proposals_in
 from highneeds.consult.analysis.themes import Quote, Theme, ThemeFinder
 
 CODEBOOK_METHOD = (
-    "coding against the council's codebook: each answer is compared by meaning (a sentence "
-    "embedding shipped with highneeds, offline) with each theme's label and description and "
-    "with the answers people coded"
+    "coding against the council's codebook: each answer is compared by meaning and by its words "
+    "(a sentence embedding shipped with highneeds, offline) with each theme's label and "
+    "description and with the answers people coded"
 )
 
 

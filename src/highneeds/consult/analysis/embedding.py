@@ -117,6 +117,20 @@ class StaticEmbedding:
         norms = np.linalg.norm(summed, axis=1, keepdims=True)
         return summed / np.where(norms > 0, norms, 1.0)
 
+    def word_vectors(self, words: list[str]) -> np.ndarray:
+        """Unit-length vector of each word (the mean of its pieces); zeros for an unknown word.
+
+        Word by word the table keeps what the encoder knows of each word alone ("tax" near
+        "taxes", "GST" near "consumption"), which an answer's mean vector blurs."""
+        index, vectors = self._table()
+        result = np.zeros((len(words), vectors.shape[1]), dtype=np.float64)
+        for row, word in enumerate(words):
+            pieces = self._pieces(_normalise(word), index)
+            if pieces:
+                result[row] = vectors[pieces].mean(axis=0)
+        norms = np.linalg.norm(result, axis=1, keepdims=True)
+        return result / np.where(norms > 0, norms, 1.0)
+
 
 def centred(vectors: np.ndarray, mean: np.ndarray | None = None) -> np.ndarray:
     """Vectors with the collection's common direction removed, unit length again.
