@@ -9,7 +9,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from highneeds.consult.analysis.themes import ThemeFinder, auto_theme_count, themes_by_stance
+from highneeds.consult.analysis.themes import (
+    ThemeFinder,
+    auto_theme_count,
+    consensus_centres,
+    themes_by_stance,
+)
 from highneeds.errors import ModelInputError
 
 TOPICS = {
@@ -254,3 +259,24 @@ def test_mixed_stance_follows_its_stated_rule():
         "too_few": False,
         "leaning_against": True,
     }
+
+
+def test_consensus_of_k_means_runs_finds_separate_groups_the_same_way_each_time():
+    rng = np.random.default_rng(3)
+    middles = np.eye(8)[:3] * 3
+    points = np.vstack([m + rng.normal(scale=0.4, size=(40, 8)) for m in middles])
+    points /= np.linalg.norm(points, axis=1, keepdims=True)
+    centres = consensus_centres(points, 3, seed=0)
+    assert centres.shape == (3, 8)
+    assert np.allclose(np.linalg.norm(centres, axis=1), 1)
+    # Each group's answers are nearest one centre, a different one for each group.
+    nearest = (points @ centres.T).argmax(axis=1).reshape(3, 40)
+    assert [len(set(group)) for group in nearest] == [1, 1, 1]
+    assert len({group[0] for group in nearest}) == 3
+    assert np.array_equal(centres, consensus_centres(points, 3, seed=0))
+    # Above ``sample`` answers the grouping is done on a sample; one run is the old default.
+    assert consensus_centres(points, 3, seed=0, sample=60).shape == (3, 8)
+    assert consensus_centres(points, 3, seed=0, runs=0).shape == (3, 8)
+    texts, _ = corpus()
+    one = ThemeFinder(consensus_runs=0).fit(texts)
+    assert one.n_themes_ >= 3  # the previous default still runs, for comparison

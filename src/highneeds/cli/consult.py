@@ -146,9 +146,10 @@ def _evaluate_real(part: str, bootstrap: int, fmt: Format, out: Path | None) -> 
     decimals = {c: 3 for c in ("f1", "f1_low", "f1_high", "exact_match", "overlap_rate")}
     tables = Tables(fmt, out)
     tables.add(
-        results.drop(columns="bootstrap").set_index(["mode", "method", "setting"]),
+        results.drop(columns="bootstrap"),
         title=f"Machine coding against hand coding, {part} part of the Pol.is set",
         decimals=decimals,
+        index=False,
     )
     codings = {
         "independent_coding": "Another coder (a separate AI agent, blind) against the first",

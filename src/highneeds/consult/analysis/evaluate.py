@@ -440,21 +440,22 @@ def evaluate_real(
 ) -> pd.DataFrame:
     """Every method on one part of the real labelled set: one row per mode, method, setting.
 
-    Discovery: the default (static embedding, k-means, count by silhouette) beside TF-IDF +
-    NMF with its own automatic count (the previous default) and with the codebook's count.
-    Codebook mode: the default (sentence vectors and TF-IDF words) beside sentence vectors
-    alone (the previous session's default) and the TF-IDF classifier before it, at each share
-    of hand-coded answers.
+    Discovery: the default (static embedding, consensus of k-means runs, count by silhouette)
+    beside one k-means run (the previous default) and TF-IDF + NMF with its own automatic count
+    and with the codebook's count. Codebook mode: the default (sentence vectors, TF-IDF words
+    and word coverage of the codebook's parts) beside the previous default (without word
+    coverage) and the TF-IDF classifier before it, at each share of hand-coded answers.
     """
     if part not in PARTS:
         raise ValueError(f"part must be one of {PARTS}, not {part!r}")
     data = data or load_real_set()
     themes_in = {q: len(data.codebook.for_question(q).themes) for q in data.questions}
     discovery = {
-        "static embedding + k-means (default)": lambda q: ThemeFinder(backend="static", seed=seed),
-        "TF-IDF + NMF, automatic count (previous default)": lambda q: ThemeFinder(
-            backend="tfidf", seed=seed
+        "static embedding + consensus k-means (default)": lambda q: ThemeFinder(seed=seed),
+        "static embedding + one k-means run (previous default)": lambda q: ThemeFinder(
+            seed=seed, consensus_runs=0
         ),
+        "TF-IDF + NMF, automatic count": lambda q: ThemeFinder(backend="tfidf", seed=seed),
         "TF-IDF + NMF, codebook's count": lambda q: ThemeFinder(
             backend="tfidf", n_themes=themes_in[q], seed=seed
         ),
@@ -464,11 +465,13 @@ def evaluate_real(
         found = score_discovery(data, part, make, bootstrap=bootstrap, seed=seed)
         rows.append({"mode": "discovery", "method": method, "setting": "no codebook", **found})
     codebook = {
-        "sentence vectors and words (default)": lambda book: CodebookClassifier(book, seed=seed),
-        "sentence vectors alone (previous session)": lambda book: CodebookClassifier(
-            book, lexical_weight=0.0, seed=seed
+        "sentence vectors, words and word coverage (default)": lambda book: CodebookClassifier(
+            book, seed=seed
         ),
-        "TF-IDF + logistic regression (previous)": lambda book: TfidfCodebookClassifier(
+        "sentence vectors and words (previous default)": lambda book: CodebookClassifier(
+            book, coverage_weight=0.0, margin=0.06, seed=seed
+        ),
+        "TF-IDF + logistic regression (before that)": lambda book: TfidfCodebookClassifier(
             book, seed=seed
         ),
     }
