@@ -342,3 +342,22 @@ def test_rate_uncertainty_comes_from_the_prior_when_the_history_is_short(small_l
     assert 0.0 < model.params_.drift_sd < 0.15
     result = model.simulate(horizon=2, simulations=200, seed=1)
     assert np.isfinite(result.summary(())[["q10", "q90"]].to_numpy()).all()
+
+
+def test_narrow_rows_are_drawn_from_as_one_sorted_search_would():
+    """_categorical counts narrow rows' offset values column by column: the same column as
+    a binary search of every row's offset values, for the same uniform draws, rows with no
+    probability at all included."""
+    from highneeds.forecast import engine
+
+    rng = np.random.default_rng(1)
+    for width in (2, 7, engine._NARROW, engine._NARROW + 5):
+        prob = rng.random((400, width)) * (rng.random((400, width)) > 0.4)
+        prob[:15] = 0.0
+        cum = engine._normalised_cumulative(prob)
+        rows = rng.integers(0, 400, 30_000)
+        drawn = engine._categorical(np.random.default_rng(9), rows, cum)
+        u = np.random.default_rng(9).random(len(rows)) * (1.0 - 1e-9)
+        searched = np.searchsorted(engine._offset_rows(cum), rows + u, side="right")
+        assert np.array_equal(drawn, searched - rows * width)
+        assert drawn[np.isin(rows, np.arange(15))].min() == width  # rows with nothing

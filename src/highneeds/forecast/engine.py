@@ -250,25 +250,35 @@ def _normalised_cumulative(prob: np.ndarray) -> np.ndarray:
     return np.divide(cum, total, out=np.zeros_like(cum), where=total > 0)
 
 
-def _cumulative_rows(prob: np.ndarray) -> np.ndarray:
-    """Row-offset cumulative probabilities so one searchsorted serves every row.
-
-    Row r's values lie in (r, r + 1]; entries after the last positive one equal r + 1
-    exactly, so a draw r + u with u < 1 never lands on a zero-probability entry.
-    """
-    return _offset_rows(_normalised_cumulative(prob))
-
-
 def _offset_rows(cum: np.ndarray) -> np.ndarray:
-    """:func:`_cumulative_rows` from rows already made by :func:`_normalised_cumulative`."""
+    """Rows of :func:`_normalised_cumulative` offset by their row number, so one sorted
+    array serves every row: row r's values lie in [r, r + 1]; entries after the last
+    positive one equal r + 1 exactly, so a draw r + u with u < 1 never lands on a
+    zero-probability entry."""
     return (cum + np.arange(cum.shape[0])[:, None]).reshape(-1)
 
 
-def _categorical(rng, row_of_child: np.ndarray, cum_global: np.ndarray, width: int) -> np.ndarray:
-    """Column drawn for each child from its row's distribution."""
+#: Rows at most this wide are drawn from column by column in :func:`_categorical`.
+_NARROW = 16
+
+
+def _categorical(rng, row_of_child: np.ndarray, cum: np.ndarray) -> np.ndarray:
+    """Column drawn for each child from its row of ``cum`` (:func:`_normalised_cumulative`).
+
+    The column is the number of the row's offset values (:func:`_offset_rows`) at or below
+    r + u. Wide rows search one sorted array of every row's offset values; narrow rows
+    count column by column, which gives the same column (the offset values are the same
+    numbers) without a binary search per child.
+    """
     u = rng.random(len(row_of_child)) * (1.0 - 1e-9)
-    pos = np.searchsorted(cum_global, row_of_child + u, side="right")
-    return pos - row_of_child * width
+    key = row_of_child + u
+    rows, width = cum.shape
+    if width > _NARROW:
+        return np.searchsorted(_offset_rows(cum), key, side="right") - row_of_child * width
+    slot = np.zeros(len(key), dtype=np.int64)
+    for column in cum.T + np.arange(rows):  # the offset values, column by column
+        slot += np.take(column, row_of_child) <= key
+    return slot
 
 
 class _MoverSampler:
@@ -299,8 +309,7 @@ class _MoverSampler:
         self.mean_cum = _normalised_cumulative(self.mean)
         self.possible = self.alpha > 0
         self.gamma_shape = np.where(self.possible, self.alpha, 1.0)  # 1: any valid shape
-        self.rest_cum = _cumulative_rows(rest)
-        self.width = K
+        self.rest_cum = _normalised_cumulative(rest)
         self.rng = rng
 
     def destinations(self, pair_row: np.ndarray, counts: np.ndarray) -> np.ndarray:
@@ -322,11 +331,11 @@ class _MoverSampler:
             # all-zero draws (tiny parameters underflowing) fall back to the mean split
             share = np.where(total > 0, draws / np.where(total > 0, total, 1.0), mean)
             cum[many] = _normalised_cumulative(share)
-        slot = _categorical(self.rng, pair_of_child, _offset_rows(cum), self.top + 1)
-        in_top = slot < self.top
-        k = np.empty(len(pair_of_child), dtype=np.int64)
-        k[in_top] = np.take(self.order, child_row[in_top] * self.top + slot[in_top])
-        k[~in_top] = _categorical(self.rng, child_row[~in_top], self.rest_cum, self.width)
+        slot = _categorical(self.rng, pair_of_child, cum)
+        # every child takes its slot's destination; the few in the lump are drawn again below
+        k = np.take(self.order, child_row * self.top + np.minimum(slot, self.top - 1))
+        in_lump = np.flatnonzero(slot >= self.top)
+        k[in_lump] = _categorical(self.rng, child_row[in_lump], self.rest_cum)
         return k
 
 
