@@ -409,9 +409,12 @@ def monte_carlo(
     to_ncy[np.arange(len(cells)), cell_ncy] = 1.0
     gammas = rng.standard_gamma(params.joiner_split.reshape(-1)[cells], size=(S, len(cells)))
     # tiny Dirichlet parameters can underflow to an all-zero draw: use the mean split there
-    empty = (gammas @ to_ncy)[:, cell_ncy] == 0
-    gammas = np.where(empty, params.joiner_split_mean().reshape(-1)[cells][None, :], gammas)
-    join_share = gammas / (gammas @ to_ncy)[:, cell_ncy]
+    per_ncy = gammas @ to_ncy
+    empty = per_ncy[:, cell_ncy] == 0
+    if empty.any():
+        gammas = np.where(empty, params.joiner_split_mean().reshape(-1)[cells][None, :], gammas)
+        per_ncy = gammas @ to_ncy
+    join_share = gammas / per_ncy[:, cell_ncy]
     del gammas
     rate = np.where(params.joiner_split.sum(axis=1)[None, :] > 0, rate, 0.0)
     trend = (

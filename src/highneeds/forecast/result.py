@@ -218,10 +218,10 @@ class ForecastResult:
         """:meth:`_aggregate` of the simulations for several breakdowns (group, number of
         groups) at once: counts of children as int32 (S, T, G), pounds as float64.
 
-        Breakdowns with one cell per group (the state) are the counts themselves; counts
-        summed into groups come from one float32 product for every breakdown (the
-        simulations are read once; sums of counts are exact in float32, so they equal
-        separate sums). Weighted sums keep one product per breakdown.
+        Breakdowns with one cell per group (the state) are the counts themselves; the others
+        come from one product for every breakdown, so the simulations are read once: in
+        float32 for counts (exact, so they equal separate sums), in float64 for pounds (the
+        same sums, added up in one call of the BLAS instead of one per breakdown).
         """
         used = np.flatnonzero(self._used_cells())
         S, T = self.simulated.stock.shape[:2]
@@ -238,23 +238,21 @@ class ForecastResult:
                 out[i] = counts.reshape(S, T, n_groups)
             else:
                 summed.append((i, codes, n_groups))
-        if summed and weight is None:
+        if summed:
             width = sum(n for _, _, n in summed)
-            matrix = np.zeros((len(used), width), dtype=np.float32)
+            matrix = np.zeros((len(used), width), dtype=np.float32 if weight is None else float)
+            value = 1.0 if weight is None else weight[used]
             start = 0
             for _, codes, n_groups in summed:
-                matrix[np.arange(len(used)), start + codes] = 1.0
+                matrix[np.arange(len(used)), start + codes] = value
                 start += n_groups
-            sums = np.rint(_product(self._used_counts(), matrix)).astype(np.int32)
+            sums = _product(self._used_counts(), matrix)
+            if weight is None:
+                sums = np.rint(sums).astype(np.int32)  # counts of children; sorts faster
             start = 0
             for i, _, n_groups in summed:
                 out[i] = sums[:, start : start + n_groups].reshape(S, T, n_groups)
                 start += n_groups
-        elif summed:
-            for i, codes, n_groups in summed:
-                matrix = np.zeros((len(used), n_groups))
-                matrix[np.arange(len(used)), codes] = weight[used]
-                out[i] = _product(self._used_counts(), matrix).reshape(S, T, n_groups)
         return out
 
     def summary(self, by: Sequence[str] = ()) -> pd.DataFrame:
