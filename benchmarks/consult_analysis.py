@@ -1,13 +1,15 @@
 """Benchmark: analyse 10,000 responses × 8 free-text questions with the default back end.
 
     .venv/bin/python benchmarks/consult_analysis.py [--responses 10000] [--questions 8]
-        [--answer-rate 1.0]
+        [--answer-rate 1.0] [--backend static|minilm]
 
 Builds synthetic responses first (not timed), then times what an analysis run does: validate the
 table; agreement tables overall, by respondent type and by version; group differences;
 suppressed publication tables; theme discovery (default back end, n_themes="auto") on every
 question; themes by stance. Prints wall time per step and in all, and the process's peak
 resident memory (which includes building the data). Target: under 60 s and under 2 GiB.
+``--backend minilm`` times the optional contextual encoder instead (try ``--responses 1000
+--questions 1``: it is too slow for the full run).
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ def main() -> None:
         default=1.0,
         help="share of respondents answering each free-text question",
     )
+    parser.add_argument("--backend", default="static", help="theme back end: static or minilm")
     args = parser.parse_args()
     questions = tuple(f"P{i}" for i in range(1, args.questions + 1))
 
@@ -85,7 +88,10 @@ def main() -> None:
     themes_found = {}
     for question in questions:
         texts = free_text(responses, question)
-        finder = timed(f"themes {question}", lambda texts=texts: ThemeFinder(seed=0).fit(texts))
+        finder = timed(
+            f"themes {question}",
+            lambda texts=texts: ThemeFinder(seed=0, backend=args.backend).fit(texts),
+        )
         timed(
             f"stance {question}",
             lambda finder=finder, q=question: themes_by_stance(finder.assignments_, responses, q),

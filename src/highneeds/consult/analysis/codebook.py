@@ -395,8 +395,10 @@ class CodebookClassifier:
     codebook's description names the very things an answer mentions ("mandatory voting",
     "MMP"); on the development part this lifted codebook-only F1 from 0.63 to 0.70.
 
-    ``encoder``: anything with ``encode(list[str])`` (and optionally ``fit``); default the
-    static embedding shipped with highneeds.
+    ``encoder``: anything with ``encode(list[str])`` (and optionally ``fit``); else the
+    sentence encoder named by ``backend``: ``"static"`` (default, the table shipped with
+    highneeds) or ``"minilm"`` (all-MiniLM-L6-v2 run whole; the optional model package).
+    Word coverage always uses the static table's word vectors.
     """
 
     def __init__(
@@ -411,9 +413,11 @@ class CodebookClassifier:
         example_weight: float = 0.5,
         coverage_weight: float = 0.25,
         encoder=None,
+        backend: str = "static",
         seed: int = 0,
     ):
         self.codebook = codebook
+        self.backend = backend
         self.margin = margin
         self.lexical_weight = lexical_weight
         self.example_weight = example_weight
@@ -428,9 +432,9 @@ class CodebookClassifier:
     def _encoder(self):
         if self.encoder is not None:
             return self.encoder
-        from highneeds.consult.analysis.embedding import StaticEmbedding
+        from highneeds.consult.analysis.embedding import make_encoder
 
-        return StaticEmbedding()
+        return make_encoder(self.backend)
 
     def fit(self, texts: pd.Series, coded: Mapping[str, set[str]]) -> CodebookClassifier:
         """Learn from ``coded`` (answer id -> theme ids a person gave it; may be empty)."""

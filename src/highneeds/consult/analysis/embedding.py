@@ -132,6 +132,23 @@ class StaticEmbedding:
         return result / np.where(norms > 0, norms, 1.0)
 
 
+#: Sentence encoders by name: the static table (default) and the optional contextual encoder.
+ENCODERS = ("static", "minilm")
+
+
+def make_encoder(name: str = "static", model_path: str | Path | None = None):
+    """The sentence encoder called ``name``: ``"static"`` (the shipped table) or ``"minilm"``
+    (all-MiniLM-L6-v2 run whole in NumPy, from ``model_path`` or the optional model package;
+    ``highneeds.consult.analysis.transformer``)."""
+    if name == "static":
+        return StaticEmbedding()
+    if name == "minilm":
+        from highneeds.consult.analysis.transformer import MiniLmEncoder
+
+        return MiniLmEncoder(model_path)
+    raise ModelInputError(f"unknown sentence encoder {name!r}; use {' or '.join(ENCODERS)}")
+
+
 def centred(vectors: np.ndarray, mean: np.ndarray | None = None) -> np.ndarray:
     """Vectors with the collection's common direction removed, unit length again.
 

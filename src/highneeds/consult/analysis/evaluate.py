@@ -437,8 +437,12 @@ def evaluate_real(
     shares: tuple[float, ...] = (0.0, 0.1, 0.2),
     bootstrap: int = 1000,
     seed: int = 0,
+    backend: str = "static",
 ) -> pd.DataFrame:
     """Every method on one part of the real labelled set: one row per mode, method, setting.
+
+    ``backend="minilm"`` adds, beside each default, the same method with the all-MiniLM-L6-v2
+    encoder run whole (the optional model package) instead of the static table.
 
     Discovery: the default (static embedding, consensus of k-means runs, count by silhouette)
     beside one k-means run (the previous default) and TF-IDF + NMF with its own automatic count
@@ -452,6 +456,15 @@ def evaluate_real(
     themes_in = {q: len(data.codebook.for_question(q).themes) for q in data.questions}
     discovery = {
         "static embedding + consensus k-means (default)": lambda q: ThemeFinder(seed=seed),
+        **(
+            {
+                "MiniLM encoder + consensus k-means (optional)": lambda q: ThemeFinder(
+                    backend="minilm", seed=seed
+                )
+            }
+            if backend == "minilm"
+            else {}
+        ),
         "static embedding + one k-means run (previous default)": lambda q: ThemeFinder(
             seed=seed, consensus_runs=0
         ),
@@ -467,6 +480,15 @@ def evaluate_real(
     codebook = {
         "sentence vectors, words and word coverage (default)": lambda book: CodebookClassifier(
             book, seed=seed
+        ),
+        **(
+            {
+                "MiniLM sentence vectors, words and word coverage (optional)": lambda book: (
+                    CodebookClassifier(book, backend="minilm", seed=seed)
+                )
+            }
+            if backend == "minilm"
+            else {}
         ),
         "sentence vectors and words (previous default)": lambda book: CodebookClassifier(
             book, coverage_weight=0.0, margin=0.06, seed=seed

