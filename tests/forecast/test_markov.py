@@ -361,3 +361,20 @@ def test_narrow_rows_are_drawn_from_as_one_sorted_search_would():
         searched = np.searchsorted(engine._offset_rows(cum), rows + u, side="right")
         assert np.array_equal(drawn, searched - rows * width)
         assert drawn[np.isin(rows, np.arange(15))].min() == width  # rows with nothing
+
+
+def test_pair_index_names_the_first_unknown_label_and_skips_rows_off_a_plan(witan_demo):
+    from highneeds.forecast.states import StateSpace
+
+    space = StateSpace.from_valid_states(witan_demo.valid_states)
+    n0, n1 = space.needs[0], space.needs[1]
+    s0, s1 = space.settings[0], space.settings[1]
+    columns = {"source": "t", "columns": ("need", "setting")}
+    needs = pd.Series([n1, None, n0, "QQ", n0], dtype=object)
+    settings = pd.Series([s1, None, s0, s0, "ZZ"], dtype=object)
+    k = space.pair_index(needs[:3], settings[:3], **columns)
+    assert k.tolist() == [len(space.settings) + 1, -1, 0]
+    with pytest.raises(ModelInputError, match=r"row 5, column 'need': unknown need 'QQ'"):
+        space.pair_index(needs, settings, **columns)
+    with pytest.raises(ModelInputError, match=r"row 3, column 'setting': unknown setting 'ZZ'"):
+        space.pair_index(needs[[0, 4]].reset_index(drop=True), settings[[0, 4]], **columns)

@@ -85,23 +85,26 @@ class StateSpace:
         """Index k of each (need, setting); -1 where both are missing. Unknown labels raise."""
         need_pos = {n: i for i, n in enumerate(self.needs)}
         setting_pos = {s: i for i, s in enumerate(self.settings)}
-        out = np.full(len(needs), -1, dtype=np.int64)
-        for pos, (need, setting) in enumerate(zip(needs, settings, strict=True)):
-            if need is None:
-                continue
+        # Each distinct label is looked up once (the labels are factorised in C), not each row.
+        need_at = _positions(needs, need_pos)
+        setting_at = _positions(settings, setting_pos)
+        held = np.fromiter((need is not None for need in needs), dtype=bool, count=len(needs))
+        unknown = held & (np.isnan(need_at) | np.isnan(setting_at))
+        if unknown.any():
+            pos = int(np.flatnonzero(unknown)[0])
+            need, setting = needs.iloc[pos], settings.iloc[pos]
             if setting not in setting_pos:
                 raise ModelInputError(
                     f"{source}, row {pos + 2}, column {columns[1]!r}: unknown setting "
                     f"{setting!r}; known settings: {', '.join(self.settings)} "
                     "(add it to the valid states or correct the label)"
                 )
-            if need not in need_pos:
-                raise ModelInputError(
-                    f"{source}, row {pos + 2}, column {columns[0]!r}: unknown need {need!r}; "
-                    f"known needs: {', '.join(self.needs)}"
-                )
-            out[pos] = need_pos[need] * len(self.settings) + setting_pos[setting]
-        return out
+            raise ModelInputError(
+                f"{source}, row {pos + 2}, column {columns[0]!r}: unknown need {need!r}; "
+                f"known needs: {', '.join(self.needs)}"
+            )
+        k = need_at * len(self.settings) + setting_at
+        return np.where(held, np.nan_to_num(k, nan=-1.0), -1).astype(np.int64)
 
     # -- constructors ----------------------------------------------------------------------
 
@@ -302,3 +305,10 @@ def index_transitions(
         a_to=a_to,
         k_to=k_to,
     )
+
+
+def _positions(labels: pd.Series, position: dict) -> np.ndarray:
+    """Each label's position in ``position`` (NaN where it has none), each distinct label
+    looked up once (the labels are factorised in C)."""
+    codes, uniques = pd.factorize(np.asarray(labels, dtype=object), use_na_sentinel=False)
+    return np.array([position.get(u, np.nan) for u in uniques], dtype=float)[codes]
