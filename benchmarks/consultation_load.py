@@ -14,6 +14,12 @@ p50/p95/max of the final submit and of the whole journey (ms), throughput (submi
 the p95 of every page by method (``page_p95_ms``: "area GET", "check-your-answers POST"...).
 PostgreSQL: 127.0.0.1:5432 user postgres (override with --postgres-url); a database named
 hn_consult_load_<pid> is created and dropped.
+
+Clients send the next request the moment the last one answers (no reading or typing time: the
+worst case, and the headline). ``--think-seconds S`` makes each client pause a random 0.5-1.5 x S
+between pages, as a person reading and typing would. It also reports where the CPU went
+(Linux ``/proc``): milliseconds per page request in the web workers, in the PostgreSQL
+backends serving them and in this load generator, which shares the machine.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from __future__ import annotations
 import argparse
 import http.cookiejar
 import os
+import random
 import re
 import socket
 import statistics
@@ -92,14 +99,43 @@ def page_of(url: str, root: str) -> str:
     return re.sub(r"/\d+$", "", path) or "start"
 
 
-def journey(base: str, client_id: int, number: int, tally: Tally) -> None:
-    """One respondent: a fresh session (cookie jar) completing every page, then submit."""
+def cpu_seconds(pids) -> float:
+    """User + system CPU seconds the processes have used so far (Linux /proc; gone ones: 0)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime in clock ticks
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def children_of(pid: int) -> list[int]:
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                children.append(int(stat.parent.name))
+        except (FileNotFoundError, ProcessLookupError, ValueError):
+            continue
+    return children
+
+
+def journey(base: str, client_id: int, number: int, tally: Tally, think: float = 0.0) -> None:
+    """One respondent: a fresh session (cookie jar) completing every page, then submit.
+    With ``think`` > 0, a pause of 0.5-1.5 x ``think`` seconds before each page after the first
+    (reading it and answering)."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
     agent = f"consultation-load-client-{client_id}"
     root = f"{base}/consult/{SLUG}/standard"
 
     def request(url, data=None):
+        # A person reads a page before clicking on (start -> about you) and answers before
+        # sending a form; the GET after a POST is the browser following the redirect at once.
+        if think and (data is not None or url.endswith("/about-you/")):
+            time.sleep(random.uniform(0.5, 1.5) * think)
         body = urllib.parse.urlencode(data).encode() if data is not None else None
         req = urllib.request.Request(url, data=body, headers={"User-Agent": agent, "Referer": url})
         sent = time.perf_counter()
@@ -166,7 +202,9 @@ def journey(base: str, client_id: int, number: int, tally: Tally) -> None:
             tally.errors[f"submit {status}"] += 1
 
 
-def run_clients(base: str, submissions: int, clients: int) -> tuple[Tally, float]:
+def run_clients(
+    base: str, submissions: int, clients: int, think: float = 0.0
+) -> tuple[Tally, float]:
     tally = Tally()
     counter = iter(range(submissions))
     counter_lock = threading.Lock()
@@ -178,7 +216,7 @@ def run_clients(base: str, submissions: int, clients: int) -> tuple[Tally, float
             if number is None:
                 return
             try:
-                journey(base, client_id, number, tally)
+                journey(base, client_id, number, tally, think)
             except Exception as error:  # a dropped connection counts as an error, not a crash
                 with tally.lock:
                     tally.errors[type(error).__name__] += 1
@@ -197,6 +235,48 @@ def percentile(values: list[float], q: float) -> float:
         return float("nan")
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+class BackendCPU:
+    """CPU used by the PostgreSQL backends serving ``database`` from now until ``stop()``.
+
+    Web workers reconnect now and then (CONN_MAX_AGE), and a closed backend's CPU can no
+    longer be read, so this looks every half second and keeps each backend's last reading."""
+
+    def __init__(self, url: str, database: str):
+        import psycopg
+
+        self.conn = psycopg.connect(url, autocommit=True)
+        self.database = database
+        self.start = {pid: cpu_seconds([pid]) for pid in self._pids()}
+        self.last = dict(self.start)
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+        self.thread.start()
+
+    def _pids(self) -> list[int]:
+        rows = self.conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            (self.database,),
+        ).fetchall()
+        return [pid for (pid,) in rows]
+
+    def _look(self) -> None:
+        for pid in self._pids():
+            seconds = cpu_seconds([pid])
+            if seconds:
+                self.last[pid] = seconds
+
+    def _watch(self) -> None:
+        while not self.done.wait(0.5):
+            self._look()
+
+    def stop(self) -> float:
+        self.done.set()
+        self.thread.join()
+        self._look()
+        self.conn.close()
+        return sum(self.last[pid] - self.start.get(pid, 0.0) for pid in self.last)
 
 
 def stored_references(env: dict) -> list[str]:
@@ -252,6 +332,9 @@ def bench(database: str, args) -> dict:
             str(args.workers),
             "--timeout",
             "120",
+            # As `manage.py serve` runs it: warmed once, workers forked warm, so the clients
+            # do not start while some workers are still importing.
+            "--preload",
             "--log-level",
             "warning",
         ],
@@ -266,7 +349,12 @@ def bench(database: str, args) -> dict:
                 break
             except OSError:
                 time.sleep(0.2)
-        tally, seconds = run_clients(base, args.submissions, args.clients)
+        workers = children_of(server.pid)
+        backends = BackendCPU(args.postgres_url, pg_name) if pg_name else None
+        cpu_before = cpu_seconds(workers), time.process_time()
+        tally, seconds = run_clients(base, args.submissions, args.clients, args.think_seconds)
+        cpu_after = cpu_seconds(workers), time.process_time()
+        postgres_cpu = backends.stop() if backends else None
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -277,6 +365,12 @@ def bench(database: str, args) -> dict:
         with psycopg.connect(args.postgres_url, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
     acknowledged = Counter(tally.acknowledged)
+    requests = sum(len(times) for times in tally.page_ms.values())
+    server_cpu, client_cpu = cpu_after[0] - cpu_before[0], cpu_after[1] - cpu_before[1]
+
+    def per_request(cpu):
+        return round(cpu * 1000 / max(requests, 1), 1)
+
     stored_count = Counter(stored)
     return {
         "database": database,
@@ -306,6 +400,12 @@ def bench(database: str, args) -> dict:
             max((percentile(t, 0.95) for t in tally.page_ms.values()), default=float("nan")), 1
         ),
         "submissions_per_second": round(len(tally.acknowledged) / seconds, 1),
+        "requests_per_second": round(requests / seconds, 1),
+        "think_seconds": args.think_seconds,
+        # CPU milliseconds per page request: web workers, PostgreSQL backends, load generator.
+        "cpu_ms_per_request_server": per_request(server_cpu),
+        "cpu_ms_per_request_postgres": per_request(postgres_cpu) if pg_name else None,
+        "cpu_ms_per_request_clients": per_request(client_cpu),
     }
 
 
@@ -315,6 +415,12 @@ def main() -> int:
     parser.add_argument("--submissions", type=int, default=2000)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument(
+        "--think-seconds",
+        type=float,
+        default=0.0,
+        help="mean pause before each page a person reads or answers (default 0: no pause)",
+    )
     parser.add_argument("--postgres-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument(
         "--postgres-database",

@@ -32,7 +32,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--journeys", type=int, default=30)
     parser.add_argument("--postgres-url", help="e.g. postgresql://postgres@127.0.0.1:5432/NAME")
-    parser.add_argument("--profile", help='a page to profile, e.g. "area GET"')
+    parser.add_argument(
+        "--profile", help='a page to profile, e.g. "area GET", or "all" for every page'
+    )
     args = parser.parse_args()
     home = tempfile.mkdtemp(prefix="hn-consult-pages-")
     os.environ["HIGHNEEDS_HOME"] = home
@@ -64,12 +66,14 @@ def main() -> int:
     cpu: dict[str, list[float]] = defaultdict(list)
     queries: dict[str, list[int]] = defaultdict(list)
     session_writes: dict[str, list[int]] = defaultdict(list)
-    profiler = cProfile.Profile() if args.profile else None
+    # CPU time, not wall time: waits for the database and for other work on the machine
+    # would otherwise fill the profile.
+    profiler = cProfile.Profile(time.process_time) if args.profile else None
 
     def request(client, page: str, url: str, data=None):
         method = "POST" if data is not None else "GET"
         label = f"{page} {method}"
-        profiling = profiler is not None and label == args.profile
+        profiling = profiler is not None and args.profile in (label, "all")
         with CaptureQueriesContext(connection) as captured:
             started = time.process_time()
             if profiling:
