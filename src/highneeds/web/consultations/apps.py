@@ -9,6 +9,6 @@ class ConsultationsConfig(AppConfig):
     def ready(self):
         from highneeds.web.core import pruning
 
-        from . import drafts
+        from . import drafts, structure  # noqa: F401 - structure registers its receivers
 
         pruning.register("expired saved responses", drafts.prune_expired)

@@ -11,6 +11,7 @@ import functools
 import secrets
 from dataclasses import dataclass
 
+from . import structure
 from .models import Area, Consultation
 from .services import ResponseData
 
@@ -67,9 +68,10 @@ class Journey:
 
     @functools.cached_property
     def areas(self) -> list[Area]:
-        """The consultation's areas in order, read once per request (steps, back links,
-        "Part n of m" and the area page itself all use them)."""
-        return list(self.consultation.areas.all())
+        """The consultation's areas in order with their proposals (steps, back links, "Part n
+        of m", the area and check pages all use them): this process's copy while the
+        consultation is unchanged (``structure``)."""
+        return list(structure.of(self.consultation).areas)
 
     def steps(self) -> list[Step]:
         if self._steps is None:

@@ -11,7 +11,6 @@ import logging
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,7 +20,7 @@ from highneeds.consult.analysis import schema
 from highneeds.web.accounts import ratelimit
 from highneeds.web.accounts.permissions import Role, has_role, public
 
-from . import drafts, services
+from . import drafts, services, structure
 from .forms import (
     HONEYPOT,
     AboutYouForm,
@@ -152,6 +151,7 @@ def start(request, slug: str, version_slug: str = "standard"):
             other_versions=other_versions,
             summary=_summary_for(gate.consultation, gate.version),
             areas=gate.journey.areas,
+            links=structure.of(gate.consultation).links,
         ),
     )
 
@@ -277,7 +277,6 @@ def _answer_rows(gate: _Gate):
     """Check-your-answers rows: (area, change url, [(question, answer)...])."""
     data = gate.journey.response_data()
     words = agreement_words(gate.version)  # as the respondent was shown them
-    prefetch_related_objects(gate.journey.areas, "proposals")
     for area_obj in gate.journey.areas:
         rows = []
         for proposal in area_obj.proposals.all():

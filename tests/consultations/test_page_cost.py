@@ -1,0 +1,161 @@
+"""What each public page costs the database, pinned so it cannot creep back; and the copy of a
+consultation's questions each server process keeps (``structure``) is never out of date.
+
+Building and running one query costs a Django process about half a millisecond of CPU, a tenth
+of a page, and 50 people answering at once share two cores (BENCHMARKS.md, issue 15). Counted
+here: statements that read or write data. BEGIN, COMMIT and savepoints are left out (SQLite
+sends them as statements, PostgreSQL does not) and so are PostgreSQL's advisory locks (the
+submission limits take one per limit), so the numbers hold on both databases.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from highneeds.web.consultations import structure
+from highneeds.web.consultations.models import Area, BackgroundLink, Proposal
+
+from .helpers import base
+
+pytestmark = pytest.mark.django_db
+
+CONTROL = re.compile(r"^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE|SELECT pg_advisory)", re.I)
+
+#: Data statements per page once the process holds the consultation's questions. Reads: the
+#: session (once it exists) and the consultation. Writes: the session when an answer is saved.
+EXPECTED = {
+    "start GET": 1,  # the consultation (no session yet)
+    "about GET": 1,
+    "about POST": 3,  # the consultation; the new session's key checked unused, then inserted
+    "area GET": 2,  # the session, the consultation
+    "area POST": 3,  # ... and the session updated
+    "equality GET": 2,
+    "equality POST": 3,
+    "check GET": 2,
+    # The send: session, consultation, its proposals (to check the answers), the journey's
+    # token not used before, the consultation again inside the transaction (open to the
+    # second), device and address limits (count and record each), the response, its answers,
+    # equality answers, earlier responses from the address (likely duplicates), the session.
+    "check POST": 14,
+    "confirmation GET": 2,
+}
+
+
+def _data_statements(captured) -> int:
+    return sum(1 for query in captured.captured_queries if not CONTROL.match(query["sql"]))
+
+
+def _walk(consultation) -> dict[str, list[int]]:
+    """One person's whole journey; the data statements of each page."""
+    client = Client()
+    root = base(consultation)
+    counts: dict[str, list[int]] = {}
+
+    def visit(label, url, data=None):
+        with CaptureQueriesContext(connection) as captured:
+            reply = client.post(url, data) if data is not None else client.get(url)
+        assert reply.status_code in (200, 302), (label, reply.status_code)
+        counts.setdefault(label, []).append(_data_statements(captured))
+
+    visit("start GET", f"{root}/")
+    visit("about GET", f"{root}/about-you/")
+    visit("about POST", f"{root}/about-you/", {"respondent_type": "parent_carer", "website": ""})
+    for area in consultation.areas.all():
+        visit("area GET", f"{root}/area/{area.position}/")
+        answers = {}
+        for proposal in area.proposals.all():
+            answers |= {f"agree_{proposal.pk}": "agree", f"why_{proposal.pk}": "Sooner."}
+        visit("area POST", f"{root}/area/{area.position}/", answers)
+    visit("equality GET", f"{root}/equality/")
+    visit("equality POST", f"{root}/equality/", {"age_band": "25_44"})
+    visit("check GET", f"{root}/check-your-answers/")
+    visit("check POST", f"{root}/check-your-answers/", {})
+    visit("confirmation GET", f"{root}/confirmation/")
+    return counts
+
+
+#: Once earlier responses came from the same address, the send also reads their answers and
+#: records the likely duplicates it found (one statement each, however many there are).
+EXPECTED_AFTER_OTHERS = {**EXPECTED, "check POST": EXPECTED["check POST"] + 2}
+
+
+def test_each_public_page_reads_and_writes_no_more_than_it_needs(consultation):
+    Client().get(f"{base(consultation)}/")  # this process reads the questions once
+    first, second, third = (_walk(consultation) for _ in range(3))
+    assert {label: max(numbers) for label, numbers in first.items()} == EXPECTED
+    assert {label: max(numbers) for label, numbers in second.items()} == EXPECTED_AFTER_OTHERS
+    # Nothing grows with the number of responses.
+    assert {label: max(numbers) for label, numbers in third.items()} == EXPECTED_AFTER_OTHERS
+
+
+def test_a_process_reads_the_questions_once_not_on_every_page(consultation):
+    structure._copies.clear()  # a process that has not served this consultation yet
+    root = base(consultation)
+    with CaptureQueriesContext(connection) as first:
+        Client().get(f"{root}/")
+    with CaptureQueriesContext(connection) as second:
+        Client().get(f"{root}/")
+    # areas, their proposals and the background links; then none of them again
+    assert _data_statements(first) == _data_statements(second) + 3
+
+
+def _as_another_process_would(stale: dict) -> None:
+    """Put back copies read before a change: another server process still holds them."""
+    structure._copies.update(stale)
+
+
+def test_changed_wording_shows_at_once_even_where_a_process_kept_a_copy(consultation):
+    root = base(consultation)
+    client = Client()
+    client.post(f"{root}/about-you/", {"respondent_type": "parent_carer", "website": ""})
+    assert "Support schools sooner" in client.get(f"{root}/area/1/").content.decode()
+    stale = dict(structure._copies)
+    before = type(consultation).objects.get(pk=consultation.pk).updated_at
+
+    proposal = Proposal.objects.get(area__consultation=consultation, code="P1")
+    proposal.text = "Support schools from the first term"
+    proposal.save()
+    area = Area.objects.get(consultation=consultation, position=2)
+    area.title = "Places near home"
+    area.save()
+
+    assert type(consultation).objects.get(pk=consultation.pk).updated_at > before
+    _as_another_process_would(stale)
+    page = client.get(f"{root}/area/1/").content.decode()
+    assert "Support schools from the first term" in page
+    assert "Support schools sooner" not in page
+    _as_another_process_would(stale)
+    assert "Places near home" in client.get(f"{root}/area/2/").content.decode()
+
+
+def test_a_new_background_link_shows_on_the_start_page_at_once(consultation):
+    root = base(consultation)
+    assert "Read more" not in Client().get(f"{root}/").content.decode()
+    stale = dict(structure._copies)
+    BackgroundLink.objects.create(
+        consultation=consultation, title="The review in full", url="https://example.org/review"
+    )
+    _as_another_process_would(stale)
+    page = Client().get(f"{root}/").content.decode()
+    assert "The review in full" in page
+
+
+def test_a_deleted_proposal_leaves_the_pages_at_once(workspace):
+    from .conftest import make_consultation
+
+    draft = make_consultation(workspace, slug="draft-review", status="draft")
+    draft.status = "published"
+    draft.save()
+    root = base(draft)
+    client = Client()
+    client.post(f"{root}/about-you/", {"respondent_type": "parent_carer", "website": ""})
+    assert "Train school staff" in client.get(f"{root}/area/1/").content.decode()
+    stale = dict(structure._copies)
+    Proposal.objects.get(area__consultation=draft, code="P2").delete()
+    _as_another_process_would(stale)
+    assert "Train school staff" not in client.get(f"{root}/area/1/").content.decode()
