@@ -22,8 +22,10 @@ _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
 
 def normalise_text(text: str) -> str:
     """Lower case, accents folded, punctuation and repeated spaces removed."""
-    folded = unicodedata.normalize("NFKD", text)
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    folded = text
+    if not text.isascii():  # ASCII has no accents to fold: skip the per-character pass
+        folded = unicodedata.normalize("NFKD", text)
+        folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
     return _NON_WORD.sub(" ", folded.casefold()).strip()
 
 

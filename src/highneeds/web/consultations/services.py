@@ -315,7 +315,9 @@ def _flag_duplicates(response: Response, data: ResponseData, proposals) -> None:
     if not response.address_fingerprint:
         return
     window = duplicates.DEFAULT_WINDOW
-    earlier = (
+    # Plain values, not model instances: on every send this reads up to 50 responses and
+    # their answers, and building 500 Answer objects was most of the send's CPU.
+    earlier = list(
         Response.objects.filter(
             consultation=response.consultation,
             address_fingerprint=response.address_fingerprint,
@@ -323,23 +325,25 @@ def _flag_duplicates(response: Response, data: ResponseData, proposals) -> None:
         )
         .exclude(pk=response.pk)
         .order_by("-received_at", "-pk")
-        .prefetch_related("answers")[:50]
+        .values_list("pk", "received_at", "version", "respondent_type")[:50]
     )
-    candidates = []
-    for other in earlier:
-        other_data = ResponseData(
-            version=other.version,
-            respondent_type=other.respondent_type,
-            answers={a.proposal_id: (a.agreement, a.why) for a in other.answers.all()},
+    answers: dict[int, dict[int, tuple[str, str]]] = {pk: {} for pk, *_ in earlier}
+    for response_id, proposal_id, agreement, why in Answer.objects.filter(
+        response_id__in=list(answers)
+    ).values_list("response_id", "proposal_id", "agreement", "why"):
+        answers[response_id][proposal_id] = (agreement, why)
+    candidates = [
+        duplicates.Submission(
+            pk,
+            response.address_fingerprint,
+            received_at,
+            _signature(
+                ResponseData(version=version, respondent_type=kind, answers=answers[pk]),
+                proposals,
+            ),
         )
-        candidates.append(
-            duplicates.Submission(
-                other.pk,
-                other.address_fingerprint,
-                other.received_at,
-                _signature(other_data, proposals),
-            )
-        )
+        for pk, received_at, version, kind in earlier
+    ]
     this = duplicates.Submission(
         response.pk, response.address_fingerprint, response.received_at, _signature(data, proposals)
     )
