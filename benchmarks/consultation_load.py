@@ -353,6 +353,8 @@ def bench(database: str, args) -> dict:
         backends = BackendCPU(args.postgres_url, pg_name) if pg_name else None
         cpu_before = cpu_seconds(workers), time.process_time()
         tally, seconds = run_clients(base, args.submissions, args.clients, args.think_seconds)
+        # Workers forked after the first answered /healthz start from nothing (forked warm).
+        workers = sorted(set(workers) | set(children_of(server.pid)))
         cpu_after = cpu_seconds(workers), time.process_time()
         postgres_cpu = backends.stop() if backends else None
     finally:
