@@ -390,7 +390,6 @@ def submit_response(
                     phase = Consultation.objects.get(pk=consultation.pk).phase()
                     if phase != Consultation.Phase.OPEN:
                         raise SubmissionRefused(_closed_message(consultation, phase))
-                    _take_submission_allowance(fingerprint, address)
                 response = Response.objects.create(
                     consultation=consultation,
                     reference=new_reference(),
@@ -414,6 +413,12 @@ def submit_response(
                 )
                 if any(data.equality.values()):
                     EqualityMonitoring.objects.create(response=response, **data.equality)
+                if online:
+                    # Counted last: on PostgreSQL each limit locks its key until the commit,
+                    # and every send from one address (people at one event) waits for that
+                    # lock, so it is held for the count and the commit only. A refusal rolls
+                    # the response back with the rest.
+                    _take_submission_allowance(fingerprint, address)
         except IntegrityError:
             if token:
                 existing = Response.objects.filter(submission_token=token).first()
