@@ -203,13 +203,17 @@ def journey(base: str, client_id: int, number: int, tally: Tally, think: float =
 
 
 def run_clients(
-    base: str, submissions: int, clients: int, think: float = 0.0
+    base: str, submissions: int, clients: int, think: float = 0.0, ramp: float = 0.0
 ) -> tuple[Tally, float]:
     tally = Tally()
     counter = iter(range(submissions))
     counter_lock = threading.Lock()
 
     def worker(client_id: int) -> None:
+        # Started together, the clients stay in step for the whole run (every journey has
+        # the same pages): all 50 send within half a second, then all ask for their
+        # confirmation. A ramp spreads their starts evenly, as people arrive.
+        time.sleep(ramp * client_id / clients)
         while True:
             with counter_lock:
                 number = next(counter, None)
@@ -352,7 +356,9 @@ def bench(database: str, args) -> dict:
         workers = children_of(server.pid)
         backends = BackendCPU(args.postgres_url, pg_name) if pg_name else None
         cpu_before = cpu_seconds(workers), time.process_time()
-        tally, seconds = run_clients(base, args.submissions, args.clients, args.think_seconds)
+        tally, seconds = run_clients(
+            base, args.submissions, args.clients, args.think_seconds, args.ramp_seconds
+        )
         # Workers forked after the first answered /healthz start from nothing (forked warm).
         workers = sorted(set(workers) | set(children_of(server.pid)))
         cpu_after = cpu_seconds(workers), time.process_time()
@@ -404,6 +410,7 @@ def bench(database: str, args) -> dict:
         "submissions_per_second": round(len(tally.acknowledged) / seconds, 1),
         "requests_per_second": round(requests / seconds, 1),
         "think_seconds": args.think_seconds,
+        "ramp_seconds": args.ramp_seconds,
         # CPU milliseconds per page request: web workers, PostgreSQL backends, load generator.
         "cpu_ms_per_request_server": per_request(server_cpu),
         "cpu_ms_per_request_postgres": per_request(postgres_cpu) if pg_name else None,
@@ -417,6 +424,13 @@ def main() -> int:
     parser.add_argument("--submissions", type=int, default=2000)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument(
+        "--ramp-seconds",
+        type=float,
+        default=0.0,
+        help="spread the clients' starts evenly over this many seconds (default 0: all at "
+        "once, so they stay in step: every client sends within the same half second)",
+    )
     parser.add_argument(
         "--think-seconds",
         type=float,
