@@ -145,10 +145,12 @@ def journey(base: str, client_id: int, number: int, tally: Tally, think: float =
         except urllib.error.HTTPError as error:
             result = error.code, error.read().decode(errors="replace")
         page = f"{page_of(url, root)} {'POST' if data is not None else 'GET'}"
+        answered[0] = (time.perf_counter() - sent) * 1000  # the wait, without the pause
         with tally.lock:
-            tally.page_ms.setdefault(page, []).append((time.perf_counter() - sent) * 1000)
+            tally.page_ms.setdefault(page, []).append(answered[0])
         return result
 
+    answered = [0.0]
     started = time.perf_counter()
     request(f"{root}/")
     status, html = request(f"{root}/about-you/")
@@ -181,9 +183,8 @@ def journey(base: str, client_id: int, number: int, tally: Tally, think: float =
                 tally.errors[f"page {status}"] += 1
             return
     request(f"{root}/check-your-answers/")
-    submit_started = time.perf_counter()
     status, html = request(f"{root}/check-your-answers/", {"csrfmiddlewaretoken": token})
-    submit_ms = (time.perf_counter() - submit_started) * 1000
+    submit_ms = answered[0]
     if status == 302:
         status, html = request(f"{root}/confirmation/")
         match = REFERENCE.search(html)
