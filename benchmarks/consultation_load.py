@@ -17,8 +17,9 @@ hn_consult_load_<pid> is created and dropped.
 
 Clients send the next request the moment the last one answers (no reading or typing time: the
 worst case, and the headline). ``--think-seconds S`` makes each client pause a random 0.5-1.5 x S
-between pages, as a person reading and typing would. It also reports where the CPU went
-(Linux ``/proc``): milliseconds per page request in the web workers, in the PostgreSQL
+between pages, as a person reading and typing would; ``--ramp-seconds S`` spreads the clients'
+starts over S seconds (started together, they stay in step all run). It also reports where the
+CPU went (Linux ``/proc``): milliseconds per page request in the web workers, in the PostgreSQL
 backends serving them and in this load generator, which shares the machine.
 """
 
