@@ -30,6 +30,7 @@ import http.cookiejar
 import os
 import random
 import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -369,6 +370,7 @@ def bench(database: str, args) -> dict:
         server.terminate()
         server.wait(timeout=30)
     stored = stored_references(env)
+    shutil.rmtree(home, ignore_errors=True)  # the run's store, settings and static folder
     if pg_name:
         import psycopg
 

@@ -19,6 +19,7 @@ import io
 import os
 import pstats
 import re
+import shutil
 import statistics
 import sys
 import tempfile
@@ -134,6 +135,8 @@ def main() -> int:
         admin, name = args.postgres_url.rsplit("/", 1)
         with psycopg.connect(f"{admin}/postgres", autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    connection.close()
+    shutil.rmtree(home, ignore_errors=True)
     return 0
 
 
