@@ -141,6 +141,15 @@ def pytest_collection_modifyitems(config, items):
         config.hook.pytest_deselected(items=left_out)
         items[:] = kept
         config._highneeds_left_out = len(left_out)
+        if hasattr(config, "workeroutput"):  # an xdist worker: tell the controller
+            config.workeroutput["highneeds_left_out"] = len(left_out)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """xdist's controller collects nothing itself: it hears the count from its workers."""
+    left_out = getattr(node, "workeroutput", {}).get("highneeds_left_out", 0)
+    node.config._highneeds_left_out = max(getattr(node.config, "_highneeds_left_out", 0), left_out)
 
 
 def pytest_terminal_summary(terminalreporter, config):
