@@ -67,6 +67,25 @@ def store(database_url) -> Store:
     store.engine.dispose()
 
 
+@pytest.fixture
+def web_process_env(tmp_path):
+    """The environment for running the web app in a subprocess as an installation does (local
+    settings, ``HIGHNEEDS_HOME`` in this test's folder) on a SQLite store of its own: never
+    the shared PostgreSQL server a test run may point at. Returns ``make(**extra)``."""
+
+    def make(**extra: str) -> dict[str, str]:
+        env = {
+            **os.environ,
+            "HIGHNEEDS_HOME": str(tmp_path),
+            "DJANGO_SETTINGS_MODULE": "highneeds.web.settings.local",
+            **extra,
+        }
+        env.pop("DATABASE_URL", None)
+        return env
+
+    return make
+
+
 @pytest.fixture(scope="session")
 def bundled_stats():
     """The DfE 2022 release shipped with highneeds, read once per session (tidy table)."""

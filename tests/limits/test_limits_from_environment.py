@@ -3,7 +3,6 @@ stops the workspace or a command at start with one sentence naming the variable.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import zipfile
@@ -53,14 +52,8 @@ def test_every_limit_is_documented_in_operations():
     assert missing == []
 
 
-def test_the_web_stops_at_start_with_one_sentence(tmp_path):
-    env = {
-        **os.environ,
-        "HIGHNEEDS_HOME": str(tmp_path),
-        "DJANGO_SETTINGS_MODULE": "highneeds.web.settings.local",
-        "HIGHNEEDS_SUBMISSIONS_PER_ADDRESS": "0",
-    }
-    env.pop("DATABASE_URL", None)
+def test_the_web_stops_at_start_with_one_sentence(web_process_env):
+    env = web_process_env(HIGHNEEDS_SUBMISSIONS_PER_ADDRESS="0")
     done = subprocess.run(
         [sys.executable, "-m", "highneeds.web.manage", "check"],
         env=env,

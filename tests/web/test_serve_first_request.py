@@ -42,15 +42,10 @@ def _wait_for_line(log, text: str, process, timeout: float) -> None:
     pytest.fail(f"serve did not say {text!r} within {timeout:.0f} s:\n{log.read_text()}")
 
 
-def test_first_request_to_a_public_page_after_serve_is_ready_takes_under_a_second(tmp_path):
-    env = {
-        **os.environ,
-        "HIGHNEEDS_HOME": str(tmp_path),
-        "DJANGO_SETTINGS_MODULE": "highneeds.web.settings.local",
-        "HIGHNEEDS_WARM": "1",
-    }
-    # Its own SQLite store: never the shared PostgreSQL server a test run may point at.
-    env.pop("DATABASE_URL", None)
+def test_first_request_to_a_public_page_after_serve_is_ready_takes_under_a_second(
+    tmp_path, web_process_env
+):
+    env = web_process_env(HIGHNEEDS_WARM="1")
     manage = [sys.executable, "-m", "highneeds.web.manage"]
     for command in (["migrate", "-v0"], ["seed_demo_consultation"]):
         subprocess.run([*manage, *command], env=env, check=True, capture_output=True, timeout=600)
