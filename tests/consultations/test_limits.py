@@ -43,6 +43,7 @@ def test_changing_the_browser_does_not_get_round_the_address_limit(consultation,
 def test_alike_answers_from_one_address_are_flagged_whatever_the_browser(consultation):
     complete_journey(_browser("Browser A"), consultation, why="Exactly the same answer")
     complete_journey(_browser("Browser B"), consultation, why="Exactly the same answer")
+    services.flag_pending_duplicates(consultation)
     assert DuplicateFlag.objects.count() == 1
 
 

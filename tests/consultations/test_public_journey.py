@@ -9,7 +9,13 @@ from django.test import Client
 from freezegun import freeze_time
 
 from highneeds.consult.reference import normalise_reference
-from highneeds.web.consultations.models import Answer, EqualityMonitoring, Response
+from highneeds.web.consultations import services
+from highneeds.web.consultations.models import (
+    Answer,
+    DuplicateFlag,
+    EqualityMonitoring,
+    Response,
+)
 
 from .conftest import make_consultation
 from .helpers import base, complete_journey
@@ -109,7 +115,11 @@ def test_same_device_repeat_is_flagged_not_dropped(client, consultation):
     complete_journey(Client(), consultation, why="Too far to travel")  # new session, same device
     assert Response.objects.count() == 2
     later = Response.objects.order_by("received_at", "id").last()
+    # The send leaves the comparison to staff pages: nobody waits for it.
+    assert later.duplicates_checked_at is None and not DuplicateFlag.objects.exists()
+    assert services.flag_pending_duplicates(consultation) == 2
     assert later.duplicate_flags.count() == 1
+    assert not Response.objects.filter(duplicates_checked_at__isnull=True).exists()
 
 
 def test_different_answers_from_same_device_not_flagged(client, consultation):
@@ -121,6 +131,7 @@ def test_different_answers_from_same_device_not_flagged(client, consultation):
         agreement="strongly_disagree",
     )
     assert Response.objects.count() == 2
+    assert services.flag_pending_duplicates(consultation) == 2
     assert not Response.objects.filter(duplicate_flags__isnull=False).exists()
 
 

@@ -260,9 +260,24 @@ class Response(TimeStampedModel):
         help_text="Keyed hash of the client's address alone: duplicates from one address.",
     )
     personal_data_erased_at = models.DateTimeField(null=True, blank=True)
+    duplicates_checked_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When it was compared with earlier responses from its address; empty until "
+        "then (the send leaves the comparison to staff pages: see "
+        "services.flag_pending_duplicates).",
+    )
 
     class Meta:
         ordering = ["received_at", "id"]
+        indexes = [
+            # Finding the few responses not yet checked, on every staff page that shows flags.
+            models.Index(
+                fields=["consultation"],
+                condition=models.Q(duplicates_checked_at__isnull=True),
+                name="response_duplicates_pending",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.reference

@@ -310,48 +310,106 @@ def _signature(data: ResponseData, proposals: Mapping[int, Proposal]) -> str:
     return duplicates.answers_signature(pairs)
 
 
-def _flag_duplicates(response: Response, data: ResponseData, proposals) -> None:
-    """Flag earlier responses from the same address (whatever the browser) that look alike."""
-    if not response.address_fingerprint:
-        return
+def flag_pending_duplicates(consultation: Consultation) -> int:
+    """Compare the responses not yet checked with earlier ones from the same address (whatever
+    the browser) and flag those that look alike; returns how many were checked.
+
+    The public send leaves this to the staff pages that show flags (and to the daily
+    ``prune_sessions_and_limits``): a respondent never waits for it, and a burst of sends from
+    one address (people at one event) is compared once, each response's answers read and
+    normalised once, not once for every later send. Each response is compared with at most the
+    50 latest before it within the window (``duplicates.DEFAULT_WINDOW``). Safe to run at any
+    time and from several processes at once: on PostgreSQL a response another process is
+    checking is skipped, not waited for.
+    """
     window = duplicates.DEFAULT_WINDOW
-    # Plain values, not model instances: on every send this reads up to 50 responses and
-    # their answers, and building 500 Answer objects was most of the send's CPU.
-    earlier = list(
-        Response.objects.filter(
-            consultation=response.consultation,
-            address_fingerprint=response.address_fingerprint,
-            received_at__gte=response.received_at - window,
+    with transaction.atomic():
+        pending = list(
+            Response.objects.select_for_update(skip_locked=True)
+            .filter(consultation=consultation, duplicates_checked_at__isnull=True)
+            .order_by("received_at", "pk")
+            .values_list("pk", "address_fingerprint", "received_at")
         )
-        .exclude(pk=response.pk)
-        .order_by("-received_at", "-pk")
-        .values_list("pk", "received_at", "version", "respondent_type")[:50]
+        if not pending:
+            return 0
+        proposals = {p.pk: p for p in proposals_of(consultation)}
+        by_address: dict[str, list[tuple[int, datetime]]] = {}
+        for pk, address, received_at in pending:
+            if address:
+                by_address.setdefault(address, []).append((pk, received_at))
+        flags = []
+        for address, checking in by_address.items():
+            flags += _likely_duplicates_from(consultation, address, checking, proposals, window)
+        DuplicateFlag.objects.bulk_create(flags, ignore_conflicts=True)
+        Response.objects.filter(pk__in=[pk for pk, *_ in pending]).update(
+            duplicates_checked_at=timezone.now()
+        )
+    return len(pending)
+
+
+def _likely_duplicates_from(
+    consultation: Consultation,
+    address: str,
+    checking: list[tuple[int, datetime]],
+    proposals: Mapping[int, Proposal],
+    window,
+) -> list[DuplicateFlag]:
+    """Flags for the responses ``checking`` (pk, received_at), in order, from one address."""
+    # Plain values, not model instances: a burst of responses and their answers is read
+    # here at once, and building model objects for them was most of the cost.
+    rows = list(
+        Response.objects.filter(
+            consultation=consultation,
+            address_fingerprint=address,
+            received_at__gte=checking[0][1] - window,
+            received_at__lte=checking[-1][1],
+        )
+        .order_by("received_at", "pk")
+        .values_list("pk", "received_at", "version", "respondent_type")
     )
-    answers: dict[int, dict[int, tuple[str, str]]] = {pk: {} for pk, *_ in earlier}
+    answers: dict[int, dict[int, tuple[str, str]]] = {pk: {} for pk, *_ in rows}
     for response_id, proposal_id, agreement, why in Answer.objects.filter(
         response_id__in=list(answers)
     ).values_list("response_id", "proposal_id", "agreement", "why"):
         answers[response_id][proposal_id] = (agreement, why)
-    candidates = [
+    submissions = [
         duplicates.Submission(
             pk,
-            response.address_fingerprint,
+            address,
             received_at,
             _signature(
                 ResponseData(version=version, respondent_type=kind, answers=answers[pk]),
                 proposals,
             ),
         )
-        for pk, received_at, version, kind in earlier
+        for pk, received_at, version, kind in rows
     ]
-    this = duplicates.Submission(
-        response.pk, response.address_fingerprint, response.received_at, _signature(data, proposals)
-    )
-    DuplicateFlag.objects.bulk_create(
-        DuplicateFlag(
-            response=response, duplicate_of_id=found.duplicate_of, similarity=found.similarity
+    position = {submission.id: index for index, submission in enumerate(submissions)}
+    flags = []
+    for pk, _received_at in checking:
+        index = position[pk]
+        found = duplicates.likely_duplicates_of(
+            submissions[index], submissions[max(0, index - 50) : index], window=window
         )
-        for found in duplicates.likely_duplicates_of(this, candidates, window=window)
+        flags += [
+            DuplicateFlag(
+                response_id=pk, duplicate_of_id=item.duplicate_of, similarity=item.similarity
+            )
+            for item in found
+        ]
+    return flags
+
+
+def flag_all_pending_duplicates() -> int:
+    """``flag_pending_duplicates`` for every consultation with responses not yet checked."""
+    waiting = (
+        Response.objects.filter(duplicates_checked_at__isnull=True)
+        .values_list("consultation_id", flat=True)
+        .distinct()
+    )
+    return sum(
+        flag_pending_duplicates(consultation)
+        for consultation in Consultation.objects.filter(pk__in=list(waiting))
     )
 
 
@@ -376,7 +434,7 @@ def submit_response(
     the saving transaction (RateLimited when reached).
     """
     data = _cleaned(data)
-    proposals = _check(consultation, data)
+    _check(consultation, data)
     if token:
         existing = Response.objects.filter(submission_token=token).first()
         if existing is not None:
@@ -405,6 +463,8 @@ def submit_response(
                     contact_email=data.contact_email,
                     client_fingerprint=fingerprint,
                     address_fingerprint=address,
+                    # Nothing to compare without an address: checked already.
+                    duplicates_checked_at=None if address else timezone.now(),
                 )
                 Answer.objects.bulk_create(
                     Answer(response=response, proposal_id=pk, agreement=agreement, why=why)
@@ -426,21 +486,8 @@ def submit_response(
                     return existing, False
             # Otherwise a reference clash (about 1 in 10^10): try a new reference.
             continue
-        # Flagged after the response is saved, outside the transaction that holds the
-        # submission limits' locks, so submissions from one address do not wait on it.
-        _flag_duplicates_of_saved(response, data, proposals)
         return response, True
     raise SubmissionRefused("We could not save your response. Please try again.")
-
-
-def _flag_duplicates_of_saved(response: Response, data: ResponseData, proposals) -> None:
-    """Flag likely duplicates of a saved response. A failure here never loses the response
-    (it is saved already): it is logged, and the response is simply not flagged."""
-    try:
-        with transaction.atomic():
-            _flag_duplicates(response, data, proposals)
-    except Exception:
-        logger.exception("Could not check response %s for likely duplicates", response.pk)
 
 
 def _closed_message(consultation: Consultation, phase: str) -> str:
@@ -504,6 +551,7 @@ def export_rows(
     moderated = free_text == "moderated"
     listed_areas = set(consultation.residence_area_list())
     by_id = {p.pk: p for p in proposals_of(consultation)}
+    flag_pending_duplicates(consultation)
     flagged = set(
         DuplicateFlag.objects.filter(response__consultation=consultation)
         .exclude(decision=DuplicateFlag.Decision.NOT_DUPLICATE)
@@ -695,6 +743,8 @@ def erase_expired_personal_data(now: datetime | None = None) -> dict[str, int]:
     for consultation in Consultation.objects.filter(personal_data_erased_at__isnull=True):
         if consultation.erase_personal_data_after > now:
             continue
+        # Compared while their addresses' fingerprints are still there to compare.
+        flag_pending_duplicates(consultation)
         with transaction.atomic():
             listed = set(consultation.residence_area_list())
             erased = []

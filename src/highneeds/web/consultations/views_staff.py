@@ -164,6 +164,7 @@ def consultation_create(request, workspace):
 @require_GET
 def consultation_detail(request, workspace, pk: int):
     consultation = _consultation(workspace, pk)
+    services.flag_pending_duplicates(consultation)  # flags shown here are up to date
     counts = consultation.responses.aggregate(
         # distinct: the join to flags repeats a response once per flag.
         total=Count("id", distinct=True),
@@ -321,6 +322,7 @@ RESPONSES_PER_PAGE = 50
 @require_GET
 def responses(request, workspace, pk: int):
     consultation = _consultation(workspace, pk)
+    services.flag_pending_duplicates(consultation)  # flags shown here are up to date
     rows = (
         consultation.responses.select_related("entered_by")
         .annotate(open_flags=Count("duplicate_flags", filter=Q(duplicate_flags__decision="open")))
@@ -361,6 +363,7 @@ def responses(request, workspace, pk: int):
 @require_http_methods(["GET", "POST"])
 def response_detail(request, workspace, pk: int, reference: str):
     consultation = _consultation(workspace, pk)
+    services.flag_pending_duplicates(consultation)  # flags shown here are up to date
     response = get_object_or_404(Response, consultation=consultation, reference=reference)
     if request.method == "POST":
         form = DuplicateDecisionForm(request.POST)

@@ -1,4 +1,6 @@
-"""Erase personal details and unreviewed free text of responses past their retention period.
+"""Erase personal details and unreviewed free text of responses past their retention period,
+after comparing the responses sent since the last check for likely duplicates (staff pages do
+that too, as they open).
 
 Run it daily (cron or a scheduled task); it is safe to run repeatedly. ``--preview`` lists, for
 each consultation not yet erased, what erasure will keep and remove, and changes nothing.
@@ -7,7 +9,11 @@ each consultation not yet erased, what erasure will keep and remove, and changes
 from django.core.management.base import BaseCommand
 
 from highneeds.web.consultations.models import Consultation
-from highneeds.web.consultations.services import erase_expired_personal_data, retention_preview
+from highneeds.web.consultations.services import (
+    erase_expired_personal_data,
+    flag_all_pending_duplicates,
+    retention_preview,
+)
 
 
 class Command(BaseCommand):
@@ -32,6 +38,8 @@ class Command(BaseCommand):
                     f"and {counts['erased_typed_areas']:,} typed areas of residence."
                 )
             return
+        checked = flag_all_pending_duplicates()
+        self.stdout.write(f"Compared {checked:,} new responses with earlier ones for duplicates.")
         counts = erase_expired_personal_data()
         self.stdout.write(
             f"Erased personal details of {counts['responses']} responses in "
