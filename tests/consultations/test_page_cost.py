@@ -39,9 +39,10 @@ EXPECTED = {
     "check GET": 2,
     # The send: session, consultation, its proposals (to check the answers), the journey's
     # token not used before, the consultation again inside the transaction (open to the
-    # second), device and address limits (count and record each), the response, its answers,
-    # equality answers, the session. Likely duplicates are looked for later, by staff pages.
-    "check POST": 13,
+    # second), device and address limits (counted and recorded in one statement each), the
+    # response, its answers, equality answers, the session. Likely duplicates are looked for
+    # later, by staff pages.
+    "check POST": 11,
     "confirmation GET": 2,
 }
 
