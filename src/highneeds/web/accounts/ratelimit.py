@@ -84,7 +84,7 @@ def take(key: str, limit: int, window_seconds: int) -> bool:
     moment = connection.ops.adapt_datetimefield_value
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} ({key_}, {at_}) SELECT %s, %s WHERE "  # noqa: S608 - our names
+            f"INSERT INTO {table} ({key_}, {at_}) SELECT %s, %s WHERE "  # names: ours
             f"(SELECT COUNT(*) FROM {table} WHERE {key_} = %s AND {at_} >= %s) < %s",
             [stored, moment(now), stored, moment(since), limit],
         )
