@@ -10,6 +10,9 @@ question; themes by stance. Prints wall time per step and in all, and the proces
 resident memory (which includes building the data). Target: under 60 s and under 2 GiB.
 ``--backend minilm`` times the optional contextual encoder instead (try ``--responses 1000
 --questions 1``: it is too slow for the full run).
+
+Discovery reports its progress as the CLI does (``highneeds.progress``): on a terminal the
+CLI's bar is drawn on stderr; the number of progress calls is printed, so their cost is timed.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import resource
 import sys
 import time
 
+from highneeds.cli.output import progress_display
 from highneeds.consult.analysis.agreement import (
     agreement_table,
     group_differences,
@@ -86,22 +90,33 @@ def main() -> None:
         ],
     )
     themes_found = {}
-    for question in questions:
-        texts = free_text(responses, question)
-        finder = timed(
-            f"themes {question}",
-            lambda texts=texts: ThemeFinder(seed=0, backend=args.backend).fit(texts),
-        )
-        timed(
-            f"stance {question}",
-            lambda finder=finder, q=question: themes_by_stance(finder.assignments_, responses, q),
-        )
-        themes_found[question] = finder.n_themes_
+    calls = 0
+    with progress_display() as shown:
+
+        def progress(step: str, done: int, total: int) -> None:
+            nonlocal calls
+            calls += 1
+            shown(f"{question}: {step}", done, total)
+
+        for question in questions:
+            texts = free_text(responses, question)
+            finder = timed(
+                f"themes {question}",
+                lambda texts=texts: ThemeFinder(seed=0, backend=args.backend).fit(texts, progress),
+            )
+            timed(
+                f"stance {question}",
+                lambda finder=finder, q=question: themes_by_stance(
+                    finder.assignments_, responses, q
+                ),
+            )
+            themes_found[question] = finder.n_themes_
     total = time.perf_counter() - run_started
 
     for step, seconds in timings.items():
         print(f"  {step:<22} {seconds:6.2f} s")
     print(f"themes per question: {themes_found}")
+    print(f"progress reports: {calls:,}")
     print(f"total analysis time: {total:.1f} s (target < 60 s)")
     print(f"peak resident memory: {peak_mib():,.0f} MiB (target < 2,048 MiB)")
 

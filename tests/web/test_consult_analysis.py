@@ -258,3 +258,23 @@ def test_seed_demo_responses_marks_them_and_runs_once():
     assert Response.objects.filter(source_note__startswith=NOTE).count() == 30
     setup = Consultation.objects.get(slug="high-needs-review").analysis
     assert setup.notice == NOTICE and setup.we_did["P2"].startswith("We will open")
+
+
+def test_the_report_job_counts_the_questions_whose_themes_it_finds(member, demo):
+    """Building the report finds themes for every question nobody has run yet: its job page
+    moves from 25% to 60% question by question, saying how many are done."""
+    told = []
+    services.report_file(
+        demo, "html", member("analyst", demo.workspace), lambda *call: told.append(call)
+    )
+    questions = [w for _, w in told if "questions done" in w]
+    asked = [p.code for p in services.collection.proposals_of(demo)]
+    assert len(asked) >= 2
+    assert questions == [
+        f"Finding themes in the free text: {n} of {len(asked)} questions done."
+        for n in range(len(asked) + 1)
+    ]
+    percents = [p for p, _ in told]
+    assert percents == sorted(percents)
+    by_question = [p for p, w in told if "questions done" in w]
+    assert (by_question[0], by_question[-1]) == (25, 60)

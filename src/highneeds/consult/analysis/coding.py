@@ -22,6 +22,7 @@ from highneeds.consult.analysis.codebook import (
 from highneeds.consult.analysis.review import ACTIVE, CODEBOOK, HUMAN, MACHINE, ThemeSet
 from highneeds.consult.analysis.schema import free_text, proposals_in
 from highneeds.consult.analysis.themes import Quote, Theme, ThemeFinder
+from highneeds.progress import Progress, in_parts, no_progress
 
 CODEBOOK_METHOD = (
     "coding against the council's codebook: each answer is compared by meaning and by its words "
@@ -30,14 +31,22 @@ CODEBOOK_METHOD = (
 )
 
 
+#: The step of a many-question run that counts the questions done (``highneeds.progress``).
+BY_QUESTION = "Finding themes question by question"
+
 ADDED = "added:"  # the classifier's id of a theme people added: ADDED + its ThemeSet id
 
 
 def discovery_run(
-    texts: pd.Series, question: str, theme_set: ThemeSet | None = None, *, seed: int = 0
+    texts: pd.Series,
+    question: str,
+    theme_set: ThemeSet | None = None,
+    *,
+    seed: int = 0,
+    progress: Progress = no_progress,
 ) -> ThemeSet:
     """Discover candidate themes (default offline back end) and fold them into ``theme_set``."""
-    finder = ThemeFinder(seed=seed).fit(texts)
+    finder = ThemeFinder(seed=seed).fit(texts, progress)
     if theme_set is None:
         return ThemeSet.from_machine(question, finder.themes_, finder.assignments_)
     theme_set.apply_machine_run(finder.themes_, finder.assignments_)
@@ -50,6 +59,7 @@ def codebook_run(
     codebook: Codebook,
     theme_set: ThemeSet | None = None,
     landing: dict[str, str | None] | None = None,
+    progress: Progress = no_progress,
 ) -> tuple[ThemeSet, dict[str, str | None]]:
     """Code answers against ``codebook``, learning from the answers people coded in
     ``theme_set`` (``ThemeSet.hand_coded``).
@@ -76,7 +86,7 @@ def codebook_run(
         for response_id, labels in theme_set.hand_coded().items()
         if response_id in texts.index
     }
-    classifier = CodebookClassifier(full).fit(texts, coded)
+    classifier = CodebookClassifier(full).fit(texts, coded, progress)
     proposed = classifier.predict(texts)
     sure = classifier.predict_proba(texts)
     rows = [(r, t, float(sure.at[r, t])) for r, themes in proposed.items() for t in sorted(themes)]
@@ -112,18 +122,25 @@ def codebook_run(
 
 
 def codebook_theme_sets(
-    responses: pd.DataFrame, codebook: Codebook | str | Path
+    responses: pd.DataFrame, codebook: Codebook | str | Path, progress: Progress = no_progress
 ) -> tuple[dict[str, ThemeSet], str]:
     """Code every proposal's free text against a codebook (nothing hand-coded yet).
 
     Returns theme sets by proposal and the sentence for the report's methods text.
+    ``progress`` hears how many questions are done (step ``BY_QUESTION``) and each one's steps,
+    named "Question 2 of 8 (P2): …".
     """
     book = codebook if isinstance(codebook, Codebook) else read_codebook(codebook)
+    questions = [
+        q
+        for q in proposals_in(responses)
+        if f"{q}__why" in responses.columns
+        and len(free_text(responses, q)) >= 2
+        and book.for_question(q).themes
+    ]
     theme_sets = {}
-    for question in proposals_in(responses):
-        if f"{question}__why" not in responses.columns:
-            continue
-        texts = free_text(responses, question)
-        if len(texts) >= 2 and book.for_question(question).themes:
-            theme_sets[question], _ = codebook_run(texts, question, book)
+    for question, told in in_parts(progress, BY_QUESTION, questions, "Question"):
+        theme_sets[question], _ = codebook_run(
+            free_text(responses, question), question, book, progress=told
+        )
     return theme_sets, CODEBOOK_METHOD

@@ -23,6 +23,7 @@ import numpy as np
 from scipy import sparse
 
 from highneeds.errors import ModelInputError
+from highneeds.progress import Progress, no_progress
 
 WORDS = re.compile(r"[a-z0-9]+")
 
@@ -147,6 +148,27 @@ def make_encoder(name: str = "static", model_path: str | Path | None = None):
 
         return MiniLmEncoder(model_path)
     raise ModelInputError(f"unknown sentence encoder {name!r}; use {' or '.join(ENCODERS)}")
+
+
+#: Answers encoded between two progress reports. Encoders read each answer alone (the contextual
+#: one pads answers in a batch, which does not change them), so the vectors do not depend on it.
+ENCODE_CHUNK = 256
+READING = "Reading the answers' meaning"
+
+
+def encode_reporting(
+    encoder, texts: list[str], progress: Progress = no_progress, step: str = READING
+) -> np.ndarray:
+    """``encoder.encode(texts)`` in chunks of ``ENCODE_CHUNK``, telling ``progress`` how many
+    answers are done (the contextual encoder takes about a second per hundred answers)."""
+    # Always in chunks, shown or not, so the vectors never depend on whether anyone watches.
+    total = len(texts)
+    progress(step, 0, total)
+    parts = []
+    for start in range(0, total, ENCODE_CHUNK):
+        parts.append(np.asarray(encoder.encode(list(texts[start : start + ENCODE_CHUNK]))))
+        progress(step, min(start + ENCODE_CHUNK, total), total)
+    return np.vstack(parts) if parts else np.asarray(encoder.encode([]))
 
 
 def centred(vectors: np.ndarray, mean: np.ndarray | None = None) -> np.ndarray:

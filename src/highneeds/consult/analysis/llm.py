@@ -16,6 +16,10 @@ import numpy as np
 
 from highneeds.consult.analysis.themes import Discovery, distinctive_terms, make_vectorizer
 from highneeds.errors import ModelInputError
+from highneeds.progress import Progress, no_progress
+
+#: The slow step, as a progress bar names it: every answer is sent, 20 to a request.
+ASSIGNING = "Asking the model which themes each answer expresses"
 
 PROPOSE = (
     "You are helping a council analyse answers to a public consultation question about support "
@@ -92,7 +96,9 @@ class LlmBackend:
                 "try another model or backend='tfidf'"
             ) from error
 
-    def discover(self, texts: list[str], n_themes: int | str, seed: int) -> Discovery:
+    def discover(
+        self, texts: list[str], n_themes: int | str, seed: int, progress: Progress = no_progress
+    ) -> Discovery:
         rng = np.random.default_rng(seed)
         sample = np.sort(
             rng.choice(len(texts), size=min(len(texts), self.sample_size), replace=False)
@@ -107,6 +113,7 @@ class LlmBackend:
             f"{n}. {t['label']}: {t.get('description', '')}" for n, t in enumerate(themes, 1)
         )
         weights = np.zeros((len(texts), len(themes)))
+        progress(ASSIGNING, 0, len(texts))
         for start in range(0, len(texts), self.batch_size):
             batch = range(start, min(start + self.batch_size, len(texts)))
             answers = "\n".join(f"{i - start + 1}. {texts[i]}" for i in batch)
@@ -121,6 +128,7 @@ class LlmBackend:
                 for number in numbers or []:
                     if isinstance(number, int) and 1 <= number <= len(themes):
                         weights[row, number - 1] = 1.0
+            progress(ASSIGNING, batch.stop, len(texts))
         vectorizer = make_vectorizer(min_df=1)
         matrix = vectorizer.fit_transform(texts)
         top = distinctive_terms(matrix, weights, vectorizer.get_feature_names_out())

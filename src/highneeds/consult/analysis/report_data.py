@@ -24,6 +24,7 @@ from highneeds.consult.analysis.agreement import (
     published_counts,
     suppression_mask,
 )
+from highneeds.consult.analysis.coding import BY_QUESTION
 from highneeds.consult.analysis.review import CODEBOOK, HUMAN, ThemeSet
 from highneeds.consult.analysis.schema import (
     AGREEMENT_LABELS,
@@ -40,6 +41,7 @@ from highneeds.consult.publication import (
     quotable_texts,
     unnamed_theme,
 )
+from highneeds.progress import Progress, in_parts, no_progress
 
 METHODS = (
     "Percentages of the five-point answers are of those who answered on the scale; "
@@ -136,12 +138,13 @@ def _question_themes(
     threshold: int,
     seed: int,
     quotable: pd.Series,
+    progress: Progress = no_progress,
 ) -> QuestionThemes:
     """Themes of one question; ``quotable`` is the moderated wording by response id."""
     texts = free_text(responses, question)
     quotable = quotable[quotable.index.isin(texts.index)]
     if theme_set is None:
-        finder = ThemeFinder(seed=seed).fit(texts)
+        finder = ThemeFinder(seed=seed).fit(texts, progress)
         assignments = finder.assignments_[["response_id", "theme_id"]]
         info = {
             t.theme_id: (t.label, t.description, [q.response_id for q in t.quotes])
@@ -207,6 +210,7 @@ def report_data(
     seed: int = 0,
     source: str | None = None,
     theme_method: str | None = None,
+    progress: Progress = no_progress,
 ) -> ReportData:
     """Tables for the outcome report from a responses export.
 
@@ -216,6 +220,9 @@ def report_data(
     without it nothing is quoted. ``threshold``: counts below it are suppressed in published
     tables. ``source`` names the export file in the provenance. ``theme_method`` describes how
     the themes were found, for the methods text (default: the offline discovery back end).
+    ``progress`` hears how many of the questions whose themes are discovered here are done
+    (step ``BY_QUESTION``) and each one's steps, named "Question 2 of 8 (P2): …"
+    (``highneeds.progress``).
     """
     schema = validate_responses(responses, file=source)
     theme_sets = theme_sets or {}
@@ -224,9 +231,16 @@ def report_data(
         for q in schema.proposals
         if f"{q}__why" in responses.columns and len(free_text(responses, q)) >= 2
     ]
+    discovered = [q for q in questions if q not in theme_sets]
+    found = {
+        q: _question_themes(responses, q, None, threshold, seed, quotable_texts(quotable, q), told)
+        for q, told in in_parts(progress, BY_QUESTION, discovered, "Question")
+    }
     themes = {
-        q: _question_themes(
-            responses, q, theme_sets.get(q), threshold, seed, quotable_texts(quotable, q)
+        q: found[q]
+        if q in found
+        else _question_themes(
+            responses, q, theme_sets[q], threshold, seed, quotable_texts(quotable, q)
         )
         for q in questions
     }

@@ -40,6 +40,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
 from highneeds.consult.analysis.schema import STANCE_OF_ANSWER, STANCES, agreement_answers
 from highneeds.errors import ModelInputError
+from highneeds.progress import Progress, no_progress
 
 # Words every answer to a SEND consultation uses; they name no theme.
 CONSULTATION_STOP_WORDS = frozenset(
@@ -185,7 +186,15 @@ class Discovery:
 
 
 class Backend(Protocol):
-    def discover(self, texts: list[str], n_themes: int | str, seed: int) -> Discovery: ...
+    def discover(
+        self, texts: list[str], n_themes: int | str, seed: int, progress: Progress = no_progress
+    ) -> Discovery: ...
+
+
+#: The steps of discovery as a progress bar names them (``highneeds.progress``).
+COUNTING = "Choosing the number of themes"
+GROUPING = "Grouping the answers"
+NAMING = "Naming the themes"
 
 
 def make_vectorizer(
@@ -256,7 +265,10 @@ class TfidfNmfBackend:
         self.min_df = min_df
         self.max_iter = max_iter
 
-    def discover(self, texts: list[str], n_themes: int | str, seed: int) -> Discovery:
+    def discover(
+        self, texts: list[str], n_themes: int | str, seed: int, progress: Progress = no_progress
+    ) -> Discovery:
+        progress(GROUPING, 0, 1)
         vectorizer = make_vectorizer(min_df=self.min_df if len(texts) >= 20 else 1)
         try:
             matrix = vectorizer.fit_transform(texts)
@@ -273,6 +285,7 @@ class TfidfNmfBackend:
         )
         weights = model.fit_transform(matrix)
         top = [_top_terms(row, vocabulary) for row in model.components_]
+        progress(GROUPING, 1, 1)
         return Discovery(weights=weights, top_terms=top)
 
 
@@ -281,7 +294,11 @@ class Encoder(Protocol):
 
 
 def silhouette_count(
-    vectors: np.ndarray, candidates: range | tuple[int, ...], seed: int, sample: int = 1000
+    vectors: np.ndarray,
+    candidates: range | tuple[int, ...],
+    seed: int,
+    sample: int = 1000,
+    progress: Progress = no_progress,
 ) -> int:
     """The theme count whose k-means grouping has the highest silhouette (cosine), the stated
     criterion: answers closer to their own theme than to the next one. At most ``sample``
@@ -293,10 +310,11 @@ def silhouette_count(
         rows = np.random.default_rng(seed).choice(len(vectors), size=sample, replace=False)
         vectors = vectors[rows]
     best, best_score = None, -np.inf
-    for k in candidates:
-        if k >= len(vectors):
-            break
+    tried = [k for k in candidates if k < len(vectors)]
+    progress(COUNTING, 0, len(tried))
+    for done, k in enumerate(tried, start=1):
         labels = KMeans(k, random_state=seed, n_init=1).fit_predict(vectors)
+        progress(COUNTING, done, len(tried))
         if len(set(labels)) < 2:
             continue
         score = silhouette_score(vectors, labels, metric="cosine")
@@ -314,6 +332,7 @@ def consensus_centres(
     share: float = 0.8,
     spread: int = 2,
     sample: int = 1000,
+    progress: Progress = no_progress,
 ) -> np.ndarray:
     """Theme centres (unit rows) agreed by many k-means groupings (consensus clustering).
 
@@ -333,8 +352,10 @@ def consensus_centres(
         vectors = vectors[rng.choice(len(vectors), size=sample, replace=False)]
     n = len(vectors)
     k = max(1, min(k, n - 1))
+    progress(GROUPING, 0, max(runs, 1))
     if runs == 0:
         centres = KMeans(k, random_state=seed, n_init=4).fit(vectors).cluster_centers_
+        progress(GROUPING, 1, 1)
         return centres / np.linalg.norm(centres, axis=1, keepdims=True).clip(min=1e-12)
     together = np.zeros((n, n))
     drawn = np.zeros((n, n))
@@ -344,6 +365,7 @@ def consensus_centres(
         labels = KMeans(count, random_state=seed * 1000 + run, n_init=1).fit_predict(vectors[rows])
         together[np.ix_(rows, rows)] += labels[:, None] == labels[None, :]
         drawn[np.ix_(rows, rows)] += 1
+        progress(GROUPING, run + 1, runs)
     likeness = together / drawn.clip(min=1)
     if k == 1:
         groups = np.zeros(n, dtype=int)
@@ -435,13 +457,13 @@ class SentenceEmbeddingBackend:
             ) from error
         return SentenceTransformer(self.model_path, local_files_only=True)
 
-    def vectors(self, texts: list[str]) -> np.ndarray:
-        from highneeds.consult.analysis.embedding import centred
+    def vectors(self, texts: list[str], progress: Progress = no_progress) -> np.ndarray:
+        from highneeds.consult.analysis.embedding import centred, encode_reporting
 
         encoder = self._encoder()
         if hasattr(encoder, "fit"):
             encoder.fit(texts)
-        meaning = centred(np.asarray(encoder.encode(list(texts)), dtype=np.float64))
+        meaning = centred(np.asarray(encode_reporting(encoder, texts, progress), dtype=np.float64))
         if self.lexical_share <= 0:
             return meaning
         words = _lsa(texts, self.lexical_dimensions)
@@ -452,13 +474,15 @@ class SentenceEmbeddingBackend:
         )
         return joined / np.linalg.norm(joined, axis=1, keepdims=True).clip(min=1e-12)
 
-    def discover(self, texts: list[str], n_themes: int | str, seed: int) -> Discovery:
-        vectors = self.vectors(texts)
+    def discover(
+        self, texts: list[str], n_themes: int | str, seed: int, progress: Progress = no_progress
+    ) -> Discovery:
+        vectors = self.vectors(texts, progress)
         if n_themes == "auto":
-            k = silhouette_count(vectors, self.candidate_counts, seed)
+            k = silhouette_count(vectors, self.candidate_counts, seed, progress=progress)
         else:
             k = max(1, min(int(n_themes), len(texts) - 1))
-        centres = consensus_centres(vectors, k, seed, runs=self.consensus_runs)
+        centres = consensus_centres(vectors, k, seed, runs=self.consensus_runs, progress=progress)
         similarity = vectors @ centres.T
         # The weight is the similarity itself (never below zero), so ThemeFinder's threshold
         # reads as "at least this share of the answer's best similarity".
@@ -670,8 +694,10 @@ class ThemeFinder:
             "'embedding' or 'llm'"
         )
 
-    def fit(self, texts: pd.Series | list[str]) -> ThemeFinder:
-        """Learn themes from answers: a Series indexed by response_id, or a list (ids 0, 1, …)."""
+    def fit(self, texts: pd.Series | list[str], progress: Progress = no_progress) -> ThemeFinder:
+        """Learn themes from answers: a Series indexed by response_id, or a list (ids 0, 1, …).
+
+        ``progress`` is told each step's work as it goes (``highneeds.progress``)."""
         series = texts if isinstance(texts, pd.Series) else pd.Series(list(texts))
         series = series.astype(str)
         if len(series) < 2:
@@ -680,7 +706,7 @@ class ThemeFinder:
             )
         if isinstance(self.n_themes, str) and self.n_themes != "auto":
             raise ModelInputError(f"n_themes must be a number or 'auto', not {self.n_themes!r}")
-        found = self._backend().discover(series.tolist(), self.n_themes, self.seed)
+        found = self._backend().discover(series.tolist(), self.n_themes, self.seed, progress)
         weights = np.asarray(found.weights, dtype=float)
         membership = self._membership(weights)
         keep = membership.any(axis=0)  # a theme no response carries is not a theme
@@ -695,6 +721,7 @@ class ThemeFinder:
         # Quotes are the answers nearest the theme's centre when the back end knows it.
         closeness = np.asarray(found.extra.get("similarity", weights), dtype=float)
         loose = catch_all_themes(closeness[:, kept], membership[:, kept].astype(bool))
+        progress(NAMING, 0, len(kept))
         for number, j in enumerate(kept, start=1):
             theme_id = f"T{number:02d}"
             terms = found.top_terms[j] if j < len(found.top_terms) else ()
@@ -726,6 +753,7 @@ class ThemeFinder:
                     catch_all=bool(loose[number - 1]),
                 )
             )
+            progress(NAMING, number, len(kept))
         self.n_themes_ = len(self.themes_)
         self.assignments_ = self._assignments_frame()
         return self

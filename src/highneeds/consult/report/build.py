@@ -40,7 +40,11 @@ from highneeds.consult.analysis.schema import (
 from highneeds.consult.publication import is_unnamed_theme, moderation_sentence
 from highneeds.consult.report import charts
 from highneeds.consult.report.inputs import WeDid, we_did_from_dict
+from highneeds.progress import Progress, no_progress
 from highneeds.text import clean_frame, clean_value
+
+#: The step after the themes, as a progress bar names it.
+TABLES = "Drawing the tables and charts"
 
 GROUP_TITLES = {
     "respondent_type": "type of respondent",
@@ -382,6 +386,7 @@ def build_report(
     seed: int = 0,
     theme_method: str | None = None,
     generated_at: datetime | None = None,
+    progress: Progress = no_progress,
 ) -> OutcomeReport:
     """Everything the outcome report shows, from a validated responses export.
 
@@ -390,7 +395,8 @@ def build_report(
     gives reviewed themes per proposal; others get machine themes (default back end, ``seed``).
     ``quotable`` is the moderated export: quotes come only from it (see
     ``highneeds.consult.publication``); without it the report quotes no one.
-    ``threshold``: counts below it are published as ``c``.
+    ``threshold``: counts below it are published as ``c``. ``progress`` hears the theme
+    discovery's steps, question by question (``highneeds.progress``).
     """
     # Every renderer (HTML, PDF, Word) must be able to hold the text: no control characters.
     responses = clean_frame(responses)
@@ -404,7 +410,9 @@ def build_report(
         seed=seed,
         source=source,
         theme_method=theme_method,
+        progress=progress,
     )
+    progress(TABLES, 0, 1)
     by_type = pd.concat(
         [data.agreement, agreement_table(responses, by="respondent_type")], ignore_index=True
     )

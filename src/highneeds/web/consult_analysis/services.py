@@ -26,7 +26,12 @@ from highneeds.consult.analysis.agreement import (
     publication_table,
 )
 from highneeds.consult.analysis.codebook import codebook_from_frame
-from highneeds.consult.analysis.coding import CODEBOOK_METHOD, codebook_run, discovery_run
+from highneeds.consult.analysis.coding import (
+    BY_QUESTION,
+    CODEBOOK_METHOD,
+    codebook_run,
+    discovery_run,
+)
 from highneeds.consult.analysis.review import ThemeSet
 from highneeds.consult.analysis.survey import (
     SurveyColumns,
@@ -307,6 +312,19 @@ def _quiet(percent: int, words: str) -> None:
     """Progress nobody is watching."""
 
 
+def themes_progress(progress: renders.Progress, start: int, end: int):
+    """The core's progress (``highneeds.progress``) as a job's percentage from ``start`` to
+    ``end``: one step per question whose themes are found (each is a few seconds on thousands
+    of answers; the steps within a question are not worth a database write each)."""
+
+    def report(step: str, done: int, total: int) -> None:
+        if step == BY_QUESTION and total:
+            words = f"Finding themes in the free text: {done:,} of {total:,} questions done."
+            progress(start + (end - start) * done // total, words)
+
+    return report
+
+
 def report_file(
     consultation: Consultation, file_format: str, actor, progress: renders.Progress = _quiet
 ) -> tuple[bytes, str, str]:
@@ -330,6 +348,7 @@ def report_file(
         source=f"{consultation.slug}-responses.csv",
         source_bytes=export,
         theme_method=method,
+        progress=themes_progress(progress, 25, 60),
     )
     progress(60, f"Laying out the {REPORT_FORMATS[file_format]} document.")
     body = render(built, file_format)
