@@ -56,6 +56,7 @@ from highneeds.forecast.public_groups import (
     size_variance,
     softmax,
 )
+from highneeds.forecast.public_regression import direct_growth
 from highneeds.forecast.result import QUANTILES
 from highneeds.vocabulary import AGE_BANDS, age_band_of_age_category
 
@@ -327,6 +328,9 @@ def origin_bands(panel: Panel, o: int) -> np.ndarray:
 
 #: Fewest LAs whose summed caseload gives a region's growth; with fewer, England's serves.
 MIN_REGION_LAS = 3
+#: Horizons the direct regression is fitted for (the backtest's five); further years ahead
+#: continue the fifth's yearly rate.
+DIRECT_HORIZONS = 5
 
 
 def pooled_growth(
@@ -395,6 +399,9 @@ class _Fit:
     #: and toward its region's (see pooled_growth)
     toward_england: np.ndarray | None = None
     toward_region: np.ndarray | None = None
+    #: (L, DIRECT_HORIZONS) log growth of the total over 1, 2, … years by the pooled direct
+    #: regression (public_regression.direct_growth); None when its weight is 0
+    direct: np.ndarray | None = None
 
 
 class PublicStockFlowForecaster:
@@ -409,7 +416,12 @@ class PublicStockFlowForecaster:
     ``volatility_years`` years, shrunk toward the typical LA's with a prior worth
     ``volatility_prior`` years; ``None`` gives every LA the same relative width),
     ``share_years`` and ``share_damping`` (the setting-group share trend's window and its
-    damping each further year ahead; :mod:`highneeds.forecast.public_groups`).
+    damping each further year ahead; :mod:`highneeds.forecast.public_groups`),
+    ``growth_years`` (years of the LA's growth the pooled parts start from) and
+    ``combination`` (weights, adding up to 1, on the log scale: the stock-flow path, the
+    LA's growth pooled toward England's, toward its region's and, optionally a fourth, the
+    pooled direct regression of :mod:`highneeds.forecast.public_regression`; three weights
+    leave the regression out).
     """
 
     def __init__(
@@ -427,7 +439,7 @@ class PublicStockFlowForecaster:
         share_years: int = 4,
         share_damping: float = 0.5,
         growth_years: int = 2,
-        combination: tuple[float, float, float] = (0.2, 0.5, 0.3),
+        combination: tuple[float, ...] = (0.2, 0.5, 0.3),
     ):
         self.flow_years = flow_years
         self.trend_years = trend_years
@@ -454,8 +466,8 @@ class PublicStockFlowForecaster:
             problems.append(f"share_damping must be between 0 and 1, not {self.share_damping}")
         if self.growth_years < 1:
             problems.append(f"growth_years must be at least 1, not {self.growth_years}")
-        if len(self.combination) != 3 or min(self.combination) < 0:
-            problems.append("combination: three weights, none negative")
+        if len(self.combination) not in (3, 4) or min(self.combination) < 0:
+            problems.append("combination: three or four weights, none negative")
         elif not np.isclose(sum(self.combination), 1):
             problems.append(f"combination weights must add up to 1, not {sum(self.combination)}")
         if self.share_years < 1:
@@ -549,6 +561,15 @@ class PublicStockFlowForecaster:
             panel, o, self.growth_years, self.volatility_years
         )
         ok &= np.isfinite(toward_england) & np.isfinite(toward_region)
+        direct = None
+        if self._weights()[3] > 0:
+            direct = direct_growth(
+                panel.total, panel.new_total, panel.england, o, DIRECT_HORIZONS, self.growth_years
+            )
+            # where the regression cannot be fitted (early origins), the LA's growth pooled
+            # toward England's stands in
+            steps = np.arange(1, DIRECT_HORIZONS + 1)[None, :]
+            direct = np.where(np.isfinite(direct), direct, toward_england[:, None] * steps)
         return _Fit(
             keep,
             up,
@@ -562,7 +583,12 @@ class PublicStockFlowForecaster:
             shares,
             toward_england,
             toward_region,
+            direct,
         )
+
+    def _weights(self) -> tuple[float, float, float, float]:
+        """The combination's four weights (three given: the direct regression's is 0)."""
+        return (*self.combination, 0.0)[:4]
 
     def _volatility_scale(self, total: np.ndarray, ok: np.ndarray) -> np.ndarray:
         """(L,) each LA's typical forecast error relative to the pool's: the standard
@@ -593,9 +619,10 @@ class PublicStockFlowForecaster:
             c = fit.factor[:, None] * (fit.keep[None, :] * c + fit.up[None, :] * below) + plans
             out[:, h] = c
         # Model combination on the log scale: the stock-flow path and the origin's total
-        # growing at the LA's growth pooled toward England's and toward its region's. The
-        # stock-flow's age split is kept; its total is scaled to the combined one.
-        w_flow, w_england, w_region = self.combination
+        # growing at the LA's growth pooled toward England's and toward its region's, and by
+        # the pooled direct regression's growth. The stock-flow's age split is kept; its
+        # total is scaled to the combined one.
+        w_flow, w_england, w_region, w_direct = self._weights()
         if w_flow == 1:
             return out
         steps = np.arange(1, horizon + 1)[None, :]
@@ -606,6 +633,8 @@ class PublicStockFlowForecaster:
             combined += (
                 steps * (w_england * fit.toward_england + w_region * fit.toward_region)[:, None]
             )
+            if w_direct > 0:
+                combined += w_direct * _direct_path(fit.direct, horizon)
             ratio = np.exp(combined - flow)
         return out * np.where(np.isfinite(ratio), ratio, np.nan)[:, :, None]
 
@@ -821,6 +850,16 @@ class PublicStockFlowForecaster:
             {h: np.vstack(v) for h, v in shares.items()},
             {h: np.vstack(v) for h, v in sizes.items()},
         )
+
+
+def _direct_path(direct: np.ndarray, horizon: int) -> np.ndarray:
+    """(L, horizon) the direct regression's log growth; past its last fitted horizon, that
+    horizon's yearly rate continues."""
+    fitted = direct.shape[1]
+    if horizon <= fitted:
+        return direct[:, :horizon]
+    rate = direct[:, -1:] / fitted
+    return np.concatenate([direct, rate * np.arange(fitted + 1, horizon + 1)[None, :]], axis=1)
 
 
 #: Fewest earlier LA forecasts that set a horizon's intervals (more origins are used until met).
