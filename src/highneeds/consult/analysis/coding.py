@@ -24,11 +24,31 @@ from highneeds.consult.analysis.schema import free_text, proposals_in
 from highneeds.consult.analysis.themes import Quote, Theme, ThemeFinder
 from highneeds.progress import Progress, in_parts, no_progress
 
-CODEBOOK_METHOD = (
-    "coding against the council's codebook: each answer is compared by meaning and by its words "
-    "(a sentence embedding shipped with highneeds, offline) with each theme's label and "
-    "description and with the answers people coded"
-)
+#: How each sentence encoder reads an answer, for the report's methods text.
+READ_BY = {
+    "static": "a sentence embedding shipped with highneeds",
+    "minilm": "the all-MiniLM-L6-v2 sentence encoder reading each answer whole",
+}
+
+
+def codebook_method(backend: str = "static") -> str:
+    """The report's methods words for codebook coding with the sentence encoder ``backend``."""
+    return (
+        "coding against the council's codebook: each answer is compared by meaning and by its "
+        f"words ({READ_BY[backend]}, offline) with each theme's label and description and with "
+        "the answers people coded"
+    )
+
+
+def discovery_method(backend: str = "static") -> str:
+    """The report's methods words for theme discovery with the sentence encoder ``backend``."""
+    return (
+        f"grouping the answers by meaning and by their words ({READ_BY[backend]}, offline; the "
+        "groups agreed by 20 k-means runs, their number chosen by the silhouette)"
+    )
+
+
+CODEBOOK_METHOD = codebook_method()
 
 
 #: The step of a many-question run that counts the questions done (``highneeds.progress``).
@@ -43,10 +63,12 @@ def discovery_run(
     theme_set: ThemeSet | None = None,
     *,
     seed: int = 0,
+    backend: str = "static",
     progress: Progress = no_progress,
 ) -> ThemeSet:
-    """Discover candidate themes (default offline back end) and fold them into ``theme_set``."""
-    finder = ThemeFinder(seed=seed).fit(texts, progress)
+    """Discover candidate themes (``backend``: a sentence encoder of
+    ``highneeds.consult.analysis.embedding.ENCODERS``) and fold them into ``theme_set``."""
+    finder = ThemeFinder(seed=seed, backend=backend).fit(texts, progress)
     if theme_set is None:
         return ThemeSet.from_machine(question, finder.themes_, finder.assignments_)
     theme_set.apply_machine_run(finder.themes_, finder.assignments_)
@@ -59,6 +81,7 @@ def codebook_run(
     codebook: Codebook,
     theme_set: ThemeSet | None = None,
     landing: dict[str, str | None] | None = None,
+    backend: str = "static",
     progress: Progress = no_progress,
 ) -> tuple[ThemeSet, dict[str, str | None]]:
     """Code answers against ``codebook``, learning from the answers people coded in
@@ -86,7 +109,7 @@ def codebook_run(
         for response_id, labels in theme_set.hand_coded().items()
         if response_id in texts.index
     }
-    classifier = CodebookClassifier(full).fit(texts, coded, progress)
+    classifier = CodebookClassifier(full, backend=backend).fit(texts, coded, progress)
     proposed = classifier.predict(texts)
     sure = classifier.predict_proba(texts)
     rows = [(r, t, float(sure.at[r, t])) for r, themes in proposed.items() for t in sorted(themes)]

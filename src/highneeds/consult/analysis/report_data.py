@@ -24,7 +24,7 @@ from highneeds.consult.analysis.agreement import (
     published_counts,
     suppression_mask,
 )
-from highneeds.consult.analysis.coding import BY_QUESTION
+from highneeds.consult.analysis.coding import BY_QUESTION, discovery_method
 from highneeds.consult.analysis.review import CODEBOOK, HUMAN, ThemeSet
 from highneeds.consult.analysis.schema import (
     AGREEMENT_LABELS,
@@ -219,7 +219,8 @@ def report_data(
     answer in its moderated wording, blank where not moderated): the only text ever quoted;
     without it nothing is quoted. ``threshold``: counts below it are suppressed in published
     tables. ``source`` names the export file in the provenance. ``theme_method`` describes how
-    the themes were found, for the methods text (default: the offline discovery back end).
+    the themes in ``theme_sets`` were found, for the methods text (the default discovery's
+    words are added for the questions whose themes are discovered here).
     ``progress`` hears how many of the questions whose themes are discovered here are done
     (step ``BY_QUESTION``) and each one's steps, named "Question 2 of 8 (P2): …"
     (``highneeds.progress``).
@@ -244,6 +245,10 @@ def report_data(
         )
         for q in questions
     }
+    # Questions found here by default discovery are said so beside the given theme_method.
+    ways = [theme_method] if theme_method else []
+    if discovered or not ways:
+        ways.append(discovery_method())
     answers = sum(len(free_text(responses, q)) for q in questions)
     moderated = sum(t.moderated for t in themes.values())
     reviewed = [t.review for t in themes.values() if t.review]
@@ -266,8 +271,7 @@ def report_data(
         },
         methods=METHODS.format(
             t_minus=threshold - 1,
-            theme_method=theme_method
-            or "TF-IDF and non-negative matrix factorisation (scikit-learn), run offline",
+            theme_method="; and ".join(dict.fromkeys(ways)),
             reviewed=reviewed_text,
             moderated=f"{moderated:,} of {answers:,} free-text answers were moderated",
         ),

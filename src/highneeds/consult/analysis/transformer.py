@@ -213,6 +213,11 @@ def _package_zip() -> Path | None:
     return path if path.is_file() else None
 
 
+def model_installed() -> bool:
+    """Whether the optional model package is installed (its files are checked when read)."""
+    return _package_zip() is not None
+
+
 def read_model_files(model_path: str | Path | None = None) -> dict[str, bytes]:
     """The bytes of ``FILES`` from the folder ``model_path``, else from the installed package."""
     if model_path is not None:

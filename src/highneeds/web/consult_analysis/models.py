@@ -62,6 +62,11 @@ class ThemeReview(TimeStampedModel):
     landing = models.JSONField(
         default=dict, blank=True, help_text="codebook theme id -> theme id, from the last run"
     )
+    backend = models.CharField(
+        max_length=16,
+        default="static",
+        help_text="the sentence encoder of the last run: static (shipped) or minilm (optional)",
+    )
 
     class Meta:
         constraints = [

@@ -28,10 +28,12 @@ from highneeds.consult.analysis.agreement import (
 from highneeds.consult.analysis.codebook import codebook_from_frame
 from highneeds.consult.analysis.coding import (
     BY_QUESTION,
-    CODEBOOK_METHOD,
+    codebook_method,
     codebook_run,
+    discovery_method,
     discovery_run,
 )
+from highneeds.consult.analysis.embedding import ENCODERS
 from highneeds.consult.analysis.review import ThemeSet
 from highneeds.consult.analysis.survey import (
     SurveyColumns,
@@ -40,6 +42,7 @@ from highneeds.consult.analysis.survey import (
     survey_answers,
 )
 from highneeds.consult.analysis.themes import mixed_stance, themes_by_stance
+from highneeds.consult.analysis.transformer import model_installed
 from highneeds.consult.export import neutralise_cell, responses_frame, to_csv
 from highneeds.consult.report import ProposalOutcome, WeDid, build_report, render
 from highneeds.errors import HighneedsError
@@ -159,18 +162,48 @@ def theme_set_of(review: ThemeReview) -> ThemeSet | None:
     return ThemeSet.from_dict(review.state) if review.state else None
 
 
-def start_run(review: ThemeReview, mode: str, actor) -> ThemeReview:
-    """Queue a machine run (discovery or codebook coding) for one question."""
+def backends_offered() -> dict[str, bool]:
+    """Each sentence encoder a themes run may use, and whether this server can run it: the
+    shipped table always; the contextual model only when its optional package is installed."""
+    return {name: name != "minilm" or model_installed() for name in ENCODERS}
+
+
+#: Seconds of CPU the contextual model takes per answer, beyond the quick reading (about 9 s
+#: per 1,000 answers measured; BENCHMARKS.md), rounded up for a page that promises a time.
+THOROUGH_SECONDS_PER_ANSWER = 0.01
+
+
+def thorough_cost(answers: int) -> str:
+    """The thorough reading's extra time for ``answers`` answers, in words."""
+    seconds = answers * THOROUGH_SECONDS_PER_ANSWER
+    if seconds < 60:
+        count, unit = max(1, round(seconds)), "second"
+    else:
+        count, unit = round(seconds / 60), "minute"
+    return f"about {count:,} {unit}{'s' if count != 1 else ''}"
+
+
+def start_run(review: ThemeReview, mode: str, actor, backend: str = "static") -> ThemeReview:
+    """Queue a machine run (discovery or codebook coding) for one question, reading the
+    answers with the sentence encoder ``backend`` (``backends_offered``)."""
     if mode == ThemeReview.Mode.CODEBOOK and not setup_for(review.consultation).codebook_text:
         raise AnalysisError("Upload a codebook first.")
-    review.mode, review.status, review.message = mode, ThemeReview.Status.QUEUED, ""
-    review.save(update_fields=["mode", "status", "message", "updated_at"])
+    if not backends_offered().get(backend, False):
+        raise AnalysisError(
+            "The slower, more thorough model is not installed on this server: "
+            "choose the quick reading."
+            if backend in ENCODERS
+            else "Choose how the machine reads the answers."
+        )
+    review.mode, review.backend = mode, backend
+    review.status, review.message = ThemeReview.Status.QUEUED, ""
+    review.save(update_fields=["mode", "backend", "status", "message", "updated_at"])
     audit.record(
         Action.RUN,
         actor=actor,
         workspace=review.consultation.workspace,
         target=f"consultation {review.consultation.pk} themes {review.question}",
-        detail={"mode": mode},
+        detail={"mode": mode, "backend": backend},
     )
     from .tasks import run_themes
 
@@ -203,11 +236,16 @@ def run_themes(review_id: int) -> None:
             if locked.mode == ThemeReview.Mode.CODEBOOK:
                 book = _codebook(setup_for(locked.consultation))
                 theme_set, landing = codebook_run(
-                    texts, locked.question, book, current, locked.landing or None
+                    texts,
+                    locked.question,
+                    book,
+                    current,
+                    locked.landing or None,
+                    backend=locked.backend,
                 )
                 locked.landing = landing
             else:
-                theme_set = discovery_run(texts, locked.question, current)
+                theme_set = discovery_run(texts, locked.question, current, backend=locked.backend)
             locked.state = theme_set.to_dict()
             locked.status, locked.message = ThemeReview.Status.DONE, ""
             locked.save()
@@ -325,6 +363,19 @@ def themes_progress(progress: renders.Progress, start: int, end: int):
     return report
 
 
+def report_method(reviews) -> str | None:
+    """The report's words for how the reviewed questions' themes were found: each way they
+    were run (mode and sentence encoder); the report adds the default discovery's words for
+    questions nobody ran."""
+    ways = {
+        codebook_method(r.backend)
+        if r.mode == ThemeReview.Mode.CODEBOOK
+        else discovery_method(r.backend)
+        for r in reviews
+    }
+    return "; and ".join(sorted(ways)) or None
+
+
 def report_file(
     consultation: Consultation, file_format: str, actor, progress: renders.Progress = _quiet
 ) -> tuple[bytes, str, str]:
@@ -339,7 +390,7 @@ def report_file(
     progress(25, "Counting agreement and finding themes in the free text.")
     reviews = ThemeReview.objects.filter(consultation=consultation).exclude(state={})
     theme_sets = {r.question: ThemeSet.from_dict(r.state) for r in reviews}
-    method = CODEBOOK_METHOD if any(r.mode == "codebook" for r in reviews) else None
+    method = report_method(reviews)
     built = build_report(
         table,
         we_did=we_did_of(consultation),

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from highneeds.consult.analysis import schema
+from highneeds.consult.analysis.transformer import INSTALL_HINT
 from highneeds.errors import HighneedsError
 from highneeds.web.accounts.permissions import Role, workspace_role
 from highneeds.web.consultations import services as collection
@@ -141,9 +142,13 @@ def themes(request, workspace, pk: int, question: str):
         rows=rows,
         summary=theme_set.summary(answers=answers) if theme_set else None,
         answers=answers,
+        answers_shown=f"{answers:,}",
         has_codebook=bool(services.setup_for(consultation).codebook_text),
         modes=ThemeReview.Mode,
         certainty=certainty,
+        thorough_installed=services.backends_offered()["minilm"],
+        thorough_cost=services.thorough_cost(answers),
+        install_hint=INSTALL_HINT,
     )
 
 
@@ -152,11 +157,12 @@ def themes(request, workspace, pk: int, question: str):
 def run(request, workspace, pk: int, question: str):
     consultation = _consultation(workspace, pk)
     mode = request.POST.get("mode", ThemeReview.Mode.DISCOVERY)
+    backend = request.POST.get("backend", "static")
     try:
         review = services.review_for(consultation, question)
         if mode not in ThemeReview.Mode.values:
             raise services.AnalysisError("Choose discovery or codebook coding.")
-        services.start_run(review, mode, request.user)
+        services.start_run(review, mode, request.user, backend)
         messages.success(
             request,
             "The run has started. People's renames, merges, assignments and reviewed answers "
