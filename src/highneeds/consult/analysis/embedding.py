@@ -150,8 +150,10 @@ def make_encoder(name: str = "static", model_path: str | Path | None = None):
     raise ModelInputError(f"unknown sentence encoder {name!r}; use {' or '.join(ENCODERS)}")
 
 
-#: Answers encoded between two progress reports. Encoders read each answer alone (the contextual
-#: one pads answers in a batch, which does not change them), so the vectors do not depend on it.
+#: Answers encoded between two progress reports. The static table reads each answer alone, so
+#: its vectors do not depend on it; the contextual encoder pads answers of one batch to the
+#: same length, masked, so its vectors may differ only by rounding. The chunks are the same
+#: whether progress is shown or not.
 ENCODE_CHUNK = 256
 READING = "Reading the answers' meaning"
 
