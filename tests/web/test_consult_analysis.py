@@ -353,7 +353,9 @@ def test_without_the_model_the_page_says_so_and_refuses_it(
 
 
 def test_thorough_cost_in_words():
-    assert services.thorough_cost(80) == "about 1 second"
-    assert services.thorough_cost(2_000) == "about 20 seconds"
+    # Reading the model (about 3 s) and about 10 s per 1,000 answers.
+    assert services.thorough_cost(0) == "about 3 seconds"
+    assert services.thorough_cost(80) == "about 4 seconds"
+    assert services.thorough_cost(2_000) == "about 23 seconds"
     assert services.thorough_cost(6_000) == "about 1 minute"
     assert services.thorough_cost(80_000) == "about 13 minutes"

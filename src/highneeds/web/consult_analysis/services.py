@@ -171,11 +171,13 @@ def backends_offered() -> dict[str, bool]:
 #: Seconds of CPU the contextual model takes per answer, beyond the quick reading (about 9 s
 #: per 1,000 answers measured; BENCHMARKS.md), rounded up for a page that promises a time.
 THOROUGH_SECONDS_PER_ANSWER = 0.01
+#: Reading and checking the model's files once per run (1-3 s measured).
+THOROUGH_START_SECONDS = 3
 
 
 def thorough_cost(answers: int) -> str:
     """The thorough reading's extra time for ``answers`` answers, in words."""
-    seconds = answers * THOROUGH_SECONDS_PER_ANSWER
+    seconds = THOROUGH_START_SECONDS + answers * THOROUGH_SECONDS_PER_ANSWER
     if seconds < 60:
         count, unit = max(1, round(seconds)), "second"
     else:
