@@ -126,7 +126,9 @@ def main() -> int:
             f"{statistics.median(queries[label]):>8.0f} "
             f"{statistics.median(session_writes[label]):>15.0f}"
         )
-    if profiler is not None:
+    if profiler is not None and args.profile != "all" and args.profile not in cpu:
+        print(f"No page is called {args.profile!r}; the pages are: {', '.join(cpu)}.")
+    elif profiler is not None:
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(35)
     if args.postgres_url:
         connection.close()
