@@ -33,8 +33,8 @@ def _mape(summary, period, method, h):
 
 def test_on_the_tuning_origins_the_model_beats_every_baseline_by_a_margin(summary):
     """Regression guard: the margins are a little under those achieved (docs/forecast.md:
-    the model's MAPE is 4% under the best baseline's at horizon 1, 13–28% under at 2–5)."""
-    for h, ratio in ((1, 0.98), (2, 0.9), (3, 0.9), (4, 0.88), (5, 0.8)):
+    the model's MAPE is 5.5% under the best baseline's at horizon 1, 15–29% under at 2–5)."""
+    for h, ratio in ((1, 0.96), (2, 0.89), (3, 0.89), (4, 0.88), (5, 0.79)):
         best = min(_mape(summary, "tuning", name, h) for name in BASELINES)
         assert _mape(summary, "tuning", "public_stock_flow", h) < ratio * best, h
         assert 75 <= summary.loc[("tuning", "public_stock_flow", h), "coverage80"] <= 92, h
@@ -45,43 +45,48 @@ def test_on_the_tuning_origins_the_model_beats_every_baseline_by_a_margin(summar
 def test_on_the_check_origins_the_model_holds_what_it_achieved(summary):
     """Origins 2020–2021, never used to choose anything. Horizons 3–5 are scored on the
     2025 sample's LAs only (18, 18 and 9 forecasts), so their margins are loose. What the
-    model does not achieve (beating the halfway baseline at horizons 1–3) is in the docs."""
+    model does not achieve (beating either pooled baseline at horizon 2, horizon 1 under
+    3.5%) is in the docs."""
     england = "england_growth_3y"
-    for h in (1, 3, 4, 5):
-        assert _mape(summary, "check", "public_stock_flow", h) < 0.98 * _mape(
+    for h in (1, 3, 4, 5):  # achieved 0.92, 0.90, 0.80, 0.79 of England's growth's MAPE
+        assert _mape(summary, "check", "public_stock_flow", h) < 0.95 * _mape(
             summary, "check", england, h
         ), h
-    for h in (4, 5):
+    # achieved 0.991, 0.966, 0.86, 0.73 of halfway's: horizon 1 by 0.03 points, so only "beats"
+    for h, ratio in ((1, 1.0), (3, 0.99), (4, 0.9), (5, 0.8)):
         halfway = _mape(summary, "check", "halfway_to_england_3y", h)
-        assert _mape(summary, "check", "public_stock_flow", h) < 0.97 * halfway, h
-    assert _mape(summary, "check", "public_stock_flow", 1) < 3.8
+        assert _mape(summary, "check", "public_stock_flow", h) < ratio * halfway, h
+    assert _mape(summary, "check", "public_stock_flow", 1) < 3.6  # 3.57; the target is 3.5
     assert _mape(summary, "check", "public_stock_flow", 3) < 8.5
-    for h in (1, 2):  # enough forecasts (300, 159) for coverage to mean something
-        assert 75 <= summary.loc[("check", "public_stock_flow", h), "coverage80"] <= 88, h
+    # enough forecasts (300, 159) for coverage to mean something. Horizon 2 holds 119 of 159
+    # LAs (74.8%; 120 would make the 75% target): the default was chosen on the tuning
+    # origins, not on the check, so the check's shortfall of one LA is recorded, not tuned away.
+    for h, low in ((1, 75), (2, 74)):
+        assert low <= summary.loc[("check", "public_stock_flow", h), "coverage80"] <= 88, h
 
 
-#: The four-part combination chosen on the tuning origins with the direct regression
-#: (docs/forecast.md, "Choosing the defaults"); not the default, see the docs for why.
-WITH_REGRESSION = (0.2, 0.2, 0.3, 0.3)
+#: The default before the direct regression was added (docs/forecast.md, "Choosing the
+#: defaults"): stock-flow, two-year growth toward England, toward the region.
+THREE_PARTS = (0.2, 0.5, 0.3)
 
 
-def test_the_combination_with_the_direct_regression_scores_as_the_docs_say(merged_panel, summary):
-    """Tuning origins: 0.06 points under the default's mean MAPE (8.10 against 8.16); check
-    origins: better than the default at every horizon (horizon 1: 3.57%)."""
+def test_the_direct_regression_earns_its_place_on_the_tuning_origins(merged_panel, summary):
+    """Why the default has four parts: on the tuning origins it is 0.06 points under the
+    three-part combination's mean MAPE (8.10 against 8.16), the criterion it was chosen by;
+    the check, run once afterwards, has it better at every horizon too (docs)."""
     errors = backtest(
-        merged_panel, PublicStockFlowForecaster(combination=WITH_REGRESSION), DEFAULT_ORIGINS, 5
+        merged_panel, PublicStockFlowForecaster(combination=THREE_PARTS), DEFAULT_ORIGINS, 5
     )
-    four = backtest_summary(errors).set_index(["period", "method", "horizon"])
+    three = backtest_summary(errors).set_index(["period", "method", "horizon"])
     mean = {
         name: np.mean([_mape(table, "tuning", "public_stock_flow", h) for h in range(1, 6)])
-        for name, table in (("default", summary), ("four", four))
+        for name, table in (("default", summary), ("three", three))
     }
-    assert mean["four"] < mean["default"] - 0.04
+    assert mean["default"] < mean["three"] - 0.04
     for h in range(1, 6):
-        assert _mape(four, "check", "public_stock_flow", h) < _mape(
-            summary, "check", "public_stock_flow", h
+        assert _mape(summary, "check", "public_stock_flow", h) < _mape(
+            three, "check", "public_stock_flow", h
         ), h
-    assert _mape(four, "check", "public_stock_flow", 1) < 3.6
 
 
 def test_every_current_la_is_forecast_from_2022_without_peeking(bundled_panel):

@@ -15,6 +15,11 @@ the national slope by empirical Bayes (weights from each slope's standard error 
 spread of slopes between LAs), spread over bands by the LA's recent shares (shrunk toward
 the national shares).
 
+The forecast total combines, on the log scale, that stock-flow path (weight 0.2), each LA's
+two-year growth pooled toward England's (0.2) and toward its region's (0.3), and the pooled
+direct regression of :mod:`highneeds.forecast.public_regression` (0.3): ``combination``,
+chosen on the tuning origins 2017–2019 alone; the stock-flow path keeps the age split.
+
 Prediction intervals are empirical: the model is re-run from earlier origins (using only
 data up to each), its errors at each horizon on log scale across all LAs give the quantiles,
 which are applied to the forecast, scaled for each LA by the volatility of its own caseload
@@ -439,7 +444,7 @@ class PublicStockFlowForecaster:
         share_years: int = 4,
         share_damping: float = 0.5,
         growth_years: int = 2,
-        combination: tuple[float, ...] = (0.2, 0.5, 0.3),
+        combination: tuple[float, ...] = (0.2, 0.2, 0.3, 0.3),
     ):
         self.flow_years = flow_years
         self.trend_years = trend_years
