@@ -12,6 +12,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from freezegun import freeze_time
 
@@ -58,8 +60,11 @@ def test_each_later_alike_response_points_at_every_earlier_one_once(workspace):
         ]
     )
     assert not other.duplicate_flags.exists()
-    # Checked once: running again compares nothing and adds nothing.
-    assert services.flag_pending_duplicates(consultation) == 0
+    # Checked once: running again compares nothing and adds nothing, and it costs one read,
+    # no transaction (every staff page that shows flags asks).
+    with CaptureQueriesContext(connection) as captured:
+        assert services.flag_pending_duplicates(consultation) == 0
+    assert len(captured.captured_queries) == 1
     assert DuplicateFlag.objects.count() == 3
 
 

@@ -323,10 +323,16 @@ def flag_pending_duplicates(consultation: Consultation) -> int:
     checking is skipped, not waited for.
     """
     window = duplicates.DEFAULT_WINDOW
+    unchecked = Response.objects.filter(
+        consultation=consultation, duplicates_checked_at__isnull=True
+    )
+    # Read first, outside a transaction: most staff pages find nothing to check, and on
+    # SQLite every transaction here takes the database's write lock at BEGIN.
+    if not unchecked.exists():
+        return 0
     with transaction.atomic():
         pending = list(
-            Response.objects.select_for_update(skip_locked=True)
-            .filter(consultation=consultation, duplicates_checked_at__isnull=True)
+            unchecked.select_for_update(skip_locked=True)
             .order_by("received_at", "pk")
             .values_list("pk", "address_fingerprint", "received_at")
         )
