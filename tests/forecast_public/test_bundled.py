@@ -33,36 +33,58 @@ def _mape(summary, period, method, h):
 
 def test_on_the_tuning_origins_the_model_beats_every_baseline_by_a_margin(summary):
     """Regression guard: the margins are a little under those achieved (docs/forecast.md:
-    the model's MAPE is 5.5% under the best baseline's at horizon 1, 15–29% under at 2–5)."""
-    for h, ratio in ((1, 0.96), (2, 0.89), (3, 0.89), (4, 0.88), (5, 0.79)):
+    the model's MAPE is 6.7% under the best baseline's at horizon 1, 15–29% under at 2–5).
+    The intervals' widths were calibrated on these origins, horizon by horizon (80% held for
+    79.6–80.4%, 95% for 93–95%)."""
+    for h, ratio in ((1, 0.95), (2, 0.87), (3, 0.87), (4, 0.85), (5, 0.73)):
         best = min(_mape(summary, "tuning", name, h) for name in BASELINES)
         assert _mape(summary, "tuning", "public_stock_flow", h) < ratio * best, h
-        assert 75 <= summary.loc[("tuning", "public_stock_flow", h), "coverage80"] <= 92, h
-        assert 88 <= summary.loc[("tuning", "public_stock_flow", h), "coverage95"] <= 99, h
+        assert 78 <= summary.loc[("tuning", "public_stock_flow", h), "coverage80"] <= 82, h
+        assert 92 <= summary.loc[("tuning", "public_stock_flow", h), "coverage95"] <= 97, h
     assert summary.loc[("tuning", "public_stock_flow", 3), "forecasts"] >= 3 * 140
 
 
 def test_on_the_check_origins_the_model_holds_what_it_achieved(summary):
     """Origins 2020–2021, never used to choose anything. Horizons 3–5 are scored on the
     2025 sample's LAs only (18, 18 and 9 forecasts), so their margins are loose. What the
-    model does not achieve (beating either pooled baseline at horizon 2, horizon 1 under
-    3.5%) is in the docs."""
+    model does not achieve (beating halfway-to-England at horizons 2 and 3, 80% coverage
+    75–85% at horizon 2) is in the docs."""
     england = "england_growth_3y"
-    for h in (1, 3, 4, 5):  # achieved 0.92, 0.90, 0.80, 0.79 of England's growth's MAPE
-        assert _mape(summary, "check", "public_stock_flow", h) < 0.95 * _mape(
+    # achieved 0.901, 0.997, 0.944, 0.834, 0.793 of England's growth's MAPE: at horizon 2 by
+    # 0.02 points, so only "beats"
+    for h, ratio in ((1, 0.95), (2, 1.0), (3, 0.95), (4, 0.9), (5, 0.85)):
+        assert _mape(summary, "check", "public_stock_flow", h) < ratio * _mape(
             summary, "check", england, h
         ), h
-    # achieved 0.991, 0.966, 0.86, 0.73 of halfway's: horizon 1 by 0.03 points, so only "beats"
-    for h, ratio in ((1, 1.0), (3, 0.99), (4, 0.9), (5, 0.8)):
+    # achieved 0.965, 0.894, 0.73 of halfway's at horizons 1, 4, 5 (1.05 and 1.01 at 2 and 3)
+    for h, ratio in ((1, 0.98), (4, 0.9), (5, 0.8)):
         halfway = _mape(summary, "check", "halfway_to_england_3y", h)
         assert _mape(summary, "check", "public_stock_flow", h) < ratio * halfway, h
-    assert _mape(summary, "check", "public_stock_flow", 1) < 3.6  # 3.57; the target is 3.5
+    assert _mape(summary, "check", "public_stock_flow", 1) < 3.5  # 3.47: the target
     assert _mape(summary, "check", "public_stock_flow", 3) < 8.5
-    # enough forecasts (300, 159) for coverage to mean something. Horizon 2 holds 119 of 159
-    # LAs (74.8%; 120 would make the 75% target): the default was chosen on the tuning
-    # origins, not on the check, so the check's shortfall of one LA is recorded, not tuned away.
-    for h, low in ((1, 75), (2, 74)):
-        assert low <= summary.loc[("check", "public_stock_flow", h), "coverage80"] <= 88, h
+    # enough forecasts (300, 159) for coverage to mean something. Horizon 2 holds 106 of 159
+    # LAs (66.7%): the widths were calibrated on the tuning origins, where the same horizon's
+    # intervals were too wide, not on the check, so the check's shortfall is recorded, not
+    # tuned away (it was 74.8% before the calibration).
+    for h, low, high in ((1, 75, 85), (2, 65, 85)):
+        assert low <= summary.loc[("check", "public_stock_flow", h), "coverage80"] <= high, h
+
+
+def test_requests_earn_their_place_on_the_tuning_origins(merged_panel, summary):
+    """Requests for assessment join the direct regression where enough years carry them (at
+    the tuning origins: one year ahead from 2018 and 2019, two from 2019). The criterion they
+    were chosen by: the tuning mean MAPE falls (8.084 against 8.097), and in every tuning
+    origin and horizon where they are used (docs/forecast.md)."""
+    errors = backtest(merged_panel, PublicStockFlowForecaster(requests=False), DEFAULT_ORIGINS, 5)
+    plain = backtest_summary(errors).set_index(["period", "method", "horizon"])
+    mean = {
+        name: np.mean([_mape(table, "tuning", "public_stock_flow", h) for h in range(1, 6)])
+        for name, table in (("requests", summary), ("plain", plain))
+    }
+    assert mean["requests"] < mean["plain"] - 0.01
+    assert _mape(summary, "tuning", "public_stock_flow", 1) < (
+        _mape(plain, "tuning", "public_stock_flow", 1) - 0.04
+    )
 
 
 #: The default before the direct regression was added (docs/forecast.md, "Choosing the
@@ -95,7 +117,7 @@ def test_every_current_la_is_forecast_from_2022_without_peeking(bundled_panel):
     )
     later = bundled_panel.years > 2019
     changed = {}
-    for name in ("caseload", "new_plans", "total", "new_total", "groups"):
+    for name in ("caseload", "new_plans", "total", "new_total", "groups", "requests"):
         changed[name] = getattr(bundled_panel, name).copy()
         changed[name][:, later] *= 2
     changed["groups"][:, later, 1] *= 3  # special schools grow faster still after the origin

@@ -150,6 +150,18 @@ def test_reorganised_las_become_one_continuous_series():
     row = list(again.areas["area_code"]).index("928+940+941")
     assert np.isnan(again.caseload[row, last, 2])
     assert np.isfinite(again.caseload[row, last, 1])
+    # requests for assessment are read and summed over the territory the same way
+    asked = pd.DataFrame(
+        [
+            {**tidy.iloc[0].to_dict(), "area_code": code, "year": year, "value": value}
+            for code, year, value in (("928", 2021, 400), ("940", 2022, 250), ("941", 2022, 200))
+        ]
+    ).assign(measure="requests", dimension="total", category="total")
+    with_requests = build_panel(pd.concat([tidy, asked], ignore_index=True))
+    row = list(with_requests.areas["area_code"]).index("928+940+941")
+    np.testing.assert_array_equal(with_requests.requests[row, last - 1 :], [400, 450])
+    assert np.isnan(with_requests.requests[row, : last - 1]).all()
+    assert np.isnan(combined.requests).all()  # none published: NaN, never zero
     # the combined territory is forecast like any LA
     table = PublicStockFlowForecaster().forecast(combined, origin=2022, horizon=1)
     assert "928+940+941" in set(table["area_code"])
@@ -203,8 +215,27 @@ def test_bad_requests_fail_with_a_clear_message(synthetic_panel):
         ({"share_prior": -1}, "priors must not be negative"),
         ({"share_damping": -0.1}, "share_damping must be between 0 and 1"),
         ({"share_years": 0}, "share_years must be at least 1"),
+        ({"interval_scale": (1.0, 0.0)}, "interval_scale must be above 0"),
     ],
 )
 def test_bad_settings_are_refused_at_fit(synthetic_panel, option, message):
     with pytest.raises(ModelInputError, match=message):
         PublicStockFlowForecaster(**option).fit(synthetic_panel, origin=2020)
+
+
+def test_interval_scale_sets_each_horizons_width_and_leaves_the_centre(synthetic_panel):
+    """The width calibrated on the tuning origins (INTERVAL_SCALE) multiplies the earlier
+    origins' log errors horizon by horizon; the last factor serves every later horizon."""
+    plain = PublicStockFlowForecaster(interval_scale=1.0).forecast(synthetic_panel, 2020, 3)
+    scaled = PublicStockFlowForecaster(interval_scale=(0.5, 2.0)).forecast(synthetic_panel, 2020, 3)
+    pd.testing.assert_series_equal(scaled["median"], plain["median"])
+    pd.testing.assert_series_equal(scaled["expected"], plain["expected"])
+    for h, factor in ((1, 0.5), (2, 2.0), (3, 2.0)):
+        rows = plain["horizon"] == h
+        for q in ("q10", "q90", "q2.5"):
+            np.testing.assert_allclose(
+                np.log(scaled.loc[rows, q] / scaled.loc[rows, "median"]),
+                factor * np.log(plain.loc[rows, q] / plain.loc[rows, "median"]),
+                rtol=1e-9,
+                atol=1e-12,
+            )

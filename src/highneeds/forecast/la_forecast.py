@@ -16,7 +16,7 @@ from highneeds import vocabulary
 from highneeds.errors import ModelInputError, NotFoundError
 from highneeds.forecast.export import forecast_tables
 from highneeds.forecast.markov import MarkovForecaster
-from highneeds.forecast.public import PublicStockFlowForecaster, build_panel
+from highneeds.forecast.public import PANEL_MEASURES, PublicStockFlowForecaster, build_panel
 from highneeds.readers.dfe_stored import load_stats
 from highneeds.sen2.stored import stored_transitions
 from highneeds.store import Store
@@ -108,7 +108,8 @@ def public_forecast(stats: pd.DataFrame, la_code: str, *, horizon: int) -> dict[
         "by_age_band": _wide_median(bands[bands["age_band"] != "total"], "age_band"),
     }
     notes = [
-        "Public-data model (DfE published caseload and new plans by age band, every LA): this "
+        "Public-data model (DfE published caseload and new plans by age band and requests for "
+        "assessment, every LA): this "
         "LA has no SEN2 returns in the store, so the child-level model cannot run. Its "
         "intervals come from the model's errors at earlier origins, not from simulation.",
         _starting_from(origin, start),
@@ -130,7 +131,7 @@ def la_forecast(
             seed=seed,
             estimation=estimation,
         )
-    stats = load_stats(store, measures=("caseload", "new_plans"))
+    stats = load_stats(store, measures=PANEL_MEASURES)
     if stats.empty or la_code not in set(stats["area_code"]):
         raise NotFoundError(
             f"there are no SEN2 returns and no published statistics for LA {la_code} in the "

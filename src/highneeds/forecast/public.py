@@ -17,13 +17,16 @@ the national shares).
 
 The forecast total combines, on the log scale, that stock-flow path (weight 0.2), each LA's
 two-year growth pooled toward England's (0.2) and toward its region's (0.3), and the pooled
-direct regression of :mod:`highneeds.forecast.public_regression` (0.3): ``combination``,
-chosen on the tuning origins 2017–2019 alone; the stock-flow path keeps the age split.
+direct regression of :mod:`highneeds.forecast.public_regression` (0.3, with requests for
+assessment as a leading indicator where enough years publish them): ``combination`` and
+``requests``, chosen on the tuning origins 2017–2019 alone; the stock-flow path keeps the age
+split.
 
 Prediction intervals are empirical: the model is re-run from earlier origins (using only
 data up to each), its errors at each horizon on log scale across all LAs give the quantiles,
 which are applied to the forecast, scaled for each LA by the volatility of its own caseload
-growth (shrunk toward the typical LA's). Everything uses only data up to the chosen origin.
+growth (shrunk toward the typical LA's) and for each horizon by a width factor calibrated on
+the tuning origins (:data:`INTERVAL_SCALE`). Everything uses only data up to the chosen origin.
 
 With ``predict(..., setting_groups=True)`` each LA's total is also split by setting group
 (:mod:`highneeds.forecast.public_groups`: a damped, pooled share trend in log-ratio space,
@@ -35,8 +38,8 @@ chosen by the rolling-origin backtest in :mod:`highneeds.forecast.backtest`; the
 docs/forecast.md.
 
 Input: the tidy DfE EHCP table (highneeds.readers.dfe_ehcp): LA rows of measures
-``caseload`` and ``new_plans`` by ``age_band`` with ``setting == 'total'``, and ``caseload``
-with setting ``group:<code>`` for the setting-group breakdown.
+``caseload`` and ``new_plans`` by ``age_band`` with ``setting == 'total'``, ``caseload``
+with setting ``group:<code>`` for the setting-group breakdown, and ``requests`` (optional).
 """
 
 from __future__ import annotations
@@ -68,6 +71,11 @@ from highneeds.vocabulary import AGE_BANDS, age_band_of_age_category
 BANDS: tuple[str, ...] = tuple(b.code for b in AGE_BANDS)
 #: Plans added before taking logs of yearly new plans, so a year with none stays finite.
 PLAN_OFFSET = 0.5
+#: Multiplier on the earlier origins' log errors by horizon (1, 2, …; the last serves every
+#: later horizon): on the tuning origins the unscaled intervals were too wide (80% held for
+#: 84–90%), as their earlier origins' errors spanned the 2014 reforms. Each is the factor that
+#: makes that horizon's 80% interval hold 80% of tuning forecasts (docs/forecast.md).
+INTERVAL_SCALE = (0.91, 0.81, 0.87, 0.89, 0.77)
 
 
 @dataclass
@@ -91,6 +99,9 @@ class Panel:
     total: np.ndarray | None = None  # (L, Y) caseload
     new_total: np.ndarray | None = None  # (L, Y) new plans
     england: np.ndarray | None = None  # (Y,) caseload
+    #: (L, Y) requests for EHC needs assessment (year t: calendar year t - 1); NaN where
+    #: unpublished (before 2017, or a hand-made panel)
+    requests: np.ndarray | None = None
 
     def __post_init__(self):
         if self.total is None:
@@ -99,6 +110,8 @@ class Panel:
             self.new_total = self.new_plans.sum(axis=2)
         if self.england is None:
             self.england = np.full(len(self.years), np.nan)
+        if self.requests is None:
+            self.requests = np.full(self.total.shape, np.nan)
 
 
 #: Where each measure's age split is published: the 2022 layout's age bands, else the person-
@@ -106,7 +119,7 @@ class Panel:
 _AGE_DIMENSIONS = {"caseload": "age", "new_plans": "age_at_start"}
 #: The only measures :func:`build_panel` reads (of the ~70 a release publishes): a caller
 #: reading the store for the model needs no others.
-PANEL_MEASURES = tuple(_AGE_DIMENSIONS)
+PANEL_MEASURES = (*_AGE_DIMENSIONS, "requests")
 
 
 def build_panel(tidy: pd.DataFrame, *, combine_lineage: bool = True) -> Panel:
@@ -162,6 +175,16 @@ def build_panel(tidy: pd.DataFrame, *, combine_lineage: bool = True) -> Panel:
         # a hand-made or older table may give the bands only: their sum is the total
         totals[measure] = np.where(np.isnan(total), bands[measure].sum(axis=2), total)
     groups = group_caseload(tidy, areas["area_code"], years, totals["caseload"])
+    requests = np.full(shape, np.nan)
+    asked = tidy[
+        (tidy["geographic_level"] == "la")
+        & (tidy["measure"] == "requests")
+        & (tidy["setting"] == "total")
+        & (tidy["dimension"] == "total")
+        & tidy["area_code"].isin(area_pos.keys())
+        & tidy["year"].astype(int).isin(year_pos.keys())
+    ]
+    requests[_positions(asked, area_pos, year_pos)] = asked["value"].to_numpy(dtype=float)
     panel = Panel(
         areas,
         years,
@@ -171,6 +194,7 @@ def build_panel(tidy: pd.DataFrame, *, combine_lineage: bool = True) -> Panel:
         totals["caseload"],
         totals["new_plans"],
         _england(tidy, years),
+        requests,
     )
     return combine_reorganised(panel) if combine_lineage else panel
 
@@ -263,6 +287,7 @@ def combine_reorganised(panel: Panel) -> Panel:
         "new_plans": panel.new_plans,
         "total": panel.total,
         "new_total": panel.new_total,
+        "requests": panel.requests,
     }
     if panel.groups is not None:
         sources["groups"] = panel.groups
@@ -294,6 +319,7 @@ def combine_reorganised(panel: Panel) -> Panel:
         joined["total"],
         joined["new_total"],
         panel.england,
+        joined["requests"],
     )
 
 
@@ -426,7 +452,9 @@ class PublicStockFlowForecaster:
     ``combination`` (weights, adding up to 1, on the log scale: the stock-flow path, the
     LA's growth pooled toward England's, toward its region's and, optionally a fourth, the
     pooled direct regression of :mod:`highneeds.forecast.public_regression`; three weights
-    leave the regression out).
+    leave the regression out), ``requests`` (the regression reads requests for assessment
+    where it can) and ``interval_scale`` (multiplier on the earlier origins' log errors, one
+    per horizon, the last serving later ones; :data:`INTERVAL_SCALE`).
     """
 
     def __init__(
@@ -445,6 +473,8 @@ class PublicStockFlowForecaster:
         share_damping: float = 0.5,
         growth_years: int = 2,
         combination: tuple[float, ...] = (0.2, 0.2, 0.3, 0.3),
+        requests: bool = True,
+        interval_scale: float | tuple[float, ...] = INTERVAL_SCALE,
     ):
         self.flow_years = flow_years
         self.trend_years = trend_years
@@ -458,6 +488,10 @@ class PublicStockFlowForecaster:
         self.share_damping = share_damping
         self.growth_years = growth_years
         self.combination = tuple(combination)
+        self.requests = requests
+        self.interval_scale = (
+            tuple(interval_scale) if np.ndim(interval_scale) else (float(interval_scale),)
+        )
 
     def _check_params(self) -> None:
         problems = []
@@ -477,6 +511,8 @@ class PublicStockFlowForecaster:
             problems.append(f"combination weights must add up to 1, not {sum(self.combination)}")
         if self.share_years < 1:
             problems.append(f"share_years must be at least 1, not {self.share_years}")
+        if not self.interval_scale or min(self.interval_scale) <= 0:
+            problems.append(f"interval_scale must be above 0, not {self.interval_scale}")
         if self.calibration_origins < 1:
             problems.append(
                 f"calibration_origins must be at least 1, not {self.calibration_origins}"
@@ -569,7 +605,13 @@ class PublicStockFlowForecaster:
         direct = None
         if self._weights()[3] > 0:
             direct = direct_growth(
-                panel.total, panel.new_total, panel.england, o, DIRECT_HORIZONS, self.growth_years
+                panel.total,
+                panel.new_total,
+                panel.england,
+                o,
+                DIRECT_HORIZONS,
+                self.growth_years,
+                panel.requests if self.requests else None,
             )
             # where the regression cannot be fitted (early origins), the LA's growth pooled
             # toward England's stands in
@@ -720,6 +762,8 @@ class PublicStockFlowForecaster:
                 # a band with no usable earlier error (e.g. 20-25 before 2015) gets NaN bounds
                 warnings.simplefilter("ignore", RuntimeWarning)
                 err = err - np.nanmedian(err, axis=0)  # errors in units of each LA's scale
+                # the horizon's width calibrated on the tuning origins (INTERVAL_SCALE)
+                err = err * self.interval_scale[min(h, len(self.interval_scale) - 1)]
                 qs = {name: np.nanquantile(err, q, axis=0) for name, q in QUANTILES}
                 # (L, n, B + 1): each LA's own spread applied to every earlier error
                 ratios = np.exp(fit.scale[:, None, None] * err[None, :, :])

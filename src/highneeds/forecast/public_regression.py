@@ -18,6 +18,14 @@ years plus the LA's predicted difference.
 A horizon with too few training rows (early origins: the growths need two earlier years)
 uses the yearly rate of the longest horizon that could be fitted; with none, the caller's
 fallback stands in.
+
+With ``requests`` (requests for EHC needs assessment in the calendar year before January s,
+published from 2016, so ``year`` 2017 on), a horizon whose training years carry requests for
+at least :data:`MIN_ROWS` LA-years adds a third feature, the LA's requests ÷ caseload less
+England's: requests lead new plans by months. An LA without requests at the origin, and a
+horizon with too few such rows (at origin 2019 the third year ahead has none), keeps the
+two-feature prediction. Chosen on the tuning origins (docs/forecast.md, "Choosing the
+defaults").
 """
 
 from __future__ import annotations
@@ -46,19 +54,57 @@ def _features(total: np.ndarray, new: np.ndarray, england: np.ndarray, s: int, y
     return np.column_stack([own - national, inflow - national_inflow]), national
 
 
+def _requests_rate(total: np.ndarray, requests: np.ndarray, s: int) -> np.ndarray:
+    """(L,) the LA's requests for assessment ÷ caseload at index ``s``, less England's
+    (the sum over the LAs publishing both)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = requests[:, s] / total[:, s]
+        both = np.isfinite(rate)
+        national = requests[both, s].sum() / total[both, s].sum() if both.any() else np.nan
+    return rate - national
+
+
+def _fit_rows(total, new, england, logs, o, h, years, requests=None):
+    """Training rows (features, outcome) of horizon ``h``: every s with s + h ≤ ``o``."""
+    xs, ys = [], []
+    for s in range(years, o - h + 1):
+        x, _ = _features(total, new, england, s, years)
+        if requests is not None:
+            x = np.column_stack([x, _requests_rate(total, requests, s)])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            realised = np.log(england_growth(total, england, s + h, h))
+            y = (logs[:, s + h] - logs[:, s]) / h - realised
+        good = np.isfinite(x).all(axis=1) & np.isfinite(y)
+        xs.append(x[good])
+        ys.append(y[good])
+    if not xs:
+        return None
+    x, y = np.vstack(xs), np.concatenate(ys)
+    return (x, y) if len(y) >= MIN_ROWS else None
+
+
 def direct_growth(
-    total: np.ndarray, new: np.ndarray, england: np.ndarray, o: int, horizon: int, years: int
+    total: np.ndarray,
+    new: np.ndarray,
+    england: np.ndarray,
+    o: int,
+    horizon: int,
+    years: int,
+    requests: np.ndarray | None = None,
 ) -> np.ndarray:
     """(L, horizon) each LA's predicted log growth of caseload from index ``o`` over 1 …
     ``horizon`` years (NaN where it cannot be fitted or the LA lacks a feature).
 
     ``total`` and ``new`` are (L, Y) caseload and new plans, ``england`` (Y,) England's
     caseload (NaN where unpublished; the LAs' sum then serves). Only columns up to ``o`` are
-    read: a training row's outcome year is at most the origin.
+    read: a training row's outcome year is at most the origin. ``requests`` (L, Y), NaN
+    where unpublished, adds the requests feature where it can be fitted (module docstring).
     """
     total = total[:, : o + 1]
     new = new[:, : o + 1]
     england = england[: o + 1]
+    if requests is not None:
+        requests = requests[:, : o + 1]
     L = total.shape[0]
     out = np.full((L, horizon), np.nan)
     if o < years:
@@ -66,19 +112,20 @@ def direct_growth(
     here, national = _features(total, new, england, o, years)
     logs = np.log(np.where(total > 0, total, np.nan))
     rate = None  # the latest fitted horizon's predicted yearly growth
+    extra = None if requests is None else _requests_rate(total, requests, o)
     for h in range(1, horizon + 1):
-        xs, ys = [], []
-        for s in range(years, o - h + 1):
-            x, _ = _features(total, new, england, s, years)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                realised = np.log(england_growth(total, england, s + h, h))
-                y = (logs[:, s + h] - logs[:, s]) / h - realised
-            good = np.isfinite(x).all(axis=1) & np.isfinite(y)
-            xs.append(x[good])
-            ys.append(y[good])
-        if sum(len(y) for y in ys) >= MIN_ROWS:
-            beta, *_ = np.linalg.lstsq(np.vstack(xs), np.concatenate(ys), rcond=None)
+        rows = _fit_rows(total, new, england, logs, o, h, years)
+        if rows is not None:
+            beta, *_ = np.linalg.lstsq(*rows, rcond=None)
             rate = national + here @ beta
-        if rate is not None:
-            out[:, h - 1] = rate * h
+        if rate is None:
+            continue
+        out[:, h - 1] = rate * h
+        if requests is None:
+            continue
+        rows = _fit_rows(total, new, england, logs, o, h, years, requests)
+        if rows is not None:
+            beta, *_ = np.linalg.lstsq(*rows, rcond=None)
+            with_requests = (national + np.column_stack([here, extra]) @ beta) * h
+            out[:, h - 1] = np.where(np.isfinite(with_requests), with_requests, out[:, h - 1])
     return out

@@ -179,7 +179,8 @@ def _imported(store: Store, kind: str, la_code: str) -> str:
 
 def _public_stats(store: Store) -> tuple[pd.DataFrame, str]:
     """The DfE EHCP statistics of every LA that the public-data model and the plan read
-    (caseload and new plans, :data:`~highneeds.forecast.public.PANEL_MEASURES`): the store's,
+    (caseload, new plans and requests for assessment,
+    :data:`~highneeds.forecast.public.PANEL_MEASURES`): the store's,
     else the bundled release. The model pools every LA, so every LA is read, but only these
     measures — about a quarter of the table."""
     from highneeds.forecast.public import PANEL_MEASURES
