@@ -13,6 +13,7 @@ from highneeds.consult.analysis.themes import (
     ThemeFinder,
     auto_theme_count,
     consensus_centres,
+    spectral_centres,
     themes_by_stance,
 )
 from highneeds.errors import ModelInputError
@@ -261,22 +262,40 @@ def test_mixed_stance_follows_its_stated_rule():
     }
 
 
-def test_consensus_of_k_means_runs_finds_separate_groups_the_same_way_each_time():
-    rng = np.random.default_rng(3)
+def three_groups_found(find_centres, seed: int) -> np.ndarray:
+    """Three well-separated groups of 40 unit vectors; asserts ``find_centres`` puts each
+    group nearest its own centre, the same way twice. Returns the points."""
+    rng = np.random.default_rng(seed)
     middles = np.eye(8)[:3] * 3
     points = np.vstack([m + rng.normal(scale=0.4, size=(40, 8)) for m in middles])
     points /= np.linalg.norm(points, axis=1, keepdims=True)
-    centres = consensus_centres(points, 3, seed=0)
+    centres = find_centres(points, 3, seed=0)
     assert centres.shape == (3, 8)
     assert np.allclose(np.linalg.norm(centres, axis=1), 1)
     # Each group's answers are nearest one centre, a different one for each group.
     nearest = (points @ centres.T).argmax(axis=1).reshape(3, 40)
     assert [len(set(group)) for group in nearest] == [1, 1, 1]
     assert len({group[0] for group in nearest}) == 3
-    assert np.array_equal(centres, consensus_centres(points, 3, seed=0))
+    assert np.array_equal(centres, find_centres(points, 3, seed=0))
+    return points
+
+
+def test_consensus_of_k_means_runs_finds_separate_groups_the_same_way_each_time():
+    points = three_groups_found(consensus_centres, seed=3)
     # Above ``sample`` answers the grouping is done on a sample; one run is the old default.
     assert consensus_centres(points, 3, seed=0, sample=60).shape == (3, 8)
     assert consensus_centres(points, 3, seed=0, runs=0).shape == (3, 8)
     texts, _ = corpus()
     one = ThemeFinder(consensus_runs=0).fit(texts)
     assert one.n_themes_ >= 3  # the previous default still runs, for comparison
+
+
+def test_spectral_grouping_finds_separate_groups_the_same_way_each_time():
+    points = three_groups_found(spectral_centres, seed=4)
+    assert spectral_centres(points, 3, seed=0, sample=60).shape == (3, 8)
+    assert spectral_centres(points[:2], 3, seed=0).shape == (1, 8)  # too few to split
+    texts, _ = corpus()
+    finder = ThemeFinder(grouping="spectral").fit(texts)
+    assert finder.n_themes_ >= 3
+    with pytest.raises(ModelInputError, match="unknown grouping"):
+        ThemeFinder(grouping="ward").fit(texts)

@@ -458,9 +458,12 @@ def evaluate_real(
         "static embedding + consensus k-means (default)": lambda q: ThemeFinder(seed=seed),
         **(
             {
-                "MiniLM encoder + consensus k-means (optional)": lambda q: ThemeFinder(
+                "MiniLM encoder + spectral grouping (optional)": lambda q: ThemeFinder(
                     backend="minilm", seed=seed
-                )
+                ),
+                "MiniLM encoder + consensus k-means (previous optional)": lambda q: ThemeFinder(
+                    backend="minilm", grouping="consensus", seed=seed
+                ),
             }
             if backend == "minilm"
             else {}
