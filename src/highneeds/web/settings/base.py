@@ -51,6 +51,9 @@ MIDDLEWARE = [
     "highneeds.web.core.security.ContentSecurityPolicyMiddleware",
 ]
 
+# Text inputs and text areas drawn in Python, the same markup as Django's templates for them.
+FORM_RENDERER = "highneeds.web.core.forms.GovukFormRenderer"
+
 ROOT_URLCONF = "highneeds.web.urls"
 WSGI_APPLICATION = "highneeds.web.wsgi.application"
 
