@@ -155,3 +155,34 @@ def test_a_deleted_proposal_leaves_the_pages_at_once(workspace):
     Proposal.objects.get(area__consultation=draft, code="P2").delete()
     _as_another_process_would(stale)
     assert "Train school staff" not in client.get(f"{root}/area/1/").content.decode()
+
+
+def test_the_compiled_consultation_read_gives_what_the_orm_gives(consultation):
+    expected = type(consultation).objects.select_related("workspace").get(slug=consultation.slug)
+    with CaptureQueriesContext(connection) as captured:
+        read = structure.by_slug(consultation.slug)
+        workspace_name = read.workspace.name  # read with it, not asked for again
+    assert _data_statements(captured) == 1
+    fields = [f.attname for f in type(consultation)._meta.concrete_fields]
+    assert {f: getattr(read, f) for f in fields} == {f: getattr(expected, f) for f in fields}
+    assert workspace_name == expected.workspace.name
+    assert read.workspace.pk == expected.workspace.pk
+    assert read.opens_at.tzinfo is not None and read.phase() == expected.phase()
+    assert not read._state.adding and read._state.db == "default"
+    assert structure.by_slug("no-such-consultation") is None
+
+
+def test_a_closed_consultation_is_closed_on_the_next_page(consultation):
+    """Only the SQL is kept between requests, never the consultation: staff closing it
+    closes the journey at once."""
+    from django.utils import timezone
+
+    root = base(consultation)
+    client = Client()
+    assert "Continue" in client.get(f"{root}/about-you/").content.decode()
+    consultation.closes_at = timezone.now()
+    consultation.save()
+    page = client.get(f"{root}/about-you/")
+    assert 'name="respondent_type"' not in page.content.decode()
+    reply = client.post(f"{root}/about-you/", {"respondent_type": "parent_carer", "website": ""})
+    assert reply.status_code == 403

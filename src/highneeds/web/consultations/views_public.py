@@ -12,7 +12,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -42,9 +42,9 @@ class _Gate:
     """Whether this request may use the journey, and whether it is a staff preview."""
 
     def __init__(self, request, slug: str, version_slug: str = "standard"):
-        self.consultation = get_object_or_404(
-            Consultation.objects.select_related("workspace"), slug=slug
-        )
+        self.consultation = structure.by_slug(slug)
+        if self.consultation is None:
+            raise Http404("No such consultation.")
         version = VERSION_SLUGS.get(version_slug)
         if version is None or version not in self.consultation.versions():
             raise Http404("No such version of this consultation.")
