@@ -37,12 +37,12 @@ EXPECTED = {
     "equality GET": 2,
     "equality POST": 3,
     "check GET": 2,
-    # The send: session, consultation, its proposals (to check the answers), the journey's
-    # token not used before, the consultation again inside the transaction (open to the
-    # second), device and address limits (counted and recorded in one statement each), the
-    # response, its answers, equality answers, the session. Likely duplicates are looked for
-    # later, by staff pages.
-    "check POST": 11,
+    # The send: session, consultation, the journey's token not used before, the consultation
+    # again inside the transaction (open to the second), device and address limits (counted
+    # and recorded in one statement each), the response, its answers, equality answers, the
+    # session. The answers are checked against the process's copy of the proposals. Likely
+    # duplicates are looked for later, by staff pages.
+    "check POST": 10,
     "confirmation GET": 2,
 }
 
@@ -170,6 +170,33 @@ def test_the_compiled_consultation_read_gives_what_the_orm_gives(consultation):
     assert read.opens_at.tzinfo is not None and read.phase() == expected.phase()
     assert not read._state.adding and read._state.db == "default"
     assert structure.by_slug("no-such-consultation") is None
+    again = structure.by_pk(consultation.pk)
+    assert again.slug == consultation.slug and again.workspace.pk == expected.workspace.pk
+    assert structure.by_pk(10**9) is None
+
+
+def test_the_send_refuses_answers_to_a_proposal_removed_since_the_page(consultation):
+    """The send checks the answers against the process's copy of the proposals, which a
+    change anywhere makes stale: a proposal deleted by staff (in another process) while
+    someone answered is refused, not stored."""
+    from .helpers import complete_journey
+
+    root = base(consultation)
+    client = Client()
+    client.post(f"{root}/about-you/", {"respondent_type": "parent_carer", "website": ""})
+    proposal = Proposal.objects.get(area__consultation=consultation, code="P1")
+    client.post(
+        f"{root}/area/{proposal.area.position}/",
+        {f"agree_{proposal.pk}": "agree", f"why_{proposal.pk}": "Sooner."},
+    )
+    stale = dict(structure._copies)
+    proposal.delete()
+    _as_another_process_would(stale)
+    reply = client.post(f"{root}/check-your-answers/", {})
+    assert reply.status_code == 400
+    assert "not in this consultation" in reply.content.decode()
+    assert not consultation.responses.exists()
+    assert complete_journey(Client(), consultation).status_code == 200  # fresh answers go
 
 
 def test_a_closed_consultation_is_closed_on_the_next_page(consultation):

@@ -29,7 +29,7 @@ from highneeds.text import clean_text
 from highneeds.web.accounts import audit, ratelimit
 from highneeds.web.accounts.models import AuditEvent
 
-from . import signals
+from . import signals, structure
 from .models import (
     WHY_MAX_CHARS,
     Answer,
@@ -270,9 +270,15 @@ def _cleaned(data: ResponseData) -> ResponseData:
     return dataclasses.replace(data, answers=answers, **texts)
 
 
-def _check(consultation: Consultation, data: ResponseData) -> dict[int, Proposal]:
-    """Refuse anything the public form could not have produced. Returns proposals by id."""
-    proposals = {p.pk: p for p in proposals_of(consultation)}
+def _check(
+    consultation: Consultation,
+    data: ResponseData,
+    proposals: Mapping[int, Proposal] | None = None,
+) -> Mapping[int, Proposal]:
+    """Refuse anything the public form could not have produced. Returns proposals by id
+    (``proposals`` when the caller has them, else read)."""
+    if proposals is None:
+        proposals = {p.pk: p for p in proposals_of(consultation)}
     unknown = set(data.answers) - set(proposals)
     if unknown:
         raise SubmissionRefused(
@@ -440,18 +446,21 @@ def submit_response(
     the saving transaction (RateLimited when reached).
     """
     data = _cleaned(data)
-    _check(consultation, data)
+    online = entered_by is None and not imported
+    # Online, the consultation was read by this request: this process's copy of its
+    # proposals is checked against it (``structure``). Staff entries and imports read them.
+    _check(consultation, data, structure.proposals(consultation) if online else None)
     if token:
         existing = Response.objects.filter(submission_token=token).first()
         if existing is not None:
             return existing, False
-    online = entered_by is None and not imported
     for _attempt in range(5):
         try:
             with transaction.atomic():
                 if online:
                     # Checked inside the transaction so the close is enforced to the second.
-                    phase = Consultation.objects.get(pk=consultation.pk).phase()
+                    current = structure.by_pk(consultation.pk)
+                    phase = current.phase() if current else Consultation.Phase.DRAFT
                     if phase != Consultation.Phase.OPEN:
                         raise SubmissionRefused(_closed_message(consultation, phase))
                 response = Response.objects.create(

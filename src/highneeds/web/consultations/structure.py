@@ -58,19 +58,19 @@ def of(consultation: Consultation) -> Questions:
     return questions
 
 
-class _BySlug:
-    """``Consultation.objects.select_related("workspace").get(slug=...)`` with the SQL and
+class _ReadOne:
+    """``Consultation.objects.select_related("workspace").get(<field>=...)`` with the SQL and
     its column handling worked out once: Django compiles a query afresh each time it runs,
     about 0.3 ms of CPU, most of the cost of reading one row. Rows become objects as
     Django's own ``ModelIterable`` makes them (converters, ``from_db``, the workspace
     populated as ``select_related`` does)."""
 
-    def __init__(self, using: str):
+    def __init__(self, using: str, field: str, placeholder):
         self.using = using
         compiler = (
             Consultation.objects.using(using)
             .select_related("workspace")
-            .filter(slug="")
+            .filter(**{field: placeholder})
             .query.get_compiler(using=using)
         )
         self.sql, _ = compiler.as_sql()
@@ -82,9 +82,9 @@ class _BySlug:
         self.init_list = [f[0].target.attname for f in select[self.start : self.end]]
         self.populators = get_related_populators(klass_info, select, using)
 
-    def get(self, slug: str) -> Consultation | None:
+    def get(self, value) -> Consultation | None:
         with connections[self.using].cursor() as cursor:
-            cursor.execute(self.sql, [slug])
+            cursor.execute(self.sql, [value])
             row = cursor.fetchone()
         if row is None:
             return None
@@ -96,18 +96,33 @@ class _BySlug:
         return consultation
 
 
-#: (database alias, vendor) -> the compiled read, one per process.
-_by_slug: dict[tuple[str, str], _BySlug] = {}
+#: (database alias, vendor, field) -> the compiled read, one of each per process.
+_readers: dict[tuple[str, str, str], _ReadOne] = {}
+
+
+def _read(field: str, value, placeholder, using: str) -> Consultation | None:
+    key = (using, connections[using].vendor, field)
+    reader = _readers.get(key)
+    if reader is None:
+        reader = _readers[key] = _ReadOne(using, field, placeholder)
+    return reader.get(value)
 
 
 def by_slug(slug: str, using: str = "default") -> Consultation | None:
     """The consultation with this address, its workspace read with it (None if there is
     none): the one query every public page makes."""
-    key = (using, connections[using].vendor)
-    reader = _by_slug.get(key)
-    if reader is None:
-        reader = _by_slug[key] = _BySlug(using)
-    return reader.get(slug)
+    return _read("slug", slug, "", using)
+
+
+def by_pk(pk: int, using: str = "default") -> Consultation | None:
+    """The consultation with this id as it is now (the send reads it again inside its
+    transaction, to refuse a response the second the consultation closes)."""
+    return _read("pk", pk, 0, using)
+
+
+def proposals(consultation: Consultation) -> dict[int, Proposal]:
+    """The consultation's proposals by id, from this process's copy (``of``)."""
+    return {p.pk: p for area in of(consultation).areas for p in area.proposals.all()}
 
 
 def changed(consultation_ids) -> None:
