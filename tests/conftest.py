@@ -131,6 +131,12 @@ def browser():
 # DataFrames, or on a SQLite file of its own) gives the same answer on both passes, so the
 # PostgreSQL pass leaves it out and says how many it left out. The fixtures below are how a
 # test reaches the database under test: the core store, Django's test database, or a live server.
+#
+# Browser tests of the workspace (charts, layout on a phone, axe) check what a page looks like;
+# the views under them run on PostgreSQL through the test client in that pass, and a browser adds
+# nothing a database engine changes, at a third of the pass's time. So the PostgreSQL pass keeps
+# only the browser journeys marked ``every_database``: the public consultation's, whose sessions,
+# saved answers and submissions are the database work a respondent's browser drives.
 DATABASE_FIXTURES = frozenset(
     {
         "database_url",
@@ -145,17 +151,37 @@ DATABASE_FIXTURES = frozenset(
 ALL_ON_POSTGRES = "HIGHNEEDS_TEST_ALL_ON_POSTGRES"
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "every_database: a browser journey that the PostgreSQL pass runs too (other browser "
+        "tests run on SQLite only)",
+    )
+
+
 def uses_database(item) -> bool:
     return bool(DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))) or (
         item.get_closest_marker("django_db") is not None
     )
 
 
+def runs_on_postgres(item) -> bool:
+    """Whether the PostgreSQL pass runs this test (see above)."""
+    if item.get_closest_marker("browser") is not None:
+        return item.get_closest_marker("every_database") is not None
+    return uses_database(item)
+
+
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
+    # Longest first: xdist hands tests out one at a time, so a long test collected last keeps
+    # one worker busy minutes after the other has finished. ``slow`` tests go first, in the
+    # order pytest-django gave them (stable sort); the many short ones fill in around them.
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
     if _postgres_url() is None or os.environ.get(ALL_ON_POSTGRES):
         return
-    kept = [item for item in items if uses_database(item)]
-    left_out = [item for item in items if not uses_database(item)]
+    kept = [item for item in items if runs_on_postgres(item)]
+    left_out = [item for item in items if not runs_on_postgres(item)]
     if left_out:
         config.hook.pytest_deselected(items=left_out)
         items[:] = kept
@@ -175,6 +201,6 @@ def pytest_terminal_summary(terminalreporter, config):
     left_out = getattr(config, "_highneeds_left_out", 0)
     if left_out:
         terminalreporter.write_line(
-            f"PostgreSQL pass: {left_out:,} tests that reach no database ran in the SQLite pass "
-            f"only; set {ALL_ON_POSTGRES}=1 to run them here too."
+            f"PostgreSQL pass: {left_out:,} tests that reach no database, or look at pages in a "
+            f"browser, ran in the SQLite pass only; set {ALL_ON_POSTGRES}=1 to run them here too."
         )

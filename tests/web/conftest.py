@@ -103,15 +103,23 @@ def make_workspace(db):
     return lambda la_code, name: WorkspaceFactory(la_code=la_code, name=name)
 
 
-@pytest.fixture
-def demo_la(transactional_db, settings, tmp_path, monkeypatch):
-    """The fictional LA's workspace; the core's tables are emptied afterwards."""
+def empty_store() -> None:
+    """Empty the core's tables. The store writes on its own connection, outside the test's
+    transaction, so nothing a test imports is rolled back."""
     from highneeds.store import schema
     from highneeds.web.core.store import get_store
 
-    monkeypatch.setenv("HIGHNEEDS_SECRET", "test-secret-for-the-demo-la")
-    settings.MEDIA_ROOT = tmp_path / "media"
-    yield WorkspaceFactory(la_code="999", name="Stockbridge (fictional)")
     with get_store().engine.begin() as conn:
         for table in reversed(schema.metadata.sorted_tables):
             conn.execute(table.delete())
+
+
+@pytest.fixture
+def demo_la(transactional_db, settings, tmp_path, monkeypatch):
+    """The fictional LA's workspace over an empty store (emptied before, as an earlier test on
+    this worker may have imported under another secret, and after)."""
+    monkeypatch.setenv("HIGHNEEDS_SECRET", "test-secret-for-the-demo-la")
+    settings.MEDIA_ROOT = tmp_path / "media"
+    empty_store()
+    yield WorkspaceFactory(la_code="999", name="Stockbridge (fictional)")
+    empty_store()

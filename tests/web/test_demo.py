@@ -10,6 +10,8 @@ from django.urls import reverse
 
 from highneeds.web.accounts.models import Membership, Workspace
 
+from .conftest import empty_store
+
 pytestmark = pytest.mark.django_db
 
 
@@ -71,13 +73,8 @@ def test_a_demo_password_changed_by_hand_is_replaced_and_printed():
 @pytest.fixture
 def empty_store_after(transactional_db):
     """The core's tables emptied afterwards (the store writes outside Django's transaction)."""
-    from highneeds.store import schema
-    from highneeds.web.core.store import get_store
-
     yield
-    with get_store().engine.begin() as conn:
-        for table in reversed(schema.metadata.sorted_tables):
-            conn.execute(table.delete())
+    empty_store()
 
 
 @pytest.mark.slow

@@ -17,6 +17,7 @@ from highneeds.web.accounts.models import AuditEvent, Membership
 from highneeds.web.workspace import services
 from highneeds.web.workspace.models import Job
 
+from .conftest import empty_store
 from .factories import shown_tables
 
 Role = Membership.Role
@@ -516,7 +517,6 @@ def test_sen2_return_of_another_la_is_refused(
 def test_sen2_return_is_imported_into_its_own_la(
     client_as, sen2_return_999, tmp_path, settings, monkeypatch
 ):
-    from highneeds.store import schema
     from highneeds.web.core.store import get_store
 
     from .factories import WorkspaceFactory
@@ -539,10 +539,7 @@ def test_sen2_return_is_imported_into_its_own_la(
         html = client.get(response.url).content.decode()
         assert "Children with a plan at the census" in html
     finally:
-        store = get_store()
-        with store.engine.begin() as conn:
-            for table in reversed(schema.metadata.sorted_tables):
-                conn.execute(table.delete())
+        empty_store()
 
 
 def test_sen2_upload_without_installation_secret_explains_what_to_do(
@@ -718,8 +715,6 @@ def test_forecast_runs_on_imported_sen2_returns(client_as, tmp_path, settings, m
     """End to end: two years of synthetic SEN2 returns in, a fan chart of EHCPs out."""
     from highneeds.sen2.synth import SynthConfig, generate
     from highneeds.sen2.write import write_xml
-    from highneeds.store import schema
-    from highneeds.web.core.store import get_store
 
     from .factories import WorkspaceFactory
 
@@ -745,10 +740,7 @@ def test_forecast_runs_on_imported_sen2_returns(client_as, tmp_path, settings, m
         assert "EHCP caseload forecast" in page
         assert "Forecast by setting group (median)" in page
     finally:
-        store = get_store()
-        with store.engine.begin() as conn:
-            for table in reversed(schema.metadata.sorted_tables):
-                conn.execute(table.delete())
+        empty_store()
 
 
 # --- scenarios --------------------------------------------------------------------------------

@@ -12,7 +12,12 @@ from highneeds.web.consultations.demo import seed_demo_consultation
 from highneeds.web.consultations.models import Consultation, Response
 from web.browser.conftest import assert_accessible
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.every_database,
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True),
+]
 PHONE = {"width": 375, "height": 667}
 
 

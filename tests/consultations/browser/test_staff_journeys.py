@@ -9,7 +9,12 @@ from highneeds.web.consultations.models import Redaction, Response
 from web.browser.conftest import assert_accessible
 from web.factories import MembershipFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.every_database,
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def test_analyst_enters_paper_response_and_moderates_it(page, live_server, sign_in):
