@@ -77,30 +77,6 @@ def django_db_setup(django_db_setup, django_db_blocker):
         get_store()
     yield
     dispose_all()  # PostgreSQL will not drop a database that still has connections
-    with django_db_blocker.unblock():
-        _close_strays()
-
-
-def _close_strays() -> None:
-    """On PostgreSQL, connections to the test database still open at the end (a thread's or a
-    child process's that a test did not close) would keep Django from dropping it and leave it
-    on the server: name them in a warning, so the test that leaked can be found, and close them."""
-    import warnings
-
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pid, application_name, state, left(query, 160) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
-        strays = cursor.fetchall()
-        for pid, *_ in strays:
-            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
-    if strays:
-        warnings.warn(f"connections left open to the test database, closed: {strays}", stacklevel=1)
 
 
 @pytest.fixture(autouse=True)
