@@ -124,6 +124,13 @@ def browser():
         )
         yield browser
         browser.close()
+        # ORM calls a test makes between browser steps run in Playwright's greenlet, where
+        # Django keeps connections of its own: close them here, or the one left open keeps
+        # PostgreSQL from dropping the test database at the end ("being accessed by other
+        # users").
+        from django.db import connections
+
+        connections.close_all()
 
 
 # -- The PostgreSQL pass runs what a database can change -------------------------------------
