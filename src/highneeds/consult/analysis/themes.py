@@ -323,6 +323,22 @@ def silhouette_count(
     return best or 2
 
 
+def _unit_rows(matrix: np.ndarray) -> np.ndarray:
+    """Each row scaled to length one (an all-zero row stays zero)."""
+    return matrix / np.linalg.norm(matrix, axis=1, keepdims=True).clip(min=1e-12)
+
+
+def _grouping_sample(
+    vectors: np.ndarray, k: int, seed: int, sample: int
+) -> tuple[np.random.Generator, np.ndarray, int]:
+    """(the seeded generator, at most ``sample`` of the answers drawn by it, k kept between 1
+    and one less than their number): what every grouping starts from."""
+    rng = np.random.default_rng(seed)
+    if len(vectors) > sample:
+        vectors = vectors[rng.choice(len(vectors), size=sample, replace=False)]
+    return rng, vectors, max(1, min(k, len(vectors) - 1))
+
+
 def consensus_centres(
     vectors: np.ndarray,
     k: int,
@@ -347,16 +363,13 @@ def consensus_centres(
     """
     from sklearn.cluster import AgglomerativeClustering, KMeans
 
-    rng = np.random.default_rng(seed)
-    if len(vectors) > sample:
-        vectors = vectors[rng.choice(len(vectors), size=sample, replace=False)]
+    rng, vectors, k = _grouping_sample(vectors, k, seed, sample)
     n = len(vectors)
-    k = max(1, min(k, n - 1))
     progress(GROUPING, 0, max(runs, 1))
     if runs == 0:
         centres = KMeans(k, random_state=seed, n_init=4).fit(vectors).cluster_centers_
         progress(GROUPING, 1, 1)
-        return centres / np.linalg.norm(centres, axis=1, keepdims=True).clip(min=1e-12)
+        return _unit_rows(centres)
     together = np.zeros((n, n))
     drawn = np.zeros((n, n))
     for run in range(runs):
@@ -374,7 +387,7 @@ def consensus_centres(
             1 - likeness
         )
     centres = np.array([vectors[groups == j].mean(axis=0) for j in range(k)])
-    return centres / np.linalg.norm(centres, axis=1, keepdims=True).clip(min=1e-12)
+    return _unit_rows(centres)
 
 
 def spectral_centres(
@@ -399,11 +412,8 @@ def spectral_centres(
     """
     from sklearn.cluster import SpectralClustering
 
-    rng = np.random.default_rng(seed)
-    if len(vectors) > sample:
-        vectors = vectors[rng.choice(len(vectors), size=sample, replace=False)]
+    _rng, vectors, k = _grouping_sample(vectors, k, seed, sample)
     n = len(vectors)
-    k = max(1, min(k, n - 1))
     progress(GROUPING, 0, 1)
     if k == 1 or n < 3:
         groups = np.zeros(n, dtype=int)
@@ -422,7 +432,7 @@ def spectral_centres(
             ).fit_predict(vectors)
     progress(GROUPING, 1, 1)
     centres = np.array([vectors[groups == j].mean(axis=0) for j in np.unique(groups)])
-    return centres / np.linalg.norm(centres, axis=1, keepdims=True).clip(min=1e-12)
+    return _unit_rows(centres)
 
 
 #: Share of the squared length the TF-IDF words weigh beside all-MiniLM-L6-v2 run whole
@@ -443,7 +453,7 @@ def _lsa(texts: list[str], dimensions: int) -> np.ndarray | None:
     if size < 2:
         return None
     reduced = TruncatedSVD(size, random_state=0).fit_transform(matrix)
-    return reduced / np.linalg.norm(reduced, axis=1, keepdims=True).clip(min=1e-12)
+    return _unit_rows(reduced)
 
 
 class SentenceEmbeddingBackend:
@@ -524,7 +534,7 @@ class SentenceEmbeddingBackend:
         joined = np.hstack(
             [np.sqrt(1 - self.lexical_share) * meaning, np.sqrt(self.lexical_share) * words]
         )
-        return joined / np.linalg.norm(joined, axis=1, keepdims=True).clip(min=1e-12)
+        return _unit_rows(joined)
 
     def discover(
         self, texts: list[str], n_themes: int | str, seed: int, progress: Progress = no_progress
